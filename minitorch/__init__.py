@@ -1,0 +1,37 @@
+"""minitorch: PyTorch's tensors and autograd, re-implemented in NumPy to be read.
+
+Use it like torch: ``import minitorch as torch``.
+"""
+from . import _dtype
+from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64,
+                     get_default_dtype, set_default_dtype, promote_types)
+from ._device import device
+from ._size import Size
+from .tensor import Tensor
+from . import autograd
+from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
+from . import ops as _ops
+from .creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full, eye, arange, linspace, logspace,
+                       rand, randn, randint, randperm, normal, bernoulli, multinomial, zeros_like, ones_like,
+                       empty_like, full_like, rand_like, randn_like, randint_like)
+from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
+from . import cuda
+
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
+
+globals().update({k: v for k, v in _ops.FUNCTIONS.items() if k not in globals() or k in ("sum", "max", "min", "abs", "pow", "round", "all", "any")})
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_floating_point(input):
+    return input.is_floating_point()

@@ -1,0 +1,51 @@
+"""Devices. The NumPy engine computes on the CPU only; CUDA lives in reference/ (real PyTorch)."""
+
+CUDA_ERROR = ("minitorch computes with NumPy on the CPU and has no CUDA tensors. To run on a GPU, use the "
+              "reference engine (real PyTorch): python -m reference --device cuda")
+
+
+class device:
+    """torch.device: ``device('cpu')``, ``device('cuda:0')``, ``device('cuda', 0)``."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if ":" in type:
+            type, idx = type.split(":", 1)
+            index = int(idx)
+        if type not in ("cpu", "cuda", "meta", "mps"):
+            raise RuntimeError(
+                f"Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, "
+                f"lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {type}")
+        self.type = type
+        self.index = index
+
+    def __repr__(self):
+        return f"device(type='{self.type}')" if self.index is None else \
+            f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+def check_device(d):
+    """Accept what torch accepts for a device; raise a clear error for anything but the CPU."""
+    if d is None:
+        return CPU
+    d = device(d) if not isinstance(d, device) else d
+    if d.type != "cpu":
+        raise RuntimeError(f"{CUDA_ERROR} (asked for device '{d}')")
+    return CPU

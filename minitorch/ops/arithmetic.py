@@ -1,0 +1,265 @@
+"""Arithmetic: + - * / ** and negation. Each op: forward on arrays, VJP on Tensors.
+
+Broadcasting needs no code here: the engine sums each gradient back to its input's shape.
+"""
+import numpy as np
+
+from .._dtype import get_default_dtype
+from ..autograd.function import Op
+
+
+class Add(Op):
+    """z = a + alpha*b.   VJP: da = g,  db = alpha*g."""
+    node_name = "AddBackward0"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return a + b if alpha == 1 else a + alpha * b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, (g if ctx.alpha == 1 else g * ctx.alpha)
+
+
+class Sub(Op):
+    """z = a - alpha*b.   VJP: da = g,  db = -alpha*g."""
+    node_name = "SubBackward0"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return a - b if alpha == 1 else a - alpha * b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, (-g if ctx.alpha == 1 else g * -ctx.alpha)
+
+
+class Rsub(Op):
+    """z = c - a for a number c (``2 - x``).   VJP: da = -g."""
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        return np.subtract(c, a, dtype=a.dtype) if a.dtype.kind == "f" or isinstance(c, int) else c - a
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Mul(Op):
+    """z = a * b.   VJP: da = g * b,  db = g * a."""
+    node_name = "MulBackward0"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (g * b if da else None), (g * a if db else None)
+
+
+class Div(Op):
+    """z = a / b (true division: integers give floats).   VJP: da = g / b,  db = -g * a / b²."""
+    node_name = "DivBackward0"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        if a.dtype.kind != "f":  # int / int is a float tensor in torch
+            return np.true_divide(a, b, dtype=get_default_dtype().np)
+        return a / b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (g / b if da else None), (-g * a / (b * b) if db else None)
+
+
+class Reciprocal(Op):
+    """z = 1 / a.   VJP: da = -g * z²."""
+    node_name = "ReciprocalBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype.kind != "f":
+            a = a.astype(get_default_dtype().np)
+        out = 1 / a
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        return -g * z * z
+
+
+class Neg(Op):
+    """z = -a.   VJP: da = -g."""
+    node_name = "NegBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Pow(Op):
+    """z = a ** p for a number p.   VJP: da = g * p * a^(p-1)  (0 when p == 0)."""
+    node_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, a, p):
+        ctx.save_for_backward(a)
+        ctx.p = p
+        if a.dtype.kind != "f" and isinstance(p, float):
+            a = a.astype(get_default_dtype().np)
+        return a ** p
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        p = ctx.p
+        if p == 0:
+            return g * 0
+        return g * p * a ** (p - 1)
+
+
+class PowTensor(Op):
+    """z = a ** b for tensors.   VJP: da = g * b * a^(b-1),  db = g * z * ln a  (0 where a == 0, b >= 0)."""
+    node_name = "PowBackward1"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = a ** b
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from .pointwise import where
+        a, b, z = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        ga = g * b * a ** (b - 1) if da else None
+        gb = where((a == 0) & (b >= 0), 0.0, g * z * a.log()) if db else None
+        return ga, gb
+
+
+class RPow(Op):
+    """z = c ** a for a number c (``2 ** x``).   VJP: da = g * z * ln c  (0 where c == 0)."""
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        if a.dtype.kind != "f" and isinstance(c, float):
+            a = a.astype(get_default_dtype().np)
+        out = np.power(np.asarray(c, a.dtype), a)
+        ctx.save_for_backward(out)
+        ctx.c = c
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        if ctx.c == 0:
+            return g * 0
+        return g * z * float(np.log(ctx.c))
+
+
+def _is_number(x):
+    return isinstance(x, (int, float, bool, np.number))
+
+
+def add(input, other, *, alpha=1, out=None):
+    return _out(Add.apply(input, other, alpha) if alpha != 1 else Add.apply(input, other), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    return _out(Sub.apply(input, other, alpha) if alpha != 1 else Sub.apply(input, other), out)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input."""
+    if _is_number(other) and alpha == 1:
+        return Rsub.apply(input, other)
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input, other, *, out=None):
+    return _out(Mul.apply(input, other), out)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """input / other; ``rounding_mode`` 'trunc' or 'floor' rounds the quotient (integers stay integers)."""
+    result = Div.apply(input, other)
+    if rounding_mode is not None:
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                               f"'{rounding_mode}'")
+        from .._dtype import result_type
+        dtype = result_type(input, other)
+        result = result.trunc() if rounding_mode == "trunc" else result.floor()
+        if not dtype.is_floating_point:
+            result = result.to(dtype)
+    return _out(result, out)
+
+
+true_divide = divide = div
+multiply = mul
+subtract = sub
+
+
+def rdiv(input, other):
+    """other / input for a number other: torch records it as reciprocal(input) * other."""
+    return Mul.apply(Reciprocal.apply(input), other)
+
+
+def neg(input):
+    return Neg.apply(input)
+
+
+negative = neg
+
+
+def pow(input, exponent, *, out=None):
+    if _is_number(input):
+        return _out(RPow.apply(exponent, input), out)
+    if _is_number(exponent):
+        return _out(Pow.apply(input, exponent), out)
+    return _out(PowTensor.apply(input, exponent), out)
+
+
+def reciprocal(input):
+    return Reciprocal.apply(input)
+
+
+def _out(result, out):
+    """Support torch's ``out=`` argument: write the result into ``out`` (no gradient flows through it)."""
+    if out is None:
+        return result
+    from .inplace import copy_into_out
+    return copy_into_out(out, result)
+
+
+TENSOR_METHODS = {
+    "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div, "divide": div,
+    "true_divide": div, "neg": neg, "negative": neg, "pow": pow, "reciprocal": reciprocal,
+    "__add__": add, "__radd__": add, "__sub__": sub, "__rsub__": rsub, "__mul__": mul, "__rmul__": mul,
+    "__truediv__": div, "__rtruediv__": rdiv, "__neg__": neg, "__pow__": pow,
+    "__rpow__": lambda self, other: pow(other, self),
+}

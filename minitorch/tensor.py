@@ -1,0 +1,410 @@
+"""Tensor: a NumPy array plus what autograd needs.
+
+* ``_data``        the ndarray holding the values (``.numpy()`` returns it: memory is shared)
+* ``requires_grad`` whether gradients flow to this tensor
+* ``grad_fn``      the backward node that made it (None for leaves)
+* ``grad``         for leaves: the accumulated gradient after ``backward()``
+* ``_vc``          the version counter, a one-element list shared with views; in-place operations
+                   bump it, so backward can tell that a saved value was overwritten
+
+Operations live in ``minitorch/ops``; the methods here just call them (``t.exp()`` is ``ops.exp(t)``).
+"""
+import weakref
+
+import numpy as np
+
+from . import _dtype
+from ._device import CPU, check_device, device as _device_cls
+from ._size import Size
+from .autograd import grad_mode
+from .autograd.function import AccumulateGrad
+
+_INT_GRAD_ERROR = "only Tensors of floating point and complex dtype can require gradients"
+
+
+class Tensor:
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc", "_acc", "_hooks",
+                 "_retains_grad", "__weakref__")
+
+    def __init__(self, *args, dtype=None, device=None, requires_grad=False):
+        """``Tensor([[1, 2]])`` copies data as float32 (like ``torch.Tensor``); ``Tensor(2, 3)`` is an
+        uninitialised 2x3 float32 tensor."""
+        check_device(device)
+        if len(args) == 1 and not isinstance(args[0], int):
+            data = _array_from(args[0], dtype or _dtype.get_default_dtype())
+        else:
+            shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+            data = np.empty(tuple(shape), (dtype or _dtype.get_default_dtype()).np)
+        _init(self, data)
+        if requires_grad:
+            self.requires_grad = True
+
+    # -- autograd attributes -------------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self.grad_fn is not None and not value:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use "
+                               "a computed variable in a subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError(_INT_GRAD_ERROR)
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and tuple(value.shape) != tuple(self.shape):
+            raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    def _accumulator(self):
+        """The AccumulateGrad node of this leaf; kept alive by the graphs that use it, as in torch."""
+        acc = self._acc() if self._acc is not None else None
+        if acc is None:
+            acc = AccumulateGrad(self)
+            self._acc = weakref.ref(acc)
+        return acc
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor w.r.t. the graph leaves and add it into their ``.grad``."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def retain_grad(self):
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        node = self.grad_fn
+        node._retained = dict(node._retained or {})
+        node._retained[self._output_nr] = weakref.ref(self)
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self):
+        return bool(self._retains_grad)
+
+    def register_hook(self, hook):
+        """``hook(grad)`` runs when this tensor's gradient is computed; it may return a new gradient."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            self._hooks = (self._hooks or []) + [hook]
+            return _TensorHookHandle(self, None, hook)
+        node = self.grad_fn
+        hooks = dict(node.__dict__.get("_tensor_hooks") or {})
+        hooks[self._output_nr] = hooks.get(self._output_nr, []) + [hook]
+        node._tensor_hooks = hooks
+        return _TensorHookHandle(self, node, hook)
+
+    def detach(self):
+        """The same values (shared memory and version counter), cut from the graph."""
+        out = _make(self._data)
+        out._vc = self._vc
+        return out
+
+    def detach_(self):
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self):
+        """A tensor sharing this one's memory but not its graph or version counter: changes made
+        through ``.data`` are invisible to autograd (that is its purpose, and its danger)."""
+        return _make(self._data)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data
+
+    # -- shape and type ------------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    @property
+    def dtype(self):
+        return _dtype.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, force=False):
+        """The underlying ndarray itself: writing to it changes the tensor and vice versa."""
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; ``copy=True`` forces a copy."""
+        dtype = kwargs.pop("dtype", None)
+        dev = kwargs.pop("device", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        for a in args:
+            if isinstance(a, _dtype.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype, dev = a.dtype, a.device
+            elif isinstance(a, (str, _device_cls)):
+                dev = a
+        check_device(dev)
+        if dtype is None or dtype.np == self._data.dtype:
+            return self.clone() if copy else self
+        from .ops.convert import to_dtype
+        return to_dtype(self, dtype)
+
+    def type(self, dtype=None):
+        from ._tensor_str import type_name
+        if dtype is None:
+            return type_name(self)
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def bool(self):
+        return self.to(_dtype.bool_)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None, non_blocking=False):
+        check_device(device if device is not None else "cuda")
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from .creation import tensor
+        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from .creation import zeros
+        return zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from .creation import ones
+        return ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from .creation import full
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        from .creation import empty
+        return empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    # -- Python protocol -----------------------------------------------------------------------------
+    def __repr__(self):
+        from ._tensor_str import tensor_repr
+        return tensor_repr(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 and spec:
+            return self._data.item().__format__(spec)
+        return repr(self).__format__(spec)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data)
+
+    __hash__ = object.__hash__
+
+    def __reduce__(self):
+        return (_rebuild, (self._data, self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.  If you were attempting to deepcopy a module, "
+                               "this may be because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        out = type(self).__new__(type(self))
+        _init(out, self._data.copy())
+        out._requires_grad = self._requires_grad
+        if self._grad is not None:
+            out._grad = self._grad.clone()
+        memo[id(self)] = out
+        return out
+
+
+class _TensorHookHandle:
+    def __init__(self, tensor, node, hook):
+        self._tensor, self._node, self._hook = tensor, node, hook
+
+    def remove(self):
+        if self._node is None:
+            self._tensor._hooks = [h for h in self._tensor._hooks or [] if h is not self._hook] or None
+        else:
+            hooks = self._node._tensor_hooks
+            nr = self._tensor._output_nr
+            hooks[nr] = [h for h in hooks.get(nr, []) if h is not self._hook]
+
+
+def _init(t, data):
+    t._data = data
+    t._requires_grad = False
+    t._grad = None
+    t.grad_fn = None
+    t._output_nr = 0
+    t._vc = [0]
+    t._acc = None
+    t._hooks = None
+    t._retains_grad = False
+
+
+def _make(data):
+    """Wrap an ndarray in a Tensor without copying or checking (the fast internal constructor)."""
+    t = Tensor.__new__(Tensor)
+    t._data = data
+    t._requires_grad = False
+    t._grad = None
+    t.grad_fn = None
+    t._output_nr = 0
+    t._vc = [0]
+    t._acc = None
+    t._hooks = None
+    t._retains_grad = False
+    return t
+
+
+def _rebuild(data, requires_grad):
+    t = _make(data)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _wrap_dim(dim, ndim):
+    """A dim in ``[-ndim, ndim)`` as a non-negative index, with torch's IndexError otherwise."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def _array_from(data, dtype):
+    if isinstance(data, Tensor):
+        return data._data.astype(dtype.np)
+    return np.array(data, dtype=dtype.np)
