@@ -1,0 +1,165 @@
+"""Optimizers and schedulers against torch: identical start, identical gradients, identical trajectories."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+
+STEPS = 25
+
+OPTIMIZERS = {
+    "sgd": ("SGD", dict(lr=0.1)),
+    "sgd_momentum": ("SGD", dict(lr=0.05, momentum=0.9)),
+    "sgd_dampening_wd": ("SGD", dict(lr=0.05, momentum=0.9, dampening=0.3, weight_decay=0.01)),
+    "sgd_nesterov": ("SGD", dict(lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.1)),
+    "sgd_maximize": ("SGD", dict(lr=0.05, momentum=0.5, maximize=True)),
+    "adam": ("Adam", dict(lr=0.01)),
+    "adam_wd_amsgrad": ("Adam", dict(lr=0.02, betas=(0.8, 0.99), weight_decay=0.05, amsgrad=True)),
+    "adam_maximize": ("Adam", dict(lr=0.01, maximize=True, eps=1e-6)),
+    "adamw": ("AdamW", dict(lr=0.01)),
+    "adamw_amsgrad": ("AdamW", dict(lr=0.03, weight_decay=0.1, amsgrad=True)),
+    "rmsprop": ("RMSprop", dict(lr=0.01)),
+    "rmsprop_centered_momentum": ("RMSprop", dict(lr=0.01, alpha=0.9, momentum=0.7, centered=True,
+                                                  weight_decay=0.02)),
+    "adagrad": ("Adagrad", dict(lr=0.1)),
+    "adagrad_decay": ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.05, initial_accumulator_value=0.2)),
+}
+
+
+def _fake_grad(p, step):
+    """A deterministic gradient that depends on the current parameter (so trajectories can diverge)."""
+    return np.asarray(np.sin(3.0 * p + step) + 0.1 * p)
+
+
+def _run(lib, name, kwargs, shapes, dtype):
+    rng = np.random.default_rng(0)
+    params = [lib.from_numpy(np.asarray(rng.standard_normal(s), dtype=dtype)).requires_grad_() for s in shapes]
+    opt = getattr(lib.optim, name)(params, **kwargs)
+    history = []
+    for step in range(STEPS):
+        opt.zero_grad()
+        for p in params:
+            p.grad = lib.from_numpy(_fake_grad(p.detach().numpy().copy(), step))
+        opt.step()
+        history.append([p.detach().numpy().copy() for p in params])
+    return history, opt
+
+
+@pytest.mark.parametrize("case", OPTIMIZERS)
+def test_trajectory_float64(case):
+    name, kwargs = OPTIMIZERS[case]
+    shapes = [(3, 4), (5,), ()]
+    mine, _ = _run(minitorch, name, kwargs, shapes, np.float64)
+    theirs, _ = _run(torch, name, kwargs, shapes, np.float64)
+    for step, (m, t) in enumerate(zip(mine, theirs)):
+        for a, b in zip(m, t):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13, err_msg=f"{case} step {step}")
+
+
+@pytest.mark.parametrize("case", ["sgd_momentum", "adam", "rmsprop"])
+def test_trajectory_float32_keeps_dtype(case):
+    name, kwargs = OPTIMIZERS[case]
+    mine, _ = _run(minitorch, name, kwargs, [(4, 3)], np.float32)
+    theirs, _ = _run(torch, name, kwargs, [(4, 3)], np.float32)
+    assert mine[-1][0].dtype == np.float32
+    np.testing.assert_allclose(mine[-1][0], theirs[-1][0], rtol=1e-4, atol=1e-5)
+
+
+def test_zero_grad_set_to_none_and_zeros():
+    p = minitorch.ones(3, requires_grad=True)
+    opt = minitorch.optim.SGD([p], lr=0.1)
+    p.grad = minitorch.ones(3)
+    opt.zero_grad(set_to_none=False)
+    assert p.grad.tolist() == [0.0, 0.0, 0.0]
+    opt.zero_grad()
+    assert p.grad is None
+
+
+def test_param_groups_and_state_dict_roundtrip():
+    a, b = (minitorch.ones(2, requires_grad=True) for _ in range(2))
+    opt = minitorch.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1, momentum=0.9)
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
+    for p in (a, b):
+        p.grad = minitorch.ones(2)
+    opt.step()
+    state = opt.state_dict()
+    assert sorted(state["state"]) == [0, 1] and state["param_groups"][1]["params"] == [1]
+    t_a, t_b = (torch.ones(2, requires_grad=True) for _ in range(2))
+    t_opt = torch.optim.SGD([{"params": [t_a]}, {"params": [t_b], "lr": 0.5}], lr=0.1, momentum=0.9)
+    assert set(state["param_groups"][0]) == set(t_opt.state_dict()["param_groups"][0])
+    c, d = (minitorch.ones(2, requires_grad=True) for _ in range(2))
+    opt2 = minitorch.optim.SGD([{"params": [c]}, {"params": [d], "lr": 0.5}], lr=0.1, momentum=0.9)
+    opt2.load_state_dict(state)
+    assert opt2.state[d]["momentum_buffer"].tolist() == [1.0, 1.0]
+
+
+def test_add_param_group_duplicate_rejected_like_torch():
+    p = minitorch.ones(2, requires_grad=True)
+    opt = minitorch.optim.SGD([p], lr=0.1)
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        opt.add_param_group({"params": [p]})
+    with pytest.raises(ValueError, match="empty parameter list"):
+        minitorch.optim.SGD([], lr=0.1)
+
+
+def test_bad_hyperparameters_raise_like_torch():
+    p, tp = minitorch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    for name, kwargs in [("SGD", dict(lr=-1)), ("SGD", dict(lr=0.1, nesterov=True)), ("Adam", dict(betas=(1.0, 0.9))),
+                         ("RMSprop", dict(alpha=-1)), ("Adagrad", dict(lr_decay=-1))]:
+        with pytest.raises(ValueError) as mine:
+            getattr(minitorch.optim, name)([p], **kwargs)
+        with pytest.raises(ValueError) as theirs:
+            getattr(torch.optim, name)([tp], **kwargs)
+        assert str(mine.value) == str(theirs.value)
+
+
+SCHEDULERS = {
+    "step": ("StepLR", dict(step_size=3, gamma=0.5)),
+    "multistep": ("MultiStepLR", dict(milestones=[2, 5, 5, 9], gamma=0.3)),
+    "exponential": ("ExponentialLR", dict(gamma=0.9)),
+    "cosine": ("CosineAnnealingLR", dict(T_max=7, eta_min=0.001)),
+    "lambda": ("LambdaLR", dict(lr_lambda=lambda e: 1.0 / (1 + e))),
+    "onecycle": ("OneCycleLR", dict(max_lr=1.0, total_steps=30)),
+    "onecycle_linear_3phase": ("OneCycleLR", dict(max_lr=0.5, total_steps=30, anneal_strategy="linear",
+                                                  three_phase=True)),
+}
+
+
+@pytest.mark.parametrize("case", SCHEDULERS)
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
+def test_scheduler_lr_sequence(case, optimizer):
+    name, kwargs = SCHEDULERS[case]
+
+    def run(lib):
+        p = lib.ones(2, requires_grad=True)
+        opt = getattr(lib.optim, optimizer)([p], lr=0.1, **({"momentum": 0.9} if optimizer == "SGD" else {}))
+        sched = getattr(lib.optim.lr_scheduler, name)(opt, **kwargs)
+        lrs, momenta = [], []
+        for _ in range(29 if "onecycle" in case else 25):
+            opt.step()
+            sched.step()
+            lrs.append(sched.get_last_lr()[0])
+            group = opt.param_groups[0]
+            momenta.append(group.get("momentum", group.get("betas", (None,))[0]))
+        return lrs, momenta
+    mine, theirs = run(minitorch), run(torch)
+    np.testing.assert_allclose(mine[0], theirs[0], rtol=1e-14)
+    assert mine[1] == pytest.approx(theirs[1], rel=1e-14)
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(mode="max", patience=2, threshold_mode="abs", cooldown=1),
+                                    dict(factor=0.5, patience=1, min_lr=0.02)])
+def test_reduce_lr_on_plateau(kwargs):
+    metrics = [1.0, 0.9, 0.95, 0.95, 0.96, 0.97, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99, 1.2] * 2
+
+    def run(lib):
+        p = lib.ones(2, requires_grad=True)
+        opt = lib.optim.SGD([p], lr=0.1)
+        sched = lib.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+        out = []
+        for m in metrics:
+            opt.step()
+            sched.step(m)
+            out.append(opt.param_groups[0]["lr"])
+        return out
+    assert run(minitorch) == pytest.approx(run(torch), rel=1e-14)
