@@ -17,6 +17,7 @@ from .creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full, 
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 from . import cuda
 from . import optim
+from . import utils
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

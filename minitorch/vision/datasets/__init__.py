@@ -1,0 +1,3 @@
+from .cifar import CIFAR10
+from .mnist import MNIST, FashionMNIST, read_idx
+from .vision import VisionDataset
