@@ -18,6 +18,7 @@ from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, s
 from . import cuda
 from . import optim
 from . import utils
+from .serialization import save, load
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
