@@ -70,7 +70,10 @@ def set_default_dtype(d):
 
 
 def promote_types(a, b):
-    """torch.promote_types: the smallest dtype both a and b convert to without losing their kind."""
+    """torch.promote_types: the smallest dtype both a and b convert to without losing their kind.
+    Unlike NumPy, a floating type wins over any integer type as it is (int64 with float32 is float32)."""
+    if a.is_floating_point != b.is_floating_point:
+        return a if a.is_floating_point else b
     return from_numpy_dtype(np.promote_types(a.np, b.np))
 
 

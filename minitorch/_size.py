@@ -21,3 +21,16 @@ class Size(tuple):
 
     def __add__(self, other):
         return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple(self) * n)
+
+    __rmul__ = __mul__
+
+    def __format__(self, spec):
+        if spec:
+            raise TypeError(f"unsupported format string passed to torch.Size.__format__")
+        return repr(self)

@@ -1,10 +1,18 @@
-"""Creating tensors: from data, filled, ranges, random, and the ``*_like`` forms."""
+"""Creating tensors: from data, filled, ranges, random, and the ``*_like`` forms.
+
+Each follows torch's rule for the result's dtype (``tensor([1, 2.5])`` is float32, ``full((2,), 7)``
+int64, ``arange(0, 1, 0.1)`` float32 with 10 values) and raises torch's error for a bad argument.
+"""
+import functools
+import math
 import numbers
+import operator
 
 import numpy as np
 
 from . import _dtype
 from ._device import check_device
+from ._tensor_str import scalar_type_name
 from .random import rng
 from .tensor import Tensor, _make
 
@@ -12,56 +20,130 @@ from .tensor import Tensor, _make
 def _finish(data, requires_grad):
     t = _make(data)
     if requires_grad:
-        t.requires_grad = True  # the setter rejects integer dtypes with torch's error
+        if data.dtype.kind != "f":  # factories word it differently from the requires_grad setter
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t.requires_grad = True
     return t
 
 
-def _infer_dtype(data):
-    """torch's inference: bools -> bool, ints -> int64, any float -> the default dtype (float32)."""
-    if isinstance(data, Tensor):
-        return data.dtype
-    if isinstance(data, np.ndarray):
-        return _dtype.from_numpy_dtype(data.dtype)
-    if isinstance(data, np.generic):
-        return _dtype.from_numpy_dtype(data.dtype)
-    kinds = set()
-    stack = [data]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, (list, tuple)):
-            stack.extend(x)
-        elif isinstance(x, Tensor):
-            kinds.add("f" if x.is_floating_point() else ("b" if x.dtype is _dtype.bool_ else "i"))
-        elif isinstance(x, (bool, np.bool_)):
-            kinds.add("b")
-        elif isinstance(x, numbers.Integral):
-            kinds.add("i")
-        elif isinstance(x, numbers.Real):
-            kinds.add("f")
-        else:
-            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
-    if "f" in kinds:
-        return _dtype.get_default_dtype()
-    if "i" in kinds:
-        return _dtype.int64
-    if "b" in kinds:
+# -- from data ------------------------------------------------------------------------------------------
+def _number_dtype(x):
+    """The dtype torch gives one number: NumPy numbers and tensors keep theirs; Python bool, int and
+    float are bool, int64 and the default dtype."""
+    if isinstance(x, Tensor):
+        if x.numel() != 1:  # inside a list a tensor counts as one number
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return x.dtype
+    if isinstance(x, (np.generic, np.ndarray)):  # a NumPy number or 0-d array
+        return _dtype.from_numpy_dtype(x.dtype)
+    if isinstance(x, bool):
         return _dtype.bool_
-    return _dtype.get_default_dtype()  # empty list
+    if isinstance(x, numbers.Integral):
+        return _dtype.int64
+    if isinstance(x, numbers.Real):
+        return _dtype.get_default_dtype()
+    if isinstance(x, str):
+        raise TypeError("new(): invalid data type 'str'")
+    raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+
+
+def _is_sequence(x):
+    return isinstance(x, (list, tuple, range)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+
+
+def _infer_dtype(data):
+    """The dtype torch infers for (nested sequences of) numbers, checking that they are rectangular.
+
+    The first element at each depth fixes that dimension's length; the dtype promotes the dtypes of
+    all the numbers: ``[1, 2.5]`` is float32, ``[True, 2]`` int64, ``[np.float64(1), 2]`` float64.
+    """
+    shape, first = [], data
+    while _is_sequence(first):
+        if isinstance(first, np.ndarray):
+            shape.extend(first.shape)
+            break
+        shape.append(len(first))
+        if not len(first):
+            break
+        first = first[0]
+    found = set()
+
+    def visit(x, dim):
+        if dim == len(shape):
+            if _is_sequence(x):
+                raise TypeError(f"must be real number, not {type(x).__name__}")
+            found.add(_number_dtype(x))
+        elif not _is_sequence(x):
+            raise TypeError("not a sequence")
+        elif len(x) != shape[dim]:
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(x)})")
+        elif isinstance(x, np.ndarray) and x.shape == tuple(shape[dim:]):  # a whole block of one dtype
+            found.add(_dtype.from_numpy_dtype(x.dtype))
+        else:
+            for item in x:
+                visit(item, dim + 1)
+
+    visit(data, 0)
+    return functools.reduce(_dtype.promote_types, found) if found else _dtype.get_default_dtype()
 
 
 def _to_nested(data):
+    """``data`` as NumPy reads it: a tensor becomes its array, a tensor inside a list its number."""
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, (list, tuple)):
-        return [_to_nested(x) for x in data]
+        return [x.item() if isinstance(x, Tensor) else _to_nested(x) for x in data]
     return data
 
 
+def _store(data, dtype):
+    """``data``'s values in ``dtype``. Arrays and tensors are cast as NumPy casts; numbers are stored as
+    torch stores them: floats truncate toward zero into integer types, and a value outside the type's
+    range is an error (negative integers wrap into unsigned types, as in C)."""
+    nested = _to_nested(data)
+    if isinstance(data, (Tensor, np.ndarray)) or dtype.np.kind not in "iu":
+        with np.errstate(over="ignore"):  # as in torch, a float too big for the dtype becomes inf
+            return np.array(nested, dtype=dtype.np)
+    info = np.iinfo(dtype.np)
+    exact = np.array(nested)
+    if exact.dtype.kind not in "bi":  # floats, or integers past int64: number by number
+        values = [_integer(x, dtype) for x in np.array(nested, dtype=object).flat]
+        exact = np.array(values, np.int64).reshape(exact.shape)
+    elif np.any((exact > info.max) | (exact < (info.min or -info.max))):
+        raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+    return exact.astype(dtype.np)
+
+
+def _integer(x, dtype):
+    """One number as a Python int for integer ``dtype``, or torch's error."""
+    if isinstance(x, numbers.Integral) and not -2 ** 63 <= x < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    if not _fits(x, dtype):
+        raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+    return int(x)  # toward zero
+
+
+def _fits(x, dtype):
+    """Whether torch stores the number ``x`` into ``dtype``: inside the type's range, where a float
+    going into an integer type counts once truncated toward zero (negative integers wrap into
+    unsigned types, as in C; inf and nan go into floating types only)."""
+    if dtype is _dtype.bool_:
+        return True
+    if dtype.is_floating_point:
+        info = np.finfo(dtype.np)
+        return not math.isfinite(x) or float(info.min) <= x <= float(info.max)
+    info = np.iinfo(dtype.np)
+    if isinstance(x, numbers.Integral):
+        return (info.min or -info.max) <= x <= info.max
+    return info.min <= float(x) < info.max + 1  # False for nan
+
+
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """A new tensor holding a copy of ``data`` (nested lists, numbers, arrays or tensors)."""
+    """A new tensor holding a copy of ``data``: a number, nested sequences of numbers, an ndarray or a tensor."""
     check_device(device)
-    dtype = dtype or _infer_dtype(data)
-    return _finish(np.array(_to_nested(data), dtype=dtype.np), requires_grad)
+    if dtype is None:
+        dtype = data.dtype if isinstance(data, Tensor) else _infer_dtype(data)
+    return _finish(_store(data, dtype), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -82,105 +164,306 @@ def from_numpy(ndarray):
     return _make(ndarray)
 
 
-def _size(size):
+# -- filled ---------------------------------------------------------------------------------------------
+def _index(x):
+    """``x`` as an int if it is one (a Python or NumPy integer, an integer tensor of one element)."""
+    try:
+        return operator.index(x)
+    except TypeError:
+        return None
+
+
+def _size(name, size):
+    """The shape given to factory ``name`` as ``f(2, 3)`` or ``f((2, 3))``, checked as torch checks it."""
+    if not size:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    for s in size:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"size must be tuple of ints, but got {type(s).__name__}")
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
-    return tuple(int(s) for s in size)
+        size = size[0]
+        for pos, s in enumerate(size):
+            if _index(s) is None:
+                raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, but found element "
+                                f"of type {type(s).__name__} at pos {pos}")
+    elif len(size) == 1:
+        if isinstance(size[0], bool) or _index(size[0]) is None:  # a lone bool is refused, listed ones are 0/1
+            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+                            f"{type(size[0]).__name__}")
+    else:
+        for pos, s in enumerate(size, 1):
+            if _index(s) is None:
+                raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {pos} with error "
+                                f"\"type must be tuple of ints,but got {type(s).__name__}\"")
+    shape = tuple(operator.index(s) for s in size)
+    negative = [s for s in shape if s < 0]
+    if negative:
+        if name == "zeros":  # torch.zeros checks sizes on a path of its own
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {list(shape)}")
+    return shape
 
 
 def _dt(dtype):
     return (dtype or _dtype.get_default_dtype()).np
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+def zeros(*size, dtype=None, device=None, requires_grad=False):
     check_device(device)
-    return _finish(np.zeros(_size(size), _dt(dtype)), requires_grad)
+    return _finish(np.zeros(_size("zeros", size), _dt(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*size, dtype=None, device=None, requires_grad=False):
     check_device(device)
-    return _finish(np.ones(_size(size), _dt(dtype)), requires_grad)
+    return _finish(np.ones(_size("ones", size), _dt(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, out=None):
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Uninitialised memory, as in torch: the values are whatever was there."""
     check_device(device)
-    return _finish(np.empty(_size(size), _dt(dtype)), requires_grad)
+    return _finish(np.empty(_size("empty", size), _dt(dtype)), requires_grad)
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None):
+def _fill_dtype(value):
+    """torch's dtype for a fill value: a Python bool gives bool, any integer int64, anything else the
+    default dtype (a fill value is read as a Python number, so a float64 tensor gives float32)."""
+    if isinstance(value, bool):
+        return _dtype.bool_
+    if isinstance(value, numbers.Integral):
+        return _dtype.int64
+    return _dtype.get_default_dtype()
+
+
+_C_TYPES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+            "float16": "c10::Half", "float32": "float"}  # the types a number may not fit (C++ names, as torch's error)
+
+
+def _filled(shape, value, dtype, requires_grad):
+    """A tensor of ``shape`` holding ``value`` in ``dtype``; torch refuses a value the dtype cannot hold."""
+    value = _scalar(value)
+    if not _fits(value, dtype):
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPES[dtype.name]} without overflow")
+    if dtype is _dtype.bool_:
+        value = bool(value)
+    elif not dtype.is_floating_point:
+        value = np.array(int(value)).astype(dtype.np)  # toward zero; negative wraps into unsigned types
+    return _finish(np.full(shape, value, dtype.np), requires_grad)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """A tensor of shape ``size`` filled with ``fill_value``: ``full((2,), 7)`` is int64, ``full((2,), 7.)``
+    float32, ``full((2,), True)`` bool."""
     check_device(device)
-    if dtype is None:
-        dtype = _infer_dtype(fill_value)
-    return _finish(np.full(_size((size,)), fill_value, dtype.np), requires_grad)
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    fill_value = _scalar(fill_value)
+    return _filled(_size("full", (size,)), fill_value, dtype or _fill_dtype(fill_value), requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+    """The n x m (default n x n) identity matrix."""
     check_device(device)
+    for position, name, k in ((1, "n", n), (2, "m", m)):
+        if k is None:
+            continue
+        if isinstance(k, bool) or _index(k) is None:
+            raise TypeError(f"eye(): argument '{name}' (position {position}) must be int, not {type(k).__name__}")
+        if k < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {k}")
     return _finish(np.eye(n, n if m is None else m, dtype=_dt(dtype)), requires_grad)
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
-    """Values from start (default 0) up to, not including, end; int64 unless some bound is a float."""
+# -- ranges ---------------------------------------------------------------------------------------------
+def _fma(a, b, c, odd=False):
+    """``a * b + c`` rounded once, as the fused multiply-add in torch's compiled linspace kernel; NumPy
+    rounds the product and the sum separately, which can land an ulp away (and, truncated into an
+    integer type, one apart). Error-free transformations carry every rounding error along in float64.
+
+    ``odd``: round to odd instead (an inexact result gets an odd last bit), so that rounding the
+    float64 result to float32 afterwards is the same as rounding once (Boldo & Melquiond)."""
+    a, b, c = (np.asarray(x, np.float64) for x in (a, b, c))
+    p, p_err = _two_product(a, b)
+    s, s_err = _two_sum(p, c)
+    t, t_err = _two_sum(s_err, p_err)
+    r, r_err = _two_sum(s, t)  # now a * b + c == r + r_err + t_err exactly, and r is it rounded...
+    # ...unless r + r_err fell exactly halfway between two floats and t_err pushes it past the middle
+    toward = np.nextafter(r, np.copysign(np.inf, r_err))
+    past_tie = (np.abs(r_err) == np.abs(toward - r) / 2) & (t_err != 0) & (np.sign(t_err) == np.sign(r_err))
+    result = np.where(past_tie, toward, r)
+    if not odd:
+        return result
+    residual = np.where(past_tie, -r_err, r_err + t_err)  # its sign: where a * b + c lies from result
+    even = (result.view(np.int64) & 1) == 0
+    return np.where((residual != 0) & even, np.nextafter(result, np.copysign(np.inf, residual)), result)
+
+
+def _two_sum(x, y):
+    """Knuth: ``x + y`` rounded, and its rounding error."""
+    s = x + y
+    back = s - x
+    return s, (x - (s - back)) + (y - back)
+
+
+def _two_product(x, y):
+    """Dekker: ``x * y`` rounded, and its rounding error (from products of 26-bit halves, all exact)."""
+    p = x * y
+    x_hi, x_lo = _halves(x)
+    y_hi, y_lo = _halves(y)
+    return p, ((x_hi * y_hi - p) + x_hi * y_lo + x_lo * y_hi) + x_lo * y_lo
+
+
+def _halves(x):
+    """``x`` split into a high part of 26 significant bits and the rest (Veltkamp)."""
+    t = x * 134217729.0  # 2**27 + 1
+    hi = t - (t - x)
+    return hi, x - hi
+
+
+def _scalar(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    """``ceil((end - start) / step)`` values from ``start`` (default 0), ``step`` apart, ``end`` excluded.
+
+    int64 when start, end and step are all integers, else the default dtype: ``arange(0, 1, 0.1)`` is
+    float32 with 10 values. An integer dtype truncates float bounds first, as torch does.
+    """
     check_device(device)
     if end is None:
         start, end = 0, start
+    start, end, step = _scalar(start), _scalar(end), _scalar(step)
+    integral = all(isinstance(x, numbers.Integral) for x in (start, end, step))
+    dtype = dtype or (_dtype.int64 if integral else _dtype.get_default_dtype())
+    if dtype is _dtype.bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if step == 0:
         raise RuntimeError("step must be nonzero")
-    if dtype is None:
-        bounds = [float(x) if isinstance(x, Tensor) and x.is_floating_point() else x for x in (start, end, step)]
-        dtype = _dtype.get_default_dtype() if any(isinstance(x, float) for x in bounds) else _dtype.int64
-    n = int(np.ceil((float(end) - float(start)) / float(step)))
-    if n < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    return _finish((start + step * np.arange(n, dtype=np.float64)).astype(dtype.np)
-                   if dtype.is_floating_point else np.arange(start, end, step, dtype=dtype.np), requires_grad)
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    # exact integer ceiling for integers; torch computes it in double otherwise
+    n = -((start - end) // step) if integral else math.ceil((float(end) - float(start)) / float(step))
+    i = np.arange(n)
+    values = float(start) + float(step) * i if dtype.is_floating_point else int(start) + int(step) * i
+    return _finish(values.astype(dtype.np), requires_grad)
 
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
+def _ends(start, end, steps, dtype):
+    """linspace's checked arguments, with the ends rounded to ``dtype`` first, as torch rounds them."""
+    steps = operator.index(steps)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    s, e = np.array([_scalar(start), _scalar(end)]).astype(dtype.np)
+    return s, e, steps
+
+
+def _two_halves(steps, counting_up, counting_down):
+    """torch's even spacing: the first half counts up from the start, the second half down from the
+    end (given how many steps each value is from its end), so that both ends come out exact."""
+    i = np.arange(steps)
+    return np.where(i < steps // 2, counting_up(i), counting_down(steps - 1 - i))
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+    """``steps`` values evenly spaced from ``start`` to ``end``, both included (default dtype: float32).
+
+    Bit for bit as torch's kernel: the step is taken in the dtype's precision (float64 for integer
+    types), and each value is ``start + step * i`` with one rounding (a fused multiply-add)."""
     check_device(device)
-    return _finish(np.linspace(start, end, steps, dtype=np.float64).astype(_dt(dtype)), requires_grad)
+    dtype = dtype or _dtype.get_default_dtype()
+    s, e, steps = _ends(start, end, steps, dtype)
+    if steps <= 1:
+        return _finish(np.full(steps, s), requires_grad)
+    if dtype.is_floating_point:
+        step = float((e - s) / dtype.np.type(steps - 1))
+        count = dtype.np.type  # torch converts the counts to the dtype before multiplying
+    else:
+        step = (float(e) - float(s)) / (steps - 1)
+        count = np.int64
+    narrow = dtype.is_floating_point and dtype.itemsize < 8  # computed in float64: round to odd first
+    values = _two_halves(steps, lambda i: _fma(step, count(i), s, odd=narrow),
+                         lambda k: _fma(-step, count(k), e, odd=narrow))
+    return _finish(values.astype(dtype.np), requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    """``base ** linspace(start, end, steps)`` as torch computes it: the exponents in float64 from the
+    ends rounded to ``dtype`` (without fused multiply-adds), the powers in float64, then rounded."""
     check_device(device)
-    return _finish((base ** np.linspace(start, end, steps)).astype(_dt(dtype)), requires_grad)
+    dtype = dtype or _dtype.get_default_dtype()
+    s, e, steps = _ends(start, end, steps, dtype)
+    if steps == 1:  # torch takes the power of the unrounded start
+        exponents = np.array([float(_scalar(start))])
+    else:
+        step = float(e - s) / (steps - 1)
+        exponents = _two_halves(steps, lambda i: float(s) + step * i, lambda k: float(e) - step * k)
+    return _finish(np.power(float(base), exponents).astype(dtype.np), requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+# -- random ---------------------------------------------------------------------------------------------
+def _random_dtype(dtype, kernel):
+    """``dtype`` if floating point; torch has no uniform or normal sampler for integer types."""
+    if not dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dtype)}'")
+    return dtype
+
+
+def _uniform(generator, shape, dtype):
+    """Uniform on [0, 1) in ``dtype``: a random integer with as many bits as the dtype's significand,
+    scaled down. (Rounding a float64 draw to float32 could give 1.0.)"""
+    bits = np.finfo(dtype.np).nmant + 1
+    return (rng(generator).integers(0, 2 ** bits, shape) * 2.0 ** -bits).astype(dtype.np)
+
+
+def _normal(generator, shape, dtype):
+    """Standard normal samples in ``dtype`` (drawn in float32 unless float64 is wanted: twice as fast)."""
+    if math.prod(shape):  # torch's normal kernel complains only when it has something to fill
+        _random_dtype(dtype, "normal_kernel_cpu")
+    wide = np.float64 if dtype is _dtype.float64 else np.float32
+    return rng(generator).standard_normal(shape, dtype=wide).astype(dtype.np, copy=False)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1)."""
     check_device(device)
-    return _finish(rng(generator).random(_size(size), dtype=np.float64).astype(_dt(dtype)), requires_grad)
+    dtype = _random_dtype(dtype or _dtype.get_default_dtype(), "check_uniform_bounds")
+    return _finish(_uniform(generator, _size("rand", size), dtype), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal."""
     check_device(device)
-    return _finish(rng(generator).standard_normal(_size(size)).astype(_dt(dtype)), requires_grad)
+    return _finish(_normal(generator, _size("randn", size), dtype or _dtype.get_default_dtype()), requires_grad)
+
+
+def _integers(generator, low, high, shape, dtype):
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    return rng(generator).integers(low, high, shape).astype(dtype.np)
 
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
-    """Integers uniform on [low, high); ``randint(high, size)`` starts at 0."""
+    """Integers uniform on [low, high) (int64 unless ``dtype`` says otherwise); ``randint(high, size)``
+    starts at 0."""
     check_device(device)
     if size is None:
         low, high, size = 0, low, high
-    dtype = dtype or _dtype.int64
-    return _finish(rng(generator).integers(low, high, _size((size,))).astype(dtype.np), requires_grad)
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(size).__name__}")
+    shape = _size("randint", (size,))
+    return _finish(_integers(generator, low, high, shape, dtype or _dtype.int64), requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """A random permutation of 0 .. n-1."""
     check_device(device)
+    _size("randperm", (n,))
     return _finish(rng(generator).permutation(n).astype((dtype or _dtype.int64).np), requires_grad)
 
 
 def normal(mean, std, size=None, *, generator=None, dtype=None):
+    """Normal samples: of ``size`` for number arguments, else elementwise over tensor means/stds."""
     if size is not None:
-        return _finish(rng(generator).normal(mean, std, _size((size,))).astype(_dt(dtype)), False)
+        return _finish(rng(generator).normal(mean, std, _size("normal", (size,))).astype(_dt(dtype)), False)
     mean_a = mean._data if isinstance(mean, Tensor) else mean
     std_a = std._data if isinstance(std, Tensor) else std
     out = rng(generator).normal(mean_a, std_a)
@@ -189,57 +472,62 @@ def normal(mean, std, size=None, *, generator=None, dtype=None):
 
 
 def bernoulli(input, p=None, *, generator=None):
+    """1 with probability ``input`` (or ``p``), else 0, elementwise."""
     probs = input._data if p is None else np.full(input._data.shape, p)
     return _make((rng(generator).random(input._data.shape) < probs).astype(input._data.dtype))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
+    """Indices drawn with probabilities proportional to ``input``'s rows."""
     p = input._data.astype(np.float64)
+
     def draw(row):
         return rng(generator).choice(len(row), num_samples, replace=replacement, p=row / row.sum())
+
     out = np.stack([draw(r) for r in p]) if p.ndim == 2 else draw(p)
     return _make(out.astype(np.int64))
 
 
-def _like(input, dtype):
-    return (dtype or input.dtype).np
+# -- *_like ---------------------------------------------------------------------------------------------
+def _like(input, dtype, device):
+    """The shape of ``input`` and the dtype of the result (``input``'s unless given)."""
+    check_device(device)
+    return input._data.shape, dtype or input.dtype
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return _finish(np.zeros(input._data.shape, _like(input, dtype)), requires_grad)
+    shape, dtype = _like(input, dtype, device)
+    return _finish(np.zeros(shape, dtype.np), requires_grad)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return _finish(np.ones(input._data.shape, _like(input, dtype)), requires_grad)
+    shape, dtype = _like(input, dtype, device)
+    return _finish(np.ones(shape, dtype.np), requires_grad)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return _finish(np.empty(input._data.shape, _like(input, dtype)), requires_grad)
+    shape, dtype = _like(input, dtype, device)
+    return _finish(np.empty(shape, dtype.np), requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return _finish(np.full(input._data.shape, fill_value, _like(input, dtype)), requires_grad)
-
-
-def _float_like(input, dtype):
-    d = dtype or input.dtype
-    if not d.is_floating_point:
-        name = {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(d.name, d.name)
-        raise NotImplementedError(f"\"check_uniform_bounds\" not implemented for '{name}'")
-    return d.np
+    shape, dtype = _like(input, dtype, device)
+    return _filled(shape, fill_value, dtype, requires_grad)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, generator=None):
-    return _finish(rng(generator).random(input._data.shape).astype(_float_like(input, dtype)), requires_grad)
+    shape, dtype = _like(input, dtype, device)
+    return _finish(_uniform(generator, shape, _random_dtype(dtype, "check_uniform_bounds")), requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, generator=None):
-    return _finish(rng(generator).standard_normal(input._data.shape).astype(_float_like(input, dtype)),
-                   requires_grad)
+    shape, dtype = _like(input, dtype, device)
+    return _finish(_normal(generator, shape, dtype), requires_grad)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, generator=None):
+    """Integers uniform on [low, high) in ``input``'s shape and dtype; ``randint_like(x, high)`` starts at 0."""
     if high is None:
         low, high = 0, low
-    return _finish(rng(generator).integers(low, high, input._data.shape).astype(_like(input, dtype)),
-                   requires_grad)
+    shape, dtype = _like(input, dtype, device)
+    return _finish(_integers(generator, low, high, shape, dtype), requires_grad)

@@ -12,7 +12,11 @@ class Generator:
         self.np = np.random.Generator(np.random.PCG64(self._seed))
 
     def manual_seed(self, seed):
-        self._seed = int(seed)
+        """Restart the stream from ``seed``; like torch, a negative seed wraps around to 64 bits."""
+        seed = int(seed)
+        if not -2 ** 63 <= seed < 2 ** 64:
+            raise ValueError("Overflow when unpacking long long")
+        self._seed = seed % 2 ** 64
         self.np = np.random.Generator(np.random.PCG64(self._seed))
         return self
 
