@@ -1,0 +1,60 @@
+"""minitorch needs NumPy and nothing else at run time: torch is only the tests' reference."""
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ALLOWED = set(sys.stdlib_module_names) | {"numpy", "minitorch"}
+
+# Run in a fresh interpreter where importing anything but the standard library, NumPy and minitorch fails.
+NUMPY_ONLY = f"""
+import importlib, pkgutil, sys
+
+class OnlyNumpy:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] not in {sorted(ALLOWED)!r}:
+            raise ModuleNotFoundError(f"blocked: minitorch imported {{name}}", name=name)
+
+sys.meta_path.insert(0, OnlyNumpy())
+import minitorch
+for module in pkgutil.walk_packages(minitorch.__path__, "minitorch."):
+    importlib.import_module(module.name)
+
+x = minitorch.ones(2, 2, requires_grad=True)
+out = ((x + 2) * (x + 2) * 3).mean()
+out.backward()
+assert x.grad.tolist() == [[4.5, 4.5], [4.5, 4.5]], x.grad
+assert "torch" not in sys.modules
+print("ok")
+"""
+
+
+def test_minitorch_imports_and_runs_with_numpy_only():
+    proc = subprocess.run([sys.executable, "-c", NUMPY_ONLY], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def imported_modules(path):
+    """Top-level names of the absolute imports in one source file (imports inside functions too)."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            yield node.module.partition(".")[0]
+
+
+def test_no_source_file_imports_beyond_numpy():
+    # The subprocess test only sees imports that run at import time; this also sees the ones in functions.
+    offenders = {f"{path.relative_to(ROOT)}: {name}" for path in (ROOT / "minitorch").rglob("*.py")
+                 for name in imported_modules(path) if name not in ALLOWED}
+    assert not offenders, sorted(offenders)
+
+
+def test_runtime_dependency_is_numpy_only():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert [dep.split(">")[0].split("=")[0].strip() for dep in project["dependencies"]] == ["numpy"]
