@@ -97,11 +97,11 @@ def result_type(*operands):
     """
     best = [None, None, None]  # highest dtype per priority: dimensioned tensors, 0-d tensors, numbers
     for x in operands:
-        if isinstance(x, bool):
+        if isinstance(x, (bool, np.bool_)):  # NumPy scalars count as Python numbers, as in torch
             d, slot = bool_, 2
-        elif isinstance(x, int):
+        elif isinstance(x, (int, np.integer)):
             d, slot = int64, 2
-        elif isinstance(x, float):
+        elif isinstance(x, (float, np.floating)):
             d, slot = _default[0], 2
         else:
             d, slot = x.dtype, (0 if x._data.ndim else 1)

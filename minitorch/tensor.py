@@ -9,6 +9,7 @@
 
 Operations live in ``minitorch/ops``; the methods here just call them (``t.exp()`` is ``ops.exp(t)``).
 """
+import warnings
 import weakref
 
 import numpy as np
@@ -20,6 +21,19 @@ from .autograd import grad_mode
 from .autograd.function import AccumulateGrad
 
 _INT_GRAD_ERROR = "only Tensors of floating point and complex dtype can require gradients"
+_NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
+    "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
+    "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
+_GRAD_DTYPE_HINT = (
+    "The gradient must match the tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's "
+    "grad_dtype attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. "
+    "Diverging the dtypes of a tensor and its gradient may break downstream systems that assume they match.")
+# the C++ names torch's grad-dtype message uses
+_C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+                 "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+                 "bool": "bool"}
 
 
 class Tensor:
@@ -55,17 +69,32 @@ class Tensor:
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True):
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")  # sic, as torch
         self.requires_grad = requires_grad
         return self
 
     @property
     def grad(self):
+        """The gradient accumulated by backward (leaves, and non-leaves that ``retain_grad()``)."""
+        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
     def grad(self, value):
-        if value is not None and tuple(value.shape) != tuple(self.shape):
-            raise RuntimeError("assigned grad has data of a different size")
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                from ._tensor_str import scalar_type_name
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{_C_TYPE_NAMES[value._data.dtype.name]}' "
+                                   f"to a tensor with grad_dtype '{scalar_type_name(self.dtype)}'. " + _GRAD_DTYPE_HINT)
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                                   f"the same size")
         self._grad = value
 
     @property
@@ -116,7 +145,7 @@ class Tensor:
             self._hooks = (self._hooks or []) + [hook]
             return _TensorHookHandle(self, None, hook)
         node = self.grad_fn
-        hooks = dict(node.__dict__.get("_tensor_hooks") or {})
+        hooks = dict(node._tensor_hooks or {})
         hooks[self._output_nr] = hooks.get(self._output_nr, []) + [hook]
         node._tensor_hooks = hooks
         return _TensorHookHandle(self, node, hook)

@@ -80,6 +80,6 @@ def test_promotion_between_tensors(da, db, nd_b):
     import torch
     import minitorch
     shape = (3,) if nd_b else ()
-    m = minitorch.ones(2, 3, dtype=getattr(minitorch, da)) + minitorch.ones(*shape, dtype=getattr(minitorch, db))
-    t = torch.ones(2, 3, dtype=getattr(torch, da)) + torch.ones(*shape, dtype=getattr(torch, db))
+    m = minitorch.ones(2, 3, dtype=getattr(minitorch, da)) + minitorch.ones(shape, dtype=getattr(minitorch, db))
+    t = torch.ones(2, 3, dtype=getattr(torch, da)) + torch.ones(shape, dtype=getattr(torch, db))
     assert str(m.dtype) == str(t.dtype)

@@ -1,217 +1,238 @@
 """The backward engine: runs the vector-Jacobian products of the graph in reverse topological order.
 
-``loss.backward()`` comes here (``run_backward``). The steps, all iterative (no recursion, so a graph
-of any depth works):
+``loss.backward()`` and ``autograd.grad`` come here (``run_backward``). The steps, all iterative (no
+recursion, so a graph of any depth works):
 
 1. Discover the nodes reachable from the outputs and count, for each, how many edges lead into it.
-2. Start with the outputs' gradients (``gradient``, or 1 for a scalar). A node is *ready* when every
-   edge into it has delivered its gradient; ready nodes run newest-first (by creation order), like
-   torch's engine.
-3. Running a node: add up the gradients that arrived for each of its outputs, call its backward (the
-   VJP), then send each resulting gradient along its edge. A gradient that arrives with the shape of a
-   broadcast result is summed back to the input's shape here, so the VJPs need not do it.
-4. ``AccumulateGrad`` nodes (leaves) add the gradient into ``tensor.grad``.
+   For ``autograd.grad`` (and ``backward(inputs=...)``) also find the part of the graph that leads to
+   the inputs: nothing else runs.
+2. Start with the outputs' gradients. A node is *ready* when every edge into it has delivered its
+   gradient; ready nodes run newest-first (by creation order), like torch's engine.
+3. Running a node: the gradients that arrived for each of its outputs were summed in its buffer; call
+   its hooks and its backward (the VJP), then send each resulting gradient along its edge. A gradient
+   that arrives with the shape of a broadcast result is summed back to the input's shape here, so the
+   VJPs need not do it.
+4. ``AccumulateGrad`` nodes (leaves) add the gradient into ``tensor.grad`` (or, for ``autograd.grad``,
+   hand it back instead).
 5. Unless ``retain_graph``, each node frees what it saved once it has run.
 """
 import heapq
+import warnings
+
+import numpy as np
 
 from . import grad_mode
 from .function import AccumulateGrad, edge_of
+from .._dtype import from_numpy_dtype
+# minitorch.tensor is being imported when this module is; it is complete by the time backward runs
+from .. import tensor as _tensor
 
-_observers = []  # callbacks (node, grads_in, grads_out) used by autograd.explain() and anomaly mode
+CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+    "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to "
+    "avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters "
+    "to None after use to break the cycle and avoid the leak.")
+_warned = []  # torch gives the create_graph warning once per process
 
 
 def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, inputs=None,
                  allow_unused=True, accumulate=True):
-    """Backpropagate from ``outputs`` (with ``grad_outputs``).
+    """Backpropagate from ``outputs`` (which require grad) with the gradients ``grad_outputs``.
 
-    accumulate=True: ``Tensor.backward`` - add into ``.grad`` of the leaves (only of ``inputs`` if given).
+    accumulate=True: ``backward`` - add into ``.grad`` of the leaves (only of ``inputs`` if given).
     accumulate=False: ``autograd.grad`` - return the gradients of ``inputs``; ``.grad`` is untouched.
     """
     if retain_graph is None:
         retain_graph = create_graph
-    roots = []
-    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
-        if not out.requires_grad:
-            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
-        roots.append((edge_of(out), g))
+    if accumulate and create_graph and not _warned:
+        _warned.append(True)
+        warnings.warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=4)
+    roots = [(edge_of(t), g) for t, g in zip(outputs, grad_outputs)]
+    root_nodes = list({id(node): node for (node, _), _ in roots}.values())
+    targets = {}  # edge along which an input's gradient arrives -> positions of that input in `inputs`
+    for i, t in enumerate(inputs or ()):
+        targets.setdefault(edge_of(t), []).append(i)
+    captured = [None] * len(inputs or ())
 
-    # where the wanted gradients arrive: the leaf's AccumulateGrad node, or (grad_fn, output_nr)
-    targets = {}
+    dependencies, parents = _discover(root_nodes, with_parents=inputs is not None)
+    reach = execute = None
     if inputs is not None:
-        for i, t in enumerate(inputs):
-            if not t.requires_grad:
-                raise RuntimeError(f"One of the differentiated Tensors does not require grad")
-            targets.setdefault(edge_of(t), []).append(i)
-    captured = [None] * (len(inputs) if inputs is not None else 0)
+        reach, execute = _restrict(targets, parents)
+        if accumulate:  # as torch: backward(inputs=...) also runs the nodes of non-leaf inputs themselves
+            execute.update(node for node, _ in targets)
 
-    dependencies = _count_dependencies([e[0] for e, _ in roots])
-    needed = _needed_nodes(dependencies, targets) if inputs is not None else None
-
-    buffers = {}      # node -> list of summed gradients, one slot per output of the node
-    ready = []        # heap of (-sequence_nr, tiebreak, node)
+    buffers = {}  # node -> one summed gradient (or None) per output of the node
     for (node, nr), g in roots:
         _add_to_buffer(buffers, node, nr, g)
-    for node in {id(e[0]): e[0] for e, _ in roots}.values():
-        if dependencies.get(node, 0) == 0:
+    ready = []  # heap of (-creation order, tiebreak, node)
+    for node in root_nodes:
+        if node not in dependencies and (reach is None or node in reach):
             heapq.heappush(ready, (-node._seq, id(node), node))
 
     previous_mode = grad_mode.STATE.enabled
-    grad_mode.STATE.enabled = create_graph   # the VJPs record a graph only for higher-order gradients
+    grad_mode.STATE.enabled = create_graph  # the VJPs record a graph only for higher-order gradients
     try:
         while ready:
-            _, _, node = heapq.heappop(ready)
+            node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None) or [None]
-            if isinstance(node, AccumulateGrad):
-                _leaf(node, grads[0], targets, captured, accumulate, inputs, create_graph)
+            if type(node) is AccumulateGrad:
+                _leaf(node, grads[0], targets, captured, accumulate, create_graph)
                 continue
-            grads = _call_pre_hooks(node, grads)
-            if targets:
-                for nr, g in enumerate(grads):
-                    for i in targets.get((node, nr), ()):
-                        captured[i] = g
-                        if accumulate:
-                            _accumulate(inputs[i], g, create_graph)
+            executes = execute is None or node in execute
+            if targets and executes:
+                _capture(node, grads, targets, captured)  # torch captures before the tensor hooks here
+            if node._tensor_hooks or node._retained:
+                grads = _tensor_pre_hooks(node, grads)
+            if not executes:  # only here for an input's gradient
+                _capture(node, grads, targets, captured)
+                continue
             edges = node.next_functions
-            if needed is not None and node not in needed:
-                continue
+            for hook in node._pre_hooks or ():
+                grads = list(_hooked(hook, grads, hook(tuple(grads))))
             if all(g is None for g in grads):
                 grads_in = [None] * len(edges)
             else:
-                grads = _materialize(node, grads)
+                if node._out_meta:
+                    grads = _materialize(node, grads)
                 grads_in = node._run_backward(grads)
-                if node._hooks:
-                    for hook in node._hooks:
-                        hook(grads_in, grads)
-                for observer in _observers:
-                    observer(node, grads, grads_in)
+                if len(grads_in) != len(edges):
+                    raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                                       f"(expected {len(edges)}, got {len(grads_in)})")
+                for hook in node._hooks or ():
+                    grads_in = _hooked(hook, grads_in, hook(tuple(grads_in), tuple(grads)))
             if not retain_graph:
                 node._release()
-            for (child, nr), g, meta in zip(edges, grads_in, node._input_meta):
+            for i, (child, nr) in enumerate(edges):
                 if child is None:
                     continue
+                g = grads_in[i]
                 if g is not None:
-                    _add_to_buffer(buffers, child, nr, _fit_to_input(node, g, meta))
-                dependencies[child] -= 1
-                if dependencies[child] == 0 and (needed is None or child in needed):
+                    _add_to_buffer(buffers, child, nr, _fit_to_input(node, i, g))
+                count = dependencies[child] - 1
+                dependencies[child] = count
+                if count == 0 and (reach is None or child in reach):
                     heapq.heappush(ready, (-child._seq, id(child), child))
     finally:
         grad_mode.STATE.enabled = previous_mode
 
-    if inputs is not None and not accumulate and not allow_unused:
+    if not accumulate and not allow_unused:
         for i, g in enumerate(captured):
             if g is None:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
-                                   "graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in "
+                                   f"the graph. Set allow_unused=True if this is the desired behavior.")
     return captured
 
 
-def _count_dependencies(roots):
-    """For every node reachable from ``roots``: how many edges point into it (iterative DFS)."""
+def _discover(roots, with_parents):
+    """For every node reachable from ``roots``: how many edges point into it, and (if asked) the nodes
+    they come from. Iterative depth-first search."""
     dependencies = {}
-    seen = set()
-    stack = [n for n in roots if n is not None]
-    for n in stack:
-        seen.add(n)
+    parents = {} if with_parents else None
+    seen = set(roots)
+    stack = list(roots)
     while stack:
         node = stack.pop()
         for child, _ in node.next_functions:
             if child is None:
                 continue
             dependencies[child] = dependencies.get(child, 0) + 1
+            if with_parents:
+                parents.setdefault(child, []).append(node)
             if child not in seen:
                 seen.add(child)
                 stack.append(child)
-    return dependencies
+    return dependencies, parents
 
 
-def _needed_nodes(dependencies, targets):
-    """Nodes from which some target is reachable: only they must run for ``autograd.grad``."""
-    target_nodes = {node for node, _ in targets}
-    nodes = set(dependencies) | target_nodes
-    # parents of each node, to walk from the targets back up to the outputs
-    parents = {}
-    for node in list(nodes):
-        for child, _ in node.next_functions:
-            if child is not None:
-                parents.setdefault(child, []).append(node)
-    needed = set()
-    stack = list(target_nodes)
+def _restrict(targets, parents):
+    """The part of the graph that ``autograd.grad`` (or ``backward(inputs=...)``) needs.
+
+    ``reach``: the nodes with a path to some input's node, those nodes included - only they are visited.
+    ``execute``: the nodes of ``reach`` whose backward must run, i.e. that have a child in ``reach``.
+    """
+    reach = set()
+    stack = [node for node, _ in targets]
     while stack:
         node = stack.pop()
-        if node in needed:
-            continue
-        needed.add(node)
-        stack.extend(parents.get(node, ()))
-    # roots: nodes with no parents in the discovered graph are always started
-    return needed
+        if node not in reach:
+            reach.add(node)
+            stack.extend(parents.get(node, ()))
+    execute = {node for node in reach if any(child in reach for child, _ in node.next_functions)}
+    return reach, execute
 
 
 def _add_to_buffer(buffers, node, nr, g):
     slots = buffers.get(node)
     if slots is None:
-        n = len(node._out_meta) if node._out_meta else 1
-        slots = buffers[node] = [None] * n
-    slots[nr] = g if slots[nr] is None else slots[nr] + g
+        slots = buffers[node] = [None] * (len(node._out_meta) if node._out_meta else 1)
+    if slots[nr] is None:
+        slots[nr] = g
+    elif grad_mode.STATE.enabled:  # create_graph: the sum is part of the recorded backward pass
+        slots[nr] = slots[nr] + g
+    else:  # both are the gradient of one tensor: same shape and dtype
+        slots[nr] = _tensor._make(slots[nr]._data + g._data)
 
 
 def _materialize(node, grads):
-    """Outputs of a multi-output node that received no gradient get zeros (as torch does)."""
-    if node._out_meta is None or all(g is not None for g in grads):
+    """Outputs of a multi-output node that received no gradient get zeros (as torch does), unless the
+    Function asked for None with ``ctx.set_materialize_grads(False)``."""
+    if not node.materialize_grads:
         return grads
-    from ..tensor import _make
-    import numpy as np
-    return [_make(np.zeros(meta[0], meta[1])) if g is None and meta else g
-            for g, meta in zip(grads, node._out_meta)]
+    return [_tensor._make(np.zeros(*meta)) if g is None and meta else g for g, meta in zip(grads, node._out_meta)]
 
 
-def _fit_to_input(node, g, meta):
-    """Reduce a gradient to its input's shape (undo broadcasting) and dtype."""
-    shape, dtype = meta
+def _fit_to_input(node, i, g):
+    """Reduce the gradient for input ``i`` of ``node`` to the input's shape (undo broadcasting) and dtype."""
+    shape, dtype = node._input_meta[i]
     if g._data.shape != shape:
         try:
             g = g.sum_to_size(shape)
         except (RuntimeError, ValueError):
-            raise RuntimeError(f"Function {node.name()} returned an invalid gradient - got "
+            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
                                f"{list(g.shape)} but expected shape compatible with {list(shape)}") from None
     if g._data.dtype != dtype:
-        g = g.to(_dtype_of(dtype))
+        g = g.to(from_numpy_dtype(dtype))
     return g
 
 
-def _dtype_of(np_dtype):
-    from .._dtype import from_numpy_dtype
-    return from_numpy_dtype(np_dtype)
+def _hooked(hook, old, new):
+    """What a hook returned, in place of the gradients ``old`` (None keeps them), checked like torch."""
+    if new is None:
+        return old
+    new = tuple(new) if isinstance(new, (tuple, list)) else (new,)
+    if len(new) != len(old):
+        raise RuntimeError(f"hook '{getattr(hook, '__name__', hook)}' has returned an incorrect number of "
+                           f"values (got {len(new)}, but expected {len(old)})")
+    return new
 
 
-def _call_pre_hooks(node, grads):
-    hooks = node._pre_hooks
-    if hooks:
+def _tensor_pre_hooks(node, grads):
+    """Hooks of the node's output tensors: ``Tensor.register_hook`` (may replace the gradient), then
+    ``Tensor.retain_grad`` (keeps the final gradient in ``.grad``), in torch's order."""
+    grads = list(grads)
+    for nr, hooks in (node._tensor_hooks or {}).items():
         for hook in hooks:
-            result = hook(tuple(grads))
-            if result is not None:
-                grads = list(result)
-    tensor_hooks = node.__dict__.get("_tensor_hooks")
-    if tensor_hooks:  # Tensor.register_hook on a non-leaf output of this node
-        grads = list(grads)
-        for nr, hooks in tensor_hooks.items():
-            for hook in hooks:
-                if grads[nr] is not None:
-                    result = hook(grads[nr])
-                    if result is not None:
-                        grads[nr] = result
-    retained = node._retained
-    if retained:  # Tensor.retain_grad on a non-leaf output of this node
-        for nr, ref in retained.items():
-            t = ref()
-            if t is not None and grads[nr] is not None:
-                g = grads[nr] if grad_mode.STATE.enabled else grads[nr].detach()
-                t._grad = g.clone() if t._grad is None else t._grad + g
+            if grads[nr] is not None:
+                result = hook(grads[nr])
+                if result is not None:
+                    grads[nr] = result
+    for nr, ref in (node._retained or {}).items():
+        t = ref()
+        if t is not None and grads[nr] is not None:
+            # as torch: a copy the first time, then out of place (both recorded under create_graph)
+            t._grad = grads[nr].clone() if t._grad is None else t._grad + grads[nr]
     return grads
 
 
-def _leaf(node, g, targets, captured, accumulate, inputs, create_graph):
-    """A leaf's AccumulateGrad node: run its tensor hooks, then store or capture the gradient."""
+def _capture(node, grads, targets, captured):
+    for nr, g in enumerate(grads):
+        for i in targets.get((node, nr), ()):
+            captured[i] = g
+
+
+def _leaf(node, g, targets, captured, accumulate, create_graph):
+    """A leaf's AccumulateGrad node: the tensor's hooks, then accumulate into ``.grad`` (with the node's
+    own hooks around it), or, for ``autograd.grad``, capture the gradient."""
     if g is None:
         return
     var = node.variable
@@ -219,22 +240,27 @@ def _leaf(node, g, targets, captured, accumulate, inputs, create_graph):
         result = hook(g)
         if result is not None:
             g = result
-    for observer in _observers:
-        observer(node, [g], [])
-    if targets:
+    if not accumulate:
         for i in targets.get((node, 0), ()):
             captured[i] = g
-        if (node, 0) not in targets:
-            return
-    if accumulate:
-        _accumulate(var, g, create_graph)
+        return
+    for hook in node._pre_hooks or ():
+        g, = _hooked(hook, (g,), hook((g,)))
+    _accumulate(var, g, create_graph)
+    for hook in node._hooks or ():
+        hook((), (g,))
 
 
 def _accumulate(var, g, create_graph):
-    """``var.grad += g``: in place normally; out of place under create_graph, to keep g's graph."""
+    """``var.grad += g`` as torch's AccumulateGrad does it: a copy the first time; then in place, or out
+    of place under create_graph so that ``.grad`` keeps its graph."""
     if var._grad is None:
-        var._grad = g if create_graph else g.detach().clone()
+        if create_graph:
+            var._grad = _tensor._make(np.empty_like(g._data)).copy_(g)  # recorded: CopyBackwards
+        else:
+            var._grad = _tensor._make(np.array(g._data))
     elif create_graph:
         var._grad = var._grad + g
     else:
         var._grad._data += g._data
+        var._grad._vc[0] += 1

@@ -1,5 +1,6 @@
 """Grad mode: whether operations record the graph. ``no_grad``, ``enable_grad``, ``set_grad_enabled``
-and ``inference_mode`` work as context managers and as decorators, as in torch."""
+and ``inference_mode`` work as context managers and as decorators, as in torch (``@no_grad`` and
+``@inference_mode`` also without parentheses)."""
 import functools
 
 
@@ -20,9 +21,17 @@ def is_inference_mode_enabled():
 
 
 class _GradModeContext:
-    """Base: sets grad mode on ``__enter__``, restores it on ``__exit__``; usable as a decorator."""
+    """Base: sets the mode on ``__enter__``, restores it on ``__exit__``; usable as a decorator."""
+
+    _args = ()  # constructor arguments, to make a fresh context for each call of a decorated function
+
+    def __new__(cls, *args):
+        if args and callable(args[0]):  # @no_grad without parentheses: decorate at once
+            return cls()(args[0])
+        return super().__new__(cls)
 
     def _new_mode(self):
+        """(grad enabled, inference) inside the context."""
         raise NotImplementedError
 
     def __enter__(self):
@@ -40,8 +49,6 @@ class _GradModeContext:
                 return fn(*args, **kwargs)
         return wrapper
 
-    _args = ()
-
 
 class no_grad(_GradModeContext):
     """Operations inside record no graph: their results have ``requires_grad=False``."""
@@ -51,12 +58,17 @@ class no_grad(_GradModeContext):
 
 
 class enable_grad(_GradModeContext):
+    """Recording on again (inside ``no_grad``)."""
+
     def _new_mode(self):
         return True, STATE.inference
 
 
 class set_grad_enabled(_GradModeContext):
     """``set_grad_enabled(False)`` sets the mode at once (like torch) and also works with ``with``."""
+
+    def __new__(cls, mode):
+        return object.__new__(cls)
 
     def __init__(self, mode):
         self._args = (mode,)
@@ -67,7 +79,7 @@ class set_grad_enabled(_GradModeContext):
         return bool(self._args[0]), STATE.inference
 
     def __enter__(self):
-        STATE.enabled = bool(self._args[0])  # _prev was taken in __init__, as torch does
+        pass  # the mode was set by the constructor; __exit__ restores the one it replaced
 
     def __call__(self, fn):
         STATE.enabled, STATE.inference = self._prev  # used as a decorator: undo the eager switch
@@ -75,12 +87,12 @@ class set_grad_enabled(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """Like no_grad (minitorch has no separate inference tensors); ``inference_mode(False)`` is a no-op."""
+    """Like no_grad (minitorch has no separate inference tensors). As in torch, ``inference_mode(False)``
+    switches inference mode off and grad mode on."""
 
     def __init__(self, mode=True):
         self._args = (mode,)
 
     def _new_mode(self):
-        if not self._args[0]:
-            return STATE.enabled, STATE.inference
-        return False, True
+        enabled = bool(self._args[0])
+        return not enabled, enabled

@@ -11,7 +11,7 @@ from ..autograd.function import Op
 class Add(Op):
     """z = a + alpha*b.   VJP: da = g,  db = alpha*g."""
     node_name = "AddBackward0"
-    promotes = True
+    promotes = 2
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
@@ -26,7 +26,7 @@ class Add(Op):
 class Sub(Op):
     """z = a - alpha*b.   VJP: da = g,  db = -alpha*g."""
     node_name = "SubBackward0"
-    promotes = True
+    promotes = 2
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):

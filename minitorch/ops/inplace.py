@@ -54,13 +54,16 @@ def _word(t):
 
 
 def _retarget_saved_output(result, self):
-    """A node that saved its output saved ``result``; it is ``self`` now (same values, same version)."""
+    """A node that saved its output saved ``result``; its values now live in ``self``: watch self's
+    version counter instead, so that a later in-place change of self is caught in backward."""
     node = result.grad_fn
-    saved = node._saved
-    if saved and any(s is result for s in saved):
-        node._saved = tuple(self if s is result else s for s in saved)
-        node._saved_versions = tuple(self._vc[0] if s is result else v
-                                     for s, v in zip(saved, node._saved_versions))
+    if not node._saved_outputs:
+        return
+    saved, versions = list(node._saved), dict(node._saved_versions)
+    for i, _ in node._saved_outputs:
+        saved[i] = self.detach()
+        versions[i] = self._vc[0]
+    node._saved, node._saved_versions = tuple(saved), tuple(versions.items())
 
 
 def copy_into_out(out, result):
@@ -74,7 +77,7 @@ def copy_into_out(out, result):
 class Copy(Op):
     """z = src broadcast to a's shape and cast to a's dtype (a's old values are discarded).
     VJP: da = 0,  dsrc = g (the engine sums it to src's shape and casts it to src's dtype)."""
-    node_name = "CopyBackwards"
+    node_name = "torch::autograd::CopyBackwards"
 
     @staticmethod
     def forward(ctx, a, src):

@@ -1,12 +1,23 @@
-"""Reductions: sum and mean over all or some dims, with ``keepdim``.
+"""Reductions: sum, mean, prod, max/min, var/std, norm, logsumexp over all or some dims (``keepdim``),
+plus cumsum, argmax/argmin and count_nonzero.
 
-Their VJP spreads the gradient back over the reduced dims: reshape it so that the reduced dims are
-size 1 again, then broadcast (``expand``) it to the input's shape.
+Their VJPs spread the gradient back over the reduced dims: reshape it so that the reduced dims are
+size 1 again, then let it broadcast against the input. What selects elements (max, min, the zeros
+of a product, the sign inside a norm) is computed once in forward as a constant mask, so every VJP is
+plain minitorch arithmetic and can itself be differentiated (``create_graph=True``).
 """
+import builtins
+import collections
+import warnings
+
 import numpy as np
 
-from .._dtype import get_default_dtype, int64
+from .._dtype import get_default_dtype
 from ..autograd.function import Op
+
+
+def _all_dims(dim):
+    return dim is None or (not isinstance(dim, int) and len(dim) == 0)
 
 
 def normalize_dims(dim, ndim):
@@ -14,7 +25,7 @@ def normalize_dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    n = max(ndim, 1)
+    n = builtins.max(ndim, 1)
     out = []
     for d in dims:
         if not -n <= d < n:
@@ -25,14 +36,37 @@ def normalize_dims(dim, ndim):
     return tuple(sorted(out)) if ndim else ()
 
 
+def _one_dim(dim, ndim):
+    """A single ``dim`` as a non-negative index; a 0-d tensor counts as one element along dim 0."""
+    dims = normalize_dims(int(dim), ndim)
+    return dims[0] if dims else 0
+
+
+def reduced_dims(dim, ndim):
+    """The dims a reduction runs over: for sum, mean, amax, var, norm, ... an empty ``dim`` means all."""
+    return normalize_dims(None if _all_dims(dim) else dim, ndim)
+
+
+def unsqueeze_reduced(t, shape, dims, keepdim):
+    """A reduction's result ``t`` with the reduced ``dims`` of the input ``shape`` back as size 1, so
+    that it broadcasts against the input."""
+    if keepdim or not dims:
+        return t
+    kept = list(shape)
+    for d in dims:
+        kept[d] = 1
+    return t.reshape(kept)
+
+
 def expand_reduced(g, shape, dims, keepdim):
     """Broadcast a reduction's output gradient ``g`` back to the input ``shape``."""
-    if not keepdim and dims:
-        kept = list(shape)
-        for d in dims:
-            kept[d] = 1
-        g = g.reshape(kept)
-    return g.expand(shape)
+    return unsqueeze_reduced(g, shape, dims, keepdim).expand(shape)
+
+
+def _const(array, like):
+    """A constant tensor (no graph) of ``array`` in the dtype of tensor ``like``."""
+    from ..tensor import _make
+    return _make(np.asarray(array, like._data.dtype))
 
 
 def _sum_dtype(a):
@@ -40,6 +74,11 @@ def _sum_dtype(a):
     return np.int64 if a.dtype.kind in "biu" else None
 
 
+def _np_dtype(dtype, a):
+    return dtype.np if dtype is not None else _sum_dtype(a)
+
+
+# -- sum and mean ------------------------------------------------------------------------------------------
 class Sum(Op):
     """z = Σ a over all elements.   VJP: da = g broadcast to a's shape."""
     node_name = "SumBackward0"
@@ -47,7 +86,7 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, a, dtype=None):
         ctx.shape = a.shape
-        return np.asarray(a.sum(dtype=dtype.np if dtype else _sum_dtype(a)))
+        return np.asarray(a.sum(dtype=_np_dtype(dtype, a)))
 
     @staticmethod
     def backward(ctx, g):
@@ -61,7 +100,7 @@ class SumDim(Op):
     @staticmethod
     def forward(ctx, a, dims, keepdim, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
-        return np.asarray(a.sum(axis=dims, keepdims=keepdim, dtype=dtype.np if dtype else _sum_dtype(a)))
+        return np.asarray(a.sum(axis=dims, keepdims=keepdim, dtype=_np_dtype(dtype, a)))
 
     @staticmethod
     def backward(ctx, g):
@@ -101,7 +140,7 @@ class MeanDim(Op):
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None and not keepdim:
         return Sum.apply(input, dtype)
-    return SumDim.apply(input, normalize_dims(dim, input.ndim), keepdim, dtype)
+    return SumDim.apply(input, reduced_dims(dim, input.ndim), keepdim, dtype)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -109,15 +148,16 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         input = input.to(dtype)
     if not input.is_floating_point():
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
-                           f"or complex dtype. Got: {_type_word(input)}")
+                           f"or complex dtype. Got: {_word(input.dtype)}")
     if dim is None and not keepdim:
         return Mean.apply(input)
-    return MeanDim.apply(input, normalize_dims(dim, input.ndim), keepdim)
+    return MeanDim.apply(input, reduced_dims(dim, input.ndim), keepdim)
 
 
-def _type_word(t):
+def _word(dtype):
+    """The name torch's error messages give a dtype."""
     return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(t.dtype.name, t.dtype.name)
+            "bool": "Bool", "float32": "Float", "float64": "Double", "float16": "Half"}[dtype.name]
 
 
 def sum_to_size(input, *size):
@@ -137,4 +177,470 @@ def sum_to_size(input, *size):
     return out.reshape(shape) if lead else out
 
 
-TENSOR_METHODS = {"sum": sum, "mean": mean, "sum_to_size": sum_to_size}
+# -- prod --------------------------------------------------------------------------------------------------
+class Prod(Op):
+    """z = Π a over all elements.   VJP: da_i = g · Π_{j≠i} a_j  (= g · z / a_i when no a_j is 0)."""
+    node_name = "ProdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx.dims = tuple(range(a.ndim))
+        out = np.asarray(a.prod(dtype=_np_dtype(dtype, a)))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, z = ctx.saved_tensors
+        return _prod_backward(g, a, z, ctx.dims)
+
+
+class ProdDim(Op):
+    """z = Π a over ``dims``.   VJP: da_i = g · (product of the other factors of a_i's slice)."""
+    node_name = "ProdBackward1"
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim, dtype):
+        ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+        out = np.asarray(a.prod(axis=dims, keepdims=keepdim, dtype=_np_dtype(dtype, a)))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, z = ctx.saved_tensors
+        restore = lambda t: unsqueeze_reduced(t, ctx.shape, ctx.dims, ctx.keepdim)  # noqa: E731
+        return _prod_backward(restore(g), a, restore(z), ctx.dims)
+
+
+def _prod_backward(g, a, z, dims):
+    """g · Π_{j≠i} a_j along ``dims``, for g and z broadcastable against a."""
+    zero = a._data == 0
+    if not zero.any():
+        return g * (z / a)
+    return g * _product_of_others(a, zero, dims)
+
+
+def _product_of_others(a, zero, dims):
+    """Π_{j≠i} a_j for each a_i, where some a_j are 0 (so z / a_i would be 0 / 0).
+
+    The zero factors are set aside: with ones in their place the product p has no zero factor, and
+    p / a_i is the product of the other non-zero ones. The other zero factors of a slice then multiply
+    in: none gives 1; exactly one, a_k, gives a_k itself (its value is 0, but its derivative is what
+    makes the second derivative right); two or more give 0 with a zero first derivative.
+    """
+    zero_mask = _const(zero, a)
+    ones_for_zeros = a + zero_mask
+    p = ProdDim.apply(ones_for_zeros, dims, True, None)
+    other_zeros = zero.sum(axis=dims, keepdims=True) - zero
+    zero_factors = a * zero_mask
+    other_zero_factor = zero_factors.sum(dims, keepdim=True) - zero_factors
+    zero_part = _const(other_zeros == 0, a) + _const(other_zeros == 1, a) * other_zero_factor
+    return p / ones_for_zeros * zero_part
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is None:
+        return Prod.apply(input, dtype)
+    return ProdDim.apply(input, normalize_dims(int(dim), input.ndim), keepdim, dtype)
+
+
+# -- max, min, amax, amin ----------------------------------------------------------------------------------
+class _EvenlySplit(Op):
+    """z = max (or min) of a over ``dims``.   VJP: da = g / n where a equals z (n ties per slice), else 0.
+
+    torch splits the gradient evenly among ties for ``max()``, ``amax`` and ``amin``."""
+    reduce = None
+
+    @classmethod
+    def forward(cls, ctx, a, dims, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+        z = cls.reduce(a, axis=dims, keepdims=True)
+        ties = (a == z) | (np.isnan(a) & np.isnan(z))  # a NaN is the max, as in torch
+        ctx.save_for_backward(ties / ties.sum(axis=dims, keepdims=True, dtype=a.dtype))
+        return z if keepdim else z.reshape([s for d, s in enumerate(a.shape) if d not in dims])
+
+    @staticmethod
+    def backward(ctx, g):
+        share, = ctx.saved_tensors
+        return unsqueeze_reduced(g, ctx.shape, ctx.dims, ctx.keepdim) * share
+
+
+class MaxAll(_EvenlySplit):
+    node_name = "MaxBackward1"
+    reduce = np.max
+
+
+class MinAll(_EvenlySplit):
+    node_name = "MinBackward1"
+    reduce = np.min
+
+
+class Amax(_EvenlySplit):
+    node_name = "AmaxBackward0"
+    reduce = np.max
+
+
+class Amin(_EvenlySplit):
+    node_name = "AminBackward0"
+    reduce = np.min
+
+
+class _Select(Op):
+    """(values, indices) = max (or min) of a along ``dim`` and where it is (the first one, on ties).
+    VJP: da = g at the selected element of each slice, 0 elsewhere."""
+    arg = None
+
+    @classmethod
+    def forward(cls, ctx, a, dim, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = a.shape, (dim,) if a.ndim else (), keepdim
+        flat = a.reshape(a.shape or (1,))  # a 0-d tensor has one element along dim 0
+        idx = np.expand_dims(cls.arg(flat, axis=dim), dim)
+        values = np.take_along_axis(flat, idx, axis=dim)
+        selected = np.zeros(flat.shape, a.dtype)
+        np.put_along_axis(selected, idx, 1, axis=dim)
+        ctx.save_for_backward(selected.reshape(a.shape))
+        if not keepdim or not a.ndim:
+            values, idx = values.squeeze(dim), idx.squeeze(dim)
+        return values, idx.astype(np.int64)
+
+    @staticmethod
+    def backward(ctx, g, _):
+        selected, = ctx.saved_tensors
+        return unsqueeze_reduced(g, ctx.shape, ctx.dims, ctx.keepdim) * selected
+
+
+class MaxDim(_Select):
+    node_name = "MaxBackward0"
+    arg = np.argmax
+
+
+class MinDim(_Select):
+    node_name = "MinBackward0"
+    arg = np.argmin
+
+
+def _return_type(name):
+    """torch.return_types.<name>: a ``(values, indices)`` tuple whose fields also have names."""
+    def __repr__(self):
+        return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+    return type(name, (collections.namedtuple(name, ["values", "indices"]),), {"__slots__": (), "__repr__": __repr__})
+
+
+max_return, min_return = _return_type("max"), _return_type("min")
+
+
+def _extreme(name, all_op, dim_op, result, input, dim, keepdim):
+    from ..tensor import Tensor
+    if isinstance(dim, Tensor):  # torch.max(a, b) is the elementwise maximum (minimum for min)
+        from . import pointwise
+        return (pointwise.maximum if name == "max" else pointwise.minimum)(input, dim)
+    if dim is None:
+        if keepdim:
+            raise TypeError(f"{name}() received an invalid combination of arguments - got (keepdim=bool)")
+        if input.numel() == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               f"Specify the reduction dim with the 'dim' argument.")
+        return all_op.apply(input, tuple(range(input.ndim)), False)
+    d = _one_dim(dim, input.ndim)
+    if input.ndim and input.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return result(*dim_op.apply(input, d, keepdim))
+
+
+def max(input, dim=None, keepdim=False):
+    """``max(input)``; ``max(input, dim, keepdim)`` -> (values, indices); ``max(input, other)`` = maximum."""
+    return _extreme("max", MaxAll, MaxDim, max_return, input, dim, keepdim)
+
+
+def min(input, dim=None, keepdim=False):
+    """``min(input)``; ``min(input, dim, keepdim)`` -> (values, indices); ``min(input, other)`` = minimum."""
+    return _extreme("min", MinAll, MinDim, min_return, input, dim, keepdim)
+
+
+def _amax_amin(name, op, input, dim, keepdim):
+    if input.numel() == 0 and _all_dims(dim):
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                           f"Specify the reduction dim with the 'dim' argument.")
+    return op.apply(input, reduced_dims(dim, input.ndim), keepdim)
+
+
+def amax(input, dim=(), keepdim=False):
+    return _amax_amin("amax", Amax, input, dim, keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    return _amax_amin("amin", Amin, input, dim, keepdim)
+
+
+def _arg(name, fn, input, dim, keepdim):
+    from ..tensor import _make
+    a = input._data
+    if a.dtype == np.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
+    if dim is None:
+        if a.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        out = np.asarray(fn(a), np.int64)
+        return _make(out.reshape((1,) * a.ndim) if keepdim else out)
+    d = _one_dim(dim, a.ndim)
+    if a.ndim and a.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    out = fn(a.reshape(a.shape or (1,)), axis=d, keepdims=keepdim and a.ndim > 0)
+    return _make(np.asarray(out, np.int64).reshape(out.shape if a.ndim else ()))
+
+
+def argmax(input, dim=None, keepdim=False):
+    """The index of the (first) largest element; of the flattened tensor when ``dim`` is None."""
+    return _arg("argmax", np.argmax, input, dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _arg("argmin", np.argmin, input, dim, keepdim)
+
+
+# -- var, std ----------------------------------------------------------------------------------------------
+def _var(a, dims, correction, keepdim):
+    """Σ (a - mean)² / (n - correction), accumulated in float64 as torch does on the CPU."""
+    n = int(np.prod([a.shape[d] for d in dims]))
+    dof = n - correction
+    if dof <= 0:
+        warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                      "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=4)
+    a64 = a.astype(np.float64)
+    centered = a64 - a64.mean(axis=dims, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # no degrees of freedom: torch divides by 0 (giving nan or inf), never by a negative count
+        return (centered * centered).sum(axis=dims, keepdims=keepdim) / builtins.max(dof, 0), dof
+
+
+class Var(Op):
+    """z = Σ (a - mean)² / (n - c) over ``dims`` (c: the correction).
+    VJP: da = (2 / (n - c)) · g · (a - mean)."""
+    node_name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims, correction, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+        ctx.save_for_backward(a)
+        out, ctx.dof = _var(a, dims, correction, keepdim)
+        return np.asarray(out, a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return _var_backward(ctx, g, a)
+
+
+def _var_backward(ctx, g, a):
+    g = unsqueeze_reduced(g, ctx.shape, ctx.dims, ctx.keepdim)
+    scale = 2.0 / ctx.dof if ctx.dof else float("inf")  # a Python-number factor, as in torch
+    return scale * g * (a - a.mean(ctx.dims, keepdim=True))
+
+
+class Std(Op):
+    """z = √var(a) over ``dims``.   VJP: da = var's VJP of g / (2z)  (0 where z = 0)."""
+    node_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims, correction, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+        var, ctx.dof = _var(a, dims, correction, keepdim)
+        out = np.asarray(np.sqrt(var), a.dtype)
+        ctx.save_for_backward(a, out)
+        ctx.zero = out == 0
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, z = ctx.saved_tensors
+        zero = ctx.zero
+        half = g / ((z + _const(zero, z)) * 2) * _const(~zero, z)
+        return _var_backward(ctx, half, a)
+
+
+def _correction(name, input, dim, unbiased, correction):
+    if not input.is_floating_point():
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if isinstance(dim, bool):  # the legacy form var(input, unbiased)
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got both unbiased and "
+                        f"correction")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return reduced_dims(dim, input.ndim), correction
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The variance over ``dim``; ``correction`` (default 1, the unbiased estimate) is subtracted from
+    the count. ``unbiased=False`` is the legacy spelling of ``correction=0``."""
+    dims, correction = _correction("var", input, dim, unbiased, correction)
+    return Var.apply(input, dims, correction, keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    dims, correction = _correction("std", input, dim, unbiased, correction)
+    return Std.apply(input, dims, correction, keepdim)
+
+
+# -- norm --------------------------------------------------------------------------------------------------
+class VectorNorm(Op):
+    """z = (Σ |a|^p)^(1/p) over ``dims``  (p = ∞: max |a|;  p = -∞: min |a|;  p = 0: number of non-zeros).
+
+    VJP (torch's norm_backward), with s = sign(a):
+      p = 1: g·s;   p = 2: g·a / z;   p = ±∞: g·s split evenly among the |a_i| = z;
+      otherwise: g·s·|a|^(p-1) / z^(p-1);   0 where z = 0 (or, for p < 1, where a = 0);  none for p = 0.
+    """
+    node_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, p, dims, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim, ctx.p = a.shape, dims, keepdim, p
+        absolute = np.abs(a)
+        if p == np.inf or p == -np.inf:
+            z = (np.max if p > 0 else np.min)(absolute, axis=dims, keepdims=True)
+            ties = absolute == z
+            ctx.save_for_backward(a, ties / ties.sum(axis=dims, keepdims=True, dtype=a.dtype))
+            return z if keepdim else z.reshape([s for d, s in enumerate(a.shape) if d not in dims])
+        if p == 0:
+            out = np.count_nonzero(a, axis=dims, keepdims=keepdim).astype(a.dtype)
+        elif p == 1:
+            out = absolute.sum(axis=dims, keepdims=keepdim)
+        elif p == 2:
+            out = np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
+        else:
+            with np.errstate(divide="ignore"):
+                out = (absolute ** p).sum(axis=dims, keepdims=keepdim) ** (1 / p)
+        out = np.asarray(out, a.dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        p = ctx.p
+        if p == 0:
+            return None
+        a, z = ctx.saved_tensors  # z: for p = ±inf, the share of each tie instead
+        g = unsqueeze_reduced(g, ctx.shape, ctx.dims, ctx.keepdim)
+        sign = _const(np.sign(a._data), a)
+        if p == 1:
+            return g * sign
+        if p in (np.inf, -np.inf):
+            return sign * (g * z)
+        z = unsqueeze_reduced(z, ctx.shape, ctx.dims, ctx.keepdim)
+        abs_a = a * sign  # |a|, differentiable (d|a|/da = sign a)
+        if p < 1:
+            a_zero = _const(a._data == 0, a)
+            return sign * (abs_a + a_zero) ** (p - 1) * g * z ** (1 - p)
+        z_zero = z._data == 0
+        nonzero = _const(~z_zero, z)
+        z_safe = z + _const(z_zero, z)  # z with 1 where z = 0, so that dividing by it is harmless
+        if p == 2:
+            return g * (a / z_safe * nonzero)
+        scale = g / z_safe ** (p - 1) * nonzero
+        if p < 2:
+            return sign * abs_a ** (p - 1) * scale
+        return a * abs_a ** (p - 2) * scale
+
+
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """torch.linalg.vector_norm: the ``ord``-norm of ``input`` flattened (or along ``dim``)."""
+    if dtype is not None:
+        if input.dtype.is_floating_point and dtype.itemsize < input.dtype.itemsize:
+            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({_word(input.dtype)}) should be "
+                               f"convertible without narrowing to the specified dtype ({_word(dtype)})")
+        input = input.to(dtype)
+    if not input.is_floating_point():
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {_word(input.dtype)}")
+    return VectorNorm.apply(input, float(ord), reduced_dims(dim, input.ndim), keepdim)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """torch.norm: p is a number or 'fro' (= 2 over one or two dims, the Frobenius norm of a matrix)."""
+    if p == "fro" and not (dim is None or isinstance(dim, int) or len(dim) <= 2):
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+    if p == "nuc":
+        raise NotImplementedError("minitorch has no nuclear norm (p='nuc'): it needs singular values")
+    if p is None or p == "fro":
+        p = 2
+    elif isinstance(p, str):
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+# -- logsumexp, cumsum, count_nonzero ----------------------------------------------------------------------
+class Logsumexp(Op):
+    """z = log Σ exp(a) over ``dims``, as m + log Σ exp(a - m) with m = max a (so nothing overflows).
+    VJP: da = g · exp(a - z)  (the softmax of a)."""
+    node_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+        m = np.max(a, axis=dims, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
+        m = np.where(np.isinf(m), 0, m)  # all -inf (or an inf): shifting by it would give nan
+        with np.errstate(divide="ignore"):
+            out = np.log(np.exp(a - m).sum(axis=dims, keepdims=True)) + m
+        out = out if keepdim else out.reshape([s for d, s in enumerate(a.shape) if d not in dims])
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, z = ctx.saved_tensors
+        restore = lambda t: unsqueeze_reduced(t, ctx.shape, ctx.dims, ctx.keepdim)  # noqa: E731
+        return restore(g) * (a - restore(z)).exp()
+
+
+def logsumexp(input, dim, keepdim=False):
+    if not input.is_floating_point():  # torch computes integers in the default float dtype
+        input = input.to(get_default_dtype())
+    return Logsumexp.apply(input, reduced_dims(dim, input.ndim), keepdim)
+
+
+class Cumsum(Op):
+    """z_i = Σ_{j≤i} a_j along ``dim``.   VJP: da_i = Σ_{j≥i} g_j  (a cumulative sum from the end)."""
+    node_name = "CumsumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, dtype):
+        ctx.dim = dim
+        return np.cumsum(a.reshape(a.shape or (1,)), axis=dim, dtype=_np_dtype(dtype, a)).reshape(a.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return ReverseCumsum.apply(g, ctx.dim)
+
+
+class ReverseCumsum(Op):
+    """z_i = Σ_{j≥i} a_j along ``dim`` (torch computes it as flip, cumsum, flip).   VJP: da = cumsum(g)."""
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        flipped = np.flip(a.reshape(a.shape or (1,)), dim)
+        return np.ascontiguousarray(np.flip(np.cumsum(flipped, axis=dim), dim)).reshape(a.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Cumsum.apply(g, ctx.dim, None)
+
+
+def cumsum(input, dim, *, dtype=None):
+    d = _one_dim(dim, input.ndim)
+    return Cumsum.apply(input, d, dtype)
+
+
+def count_nonzero(input, dim=None):
+    from ..tensor import _make
+    dims = reduced_dims(dim, input.ndim)
+    return _make(np.asarray(np.count_nonzero(input._data, axis=dims), np.int64))
+
+
+TENSOR_METHODS = {
+    "sum": sum, "mean": mean, "sum_to_size": sum_to_size, "prod": prod, "max": max, "min": min,
+    "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin, "var": var, "std": std, "norm": norm,
+    "logsumexp": logsumexp, "cumsum": cumsum, "count_nonzero": count_nonzero,
+}

@@ -1,11 +1,18 @@
 """Shape operations: views and copies that rearrange elements without computing new values.
 
 Their VJPs rearrange the gradient the opposite way: a reshape's VJP reshapes back, an expand's VJP
-sums over the broadcast dims, a permute's VJP applies the inverse permutation.
+sums over the broadcast dims, a permute's VJP applies the inverse permutation, a split's VJP
+concatenates the pieces' gradients, a concatenation's VJP splits the gradient.
+
+Views (view, expand, squeeze, unsqueeze, permute, transpose, t, split and unbind pieces) return NumPy
+views of the input's array: they share its memory and its version counter, as torch's views do.
 """
 import numpy as np
 
+from .._dtype import result_type
 from ..autograd.function import Op
+from ..tensor import _wrap_dim
+from .convert import clone, contiguous
 
 
 def _shape_arg(size):
@@ -13,6 +20,15 @@ def _shape_arg(size):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         return tuple(size[0])
     return tuple(int(s) for s in size)
+
+
+def _wrap_dims(dims, ndim):
+    """Each dim wrapped into [0, ndim), with torch's errors for a dim out of range or repeated."""
+    out = tuple(_wrap_dim(d, ndim) for d in dims)
+    for d in out:
+        if out.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return out
 
 
 def _infer_shape(shape, numel):
@@ -45,6 +61,11 @@ class View(Op):
         return g.reshape(ctx.shape)
 
 
+class ReshapeAlias(View):
+    """z = a non-contiguous a with a new shape, same memory (torch names this reshape differently)."""
+    node_name = "ReshapeAliasBackward0"
+
+
 class UnsafeView(Op):
     """z = a copy of a with a new shape (reshape of a non-contiguous tensor).   VJP: da = g reshaped."""
     node_name = "UnsafeViewBackward0"
@@ -57,6 +78,20 @@ class UnsafeView(Op):
     @staticmethod
     def backward(ctx, g):
         return g.reshape(ctx.shape)
+
+
+class Alias(Op):
+    """z = a (a new view of all of it, as ``t[...]``).   VJP: da = g."""
+    node_name = "AliasBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return a[...]
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
 
 
 class Expand(Op):
@@ -95,13 +130,13 @@ def _viewable(a, shape):
 
 
 def reshape(input, *shape):
-    """A view when the memory layout allows it, otherwise a copy (as torch)."""
+    """A view when the memory layout allows it, otherwise a copy (as torch, whose node names tell the
+    three cases apart: contiguous, non-contiguous but viewable, copied)."""
     shape = _infer_shape(_shape_arg(shape), input._data.size)
-    if shape == input._data.shape:
+    if input._data.flags.c_contiguous:
         return View.apply(input, shape)
     if _viewable(input._data, shape):
-        return View.apply(input, shape)
-    from .convert import clone
+        return ReshapeAlias.apply(input, shape)
     return UnsafeView.apply(clone(input), shape)
 
 
@@ -133,4 +168,448 @@ def expand_as(input, other):
     return expand(input, other.shape)
 
 
-TENSOR_METHODS = {"view": view, "reshape": reshape, "expand": expand, "expand_as": expand_as}
+def view_as(input, other):
+    return view(input, other.shape)
+
+
+def reshape_as(input, other):
+    return reshape(input, other.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dims ``start_dim..end_dim`` into one (``input`` itself when there is nothing to merge)."""
+    if input.ndim == 0:
+        return reshape(input, 1)
+    start, end = _wrap_dim(start_dim, input.ndim), _wrap_dim(end_dim, input.ndim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return input
+    shape = input.shape
+    return reshape(input, shape[:start] + (int(np.prod(shape[start:end + 1])),) + shape[end + 1:])
+
+
+def ravel(input):
+    return view(contiguous(input), -1)
+
+
+def unflatten(input, dim, sizes):
+    """Split dim ``dim`` into ``sizes`` (one may be -1)."""
+    dim = _wrap_dim(dim, input.ndim)
+    if not len(sizes):
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    n = input.shape[dim]
+    known = int(np.prod([s for s in sizes if s != -1]))
+    if (-1 in sizes and (known == 0 or n % known)) or (-1 not in sizes and known != n):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({n}) in the input tensor")
+    return View.apply(input, input.shape[:dim] + _infer_shape(sizes, n) + input.shape[dim + 1:])
+
+
+class Squeeze(Op):
+    """z = a without its size-1 dims (a view).   VJP: da = g reshaped to a's shape."""
+    node_name = "SqueezeBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.shape = a.shape
+        return a[tuple(0 if d in dims else slice(None) for d in range(a.ndim)) + (...,)]  # (... keeps a 0-d view)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape)
+
+
+class SqueezeDim(Squeeze):
+    """z = a without size-1 dim ``dim`` (torch names this overload's node differently)."""
+    node_name = "SqueezeBackward1"
+
+
+class SqueezeDims(Squeeze):
+    """z = a without the size-1 dims among ``dims``."""
+    node_name = "SqueezeBackward2"
+
+
+def squeeze(input, dim=None):
+    """Remove size-1 dims: all of them, or those among ``dim`` (an int or a tuple); others stay."""
+    return _squeeze(input, dim, (Squeeze, SqueezeDim, SqueezeDims))
+
+
+def _squeeze(input, dim, ops):
+    shape = input.shape
+    if dim is None:
+        return ops[0].apply(input, tuple(d for d, s in enumerate(shape) if s == 1))
+    op = ops[1] if isinstance(dim, int) else ops[2]
+    dims = (_wrap_dim(dim, input.ndim),) if isinstance(dim, int) else _wrap_dims(dim, input.ndim)
+    return op.apply(input, tuple(d for d in dims if d < input.ndim and shape[d] == 1))
+
+
+class Unsqueeze(Op):
+    """z = a with a new size-1 dim at ``dim`` (a view).   VJP: da = g without that dim."""
+    node_name = "UnsqueezeBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        return np.expand_dims(a, dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.squeeze(ctx.dim)
+
+
+def unsqueeze(input, dim):
+    return Unsqueeze.apply(input, _wrap_dim(dim, input.ndim + 1))
+
+
+class Permute(Op):
+    """z = a with its dims reordered: z.shape[i] = a.shape[dims[i]] (a view).
+    VJP: da = g permuted by the inverse permutation."""
+    node_name = "PermuteBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return a.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.permute(tuple(int(d) for d in np.argsort(ctx.dims)))
+
+
+def permute(input, *dims):
+    """``permute(1, 0)`` or ``permute((1, 0))``."""
+    dims = _shape_arg(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
+                           f"equal to len(dims) = {len(dims)}")
+    dims = tuple(_wrap_dim(d, input.ndim) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, dims)
+
+
+def movedim(input, source, destination):
+    """Move dims ``source`` to positions ``destination``; the others keep their order."""
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+                           f"contain the same number of dims as destination ({list(dst)} dims)")
+    src = [_wrap_dim(d, input.ndim) for d in src]
+    dst = [_wrap_dim(d, input.ndim) for d in dst]
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({dims})")
+    if input.ndim == 0:
+        return Alias.apply(input)
+    order = [d for d in range(input.ndim) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return Permute.apply(input, tuple(order))
+
+
+class Transpose(Op):
+    """z = a with dims ``d0`` and ``d1`` swapped (a view).   VJP: da = g with them swapped back."""
+    node_name = "TransposeBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, d0, d1):
+        ctx.dims = d0, d1
+        return a.swapaxes(d0, d1) if a.ndim else a[...]  # a 0-d tensor's dim 0 is itself
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(*ctx.dims)
+
+
+def transpose(input, dim0, dim1):
+    return Transpose.apply(input, _wrap_dim(dim0, input.ndim), _wrap_dim(dim1, input.ndim))
+
+
+class T(Op):
+    """z = aᵀ for a matrix (a 0-d or 1-d tensor is returned as is; a view).   VJP: da = gᵀ."""
+    node_name = "TBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.T
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.t()
+
+
+def t(input, _op=T):
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return _op.apply(input)
+
+
+def _reversed_dims(input):
+    """``x.T``: all dims reversed (torch deprecates it for ndim != 2 but still does this)."""
+    return Permute.apply(input, tuple(range(input.ndim))[::-1])
+
+
+def _matrix_transpose(input):
+    """``x.mT``: the last two dims swapped (a batch of matrices transposed)."""
+    if input.ndim < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+class Repeat(Op):
+    """z = a tiled ``repeats`` times along each dim (leading new dims when there are more repeats).
+    VJP: da = g summed over the copies: view g as (r0, s0, r1, s1, ...) and sum the r axes."""
+    node_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, a, repeats):
+        ctx.shape, ctx.repeats = a.shape, repeats
+        return np.tile(a, repeats)
+
+    @staticmethod
+    def backward(ctx, g):
+        sizes = (1,) * (len(ctx.repeats) - len(ctx.shape)) + ctx.shape
+        pairs = tuple(n for r, s in zip(ctx.repeats, sizes) for n in (r, s))
+        return g.reshape(pairs).sum(tuple(range(0, len(pairs), 2))).reshape(ctx.shape)
+
+
+def repeat(input, *repeats):
+    repeats = _shape_arg(repeats)
+    if len(repeats) < input.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    if any(r < 0 for r in repeats):
+        shape = (1,) * (len(repeats) - input.ndim) + input.shape
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(r * s for r, s in zip(repeats, shape))}: "
+                           f"{[r * s for r, s in zip(repeats, shape)]}")
+    return Repeat.apply(input, repeats)
+
+
+class Flip(Op):
+    """z = a reversed along ``dims`` (a copy, as in torch).   VJP: da = g reversed along ``dims``."""
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return np.flip(a, dims).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.flip(ctx.dims)
+
+
+def flip(input, *dims):
+    return Flip.apply(input, tuple(d for d in _wrap_dims(_shape_arg(dims), input.ndim) if d < input.ndim))
+
+
+# -- one tensor into many and many into one ----------------------------------------------------------------
+class Split(Op):
+    """(z0, z1, ...) = consecutive pieces of a along ``dim`` with the given sizes (views).
+    VJP: da = the pieces' gradients concatenated (the engine gives unused pieces zero gradients)."""
+    node_name = "SplitBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, sizes, dim):
+        ctx.dim = dim
+        return tuple(np.split(a, np.cumsum(sizes)[:-1], axis=dim))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(grads, ctx.dim)
+
+
+class SplitWithSizes(Split):
+    """``split`` with a list of sizes (torch names this overload's node differently)."""
+    node_name = "SplitWithSizesBackward0"
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    dim = _wrap_dim(dim, tensor.ndim)
+    n = tensor.shape[dim]
+    if not isinstance(split_size_or_sections, int):
+        sizes = list(split_size_or_sections)
+        if any(s < 0 for s in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                               f"split_sizes={sizes}")
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                               f"dimension {dim}), but got split_sizes={sizes}")
+        return SplitWithSizes.apply(tensor, sizes, dim)
+    size = split_size_or_sections
+    if size == 0 and n:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+    pieces = max(-(-n // size), 1) if size else 1
+    return Split.apply(tensor, [min(size, n - i * size) for i in range(pieces)], dim)
+
+
+def chunk(input, chunks, dim=0):
+    """At most ``chunks`` pieces of equal size (the last may be smaller)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = input.shape[_wrap_dim(dim, input.ndim)]
+    if n == 0:
+        return Split.apply(input, [0] * chunks, _wrap_dim(dim, input.ndim))
+    return split(input, -(-n // chunks), dim)
+
+
+class Unbind(Op):
+    """(z0, z1, ...) = the slices of a along ``dim`` (views).   VJP: da = the gradients stacked."""
+    node_name = "UnbindBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        return tuple(np.moveaxis(a, dim, 0)[i, ...] for i in range(a.shape[dim]))  # (... keeps 0-d views)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return stack(grads, ctx.dim)
+
+
+def unbind(input, dim=0):
+    return Unbind.apply(input, _wrap_dim(dim, input.ndim))
+
+
+class Cat(Op):
+    """z = the inputs joined along ``dim``, at their common (promoted) dtype.
+    VJP: d input_i = the slice of g where input i sits (the engine casts it to input i's dtype)."""
+    node_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, dtype, *arrays):
+        ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
+        return np.concatenate(arrays, axis=dim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return split(g, ctx.sizes, ctx.dim)
+
+
+def cat(tensors, dim=0, *, out=None):
+    if not len(tensors):
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    dtype = result_type(*tensors).np
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # torch still accepts 1-d empty tensors next to anything (the ``torch.cat([torch.tensor([]), x])`` idiom)
+    first = next((t for t in tensors if t.shape != (0,)), tensors[0])
+    dim = _wrap_dim(dim, first.ndim)
+    empty = first.shape[:dim] + (0,) + first.shape[dim + 1:]
+    tensors = [t.reshape(empty) if t.shape == (0,) != empty else t for t in tensors]
+    for i, t in enumerate(tensors):
+        if t.ndim != first.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {t.ndim}")
+        for d, (s0, s) in enumerate(zip(first.shape, t.shape)):
+            if d != dim and s != s0:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size {s0} but "
+                                   f"got size {s} for tensor number {i} in the list.")
+    result = Cat.apply(dim, dtype, *tensors)
+    if out is not None:
+        from .inplace import copy_into_out
+        return copy_into_out(out, result)
+    return result
+
+
+class Stack(Op):
+    """z = the inputs (all of one shape) stacked along a new dim ``dim``, at their promoted dtype.
+    VJP: d input_i = g[..., i, ...] along ``dim``."""
+    node_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, dtype, *arrays):
+        ctx.dim = dim
+        return np.stack(arrays, axis=dim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return unbind(g, ctx.dim)
+
+
+def stack(tensors, dim=0, *, out=None):
+    if not len(tensors):
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
+                               f"entry 0 and {list(t.shape)} at entry {i}")
+    result = Stack.apply(_wrap_dim(dim, tensors[0].ndim + 1), result_type(*tensors).np, *tensors)
+    if out is not None:
+        from .inplace import copy_into_out
+        return copy_into_out(out, result)
+    return result
+
+
+# -- in-place view ops: the tensor itself takes the view's shape and strides ---------------------------------
+# (torch numbers their nodes differently from the out-of-place ones; the math is the same)
+class TInplace(T):
+    node_name = "TBackward1"
+
+
+class TransposeInplace(Transpose):
+    node_name = "TransposeBackward1"
+
+
+class UnsqueezeInplace(Unsqueeze):
+    node_name = "UnsqueezeBackward1"
+
+
+class SqueezeInplace(Squeeze):
+    node_name = "SqueezeBackward3"
+
+
+class SqueezeDimInplace(Squeeze):
+    node_name = "SqueezeBackward4"
+
+
+class SqueezeDimsInplace(Squeeze):
+    node_name = "SqueezeBackward5"
+
+
+def _become(self, view):
+    """``self`` turns into ``view`` (a view of itself): its shape, strides and place in the graph."""
+    if self.requires_grad and self.is_leaf:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    self._data = view._data
+    self._vc[0] += 1
+    if view.requires_grad:
+        self.grad_fn, self._output_nr = view.grad_fn, view._output_nr
+    return self
+
+
+def t_(self):
+    return _become(self, t(self, TInplace))
+
+
+def transpose_(self, dim0, dim1):
+    return _become(self, TransposeInplace.apply(self, _wrap_dim(dim0, self.ndim), _wrap_dim(dim1, self.ndim)))
+
+
+def unsqueeze_(self, dim):
+    return _become(self, UnsqueezeInplace.apply(self, _wrap_dim(dim, self.ndim + 1)))
+
+
+def squeeze_(self, dim=None):
+    return _become(self, _squeeze(self, dim, (SqueezeInplace, SqueezeDimInplace, SqueezeDimsInplace)))
+
+
+TENSOR_METHODS = {"view": view, "reshape": reshape, "expand": expand, "expand_as": expand_as, "view_as": view_as,
+                  "reshape_as": reshape_as, "flatten": flatten, "ravel": ravel, "unflatten": unflatten,
+                  "squeeze": squeeze, "unsqueeze": unsqueeze, "permute": permute, "movedim": movedim,
+                  "moveaxis": movedim, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
+                  "t": t, "T": property(_reversed_dims), "mT": property(_matrix_transpose), "repeat": repeat,
+                  "flip": flip, "split": split, "chunk": chunk, "unbind": unbind, "t_": t_,
+                  "transpose_": transpose_, "swapaxes_": transpose_, "swapdims_": transpose_,
+                  "unsqueeze_": unsqueeze_, "squeeze_": squeeze_}
+FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack}

@@ -1,0 +1,271 @@
+"""Activation functions: elementwise nonlinearities and softmax.
+
+relu, sigmoid and tanh are the tensor operations themselves (``minitorch.relu``); the others are Ops here.
+The piecewise-linear ones (leaky_relu, hardtanh) have a VJP that multiplies by a constant slope mask, so
+their second derivative is zero, as in torch. ``inplace=True`` writes the result into the input.
+"""
+import math
+import warnings
+
+import numpy as np
+
+from ...autograd.function import Op
+from ...ops.inplace import apply_inplace
+from ...ops.pointwise import erf
+from ...tensor import _make
+
+
+def _const(array, like):
+    """A constant (no-grad) tensor of ``array`` in the dtype of ndarray ``like``."""
+    return _make(np.asarray(array, like.dtype))
+
+
+# -- piecewise linear ----------------------------------------------------------------------------------
+class LeakyRelu(Op):
+    """z = a if a > 0 else s·a.   VJP: da = g · (1 if a > 0 else s)."""
+    node_name = "LeakyReluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, negative_slope):
+        ctx.slope = _const(np.where(a > 0, 1, negative_slope), a)
+        return np.where(a > 0, a, a * a.dtype.type(negative_slope))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.slope
+
+
+class LeakyReluInplace(LeakyRelu):
+    """leaky_relu_: the same function; torch's in-place node has its own name."""
+    node_name = "LeakyReluBackward1"
+
+
+class Hardtanh(Op):
+    """z = clip(a, lo, hi).   VJP: da = g where lo < a < hi, else 0."""
+    node_name = "HardtanhBackward0"
+
+    @staticmethod
+    def forward(ctx, a, min_val, max_val):
+        ctx.inside = _const((a > min_val) & (a < max_val), a)
+        return np.clip(a, a.dtype.type(min_val), a.dtype.type(max_val))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.inside
+
+
+# -- smooth --------------------------------------------------------------------------------------------
+class Elu(Op):
+    """z = scale·a if a > 0 else scale·α·(e^(s·a) - 1)   (s = input_scale; selu is elu with fixed constants).
+    VJP: da = g·scale if a > 0 else g·scale·α·s·e^(s·a)."""
+    node_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, alpha, scale, input_scale):
+        ctx.save_for_backward(a)
+        ctx.params = alpha, scale, input_scale
+        ctx.negative = _const(a <= 0, a)
+        t = a.dtype.type
+        return np.where(a > 0, a * t(scale), t(scale * alpha) * np.expm1(np.minimum(a, 0) * t(input_scale)))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        alpha, scale, input_scale = ctx.params
+        neg = ctx.negative
+        # exp only of the non-positive part, so that large positive inputs cannot overflow
+        slope = (1 - neg) * scale + neg * ((a * neg * input_scale).exp() * (scale * alpha * input_scale))
+        return g * slope
+
+
+class EluInplace(Elu):
+    node_name = "EluBackward1"
+
+
+class Gelu(Op):
+    """z = a·Φ(a), Φ the standard normal CDF ('none': Φ(a) = (1 + erf(a/√2))/2; 'tanh': its approximation
+    (1 + tanh(√(2/π)(a + 0.044715a³)))/2).   VJP: da = g·(Φ(a) + a·Φ'(a))."""
+    node_name = "GeluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, approximate):
+        ctx.save_for_backward(a)
+        ctx.approximate = approximate
+        return a * _gelu_cdf(a, approximate)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            inner = (a + a * a * a * 0.044715) * k
+            t = inner.tanh()
+            return g * ((t + 1) * 0.5 + a * 0.5 * (1 - t * t) * (1 + a * a * (3 * 0.044715)) * k)
+        cdf = ((a * (1 / math.sqrt(2))).erf() + 1) * 0.5
+        pdf = (a * a * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
+        return g * (cdf + a * pdf)
+
+
+def _gelu_cdf(a, approximate):
+    t = a.dtype.type
+    if approximate == "tanh":
+        return t(0.5) * (1 + np.tanh(t(math.sqrt(2 / math.pi)) * (a + t(0.044715) * a * a * a)))
+    return t(0.5) * (1 + erf(_make(a * t(1 / math.sqrt(2))))._data)
+
+
+class Silu(Op):
+    """z = a·σ(a).   VJP: da = g·σ(a)·(1 + a·(1 - σ(a)))."""
+    node_name = "SiluBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(over="ignore"):  # e^-a = inf for very negative a: the result is -0, correctly
+            return a / (1 + np.exp(-a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        s = a.sigmoid()
+        return g * s * (1 + a * (1 - s))
+
+
+class Softplus(Op):
+    """z = log(1 + e^(β·a)) / β, or a where β·a > threshold (there they agree to float precision).
+    VJP: da = g·σ(β·a) (g where β·a > threshold)."""
+    node_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx, a, beta, threshold):
+        ctx.save_for_backward(a)
+        ctx.beta = beta
+        t = a.dtype.type
+        ba = a * t(beta)
+        ctx.linear = _const(ba > threshold, a)
+        # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow
+        return np.where(ba > threshold, a, (np.maximum(ba, 0) + np.log1p(np.exp(-np.abs(ba)))) / t(beta))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        lin = ctx.linear
+        return g * (lin + (1 - lin) * (a * ctx.beta).sigmoid())
+
+
+class LogSigmoid(Op):
+    """z = log σ(a) = min(a, 0) - log(1 + e^-|a|).   VJP: da = g·σ(-a)."""
+    node_name = "LogSigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * (-a).sigmoid()
+
+
+# -- the functional API (torch.nn.functional) ----------------------------------------------------------
+def relu(input, inplace=False):
+    return input.relu_() if inplace else input.relu()
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    if inplace:
+        return apply_inplace(input, LeakyReluInplace.apply, negative_slope)
+    return LeakyRelu.apply(input, negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if inplace:
+        return apply_inplace(input, Hardtanh.apply, min_val, max_val)
+    return Hardtanh.apply(input, min_val, max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    if inplace:
+        return apply_inplace(input, EluInplace.apply, alpha, 1.0, 1.0)
+    return Elu.apply(input, alpha, 1.0, 1.0)
+
+
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, inplace=True)
+
+
+# SELU's constants (Klambauer et al., 2017), as torch spells them
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    if inplace:
+        return apply_inplace(input, EluInplace.apply, _SELU_ALPHA, _SELU_SCALE, 1.0)
+    return Elu.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return Gelu.apply(input, approximate)
+
+
+def silu(input, inplace=False):
+    return apply_inplace(input, Silu.apply) if inplace else Silu.apply(input)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return Softplus.apply(input, beta, threshold)
+
+
+def logsigmoid(input):
+    return LogSigmoid.apply(input)
+
+
+def _softmax_dim(name, ndim):
+    """torch's legacy choice when ``dim`` is not given (deprecated, hence the warning)."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+                  "dim=X as an argument.", stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim("softmax", input.dim())
+    return input.softmax(dim) if dtype is None else input.softmax(dim, dtype=dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim())
+    return (-input).softmax(dim) if dtype is None else (-input).softmax(dim, dtype=dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.dim())
+    return input.log_softmax(dim) if dtype is None else input.log_softmax(dim, dtype=dtype)

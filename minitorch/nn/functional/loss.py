@@ -1,0 +1,417 @@
+"""Loss functions. Each compares an input with a target and reduces the elementwise losses with
+``reduction``: 'mean' (the default), 'sum' or 'none'.
+
+cross_entropy is log_softmax followed by nll_loss, exactly as torch computes it, so a classifier's
+loss has torch's graph: ``NllLossBackward0 <- LogSoftmaxBackward0 <- AddmmBackward0 ...``.
+"""
+import warnings
+
+import numpy as np
+
+from ..._tensor_str import scalar_type_name
+from ...autograd.function import Op
+from ...tensor import _make
+from .activation import logsigmoid
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction(size_average, reduce, reduction):
+    """The reduction to use, honouring torch's deprecated ``size_average``/``reduce`` flags."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
+                      "instead.", stacklevel=3)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduce(losses, reduction):
+    """Reduce an array of elementwise losses."""
+    if reduction == "none":
+        return losses
+    return np.asarray(losses.sum() if reduction == "sum" else losses.mean(), losses.dtype)
+
+
+def _reduced_grad(g, shape, reduction):
+    """The output gradient spread over the elementwise losses of ``shape`` (mean divides by their count)."""
+    if reduction == "none":
+        return g
+    n = int(np.prod(shape))
+    return g / n if reduction == "mean" else g
+
+
+def _broadcast_pair(input, target):
+    """torch.broadcast_tensors for two tensors, with torch's error for incompatible shapes."""
+    a, b = tuple(input.shape), tuple(target.shape)
+    if a == b:
+        return input, target
+    n = max(len(a), len(b))
+    pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    for i, (x, y) in enumerate(zip(pa, pb)):
+        if x != y and 1 not in (x, y):
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {i}")
+    shape = tuple(max(x, y) for x, y in zip(pa, pb))
+    return (input if a == shape else input.expand(shape)), (target if b == shape else target.expand(shape))
+
+
+def _warn_size(input, target):
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
+                      "the same size.", stacklevel=3)
+
+
+# -- scalar arithmetic with torch's node names ------------------------------------------------------------
+# (torch's C++ losses multiply and divide by plain numbers: MulBackward1/DivBackward1, one edge each)
+class _MulScalar(Op):
+    """z = a·c for a number c.   VJP: da = g·c."""
+    node_name = "MulBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        ctx.c = c
+        return a * a.dtype.type(c)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.c
+
+
+class _DivScalar(Op):
+    """z = a / c for a number c.   VJP: da = g / c."""
+    node_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        ctx.c = c
+        return a / a.dtype.type(c)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / ctx.c
+
+
+# -- regression losses ------------------------------------------------------------------------------------
+class MseLoss(Op):
+    """l = (a - b)², reduced.   VJP: da = 2(a - b)·g (/n for mean),  db = -da."""
+    node_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, reduction):
+        ctx.save_for_backward(a, b)
+        ctx.reduction = reduction
+        d = a - b
+        return _reduce(d * d, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da = (a - b) * (_reduced_grad(g, a.shape, ctx.reduction) * 2)
+        return da, -da
+
+
+def _weighted(errors, weight, input, reduction):
+    """torch's weighted mse/l1: elementwise errors times ``weight``; 'mean' divides by Σ weight."""
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    losses = errors * weight
+    if reduction == "none":
+        return losses
+    return losses.sum() if reduction == "sum" else losses.sum() / weight.sum()
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error (input - target)²; ``weight`` scales each element's error."""
+    _warn_size(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    expanded_input, expanded_target = _broadcast_pair(input, target)
+    if weight is not None:
+        return _weighted((expanded_input - expanded_target) ** 2, weight, input, reduction)
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{scalar_type_name(input.dtype)}'")
+    return MseLoss.apply(expanded_input, expanded_target, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error |input - target|: torch builds it from sub, abs and mean (no fused node)."""
+    _warn_size(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    expanded_input, expanded_target = _broadcast_pair(input, target)
+    errors = (expanded_input - expanded_target).abs()
+    if weight is not None:
+        return _weighted(errors, weight, input, reduction)
+    return errors if reduction == "none" else errors.sum() if reduction == "sum" else errors.mean()
+
+
+# -- classification losses --------------------------------------------------------------------------------
+def _nll_parts(logp, target, weight, ignore_index):
+    """For log-probabilities ``logp`` (N, C, *) and class indices ``target`` (N, *): the picked
+    log-probabilities, each sample's weight (0 where ignored) and the target with ignored entries at 0."""
+    n_classes = logp.shape[1]
+    valid = target != ignore_index
+    bad = valid & ((target < 0) | (target >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {target[bad].flat[0]} is out of bounds.")
+    safe = np.where(valid, target, 0)
+    picked = np.take_along_axis(logp, safe[:, None], axis=1)[:, 0]
+    w = np.ones(n_classes, logp.dtype) if weight is None else weight
+    return picked, np.where(valid, w[safe], 0).astype(logp.dtype), safe
+
+
+class NllLoss(Op):
+    """l_i = -w[t_i]·logp[i, t_i] (0 where t_i == ignore_index); 'mean' divides the sum by Σ w[t_i].
+    VJP: dlogp[i, c] = -g_i·w[t_i]·[c == t_i] (/ Σ w[t_i] for mean) - a constant times g, so the
+    second derivative is zero, as in torch."""
+    node_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, logp, target, weight, reduction, ignore_index):
+        one_d = logp.ndim == 1  # a single sample (C,) with a 0-d target
+        if one_d:
+            logp, target = logp[None], target.reshape(1)
+        picked, w, safe = _nll_parts(logp, target, weight, ignore_index)
+        losses = -picked * w
+        total = w.sum()
+        coef = np.zeros_like(logp)
+        np.put_along_axis(coef, safe[:, None], -w[:, None], axis=1)
+        if reduction == "mean":
+            coef = coef / total if total else coef
+        ctx.coef, ctx.reduction, ctx.one_d = coef[0] if one_d else coef, reduction, one_d
+        if reduction == "none":
+            return losses.reshape(()) if one_d else losses
+        if reduction == "sum":
+            return np.asarray(losses.sum(), logp.dtype)
+        with np.errstate(invalid="ignore"):  # all targets ignored: 0/0 = nan, as in torch
+            return np.asarray(losses.sum() / total, logp.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        coef = _make(ctx.coef)
+        if ctx.reduction == "none" and not ctx.one_d:
+            g = g.reshape(g.shape[0], 1, *g.shape[1:])  # one gradient per sample, over the class dim
+        return g * coef
+
+
+class NllLoss2d(NllLoss):
+    """nll_loss for images: input (N, C, H, W), target (N, H, W)."""
+    node_name = "NllLoss2DBackward0"
+
+
+def _check_weight(weight, n_classes, prefix=""):
+    if weight is not None and (weight.dim() != 1 or weight.numel() != n_classes):
+        raise RuntimeError(f"{prefix}weight tensor should be defined either for all {n_classes} classes or no "
+                           f"classes but got weight tensor of shape: {list(weight.shape)}")
+
+
+def _nll(input, target, weight, reduction, ignore_index):
+    """torch's nll_loss_nd: dispatch on the input's rank, checking shapes as torch does."""
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() != 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0]}).")
+    if target.dtype.name not in ("int64", "uint8"):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {scalar_type_name(target.dtype)}")
+    _check_weight(weight, input.shape[1] if input.dim() > 1 else input.shape[0])
+    if weight is not None and weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {scalar_type_name(input.dtype)} but found "
+                           f"{scalar_type_name(weight.dtype)}")
+    w = None if weight is None else weight._data
+    if input.dim() <= 2:
+        if target.dim() > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if input.dim() == 1 and target.dim() == 1 and target.shape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+        t = target._data.reshape(()) if input.dim() == 1 else target._data
+        return NllLoss.apply(input, t.astype(np.int64), w, reduction, ignore_index)
+    if input.dim() == 4:
+        if target.dim() != 3:
+            raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of "
+                               f"dimension: {target.dim()}")
+        if tuple(target.shape) != (input.shape[0],) + tuple(input.shape[2:]):
+            raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+        return NllLoss2d.apply(input, target._data.astype(np.int64), w, reduction, ignore_index)
+    # other ranks: fold the spatial dims into one and use the 2-d loss, as torch does
+    n, c = input.shape[0], input.shape[1]
+    if tuple(target.shape[1:]) != tuple(input.shape[2:]):
+        raise RuntimeError(f"Expected target size {[n] + list(input.shape[2:])}, got {list(target.shape)}")
+    folded = input.contiguous().view(n, c, 1, -1)
+    out = NllLoss2d.apply(folded, target._data.reshape(n, 1, -1).astype(np.int64), w, reduction, ignore_index)
+    return out.view(n, *input.shape[2:]) if reduction == "none" else out
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """Negative log-likelihood of class indices ``target`` under log-probabilities ``input`` (N, C, *)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    return _nll(input, target, weight, reduction, ignore_index)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """Softmax cross entropy of logits ``input`` (N, C, *) against class indices (N, *) or class
+    probabilities (same shape as input)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    class_dim = 0 if input.dim() == 1 else 1
+    if tuple(input.shape) == tuple(target.shape):
+        if not target.is_floating_point():
+            raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                               f"{scalar_type_name(target.dtype)}")
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        return _cross_entropy_probs(input, target, weight, reduction, label_smoothing, class_dim)
+    if label_smoothing > 0.0:
+        _check_smoothing(label_smoothing)
+        return _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, label_smoothing, class_dim)
+    return _nll(input.log_softmax(class_dim), target, weight, reduction, ignore_index)
+
+
+def _check_smoothing(label_smoothing):
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+
+
+def _class_weight(weight, ndim, class_dim):
+    """``weight`` (C,) shaped to broadcast along the class dim of an ``ndim``-d input."""
+    shape = [1] * ndim
+    shape[class_dim] = weight.shape[0]
+    return weight.view(*shape)
+
+
+def _cross_entropy_probs(input, target, weight, reduction, label_smoothing, class_dim):
+    """l = -Σ_c w_c·p_c·log softmax(x)_c, with p smoothed towards uniform by ``label_smoothing``."""
+    n_classes = input.shape[class_dim]
+    _check_weight(weight, n_classes, "cross_entropy: ")
+    logp = input.log_softmax(class_dim)
+    if label_smoothing > 0.0:
+        _check_smoothing(label_smoothing)
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    terms = logp * target
+    if weight is not None:
+        terms = terms * (_class_weight(weight, input.dim(), class_dim) if input.dim() > 1 else weight)
+    if reduction == "none":
+        return -terms.sum(class_dim)
+    if reduction == "sum":
+        return -terms.sum()
+    return _DivScalar.apply(-terms.sum(), input.numel() / n_classes if input.numel() else float("nan"))
+
+
+def _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, label_smoothing, class_dim):
+    """(1 - ε)·nll + ε·(smooth loss)/C, where the smooth loss is -Σ_c w_c·log softmax(x)_c: the cross
+    entropy against the uniform distribution, which label smoothing mixes in."""
+    n_classes = input.shape[class_dim]
+    logp = input.log_softmax(class_dim)
+    nll = _nll(logp, target, weight, reduction, ignore_index)
+    ignored = target._data == ignore_index
+    if weight is not None:
+        smooth = -(logp * _class_weight(weight, input.dim(), class_dim)).sum(class_dim)
+    else:
+        smooth = -logp.sum(class_dim)
+    smooth = smooth.masked_fill(_make(ignored), 0.0)
+    if reduction == "mean":
+        if weight is not None:
+            denominator = weight._data[target._data[~ignored]].sum()
+        else:
+            denominator = np.asarray((~ignored).sum())
+        smooth = smooth.sum() / _make(np.asarray(denominator))
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return _MulScalar.apply(nll, 1 - label_smoothing) + _MulScalar.apply(smooth, label_smoothing / n_classes)
+
+
+class BinaryCrossEntropy(Op):
+    """l = -w·(t·log x + (1 - t)·log(1 - x)), each log clamped at -100 (so x = 0 or 1 stays finite).
+    VJP: dx = g·w·(x - t) / max(x(1 - x), 1e-12),  dt = -g·w·logit(x)."""
+    node_name = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t, weight, reduction):
+        if np.any((x < 0) | (x > 1)):
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        if np.any((t < 0) | (t > 1)):
+            raise RuntimeError("all elements of target should be between 0 and 1")
+        ctx.save_for_backward(x, t)
+        ctx.weight, ctx.reduction = weight, reduction
+        with np.errstate(divide="ignore"):
+            log_x, log_1mx = np.maximum(np.log(x), -100), np.maximum(np.log1p(-x), -100)
+        losses = -(t * log_x + (1 - t) * log_1mx)
+        if weight is not None:
+            losses = losses * weight
+        return _reduce(losses.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, t = ctx.saved_tensors
+        g = _reduced_grad(g, x.shape, ctx.reduction)
+        if ctx.weight is not None:
+            g = g * _make(ctx.weight)
+        dx_need, dt_need = ctx.needs_input_grad
+        dx = g * (x - t) / (x * (1 - x)).clamp(min=1e-12) if dx_need else None
+        dt = -g * (x / (1 - x)).log() if dt_need else None
+        return dx, dt
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """Cross entropy between probabilities ``input`` and ``target`` (same shape)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
+                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    w = None if weight is None else np.broadcast_to(weight._data, tuple(target.shape))
+    return BinaryCrossEntropy.apply(input, target, w, reduction)
+
+
+def _log_sigmoid(x):
+    """log σ(x) = min(x, 0) - log(1 + e^-|x|), stable for any x."""
+    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+
+
+class BinaryCrossEntropyWithLogits(Op):
+    """l = w·((1 - t)·x - (1 + (p - 1)·t)·log σ(x))  (p = pos_weight): BCE of σ(x), computed from the
+    logits without overflow.
+    VJP: dx = g·w·((1 + (p - 1)·t)·σ(x) - p·t),  dt = g·w·(log σ(-x) - p·log σ(x))."""
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t, weight, pos_weight, reduction):
+        ctx.save_for_backward(x, t)
+        ctx.weight, ctx.pos_weight, ctx.reduction = weight, pos_weight, reduction
+        log_sig = _log_sigmoid(x)
+        if pos_weight is not None:
+            log_sig = log_sig * ((pos_weight - 1) * t + 1)
+        losses = (1 - t) * x - log_sig
+        if weight is not None:
+            losses = losses * weight
+        return _reduce(losses.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, t = ctx.saved_tensors
+        g = _reduced_grad(g, x.shape, ctx.reduction)
+        if ctx.weight is not None:
+            g = g * _make(ctx.weight)
+        dx_need, dt_need = ctx.needs_input_grad
+        if ctx.pos_weight is None:
+            dx = g * (x.sigmoid() - t) if dx_need else None
+            dt = g * -x if dt_need else None
+        else:
+            p = _make(ctx.pos_weight)
+            dx = g * ((p * t + 1 - t) * x.sigmoid() - p * t) if dx_need else None
+            dt = g * (logsigmoid(-x) - logsigmoid(x) * p) if dt_need else None
+        return dx, dt
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """BCE of sigmoid(input) against ``target``, fused for numerical stability; ``pos_weight`` (C,)
+    weighs the positive term of each class."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    w = None if weight is None else weight._data
+    p = None if pos_weight is None else pos_weight._data
+    return BinaryCrossEntropyWithLogits.apply(input, target, w, p, reduction)

@@ -1,0 +1,459 @@
+"""Indexing: ``t[index]``, ``t[index] = value``, index_select, gather, masked_fill.
+
+torch reads an index in two parts, and so does this module:
+
+* basic items, applied one at a time as views, left to right: an integer selects (``SelectBackward0``),
+  a slice slices (``SliceBackward0``), ``None`` inserts a dim (``UnsqueezeBackward0``), ``...`` skips dims;
+* advanced items - integer lists/arrays/tensors and boolean masks - applied together at the end as one
+  NumPy advanced index (a copy, ``IndexBackward0``). A boolean mask is its ``nonzero()`` integer arrays.
+
+The VJP of reading ``z = a[key]`` writes the gradient back: zeros shaped like ``a`` with ``g`` at ``[key]``;
+for advanced indices with ``np.add.at``, so that repeated indices add up. ``t[index] = value`` computes
+the new tensor out of place (``CopySlices``, ``IndexPutBackward0``) and stores it in place.
+"""
+import operator
+
+import numpy as np
+
+from ..autograd import grad_mode
+from ..autograd.function import Op
+from ..tensor import Tensor, _make, _wrap_dim
+from .inplace import Copy, _word, apply_inplace
+from .shape import Alias, Unsqueeze
+
+
+def _zeros(shape, like):
+    return _make(np.zeros(shape, like._data.dtype))
+
+
+# -- basic indexing: views ------------------------------------------------------------------------------
+class Select(Op):
+    """z = a[key], ``key`` one integer on one dim (a view).   VJP: da = zeros like a with g at [key]."""
+    node_name = "SelectBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.shape, ctx.key = a.shape, key
+        return a[key]
+
+    @staticmethod
+    def backward(ctx, g):
+        return SelectBackwardBackward.apply(g, ctx.shape, ctx.key)
+
+
+class SelectBackwardBackward(Op):
+    """z = zeros of ``shape`` with g at [key] (Select's VJP as an op, for higher order).   VJP: dg = gz[key]."""
+    node_name = "SelectBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, key):
+        ctx.key = key
+        out = np.zeros(shape, g.dtype)
+        out[key] = g
+        return out
+
+    @staticmethod
+    def backward(ctx, gz):
+        return Select.apply(gz, ctx.key)
+
+
+class Slice(Select):
+    """z = a[key], ``key`` one slice on one dim (a view).   VJP: da = zeros like a with g at [key]."""
+    node_name = "SliceBackward0"
+
+    @staticmethod
+    def backward(ctx, g):
+        return SliceBackwardBackward.apply(g, ctx.shape, ctx.key)
+
+
+class SliceBackwardBackward(SelectBackwardBackward):
+    """z = zeros of ``shape`` with g at [key] (Slice's VJP as an op).   VJP: dg = gz[key]."""
+    node_name = "SliceBackwardBackward0"
+
+    @staticmethod
+    def backward(ctx, gz):
+        return Slice.apply(gz, ctx.key)
+
+
+def _key(dim, item):
+    """The NumPy index for ``item`` at ``dim`` (the trailing ``...`` keeps a 0-d result an array view)."""
+    return (slice(None),) * dim + (item, ...)
+
+
+def _step(t, dim, item):
+    """One basic index item applied to tensor ``t`` at ``dim``."""
+    if item is None:
+        return Unsqueeze.apply(t, dim)
+    return (Slice if isinstance(item, slice) else Select).apply(t, _key(dim, item))
+
+
+# -- advanced indexing: copies --------------------------------------------------------------------------
+class Index(Op):
+    """z = a[key], ``key`` holding integer arrays (NumPy advanced indexing: a copy).
+    VJP: da = zeros like a, with g added at [key] (repeated indices add up)."""
+    node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.shape, ctx.key = a.shape, key
+        return a[key]
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexPut.apply(_zeros(ctx.shape, g), g, ctx.key, True)
+
+
+class IndexSelect(Index):
+    """z = a.index_select(dim, i) = a[:, ..., i] (an Index with its own node name)."""
+    node_name = "IndexSelectBackward0"
+
+
+class Gather(Index):
+    """z[i, j, ...] = a[i, index[i, j, ...], ...] along ``dim`` (an Index with its own node name)."""
+    node_name = "GatherBackward0"
+
+
+class IndexPut(Op):
+    """z = a with a[key] = v (or a[key] += v when ``accumulate``; repeated indices then add up).
+    VJP: da = g, with zeros at [key] unless accumulating;  dv = g[key] (the engine sums it to v's shape)."""
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, a, v, key, accumulate):
+        ctx.key, ctx.accumulate = key, accumulate
+        out = a.copy()
+        if accumulate:
+            np.add.at(out, key, v)
+        else:
+            out[key] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        need_a, need_v = ctx.needs_input_grad
+        da = None
+        if need_a:
+            da = g if ctx.accumulate else IndexPut.apply(g, _zeros((), g), ctx.key, False)
+        return da, (Index.apply(g, ctx.key) if need_v else None)
+
+
+# -- reading an index -----------------------------------------------------------------------------------
+def _item(item):
+    """One index item as an int, slice, None, Ellipsis or an integer/boolean ndarray."""
+    if isinstance(item, Tensor):
+        item = item._data
+    if isinstance(item, list):
+        item = np.asarray(item)
+        if item.dtype.kind == "f":  # torch truncates a list of floats (NumPy also reads [] as floats)
+            item = item.astype(np.int64)
+    if isinstance(item, (np.ndarray, bool, np.bool_)):
+        item = np.asarray(item)
+        if item.dtype == np.uint8:  # torch's legacy byte masks
+            item = item.astype(bool)
+        if item.dtype.kind not in "iub":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return int(item) if item.ndim == 0 and item.dtype.kind != "b" else item
+    if item is None or item is Ellipsis or isinstance(item, slice):
+        return item
+    if isinstance(item, (int, np.integer)):
+        return int(item)
+    raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                     f"indices (got {type(item).__name__})")
+
+
+def _parse(shape, index, skip_full_slices=True):
+    """torch's reading of ``index`` for a tensor of ``shape``: the basic steps ``[(dim, item)]`` to apply
+    in order, and the advanced key (a tuple for NumPy, or None) to apply to the result. Slices that take
+    everything make no step, except where torch slices anyway (``t[:]`` read alone)."""
+    items = [_item(i) for i in (index if isinstance(index, tuple) else (index,))]
+    used = sum(i.ndim if isinstance(i, np.ndarray) and i.dtype == bool else i is not None and i is not Ellipsis
+               for i in items)
+    if used > len(shape):
+        if not shape and any(isinstance(i, int) for i in items):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                             "in C++ to convert a 0-dim tensor to a number")
+        if not shape and any(isinstance(i, slice) for i in items):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    skip = len(shape) - used  # the dims that ``...`` stands for
+    shape, steps, advanced, dim = list(shape), [], {}, 0
+    for position, item in enumerate(items):
+        if item is Ellipsis:
+            dim, skip = dim + skip, 0
+        elif item is None:
+            steps.append((dim, None))
+            shape.insert(dim, 1)
+            dim += 1
+        elif isinstance(item, int):
+            if not -shape[dim] <= item < shape[dim]:  # (torch's "dimension" counts the index's items)
+                raise IndexError(f"index {item} is out of bounds for dimension {position} with size {shape[dim]}")
+            steps.append((dim, item % shape[dim]))
+            del shape[dim]
+        elif isinstance(item, slice):
+            start, stop, step = item.indices(shape[dim])
+            if step < 0:
+                raise ValueError("step must be greater than zero")
+            if not (skip_full_slices and _takes_all(item, shape[dim])):
+                steps.append((dim, slice(start, stop, step)))
+                shape[dim] = len(range(start, stop, step))
+            dim += 1
+        elif item.dtype == bool:
+            dim = _mask(item, shape, steps, advanced, dim)
+        else:
+            _check_bounds(item, shape[dim], len(advanced))
+            advanced[dim] = item
+            dim += 1
+    if not advanced:
+        return steps, None
+    _check_broadcast(list(advanced.values()))
+    return steps, tuple(advanced.get(d, slice(None)) for d in range(max(advanced) + 1))
+
+
+def _takes_all(s, n):
+    """Whether slice ``s`` is ``:`` for a dim of size ``n`` - as torch tells, from its written bounds
+    (``0:n`` and ``:100`` are, ``-n:`` is not)."""
+    return ((s.start is None or operator.index(s.start) == 0) and (s.stop is None or operator.index(s.stop) >= n)
+            and (s.step is None or operator.index(s.step) == 1))
+
+
+def _mask(mask, shape, steps, advanced, dim):
+    """A boolean mask over dims ``dim, dim+1, ...``: its ``nonzero()`` positions, one integer array per dim."""
+    if mask.ndim == 0:  # t[True] / t[False]: a new size-1 dim, kept or emptied
+        steps.append((dim, None))
+        shape.insert(dim, 1)
+        mask = mask[None]
+    for j, n in enumerate(mask.shape):
+        if n != shape[dim + j]:
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index {j} does not match the shape of the "
+                             f"indexed tensor {list(shape)} at index {dim + j}")
+    for j, positions in enumerate(mask.nonzero()):
+        advanced[dim + j] = positions
+    return dim + mask.ndim
+
+
+def _check_bounds(index, size, k):
+    """torch counts ``dimension`` among the index arrays, not the tensor's dims."""
+    bad = index[(index >= size) | (index < -size)]
+    if bad.size:
+        raise IndexError(f"index {bad.flat[0]} is out of bounds for dimension {k} with size {size}")
+
+
+def _check_broadcast(arrays):
+    try:
+        np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        shapes = ", ".join(str(list(a.shape)) for a in arrays)
+        raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}") from None
+
+
+def _walk(array, steps):
+    """The NumPy view that the basic ``steps`` select."""
+    for dim, item in steps:
+        array = array[_key(dim, item)]
+    return array
+
+
+def _index(t, steps, advanced):
+    for dim, item in steps:
+        t = _step(t, dim, item)
+    return t if advanced is None else Index.apply(t, advanced)
+
+
+def getitem(self, index):
+    steps, advanced = _parse(self.shape, index, skip_full_slices=isinstance(index, tuple))
+    out = _index(self, steps, advanced)
+    return Alias.apply(self) if out is self else out
+
+
+# -- writing through an index ---------------------------------------------------------------------------
+class CopySlices(Op):
+    """z = a with its region [steps][advanced] overwritten by v (``t[:, 1] = v``).
+    VJP: da = g with the region zeroed,  dv = g[steps][advanced] (the engine sums it to v's shape)."""
+    node_name = "torch::autograd::CopySlices"
+
+    @staticmethod
+    def forward(ctx, a, v, steps, advanced):
+        ctx.steps, ctx.advanced = steps, advanced
+        out = a.copy()
+        _walk(out, steps)[... if advanced is None else advanced] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        need_a, need_v = ctx.needs_input_grad
+        return (CopySlices.apply(g, _zeros((), g), ctx.steps, ctx.advanced) if need_a else None,
+                _index(g, ctx.steps, ctx.advanced) if need_v else None)
+
+
+class Fill(Copy):
+    """z = a with every element set to a 0-d value (``t[...] = 2``).   VJP: da = 0,  dvalue = Σ g."""
+    node_name = "FillBackward3"
+
+
+def setitem(self, index, value):
+    """``self[index] = value``: value (a number or a tensor) broadcast into the indexed region."""
+    steps, advanced = _parse(self.shape, index)
+    if not isinstance(value, Tensor):
+        value = _make(np.asarray(value, self._data.dtype))
+    elif advanced is not None and value.ndim and value.dtype != self.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {_word(self)} for the "
+                           f"destination and {_word(value)} for the source.")
+    region = _walk(self._data, steps)
+    # the shape of region[advanced], found by indexing a zero-strided stand-in rather than the data
+    target = region.shape if advanced is None else np.broadcast_to(np.empty((), bool), region.shape)[advanced].shape
+    scalar = value.ndim == 0  # a 0-d value fills the region, without being expanded first
+    lead = next((i for i, s in enumerate(value.shape) if s != 1), value.ndim)
+    if lead:  # torch drops the value's leading size-1 dims first
+        value = value.view(value.shape[lead:])
+    if advanced is None and not scalar and value.shape != target:
+        value = value.expand(target)
+    elif advanced is not None and _broadcast_shapes(value.shape, target, strict=False) != target:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
+                           f"indexing result of shape {list(target)}")
+    if not (grad_mode.STATE.enabled and (self.requires_grad or value.requires_grad)):
+        region[... if advanced is None else advanced] = value._data  # fast path: write straight into memory
+        self._vc[0] += 1
+    elif not steps and advanced is None:
+        apply_inplace(self, Fill.apply if scalar else Copy.apply, value)
+    elif not steps:
+        apply_inplace(self, IndexPut.apply, value, advanced, False)
+    elif self.is_leaf and self.requires_grad:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    else:
+        apply_inplace(self, CopySlices.apply, value, steps, advanced)
+
+
+# -- named indexing ops ---------------------------------------------------------------------------------
+def select(input, dim, index):
+    dim = _wrap_dim(dim, input.ndim)
+    n = input.shape[dim]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+                         f"dimension {dim}")
+    return Select.apply(input, _key(dim, index % n))
+
+
+def narrow(input, dim, start, length):
+    """The ``length`` elements from ``start`` along ``dim`` (a view)."""
+    dim = _wrap_dim(dim, input.ndim)
+    n, start = input.shape[dim], int(start)
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+    start %= max(n, 1)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return Slice.apply(input, _key(dim, slice(start, start + length, 1)))
+
+
+def index_select(input, dim, index):
+    """input[:, ..., index] along ``dim``, for a 1-d (or 0-d) integer ``index``."""
+    dim, index = _wrap_dim(dim, input.ndim), index._data
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype not in (np.int32, np.int64):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if index.size and not (0 <= index.min() and index.max() < input.shape[dim]):
+        # (torch's message for most shapes; some CPU kernels word it "INDICES element is out of DATA bounds")
+        raise IndexError("index out of range in self")
+    return IndexSelect.apply(input, _key(dim, index.reshape(-1)))
+
+
+def gather(input, dim, index):
+    """out[i][j][k] = input[i][index[i][j][k]][k] for dim=1 (and likewise for the other dims)."""
+    dim, idx = _wrap_dim(dim, input.ndim), index._data
+    if idx.dtype not in (np.int32, np.int64):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+    if idx.ndim != input.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for d, (i, s) in enumerate(zip(idx.shape, input.shape)):
+        if d != dim and i > s:
+            raise RuntimeError(f"Size does not match at dimension {d} expected index {list(idx.shape)} to be no "
+                               f"larger than self {list(input.shape)} apart from dimension {dim}")
+    bad = idx[(idx < 0) | (idx >= input.shape[dim])]
+    if bad.size:
+        raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {input.shape[dim]}")
+    # along the other dims, element [i, j, ...] reads position i, j, ... itself: open arange grids
+    grid = list(np.ix_(*(np.arange(n) for n in idx.shape)))
+    grid[dim] = idx
+    return Gather.apply(input, tuple(grid))
+
+
+def take_along_dim(input, indices, dim=None):
+    """gather() with ``input`` and ``indices`` broadcast against each other (flattened when dim is None)."""
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    if input.ndim != indices.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
+    dim = _wrap_dim(dim, input.ndim)
+    others = [list(input.shape), list(indices.shape)]
+    others[0][dim] = others[1][dim] = 1  # broadcast all dims but ``dim``
+    shape = list(_broadcast_shapes(*others))
+    input_shape, index_shape = shape.copy(), shape.copy()
+    input_shape[dim], index_shape[dim] = input.shape[dim], indices.shape[dim]
+    if input.shape != tuple(input_shape):
+        input = input.expand(input_shape)
+    return gather(input, dim, _make(np.broadcast_to(indices._data, index_shape)))
+
+
+def _broadcast_shapes(a, b, strict=True):
+    """Broadcast two shapes, with torch's message when they do not (None instead when not ``strict``)."""
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    for d, (x, y) in enumerate(zip(a, b)):
+        if x != y and x != 1 and y != 1:
+            if not strict:
+                return None
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
+                               f"dimension {d}")
+    return tuple(max(x, y) if min(x, y) else 0 for x, y in zip(a, b))
+
+
+class MaskedFill(Op):
+    """z = value where mask, a elsewhere (value a number, cast to a's dtype).   VJP: da = g where not mask."""
+    node_name = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        ctx.mask = mask
+        return np.where(mask, np.asarray(value).astype(a.dtype), a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.masked_fill(_make(ctx.mask), 0)
+
+
+class MaskedFillTensor(MaskedFill):
+    """z = value where mask, a elsewhere (value a 0-d tensor).   VJP: da = g where not mask,  dvalue = Σ g where mask."""
+    node_name = "MaskedFillBackward1"
+
+    @staticmethod
+    def backward(ctx, g):
+        da, dvalue = ctx.needs_input_grad
+        return (g.masked_fill(_make(ctx.mask), 0) if da else None,
+                g.masked_fill(_make(~ctx.mask), 0).sum() if dvalue else None)
+
+
+_C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+           "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}
+
+
+def masked_fill(input, mask, value):
+    if mask._data.dtype != bool:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_C_TYPE[mask._data.dtype.name]}")
+    _broadcast_shapes(mask.shape, input.shape)
+    if not isinstance(value, Tensor):
+        return MaskedFill.apply(input, mask._data, value)
+    if value.ndim:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.ndim} dimension(s).")
+    return MaskedFillTensor.apply(input, mask._data, value)
+
+
+TENSOR_METHODS = {"__getitem__": getitem, "__setitem__": setitem, "select": select, "narrow": narrow,
+                  "index_select": index_select, "gather": gather, "take_along_dim": take_along_dim,
+                  "masked_fill": masked_fill}

@@ -1,0 +1,336 @@
+"""Matrix products: dot, mv, mm, bmm, addmm, outer, and matmul (``@``), which dispatches to them.
+
+The VJPs of a product are products again: for z = a @ b, da = g @ bᵀ and db = aᵀ @ g. ``matmul``
+follows torch's dispatch step by step (including how it folds batch dims into a plain ``mm`` and
+broadcasts batch dims for ``bmm``), so the graph it records has torch's nodes.
+"""
+import numpy as np
+
+from ..autograd.function import Op
+from .reduction import _word
+from .shape import UnsafeView
+
+# the C type names torch's mm error messages use
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
+def _check_not_bool(name, *tensors):
+    if any(t.dtype.name == "bool" for t in tensors):
+        raise NotImplementedError(f'"{name}" not implemented for \'Bool\'')
+
+
+class Dot(Op):
+    """z = Σ a_i b_i for vectors.   VJP: da = g·b,  db = g·a."""
+    node_name = "DotBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.asarray(np.dot(a, b))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (g * b if da else None), (g * a if db else None)
+
+
+class Mv(Op):
+    """z = A @ v (matrix times vector).   VJP: dA = g vᵀ (an outer product),  dv = Aᵀ @ g."""
+    node_name = "MvBackward0"
+
+    @staticmethod
+    def forward(ctx, m, v):
+        ctx.save_for_backward(m, v)
+        return m @ v
+
+    @staticmethod
+    def backward(ctx, g):
+        m, v = ctx.saved_tensors
+        dm, dv = ctx.needs_input_grad
+        return (outer(g, v) if dm else None), (mv(m.t(), g) if dv else None)
+
+
+class Mm(Op):
+    """z = a @ b for matrices.   VJP: da = g @ bᵀ,  db = aᵀ @ g."""
+    node_name = "MmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a @ b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (mm(g, b.t()) if da else None), (mm(a.t(), g) if db else None)
+
+
+class Bmm(Op):
+    """z[i] = a[i] @ b[i] for a batch of matrices.   VJP: da[i] = g[i] @ b[i]ᵀ,  db[i] = a[i]ᵀ @ g[i]."""
+    node_name = "BmmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a @ b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (bmm(g, b.mT) if da else None), (bmm(a.mT, g) if db else None)
+
+
+class Addmm(Op):
+    """z = β·c + α·(a @ b)  (c broadcasts to the result: ``nn.Linear`` is addmm(bias, x, Wᵀ)).
+    VJP: dc = β·g,  da = α·g @ bᵀ,  db = α·aᵀ @ g."""
+    node_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, c, a, b, beta, alpha):
+        ctx.save_for_backward(a, b)
+        ctx.beta, ctx.alpha = beta, alpha
+        product = a @ b if alpha == 1 else alpha * (a @ b)
+        if beta == 0:  # torch ignores c then, even its nans
+            return np.asarray(product, a.dtype)
+        return np.asarray(product + (c if beta == 1 else beta * c), a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        dc, da, db = ctx.needs_input_grad
+        scaled = lambda t, s: t if s == 1 else t * s  # noqa: E731
+        return (scaled(g, ctx.beta) if dc else None), (scaled(mm(g, b.t()), ctx.alpha) if da else None), \
+            (scaled(mm(a.t(), g), ctx.alpha) if db else None)
+
+
+class SqueezeRow(Op):
+    """z = a (1 x n) as a vector (n,).   VJP: da = g as a 1 x n matrix.
+
+    vector @ matrix is computed as ``v.unsqueeze(0).mm(M).squeeze_(0)``; torch names the node of that
+    in-place squeeze SqueezeBackward4."""
+    node_name = "SqueezeBackward4"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.reshape(a.shape[1:])
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.unsqueeze(0)
+
+
+def dot(input, tensor):
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
+    if input.dtype != tensor.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_word(input.dtype)} and "
+                           f"{_word(tensor.dtype)}")
+    if input.shape[0] != tensor.shape[0]:
+        n, m = input.shape[0], tensor.shape[0]
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
+                           f"number of elements, but got {n} and {m} elements respectively")
+    _check_not_bool("dot", input)
+    return Dot.apply(input, tensor)
+
+
+def mv(input, vec):
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if input.dtype != vec.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_word(vec.dtype)}, "
+                           f"{_word(input.dtype)}, and {_word(vec.dtype)}")
+    if input.shape[1] != vec.shape[0]:
+        n, m = input.shape
+        raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{m}), vec ({vec.shape[0]})")
+    _check_not_bool("addmv_impl_cpu", input)
+    return Mv.apply(input, vec)
+
+
+def _check_mm(a, b):
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
+                           f"{b.shape[0]}x{b.shape[1]})")
+
+
+def mm(input, mat2):
+    if input.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _check_mm(input, mat2)
+    if input.dtype != mat2.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES[input.dtype.name]} "
+                           f"!= {_C_NAMES[mat2.dtype.name]}")
+    _check_not_bool("addmm_impl_cpu_", input)
+    return Mm.apply(input, mat2)
+
+
+def bmm(input, mat2):
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    (b, _, k), (b2, k2, _) = input.shape, mat2.shape
+    if (b2, k2) != (b, k):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but got: "
+                           f"[{b2}, {k2}].")
+    if input.dtype != mat2.dtype:
+        raise RuntimeError(f"expected scalar type {_word(input.dtype)} but found {_word(mat2.dtype)}")
+    _check_not_bool("bmm", input)
+    return Bmm.apply(input, mat2)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2)."""
+    if input.dtype != mat2.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_word(input.dtype)} and "
+                           f"{_word(mat2.dtype)}")
+    if mat1.dtype != mat2.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_word(mat1.dtype)} and "
+                           f"{_word(mat2.dtype)}")
+    for name, m in (("mat1", mat1), ("mat2", mat2)):
+        if m.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
+    _check_mm(mat1, mat2)
+    _check_expandable(input, (mat1.shape[0], mat2.shape[1]))
+    return Addmm.apply(input, mat1, mat2, beta, alpha)
+
+
+def _check_expandable(t, shape):
+    """torch's expand error when ``t`` does not broadcast to ``shape``."""
+    if t.ndim > len(shape):
+        raise RuntimeError(f"expand(torch.{_word(t.dtype)}Tensor{{{list(t.shape)}}}, size={list(shape)}): the "
+                           f"number of sizes provided ({len(shape)}) must be greater or equal to the number of "
+                           f"dimensions in the tensor ({t.ndim})")
+    lead = len(shape) - t.ndim
+    for i, s in enumerate(t.shape):
+        if s != 1 and s != shape[lead + i]:
+            raise RuntimeError(f"The expanded size of the tensor ({shape[lead + i]}) must match the existing size "
+                               f"({s}) at non-singleton dimension {lead + i}.  Target sizes: {list(shape)}.  "
+                               f"Tensor sizes: {list(t.shape)}")
+
+
+def outer(input, vec2):
+    """a bᵀ for vectors: torch computes it as a.reshape(n, 1) * b."""
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+    return input.reshape(input.shape[0], 1) * vec2
+
+
+# -- matmul ------------------------------------------------------------------------------------------------
+def matmul(input, other):
+    """The matrix product of two tensors of any dims >= 1, as torch computes it:
+
+    1D @ 1D: dot;  2D @ 1D: mv;  1D @ 2D: the vector as a 1-row matrix, mm, squeezed back;  2D @ 2D: mm;
+    a 3D+ tensor with a 1D/2D one: the batch dims folded into the rows of one mm (or mv) when that
+    needs no copy or the small tensor requires grad;  otherwise: batch dims broadcast, flattened, bmm.
+    """
+    d1, d2 = input.ndim, other.ndim
+    if d1 == 0 or d2 == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")
+    if d1 == 1 and d2 == 1:
+        return dot(input, other)
+    if d1 == 2 and d2 == 1:
+        return mv(input, other)
+    if d1 == 1 and d2 == 2:
+        return SqueezeRow.apply(mm(input.unsqueeze(0), other))
+    if d1 == 2 and d2 == 2:
+        return mm(input, other)
+    if _should_fold(input, other):
+        return _folded(input, other)
+    return _batched(input, other)
+
+
+def _should_fold(t1, t2):
+    """Whether the batch dims of the larger tensor fold into one mm/mv (torch's should_fold)."""
+    larger = t1.ndim >= t2.ndim
+    big = t1 if larger else t2.mT
+    small = t2 if larger else t1
+    if not (big.ndim >= 3 and small.ndim <= 2):
+        return False
+    if small.requires_grad:
+        # folding keeps the small tensor's gradient one mm, instead of a batch of them summed up
+        return True
+    if t1.ndim == 2:
+        return False  # the result would need a transposed copy
+    if big.numel() == 0:
+        return True
+    shape, strides = big.shape, big.stride()
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.ndim - 2))
+
+
+def _folded(input, other):
+    """(..., n, k) @ (k, m) as one (N, k) @ (k, m) mm; a 2D @ 3D+ product goes through the transposes."""
+    transpose = other.ndim > input.ndim
+    big = other.mT if transpose else input
+    small = (input.t() if input.ndim == 2 else input) if transpose else other
+    out_shape = tuple(big.shape[:-1])
+    rows = int(np.prod(out_shape))
+    folded = big.reshape(rows, big.shape[-1])
+    if small.ndim == 1:
+        return UnsafeView.apply(mv(folded, small), out_shape)
+    out = UnsafeView.apply(mm(folded, small), out_shape + (small.shape[1],))
+    return out.mT.contiguous() if transpose else out
+
+
+def _batched(input, other):
+    """Broadcast the batch dims, flatten them into one, bmm, and view the result in the batch shape."""
+    d1, d2 = input.ndim, other.ndim
+    n = input.shape[-2] if d1 > 1 else 1
+    k1 = input.shape[-1]
+    k2 = other.shape[-2] if d2 > 1 else other.shape[0]
+    p = other.shape[-1] if d2 > 1 else 1
+    batch1, batch2 = tuple(input.shape[:-2]), tuple(other.shape[:-2])
+    if d1 == 3 and d2 == 3 and batch1[0] != batch2[0]:
+        # broadcasting a batch of one: drop it, so that its gradient is one mm rather than a sum of bmm's
+        if batch1[0] == 1 and input.requires_grad:
+            return matmul(input.squeeze(0), other)
+        if batch2[0] == 1 and other.requires_grad:
+            return matmul(input, other.squeeze(0))
+    batch = _broadcast_shape(batch1, batch2)
+    size = int(np.prod(batch))
+    a = input.expand(batch + (n, k1)).reshape(size, n, k1)
+    if d2 == 1:
+        b = other.expand(batch + (k2,)).reshape(size, k2).unsqueeze(2)
+    else:
+        b = other.expand(batch + (k2, p)).reshape(size, k2, p)
+    out_shape = batch + ((n,) if d1 > 1 else ()) + ((p,) if d2 > 1 else ())
+    out = bmm(a, b)
+    return UnsafeView.apply(out.squeeze(-1) if d2 == 1 else out, out_shape)
+
+
+def _broadcast_shape(a, b):
+    """The shape ``a`` and ``b`` broadcast to, with torch's error when they do not."""
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {i}")
+    return tuple(max(x, y) for x, y in zip(a, b))
+
+
+def _matmul_method(self, other):
+    from ..tensor import Tensor
+    if not isinstance(other, Tensor):
+        return NotImplemented  # Python then raises its own TypeError, as for torch
+    return matmul(self, other)
+
+
+def _rmatmul_method(self, other):
+    from ..tensor import Tensor
+    if not isinstance(other, Tensor):
+        return NotImplemented
+    return matmul(other, self)
+
+
+TENSOR_METHODS = {
+    "matmul": matmul, "mm": mm, "bmm": bmm, "mv": mv, "dot": dot, "addmm": addmm, "outer": outer, "ger": outer,
+    "__matmul__": _matmul_method, "__rmatmul__": _rmatmul_method,
+}

@@ -1,0 +1,81 @@
+"""softmax and log_softmax along one dim.
+
+Both subtract the largest value along ``dim`` before exponentiating: the shift cancels in the ratio
+(and in the log-normaliser), and it keeps e^x from overflowing, so logits of 1e4 are fine.
+"""
+import numpy as np
+
+from .._tensor_str import scalar_type_name
+from ..autograd.function import Op
+from ..tensor import _wrap_dim
+
+
+def _shifted(a, axis):
+    """a - max(a) along ``axis`` (``initial`` lets an empty input through: it has no max). Half
+    precision is computed in float32, as torch does."""
+    a = a.astype(np.float32) if a.dtype == np.float16 else a
+    with np.errstate(invalid="ignore"):  # a row of -inf gives nan, silently, as in torch
+        return a - np.max(a, axis=axis, keepdims=True, initial=-np.inf)
+
+
+class Softmax(Op):
+    """z = e^a / Σ e^a along dim.   VJP: da = z (g - Σ g z), the sum along dim."""
+    node_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        axis = dim if a.ndim else None
+        e = np.exp(_shifted(a, axis))
+        z = (e / e.sum(axis=axis, keepdims=True)).astype(a.dtype, copy=False)
+        ctx.dim = dim
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        return z * (g - (g * z).sum(ctx.dim, keepdim=True))
+
+
+class LogSoftmax(Op):
+    """z = a - ln Σ e^a along dim.   VJP: da = g - e^z Σ g, the sum along dim."""
+    node_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        axis = dim if a.ndim else None
+        s = _shifted(a, axis)
+        with np.errstate(divide="ignore"):  # an empty dim sums to 0
+            z = (s - np.log(np.exp(s).sum(axis=axis, keepdims=True))).astype(a.dtype, copy=False)
+        ctx.dim = dim
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        return g - z.exp() * g.sum(ctx.dim, keepdim=True)
+
+
+def _prepare(name, input, dim, dtype):
+    """The input in ``dtype`` (a recorded conversion, as in torch) and ``dim`` as a non-negative index."""
+    if dtype is not None:
+        input = input.to(dtype)
+    dim = _wrap_dim(dim, input.ndim)
+    if not input.is_floating_point():
+        kernel = f"{name}_lastdim_kernel_impl" if dim == max(input.ndim - 1, 0) else f"{name}_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(input.dtype)}'")
+    return input, dim
+
+
+def softmax(input, dim, dtype=None):
+    """e^x / Σ e^x along ``dim``: each slice becomes positive numbers that sum to 1."""
+    return Softmax.apply(*_prepare("softmax", input, dim, dtype))
+
+
+def log_softmax(input, dim, dtype=None):
+    """x - ln Σ e^x along ``dim``: the log of softmax, computed without forming it."""
+    return LogSoftmax.apply(*_prepare("log_softmax", input, dim, dtype))
+
+
+TENSOR_METHODS = {"softmax": softmax, "log_softmax": log_softmax}

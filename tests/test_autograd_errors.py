@@ -1,0 +1,308 @@
+"""Autograd's errors: each scenario runs in minitorch and in torch; the exception type and message must be
+torch's, and the error must leave the state as torch leaves it (``.grad`` and data untouched)."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+
+
+def raised(scenario):
+    """Run ``scenario(lib)`` (which must raise) in both libraries.
+
+    ``scenario`` returns nothing; it may store tensors it wants inspected afterwards in ``state``.
+    Returns [(type name, message, state)] for minitorch and torch.
+    """
+    out = []
+    for lib in (minitorch, torch):
+        state = {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the .grad of a non-leaf may be looked at on purpose
+            with pytest.raises(Exception) as e:
+                scenario(lib, state)
+        out.append((type(e.value).__name__, str(e.value), state))
+    return out
+
+
+def same_state(mine, theirs):
+    """The tensors a scenario kept hold the same values (float32 ulps aside) in both libraries, at the same
+    versions (except for gradients, whose version counts torch's internal steps)."""
+    assert mine.keys() == theirs.keys()
+    for name in mine:
+        m, t = mine[name], theirs[name]
+        assert (m is None) == (t is None), name
+        if m is not None:
+            np.testing.assert_allclose(m.detach().numpy(), t.detach().numpy(), rtol=1e-6, err_msg=name)
+            assert name == "grad" or m._version == t._version, name
+
+
+def check(scenario, contains=None):
+    (m_type, m_msg, m_state), (t_type, t_msg, t_state) = raised(scenario)
+    assert (m_type, m_msg) == (t_type, t_msg)
+    same_state(m_state, t_state)
+    if contains:
+        assert contains in m_msg
+    return m_msg
+
+
+# -- backward's arguments ----------------------------------------------------------------------------------
+def test_non_scalar_output_without_gradient():
+    def scenario(lib, state):
+        x = state["x"] = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        state["grad"] = x.grad
+        (x * 2).backward()
+    check(scenario, "grad can be implicitly created only for scalar outputs")
+
+
+def test_gradient_of_the_wrong_shape():
+    def scenario(lib, state):
+        x = state["x"] = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        (x * x).sum().backward()
+        state["grad"] = x.grad
+        (x * 2).backward(lib.ones(2))
+    check(scenario, "Mismatch in shape: grad_output[0] has a shape of torch.Size([2]) and output[0] has a "
+                    "shape of torch.Size([3]).")
+
+
+def test_backward_on_a_tensor_that_does_not_require_grad():
+    def scenario(lib, state):
+        state["x"] = x = lib.tensor([1.0, 2.0])
+        (x * 2).sum().backward()
+    check(scenario, "element 0 of tensors does not require grad and does not have a grad_fn")
+
+
+def test_backward_on_an_integer_tensor():
+    check(lambda lib, state: lib.tensor(3).backward(), "element 0")
+
+
+def test_second_of_several_outputs_does_not_require_grad():
+    def scenario(lib, state):
+        x = state["x"] = lib.tensor([1.0, 2.0], requires_grad=True)
+        lib.autograd.backward([(x * 2).sum(), lib.ones(2).sum()])
+    check(scenario, "element 1 of tensors")
+
+
+def test_more_outputs_than_gradients():
+    def scenario(lib, state):
+        x = state["x"] = lib.tensor([1.0, 2.0], requires_grad=True)
+        lib.autograd.backward([(x * 2).sum(), x.sum()], [lib.tensor(1.0)])
+    check(scenario, "got 2 tensors and 1 gradients")
+
+
+def test_empty_inputs():
+    def scenario(lib, state):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        (x * 2).sum().backward(inputs=[])
+    check(scenario, "`inputs` argument to `backward()` cannot be empty.")
+
+
+def test_backward_inputs_that_do_not_require_grad():
+    def scenario(lib, state):
+        x = state["x"] = lib.tensor([1.0, 2.0], requires_grad=True)
+        (x * 2).sum().backward(inputs=[lib.ones(2)])
+    check(scenario, "can't retain_grad on Tensor that has requires_grad=False")  # sic, as torch
+
+
+# -- the graph was freed -----------------------------------------------------------------------------------
+def test_second_backward_through_a_freed_graph():
+    def scenario(lib, state):
+        x = state["x"] = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * x).sum()
+        y.backward()
+        state["grad"] = x.grad
+        y.backward()
+    check(scenario, "Trying to backward through the graph a second time")
+
+
+def test_grad_through_a_freed_graph():
+    def scenario(lib, state):
+        x = state["x"] = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * x).sum()
+        lib.autograd.grad(y, x)
+        lib.autograd.grad(y, x)
+    check(scenario, "Specify retain_graph=True")
+
+
+# -- in-place operations ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("op", [lambda x: x.add_(1), lambda x: x.mul_(2), lambda x: x.zero_(),
+                                lambda x: x.fill_(3.0), lambda x: x.copy_(x.detach() * 2),
+                                lambda x: x.__iadd__(1), lambda x: x.exp_()],
+                         ids=["add_", "mul_", "zero_", "fill_", "copy_", "+=", "exp_"])
+def test_in_place_on_a_leaf_that_requires_grad(op):
+    def scenario(lib, state):
+        x = state["x"] = lib.tensor([1.0, 2.0], requires_grad=True)
+        op(x)
+    check(scenario, "a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def test_saved_output_modified_in_place():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, 2, requires_grad=True)
+        e = state["e"] = x.exp()
+        e.add_(1)
+        e.sum().backward()
+    message = check(scenario)
+    assert message.startswith("one of the variables needed for gradient computation has been modified by an "
+                              "inplace operation: [torch.FloatTensor [2, 2]], which is output 0 of Exp, is at "
+                              "version 1; expected version 0 instead. Hint: ")
+
+
+def test_saved_output_modified_in_place_without_recording():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, 2, requires_grad=True)
+        e = state["e"] = x.exp()
+        with lib.no_grad():
+            e.mul_(2)
+        state["grad"] = x.grad
+        (e * 1).sum().backward()
+    check(scenario, "which is output 0 of Exp,")
+
+
+def test_saved_input_modified_in_place_names_its_current_node():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, 2, dtype=lib.float64, requires_grad=True)
+        y = state["y"] = x * 1
+        z = y * y
+        y.sub_(1.0)
+        z.sum().backward()
+    check(scenario, "[torch.DoubleTensor [2, 2]], which is output 0 of Sub, is at version 1")
+
+
+def test_saved_leaf_modified_without_recording():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(3, requires_grad=True)
+        z = x * x
+        with lib.no_grad():
+            x.add_(1)
+        z.sum().backward()
+    check(scenario, "[torch.FloatTensor [3]] is at version 1; expected version 0")
+
+
+def test_saved_output_of_a_node_with_a_numbered_name():
+    def scenario(lib, state):
+        a = state["a"] = lib.ones(2, requires_grad=True)
+        b = lib.ones(2, requires_grad=True)
+        y = a ** b
+        y.add_(1)
+        y.sum().backward()
+    check(scenario, "which is output 0 of Pow1,")
+
+
+def test_saved_tensor_modified_twice():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(3, requires_grad=True)
+        e = x.exp()
+        with lib.no_grad():
+            e.add_(1)
+            e.add_(1)
+        e.sum().backward()
+    check(scenario, "is at version 2; expected version 0")
+
+
+# -- requires_grad, retain_grad, hooks -------------------------------------------------------------------
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.tensor([1, 2], requires_grad=True),
+    lambda lib: lib.ones(2, dtype=lib.int64, requires_grad=True),
+    lambda lib: lib.tensor([1, 2]).requires_grad_(),
+    lambda lib: setattr(lib.tensor([1, 2]), "requires_grad", True),
+    lambda lib: lib.tensor([True]).requires_grad_(),
+], ids=["tensor", "ones", "requires_grad_", "setter", "bool"])
+def test_integer_tensors_cannot_require_grad(make):
+    check(lambda lib, state: make(lib), "can require gradients")
+
+
+@pytest.mark.parametrize("change", [lambda y: setattr(y, "requires_grad", False),
+                                    lambda y: y.requires_grad_(False)], ids=["setter", "requires_grad_"])
+def test_requires_grad_of_a_non_leaf_cannot_be_switched_off(change):
+    def scenario(lib, state):
+        y = (lib.ones(2, requires_grad=True) * 2)
+        change(y)
+    check(scenario, "you can only change requires_grad flags of leaf variables.")
+
+
+def test_retain_grad_without_requires_grad():
+    check(lambda lib, state: lib.ones(2).retain_grad(), "can't retain_grad on Tensor that has requires_grad=False")
+
+
+def test_hook_on_a_tensor_without_requires_grad():
+    check(lambda lib, state: lib.ones(2).register_hook(lambda g: g),
+          "cannot register a hook on a tensor that doesn't require gradient")
+
+
+def test_node_hook_returning_the_wrong_number_of_gradients():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, requires_grad=True)
+        y = x * 2
+        y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (grad_inputs[0],))
+        y.sum().backward()
+    check(scenario, "has returned an incorrect number of values (got 1, but expected 2)")
+
+
+def test_node_prehook_returning_the_wrong_number_of_gradients():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, requires_grad=True)
+        y = x * 2
+        y.grad_fn.register_prehook(lambda grad_outputs: (grad_outputs[0], grad_outputs[0]))
+        y.sum().backward()
+    check(scenario, "(got 2, but expected 1)")
+
+
+@pytest.mark.parametrize("value", [lambda lib: lib.ones(3), lambda lib: lib.ones(2, dtype=lib.float64),
+                                   lambda lib: lib.ones(3, dtype=lib.int64), lambda lib: 3],
+                         ids=["size", "double", "long", "number"])
+def test_assigning_a_wrong_grad(value):
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, requires_grad=True)
+        x.grad = value(lib)
+    check(scenario)
+
+
+def test_numpy_of_a_tensor_that_requires_grad():
+    check(lambda lib, state: lib.ones(2, requires_grad=True).numpy(), "Use tensor.detach().numpy() instead.")
+
+
+# -- autograd.grad ---------------------------------------------------------------------------------------
+def test_grad_of_an_unused_input():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, requires_grad=True)
+        w = state["w"] = lib.ones(2, requires_grad=True)
+        lib.autograd.grad((x * 2).sum(), [x, w])
+    check(scenario, "The differentiated Tensor at index 1 appears to not have been used in the graph.")
+
+
+def test_grad_with_respect_to_a_tensor_that_does_not_require_grad():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, requires_grad=True)
+        lib.autograd.grad((x * 2).sum(), lib.ones(2))
+    check(scenario, "One of the differentiated Tensors does not require grad")
+
+
+def test_grad_with_no_inputs():
+    check(lambda lib, state: lib.autograd.grad((lib.ones(2, requires_grad=True) * 2).sum(), []),
+          "`inputs` argument to `grad()` cannot be empty.")
+
+
+def test_grad_materialize_grads_with_allow_unused_false():
+    def scenario(lib, state):
+        x = lib.ones(2, requires_grad=True)
+        lib.autograd.grad((x * 2).sum(), x, allow_unused=False, materialize_grads=True)
+    check(scenario, "Expected allow_unused to be True or not passed when materialize_grads=True")
+
+
+def test_grad_of_non_scalar_without_grad_outputs():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, requires_grad=True)
+        lib.autograd.grad(x * 2, x)
+    check(scenario, "grad can be implicitly created only for scalar outputs")
+
+
+def test_grad_leaves_grad_untouched_when_it_fails():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, requires_grad=True)
+        w = lib.ones(2, requires_grad=True)
+        (x * 3).sum().backward()
+        state["grad"] = x.grad
+        lib.autograd.grad((x * x).sum(), [x, w])
+    check(scenario, "index 1")
