@@ -6,6 +6,9 @@
 * ``grad``         for leaves: the accumulated gradient after ``backward()``
 * ``_vc``          the version counter, a one-element list shared with views; in-place operations
                    bump it, so backward can tell that a saved value was overwritten
+* ``_view``        for a view: (its root base, the view ops that take it from the base, whether it was made
+                   with grad mode on) - what an in-place change of the view needs (see ops/inplace.py)
+* ``_views``       for a base with a history: its live views, whose history follows the base's
 
 Operations live in ``minitorch/ops``; the methods here just call them (``t.exp()`` is ``ops.exp(t)``).
 """
@@ -38,7 +41,7 @@ _C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half"
 
 class Tensor:
     __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc", "_acc", "_hooks",
-                 "_retains_grad", "__weakref__")
+                 "_retains_grad", "_view", "_views", "__weakref__")
 
     def __init__(self, *args, dtype=None, device=None, requires_grad=False):
         """``Tensor([[1, 2]])`` copies data as float32 (like ``torch.Tensor``); ``Tensor(2, 3)`` is an
@@ -100,6 +103,11 @@ class Tensor:
     @property
     def is_leaf(self):
         return self.grad_fn is None
+
+    @property
+    def _base(self):
+        """The tensor this one is a view of (None if it is not a view)."""
+        return self._view[0] if self._view is not None else None
 
     @property
     def output_nr(self):
@@ -402,6 +410,8 @@ def _init(t, data):
     t._acc = None
     t._hooks = None
     t._retains_grad = False
+    t._view = None
+    t._views = None
 
 
 def _make(data):
@@ -416,6 +426,8 @@ def _make(data):
     t._acc = None
     t._hooks = None
     t._retains_grad = False
+    t._view = None
+    t._views = None
     return t
 
 

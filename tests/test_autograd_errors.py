@@ -201,6 +201,42 @@ def test_saved_tensor_modified_twice():
     check(scenario, "is at version 2; expected version 0")
 
 
+@pytest.mark.parametrize("view", [lambda x: x[0], lambda x: x.t(), lambda x: x.view(4)[1:]],
+                         ids=["select", "t", "view-slice"])
+def test_in_place_on_a_view_of_a_leaf(view):
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, 2, requires_grad=True)
+        view(x).mul_(2)
+    check(scenario, "a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+@pytest.mark.parametrize("views", [lambda y: y.unbind(0), lambda y: y.split(1)], ids=["unbind", "split"])
+def test_in_place_on_an_output_of_a_multi_output_view_op(views):
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, 2, requires_grad=True)
+        y = state["y"] = x * 1
+        views(y)[1].mul_(2)
+    check(scenario, "Output 1 of ")
+
+
+@pytest.mark.parametrize("base", ["leaf", "non-leaf"])
+def test_in_place_with_grad_on_a_view_made_without_grad(base):
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, 2, requires_grad=True)
+        y = x if base == "leaf" else x * 1
+        with lib.no_grad():
+            v = y[0]
+        v.mul_(2)
+    check(scenario, "A view was created in no_grad mode and is being modified inplace with grad mode enabled.")
+
+
+def test_in_place_on_an_expanded_tensor():
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2)
+        x.expand(3, 2).mul_(2)
+    check(scenario, "more than one element of the written-to tensor refers to a single memory location")
+
+
 # -- requires_grad, retain_grad, hooks -------------------------------------------------------------------
 @pytest.mark.parametrize("make", [
     lambda lib: lib.tensor([1, 2], requires_grad=True),

@@ -1,5 +1,6 @@
 """Comparisons, logic, bitwise ops, any/all and isclose against torch: values and dtypes, numbers on
 either side, dtype promotion, errors, and that tensors stay hashable."""
+import numpy as np
 import pytest
 import torch
 from hypothesis import given
@@ -108,7 +109,8 @@ def test_dtypes_like_torch(name, dtype_a, dtype_b):
     "lib.equal(lib.ones(2, 1), lib.ones(2))", "lib.all(lib.tensor([]))", "lib.any(lib.tensor([]))",
     "lib.all(lib.ones(2, 3), dim=(0, 1))", "lib.any(lib.ones(2, 3), dim=2)", "lib.all(lib.tensor(1.), 0)",
     "lib.ones(2) & lib.ones(2)", "~lib.ones(2)", "lib.bitwise_not(lib.ones(2))", "lib.logical_or(lib.ones(2), 1)",
-    "bool(lib.tensor(2.0) > 1)", "lib.tensor([1., 2.]) == lib.tensor([[1.], [2.]])",
+    "bool(lib.tensor(2.0) > 1)", "lib.tensor([1., 2.]) == np.int64(1)", "lib.tensor([1, 2]) < np.float64(1.5)",
+    "lib.tensor([1., 2.]) != np.float32(2)", "lib.tensor([1, 2]) & np.int64(3)", "lib.tensor([1., 2.]) == lib.tensor([[1.], [2.]])",
 ])
 def test_special_values_and_errors(expr):
-    check_same(lambda lib: eval(expr, {"lib": lib}))
+    check_same(lambda lib: eval(expr, {"lib": lib, "np": np}))

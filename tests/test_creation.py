@@ -404,9 +404,6 @@ def test_random_errors_match_torch(make):
     same_error(make)
 
 
-@pytest.mark.xfail(strict=True, reason="minitorch/tensor.py requires_grad_ reuses the setter's message; torch's "
-                                       "requires_grad_() says 'only Tensors of floating point dtype can require "
-                                       "gradients'")
 def test_requires_grad_method_on_an_integer_tensor():
     same_error(lambda lib: lib.tensor([1, 2]).requires_grad_())
 

@@ -129,6 +129,8 @@ def test_cross_entropy_class_probabilities(case, reduction, weighted, smoothing)
 @given(classification(), REDUCTIONS, st.booleans(), st.sampled_from([None, 2]))
 def test_nll_loss(case, reduction, weighted, ignore):
     logits, target, weight = case
+    if logits.ndim == 4:  # torch's own nll_loss2d backward rejects non-contiguous inputs
+        logits = np.ascontiguousarray(logits)
     if ignore is not None:
         target = target.copy()
         target.flat[1::2] = ignore
@@ -141,7 +143,8 @@ def test_nll_loss(case, reduction, weighted, ignore):
 def test_nll_loss_single_sample_and_all_ignored(reduction):
     x = np.random.default_rng(2).standard_normal((2, 4))
     check(lambda lib, x: lib.nn.functional.nll_loss(x[0], lib.tensor(3), reduction=reduction), x)
-    check(lambda lib, x: lib.nn.functional.nll_loss(x[1], lib.tensor([1]), reduction=reduction), x)
+    # torch's own backward fails for a (1,) target with a 1-d input: compare the forward only
+    check(lambda lib, x: lib.nn.functional.nll_loss(x[1], lib.tensor([1]), reduction=reduction), x, grad=False)
     check(lambda lib, x: lib.nn.functional.nll_loss(x, lib.tensor([-100, -100]), reduction=reduction), x)
     check(lambda lib, x: lib.nn.functional.nll_loss(x, lib.tensor([1, 3], dtype=lib.uint8), reduction=reduction), x)
 

@@ -183,6 +183,7 @@ def test_load_state_dict_copies_values_in_place():
     np.testing.assert_allclose(mine(minitorch.from_numpy(x)).detach().numpy(),
                                theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
     assert mine.features[0].weight is weight and weight.is_leaf and weight.requires_grad
+    assert repr(weight) == repr(theirs.features[0].weight)  # "Parameter containing:\ntensor(...)"
 
 
 # -- attribute registration -------------------------------------------------------------------------------
@@ -548,3 +549,71 @@ def test_blitz_lenet_prints_like_torch():
     out_mine, out_theirs = mine(minitorch.from_numpy(x)), theirs(torch.from_numpy(x))
     np.testing.assert_allclose(out_mine.detach().numpy(), out_theirs.detach().numpy(), rtol=1e-4, atol=1e-5)
     assert out_mine.grad_fn.name() == out_theirs.grad_fn.name() == "AddmmBackward0"
+    target = np.arange(20, dtype=np.float32).reshape(2, 10)
+    loss_mine = minitorch.nn.MSELoss()(out_mine, minitorch.from_numpy(target))
+    loss_theirs = torch.nn.MSELoss()(out_theirs, torch.from_numpy(target))
+    assert graph(loss_mine) == graph(loss_theirs)  # the whole backward graph the blitz walks
+
+
+def graph(t):
+    """The backward graph below ``t`` as nested (node name, [children])."""
+    def walk(node):
+        if node is None:
+            return None
+        return node.name().replace("torch::autograd::", ""), [walk(n) for n, _ in node.next_functions]
+    return walk(t.grad_fn)
+
+
+def test_cnn_with_batchnorm_buffers_and_modes():
+    """state_dict holds BatchNorm's running statistics (buffers) next to the parameters, as torch's does;
+    eval() switches Dropout and BatchNorm off in both."""
+    def build(lib):
+        nn = lib.nn
+        return nn.Sequential(OrderedDict([
+            ("conv", nn.Conv2d(2, 4, 3, padding=1)), ("bn", nn.BatchNorm2d(4)), ("act", nn.ReLU()),
+            ("pool", nn.MaxPool2d(2)), ("drop", nn.Dropout(0.5)), ("flat", nn.Flatten()),
+            ("fc", nn.Linear(16, 3))]))
+    mine, theirs = build(minitorch), build(torch)
+    assert repr(mine) == repr(theirs)
+    assert [(k, tuple(v.shape), str(v.dtype)) for k, v in mine.state_dict().items()] == \
+        [(k, tuple(v.shape), str(v.dtype)) for k, v in theirs.state_dict().items()]
+    assert names(mine.named_buffers()) == names(theirs.named_buffers())
+    theirs.train()(torch.randn(3, 2, 4, 4))  # move torch's running statistics off their initial values
+    copy_weights(theirs, mine)
+    np.testing.assert_array_equal(mine.bn.running_mean.numpy(), theirs.bn.running_mean.numpy())
+    assert mine.bn.num_batches_tracked.item() == 1
+    x = np.random.default_rng(4).standard_normal((2, 2, 4, 4)).astype(np.float32)
+    mine.eval(), theirs.eval()
+    np.testing.assert_allclose(mine(minitorch.from_numpy(x)).detach().numpy(),
+                               theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_load_state_dict_assign_takes_the_tensors():
+    for lib in LIBS:
+        layer = lib.nn.Linear(2, 3)
+        weight, bias = lib.ones(3, 2, dtype=lib.float64), lib.nn.Parameter(lib.zeros(3), requires_grad=False)
+        layer.load_state_dict({"weight": weight, "bias": bias}, assign=True)
+        assert isinstance(layer.weight, lib.nn.Parameter) and layer.weight.dtype == lib.float64
+        assert layer.weight.requires_grad and layer.bias is bias and layer.bias.requires_grad  # the module's flag
+        assert layer.weight.data_ptr() == weight.data_ptr()
+
+
+def test_training_steps_match_torch():
+    """The blitz's loop on a small classifier: forward, cross entropy, backward, SGD step - same losses."""
+    mine, theirs = make_pair()
+    rng = np.random.default_rng(7)
+    x, y = rng.standard_normal((8, 4)).astype(np.float32), rng.integers(0, 2, 8)
+    losses = []
+    for lib, net in ((minitorch, mine), (torch, theirs)):
+        optimizer = lib.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+        criterion = lib.nn.CrossEntropyLoss()
+        history = []
+        for _ in range(5):
+            optimizer.zero_grad()
+            loss = criterion(net(lib.from_numpy(x)), lib.from_numpy(y))
+            loss.backward()
+            optimizer.step()
+            history.append(loss.item())
+        losses.append(history)
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
+    assert losses[0][-1] < losses[0][0]

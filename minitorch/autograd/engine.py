@@ -89,7 +89,7 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
             edges = node.next_functions
             for hook in node._pre_hooks or ():
                 grads = list(_hooked(hook, grads, hook(tuple(grads))))
-            if all(g is None for g in grads):
+            if grads.count(None) == len(grads):  # nothing arrived: nothing to send on
                 grads_in = [None] * len(edges)
             else:
                 if node._out_meta:

@@ -25,6 +25,7 @@ so a graph is freed by reference counting as soon as its last tensor goes away.
 """
 import functools
 import itertools
+import weakref
 
 import numpy as np
 
@@ -407,10 +408,39 @@ class Op(Function):
                 _link(ctx, inputs, results, ctx._non_diff and _mapped(ctx._non_diff, raw_outputs, results))
                 _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, raw_outputs, results)
         if cls.is_view:
-            for r in results:
-                if r is not None:
-                    r._vc = args[0]._vc  # a view shares its base's version counter, as in torch
+            _note_view(cls, args, results)
         return results[0] if single else results
+
+
+def _note_view(cls, args, results):
+    """``results`` share the memory of ``args[0]``: they share its version counter too (as in torch), and
+    remember how they were taken from their root base, so that an in-place change of a view can rewrite
+    the base's history, and the base's changes the views' (ops/inplace.py)."""
+    base = args[0]
+    root, steps, with_grad = base._view or (base, (), True)
+    if len(results) > 1 or steps is None:
+        steps = None  # the outputs of split, unbind, ...: torch forbids changing them in place
+    else:
+        steps = (steps, cls, args[1:])  # a linked list (see view_ops): constant work per view op
+    view = (root, steps, with_grad and grad_mode.STATE.enabled)
+    for r in results:
+        if r is not None:
+            r._vc = base._vc
+            r._view = view
+            if root.grad_fn is not None and view[2]:
+                if root._views is None:
+                    root._views = weakref.WeakValueDictionary()  # by id: views go when they die
+                root._views[id(r)] = r
+
+
+def view_ops(steps):
+    """The view ops, with their arguments, that take a view from its root base (first to last), out of the
+    view's linked ``steps``: ``(earlier steps, op, arguments)``, ``()`` for none."""
+    ops = []
+    while steps:
+        steps, cls, extra = steps
+        ops.append((cls, extra))
+    return ops[::-1]
 
 
 def _promote(args, operands):

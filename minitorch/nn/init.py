@@ -12,6 +12,8 @@ same.
 import math
 import warnings
 
+import numpy as np
+
 from .. import creation
 from ..autograd import grad_mode
 
@@ -81,16 +83,33 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
     return _write(tensor, _normal(tensor, mean, std, generator))
 
 
+def _norm_cdf(x):
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """N(mean, std²) conditioned on [a, b]: draw, then redraw the samples that fall outside."""
+    """N(mean, std²) conditioned on [a, b], by rejection sampling (as torch does): when [a, b] holds much of
+    the normal's mass, draw normals and redraw those outside; otherwise draw uniformly on [a, b] and keep
+    each draw x with probability density(x) / density(mode)."""
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
                       "may be incorrect.", stacklevel=2)
-    values = _normal(tensor, mean, std, generator)._data
-    outside = (values < a) | (values > b)
-    while outside.any():
-        values[outside] = _normal(tensor, mean, std, generator)._data[outside]
-        outside = (values < a) | (values > b)
+    from_normal = _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std) > 0.3
+    mode = max(a, min(mean, b))
+    values = np.empty(tuple(tensor.shape), tensor.dtype.np)
+    pending = np.ones(values.shape, bool)
+    while pending.any():
+        if from_normal:
+            proposal = _normal(tensor, mean, std, generator)._data
+            accept = (proposal >= a) & (proposal <= b)
+        else:
+            proposal = _uniform(tensor, a, b, generator)._data
+            log_ratio = 0.5 * ((mode - mean) / std) ** 2 - 0.5 * ((proposal - mean) / std) ** 2
+            with np.errstate(divide="ignore"):  # log(0) = -inf: accepted, correctly
+                accept = np.log(_uniform(tensor, 0.0, 1.0, generator)._data) < log_ratio
+        taken = pending & accept
+        values[taken] = proposal[taken]
+        pending &= ~accept
     return _write(tensor, creation.from_numpy(values))
 
 

@@ -20,7 +20,7 @@ def _operands(input, other):
 
 
 def _is_operand(x):
-    return isinstance(x, (Tensor, bool, int, float))
+    return isinstance(x, (Tensor, bool, int, float, np.number, np.bool_))
 
 
 def _compare(ufunc, input, other):

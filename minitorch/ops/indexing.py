@@ -244,7 +244,8 @@ def _check_broadcast(arrays):
         np.broadcast_shapes(*(a.shape for a in arrays))
     except ValueError:
         shapes = ", ".join(str(list(a.shape)) for a in arrays)
-        raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}") from None
+        raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes "
+                         f"{shapes}") from None
 
 
 def _walk(array, steps):
@@ -427,7 +428,8 @@ class MaskedFill(Op):
 
 
 class MaskedFillTensor(MaskedFill):
-    """z = value where mask, a elsewhere (value a 0-d tensor).   VJP: da = g where not mask,  dvalue = Σ g where mask."""
+    """z = value where mask, a elsewhere (value a 0-d tensor).
+    VJP: da = g where not mask,  dvalue = Σ g where mask."""
     node_name = "MaskedFillBackward1"
 
     @staticmethod

@@ -8,38 +8,149 @@ torch's "modified by an inplace operation" error instead of silently using the n
 When the op is recorded (grad mode on and something requires grad), the tensor's ``grad_fn`` becomes
 the new op's node, whose edge leads to the tensor's previous node - the tensor has moved one step
 down the graph, exactly as in torch.
+
+Views need more, because a view and its base are one memory seen twice:
+
+* changing a view in place changes its base: the base's new history is ``CopySlices`` - the old base
+  with the view's region replaced by the op's result;
+* after the base's history changed (through a view or directly), each of its views takes its history
+  from the new base again, by replaying the view ops that made it (torch does this lazily).
 """
 import numpy as np
 
 from ..autograd import grad_mode
-from ..autograd.function import Op
+from ..autograd.function import Op, forward_op_name, view_ops
 
 LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_ERROR = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+NO_GRAD_VIEW_ERROR = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use "
+    "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+    "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if "
+    "you want the inplace to be tracked).")
+OVERLAP_ERROR = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
+                 "location. Please clone() the tensor before performing the operation.")
 
 
 def apply_inplace(self, fn, *args, **kwargs):
     """Run ``fn(self, *args)`` out of place and store the result in ``self``."""
-    from ..tensor import Tensor, _make
+    from ..tensor import Tensor
+    if self._data.size > 1 and any(step == 0 and n > 1 for step, n in zip(self._data.strides, self._data.shape)):
+        raise RuntimeError(OVERLAP_ERROR)  # an expanded tensor: one element stands for several
+    base = self._view[0] if self._view is not None else self
     recording = grad_mode.STATE.enabled and (
-        self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+        self._requires_grad or base._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
     if not recording:
         with grad_mode.no_grad():
             result = fn(self, *args, **kwargs)
-        _write(self, result)
-        self._vc[0] += 1
+        _store(self, result, self)
         return self
+    if base is not self:
+        return _apply_inplace_on_view(self, fn, args, kwargs)
     if self._requires_grad and self.grad_fn is None:
         raise RuntimeError(LEAF_ERROR)
-    # the op reads self's current value: give it a snapshot, so that saving it for backward is safe
-    before = _make(self._data.copy())
-    before.grad_fn, before._output_nr, before._requires_grad = self.grad_fn, self._output_nr, self._requires_grad
+    before = _stand_in(self, copy=True)  # the op reads self's current value: saving a copy is safe
     result = fn(before, *args, **kwargs)
-    _write(self, result)
+    _store(self, result, before)
+    _take_history(self, result)
+    _refresh_views(self)
+    return self
+
+
+def _apply_inplace_on_view(self, fn, args, kwargs):
+    """The recorded in-place change of a view: the base's history becomes CopySlices of the change."""
+    base, steps, made_with_grad = self._view
+    if not made_with_grad:
+        raise RuntimeError(NO_GRAD_VIEW_ERROR)
+    if steps is None:
+        raise RuntimeError(f"Output {self._output_nr} of {forward_op_name(self.grad_fn.name())} is a view and is being "
+                           f"modified inplace. This view is the output of a function that returns multiple views. Such "
+                           f"functions do not allow the output views to be modified inplace. You should replace the "
+                           f"inplace operation by an out-of-place one.")
+    if base._requires_grad and base.grad_fn is None:
+        raise RuntimeError(VIEW_OF_LEAF_ERROR)
+    result = fn(_stand_in(self, copy=True), *args, **kwargs)
+    _store(self, result, None)  # into the view's memory, which is the base's
+    # the base, as the graph sees it: its old self with the view's region replaced by the result
+    new_base = CopyIntoView.apply(_stand_in(base, copy=False), result, steps)
+    _take_history(base, new_base)
+    _retarget_saved_output(result, self)
+    _refresh_views(base, self)
+    return self
+
+
+def _stand_in(t, copy):
+    """A tensor that stands for ``t`` in the graph (same node), holding a copy of its values or its memory."""
+    from ..tensor import _make
+    s = _make(t._data.copy() if copy else t._data)
+    s.grad_fn, s._output_nr, s._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
+    return s
+
+
+def _store(self, result, source):
+    """Put ``result`` into ``self``: its values, written into self's memory - or, when the op was a view op
+    of ``source`` (``t_``, ``squeeze_``, ...), its new shape, taken on self's own memory."""
+    if source is not None and result._vc is source._vc:  # views share their input's version counter
+        _, cls, extra = result._view[1]
+        self._data = cls.forward(cls._Node(), self._data, *extra)
+    else:
+        _write(self, result)
     self._vc[0] += 1
+
+
+def _take_history(self, result):
+    """``self`` now holds ``result``'s values: in the graph it is ``result``."""
     if result._requires_grad:
         self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, result._output_nr, True
         _retarget_saved_output(result, self)
-    return self
+
+
+def _refresh_views(base, also=None):
+    """After ``base``'s history changed: its live views (and ``also``) take their history from the new base,
+    by replaying the view ops that made them."""
+    views = list(base._views.values()) if base._views else []
+    if also is not None and all(v is not also for v in views):
+        views.append(also)
+    for view in views:
+        steps = view._view[1]
+        if steps is None:
+            continue  # outputs of split, unbind, ...: they cannot be used in place, and keep their history
+        t = _view_of(base, steps)
+        view.grad_fn, view._output_nr, view._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
+
+
+def _view_of_array(array, steps):
+    """The NumPy view that the view ops of ``steps`` take of ``array``."""
+    for cls, extra in view_ops(steps):
+        array = cls.forward(cls._Node(), array, *extra)
+    return array
+
+
+def _view_of(t, steps):
+    """The view that the view ops of ``steps`` take of tensor ``t`` (recorded)."""
+    for cls, extra in view_ops(steps):
+        t = cls.apply(t, *extra)
+    return t
+
+
+class CopyIntoView(Op):
+    """z = a with the region that the view ops ``steps`` select replaced by v: an in-place change of a
+    view, seen from its base.   VJP: da = g with that region zeroed,  dv = that region of g."""
+    node_name = "torch::autograd::CopySlices"
+
+    @staticmethod
+    def forward(ctx, a, v, steps):
+        ctx.steps = steps
+        out = a.copy()
+        _view_of_array(out, steps)[...] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from ..tensor import _make
+        da, dv = ctx.needs_input_grad
+        zero = _make(np.zeros((), g._data.dtype))
+        return (CopyIntoView.apply(g, zero, ctx.steps) if da else None), (_view_of(g, ctx.steps) if dv else None)
 
 
 def _write(self, result):
@@ -57,7 +168,7 @@ def _retarget_saved_output(result, self):
     """A node that saved its output saved ``result``; its values now live in ``self``: watch self's
     version counter instead, so that a later in-place change of self is caught in backward."""
     node = result.grad_fn
-    if not node._saved_outputs:
+    if node is None or not node._saved_outputs:
         return
     saved, versions = list(node._saved), dict(node._saved_versions)
     for i, _ in node._saved_outputs:

@@ -360,7 +360,8 @@ def _reversed_dims(input):
 def _matrix_transpose(input):
     """``x.mT``: the last two dims swapped (a batch of matrices transposed)."""
     if input.ndim < 2:
-        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {input.ndim}-D tensor.")
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {input.ndim}-D "
+                           f"tensor.")
     return transpose(input, -2, -1)
 
 
@@ -385,10 +386,9 @@ def repeat(input, *repeats):
     repeats = _shape_arg(repeats)
     if len(repeats) < input.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
-    if any(r < 0 for r in repeats):
-        shape = (1,) * (len(repeats) - input.ndim) + input.shape
-        raise RuntimeError(f"Trying to create tensor with negative dimension {min(r * s for r, s in zip(repeats, shape))}: "
-                           f"{[r * s for r, s in zip(repeats, shape)]}")
+    sizes = [r * s for r, s in zip(repeats, (1,) * (len(repeats) - input.ndim) + input.shape)]
+    if min(sizes, default=0) < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: {sizes}")
     return Repeat.apply(input, repeats)
 
 
@@ -583,6 +583,8 @@ def _become(self, view):
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     self._data = view._data
     self._vc[0] += 1
+    if self._view is not None:  # a view stays a view of its base, now one view op further from it
+        self._view = view._view
     if view.requires_grad:
         self.grad_fn, self._output_nr = view.grad_fn, view._output_nr
     return self

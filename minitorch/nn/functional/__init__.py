@@ -1,6 +1,13 @@
 """torch.nn.functional: the layers' computations as plain functions (``F.relu(x)``, ``F.cross_entropy``)."""
 from .linear import linear
 from .activation import (relu, relu_, sigmoid, tanh, leaky_relu, leaky_relu_, hardtanh, hardtanh_, relu6, elu,
-                         elu_, selu, gelu, silu, softplus, logsigmoid, softmax, softmin, log_softmax)
+                         elu_, selu, gelu, silu, softplus, logsigmoid, softshrink, softsign, tanhshrink, softmax,
+                         softmin, log_softmax)
 from .loss import (mse_loss, l1_loss, nll_loss, cross_entropy, binary_cross_entropy,
                    binary_cross_entropy_with_logits)
+from .conv import conv2d, unfold, fold
+from .pooling import (max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
+                      adaptive_max_pool2d_with_indices)
+from .normalization import batch_norm
+from .dropout import dropout, dropout2d
+from .sparse import embedding

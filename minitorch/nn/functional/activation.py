@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 
+from ..._tensor_str import scalar_type_name
 from ...autograd.function import Op
 from ...ops.inplace import apply_inplace
 from ...ops.pointwise import erf
@@ -52,6 +53,21 @@ class Hardtanh(Op):
     @staticmethod
     def backward(ctx, g):
         return g * ctx.inside
+
+
+class Softshrink(Op):
+    """z = a - λ if a > λ, a + λ if a < -λ, else 0.   VJP: da = g where |a| > λ, else 0."""
+    node_name = "SoftshrinkBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lambd):
+        ctx.outside = _const(np.abs(a) > lambd, a)
+        lam = a.dtype.type(lambd)
+        return np.where(a > lam, a - lam, np.where(a < -lam, a + lam, a.dtype.type(0)))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.outside
 
 
 # -- smooth --------------------------------------------------------------------------------------------
@@ -244,6 +260,23 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 def logsigmoid(input):
     return LogSigmoid.apply(input)
+
+
+def softshrink(input, lambd=0.5):
+    if not 0 <= lambd <= np.finfo(input._data.dtype).max:
+        raise RuntimeError(f"lambda must be in range [0, {np.finfo(input._data.dtype).max:g}] for input dtype "
+                           f"{scalar_type_name(input.dtype)}, but found {lambd:g}")
+    return Softshrink.apply(input, lambd)
+
+
+def softsign(input):
+    """x / (1 + |x|), composed of tensor operations as torch does."""
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input):
+    """x - tanh(x), composed of tensor operations as torch does."""
+    return input - input.tanh()
 
 
 def _softmax_dim(name, ndim):

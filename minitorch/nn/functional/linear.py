@@ -1,6 +1,5 @@
 """linear: y = x W^T + b, built from matrix products the way torch builds it, so the graph has torch's
 nodes (``AddmmBackward0`` for a batch of vectors, ``MmBackward0`` without bias)."""
-from ... import ops  # noqa: F401  (registers the Tensor methods used below)
 
 
 def linear(input, weight, bias=None):

@@ -3,11 +3,19 @@ from .module import Module
 from .container import Sequential, ModuleList, ModuleDict, ParameterList
 from .linear import Identity, Linear
 from .flatten import Flatten, Unflatten
-from .activation import (ReLU, LeakyReLU, Hardtanh, ReLU6, Sigmoid, Tanh, LogSigmoid, ELU, SELU, GELU, SiLU,
-                         Softplus, Softmax, Softmin, LogSoftmax)
+from .activation import (ReLU, LeakyReLU, Hardtanh, ReLU6, Sigmoid, Tanh, LogSigmoid, Softshrink, Softsign,
+                         Tanhshrink, ELU, SELU, GELU, SiLU, Softplus, Softmax, Softmin, LogSoftmax)
 from .loss import MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss
+from .conv import Conv2d
+from .pooling import MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d
+from .batchnorm import BatchNorm1d, BatchNorm2d
+from .dropout import Dropout, Dropout2d
+from .sparse import Embedding
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "Identity", "Linear", "Flatten",
-           "Unflatten", "ReLU", "LeakyReLU", "Hardtanh", "ReLU6", "Sigmoid", "Tanh", "LogSigmoid", "ELU", "SELU",
+           "Unflatten", "ReLU", "LeakyReLU", "Hardtanh", "ReLU6", "Sigmoid", "Tanh", "LogSigmoid", "Softshrink",
+           "Softsign", "Tanhshrink", "ELU", "SELU",
            "GELU", "SiLU", "Softplus", "Softmax", "Softmin", "LogSoftmax", "MSELoss", "L1Loss", "NLLLoss",
-           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss"]
+           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "Conv2d", "MaxPool2d", "AvgPool2d",
+           "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "BatchNorm1d", "BatchNorm2d", "Dropout", "Dropout2d",
+           "Embedding"]

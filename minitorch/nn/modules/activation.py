@@ -75,6 +75,34 @@ class LogSigmoid(Module):
         return F.logsigmoid(input)
 
 
+class Softshrink(Module):
+    """Shrinks x towards 0 by lambd (values within ±lambd become 0)."""
+
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return F.softshrink(input, self.lambd)
+
+    def extra_repr(self):
+        return str(self.lambd)
+
+
+class Softsign(Module):
+    """x / (1 + |x|)."""
+
+    def forward(self, input):
+        return F.softsign(input)
+
+
+class Tanhshrink(Module):
+    """x - tanh(x)."""
+
+    def forward(self, input):
+        return F.tanhshrink(input)
+
+
 class ELU(Module):
     """x for x > 0, alpha·(e^x - 1) otherwise."""
 

@@ -450,8 +450,14 @@ class Module:
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape {input_param.shape} "
                                   f"from checkpoint, the shape in current model is {param.shape}.")
                 continue
-            with grad_mode.no_grad():
-                param.copy_(input_param)
+            if local_metadata.get("assign_to_params_buffers"):  # take the checkpoint's tensor itself
+                if isinstance(param, Parameter):
+                    input_param = input_param.requires_grad_(param.requires_grad) \
+                        if isinstance(input_param, Parameter) else Parameter(input_param, param.requires_grad)
+                setattr(self, name, input_param)
+            else:
+                with grad_mode.no_grad():
+                    param.copy_(input_param)
         if strict:
             for key in state_dict:
                 if key.startswith(prefix):
@@ -462,7 +468,8 @@ class Module:
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy ``state_dict``'s tensors into this module's parameters and buffers. With ``strict`` the
-        keys must match exactly; errors are collected and raised together, as torch does."""
+        keys must match exactly; errors are collected and raised together, as torch does. ``assign``
+        makes the module hold the checkpoint's tensors instead of copying their values."""
         from collections.abc import Mapping
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
@@ -470,7 +477,8 @@ class Module:
         metadata = getattr(state_dict, "_metadata", None)
 
         def load(module, local_state_dict, prefix=""):
-            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+            local_metadata = dict({} if metadata is None else metadata.get(prefix[:-1], {}),
+                                  assign_to_params_buffers=assign)
             module._load_from_state_dict(local_state_dict, prefix, local_metadata, True, missing_keys,
                                          unexpected_keys, error_msgs)
             for name, child in module._modules.items():
