@@ -42,8 +42,7 @@ def apply_inplace(self, fn, *args, **kwargs):
         self._requires_grad or base._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
     if not recording:
         with grad_mode.no_grad():
-            result = fn(self, *args, **kwargs)
-        _store(self, result, self)
+            _store(self, fn(self, *args, **kwargs), self)
         return self
     if base is not self:
         return _apply_inplace_on_view(self, fn, args, kwargs)
@@ -52,8 +51,9 @@ def apply_inplace(self, fn, *args, **kwargs):
     before = _stand_in(self, copy=True)  # the op reads self's current value: saving a copy is safe
     result = fn(before, *args, **kwargs)
     _store(self, result, before)
-    _take_history(self, result)
-    _refresh_views(self)
+    if result is not before:
+        _take_history(self, result)
+        _refresh_views(self)
     return self
 
 
@@ -90,7 +90,9 @@ def _stand_in(t, copy):
 def _store(self, result, source):
     """Put ``result`` into ``self``: its values, written into self's memory - or, when the op was a view op
     of ``source`` (``t_``, ``squeeze_``, ...), its new shape, taken on self's own memory."""
-    if source is not None and result._vc is source._vc:  # views share their input's version counter
+    if result is source:
+        pass  # the op gave back its input: nothing changed
+    elif source is not None and result._vc is source._vc:  # views share their input's version counter
         _, cls, extra = result._view[1]
         self._data = cls.forward(cls._Node(), self._data, *extra)
     else:
