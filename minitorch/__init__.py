@@ -9,7 +9,8 @@ from ._device import device
 from ._size import Size
 from .tensor import Tensor
 from . import autograd
-from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
+from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
+                       is_inference_mode_enabled)
 from . import ops as _ops
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full, eye, arange, linspace, logspace,
                        rand, randn, randint, randperm, normal, bernoulli, multinomial, zeros_like, ones_like,

@@ -154,7 +154,7 @@ def tensor_repr(t):
             suffixes.append(f"dtype={dtype}")
         body = _contents(a, len(prefix))
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+        suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, len(prefix))

@@ -21,7 +21,7 @@ from . import _dtype
 from ._device import CPU, check_device, device as _device_cls
 from ._size import Size
 from .autograd import grad_mode
-from .autograd.function import AccumulateGrad
+from .autograd.function import AccumulateGrad, RemovableHandle
 
 _INT_GRAD_ERROR = "only Tensors of floating point and complex dtype can require gradients"
 _NON_LEAF_GRAD_WARNING = (
@@ -151,12 +151,12 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is None:
             self._hooks = (self._hooks or []) + [hook]
-            return _TensorHookHandle(self, None, hook)
+            return RemovableHandle(self, "_hooks", hook)
         node = self.grad_fn
         hooks = dict(node._tensor_hooks or {})
         hooks[self._output_nr] = hooks.get(self._output_nr, []) + [hook]
         node._tensor_hooks = hooks
-        return _TensorHookHandle(self, node, hook)
+        return _TensorHookHandle(node, self._output_nr, hook)
 
     def detach(self):
         """The same values (shared memory and version counter), cut from the graph."""
@@ -387,17 +387,15 @@ class Tensor:
         return out
 
 
-class _TensorHookHandle:
-    def __init__(self, tensor, node, hook):
-        self._tensor, self._node, self._hook = tensor, node, hook
+class _TensorHookHandle(RemovableHandle):
+    """The handle of a hook on a non-leaf tensor: the hook lives on the tensor's node, under its output_nr."""
+
+    def __init__(self, node, output_nr, hook):
+        self._node, self._output_nr, self._fn = node, output_nr, hook
 
     def remove(self):
-        if self._node is None:
-            self._tensor._hooks = [h for h in self._tensor._hooks or [] if h is not self._hook] or None
-        else:
-            hooks = self._node._tensor_hooks
-            nr = self._tensor._output_nr
-            hooks[nr] = [h for h in hooks.get(nr, []) if h is not self._hook]
+        hooks = self._node._tensor_hooks
+        hooks[self._output_nr] = [h for h in hooks.get(self._output_nr, []) if h is not self._fn]
 
 
 def _init(t, data):

@@ -183,6 +183,9 @@ def test_hooks_on_a_leaf_replace_its_gradient_until_removed():
         (x * x).sum().backward()
         h1.remove()
         (x * x).sum().backward()
+        with x.register_hook(lambda g: g * 0):  # a handle is also a context manager
+            (x * x).sum().backward()
+        (x * x).sum().backward()
         return seen, x.grad
     compare(fn, X)
 

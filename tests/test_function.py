@@ -333,6 +333,21 @@ def test_setup_context_style():
     assert results[0] == results[1] == [2.0, -6.0]
 
 
+@pytest.mark.parametrize("names", [("vjp",), ("backward", "vjp")])
+def test_backward_may_be_named_vjp(names):
+    results = []
+    for lib in (minitorch, torch):
+        methods = {"forward": staticmethod(lambda ctx, a: a * 2)}
+        methods.update({name: staticmethod(lambda ctx, g: g * 2) for name in names})
+        x = lib.ones(2, requires_grad=True)
+        try:
+            type("Double", (lib.autograd.Function,), methods).apply(x).sum().backward()
+            results.append(x.grad.tolist())
+        except RuntimeError as e:
+            results.append(str(e))
+    assert results[0] == results[1]
+
+
 def test_forward_runs_without_recording():
     for lib in (minitorch, torch):
         class Probe(lib.autograd.Function):

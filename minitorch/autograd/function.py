@@ -220,7 +220,14 @@ class BackwardNode(Node):
     __repr__ = object.__repr__  # <minitorch.autograd.function.MyFnBackward object at ...>, as torch
 
     def _run_backward(self, grads):
-        out = self._function.backward(self, *grads)
+        function = self._function
+        if function.vjp is not Function.vjp:  # a Function may name its backward ``vjp`` (not both)
+            if function.backward is not Function.backward:
+                raise RuntimeError("Implementing both 'backward' and 'vjp' for a custom Function is not allowed. "
+                                   "You should only implement one of them.")
+            out = function.vjp(self, *grads)
+        else:
+            out = function.backward(self, *grads)
         if not isinstance(out, tuple):
             out = (out,)
         n_args, is_tensor = len(self._is_tensor), self._is_tensor
