@@ -865,3 +865,17 @@ def test_jacobian_of_random_smooth_functions(a, create_graph):
         x = lib.tensor(a, requires_grad=create_graph)
         return lib.autograd.functional.jacobian(lambda t: (t * t).sin() * t + 1, x, create_graph=create_graph)
     compare(fn)
+
+
+@pytest.mark.parametrize("method,args", [("zero_", ()), ("fill_", (2.0,))])
+def test_fill_and_zero_on_a_non_leaf_record_like_torch(method, args):
+    import torch
+    import minitorch
+
+    def run(lib):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 1
+        getattr(y, method)(*args)
+        (y * lib.arange(3.0)).sum().backward()
+        return y.grad_fn.name(), x.grad.tolist(), y.tolist()
+    assert run(minitorch) == run(torch)

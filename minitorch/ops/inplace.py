@@ -207,22 +207,35 @@ def copy_(self, src, non_blocking=False):
     return apply_inplace(self, Copy.apply, src)
 
 
+class Fill(Op):
+    """z = a tensor of a's shape filled with a number (a's old values are discarded).   VJP: da = 0."""
+    node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        return np.full(a.shape, value, a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0
+
+
+class Zero(Fill):
+    """z = zeros of a's shape.   VJP: da = 0."""
+    node_name = "ZeroBackward0"
+
+
 def fill_(self, value):
     if hasattr(value, "_data"):
         if value._data.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._data.ndim} dimensions.")
         return copy_(self, value)
-    return apply_inplace(self, _full_like, value)
+    return apply_inplace(self, Fill.apply, value)
 
 
 def zero_(self):
-    return apply_inplace(self, _full_like, 0)
-
-
-def _full_like(old, value):
-    from ..tensor import _make
-    return _make(np.full(old._data.shape, value, old._data.dtype))
+    return apply_inplace(self, Zero.apply, 0)
 
 
 def _check_broadcast(src_shape, dst_shape):
