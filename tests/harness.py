@@ -16,18 +16,22 @@ import minitorch
 TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=1e-5, atol=1e-6)}
 
 
+def same_layout_copy(a):
+    """A fresh copy of ``a`` with ``a``'s memory layout: transposed (F-ordered) and strided-slice inputs
+    stay non-contiguous, so both engines really see non-contiguous tensors."""
+    if a.ndim >= 2 and not a.flags.c_contiguous:
+        if a.flags.f_contiguous:
+            return np.ascontiguousarray(a.T).T
+        return np.repeat(a, 2, axis=0)[::2]  # every other row of a bigger array
+    return a.copy()
+
+
 def to_torch(a, requires_grad):
-    t = torch.from_numpy(np.array(a, copy=True) if not a.flags.writeable else a.copy())
-    if a.ndim >= 2 and not a.flags.c_contiguous:  # keep non-contiguous layouts non-contiguous
-        t = torch.from_numpy(np.ascontiguousarray(a.T).copy()).T if a.flags.f_contiguous else t
-    return t.requires_grad_(requires_grad)
+    return torch.from_numpy(same_layout_copy(a)).requires_grad_(requires_grad)
 
 
 def to_mini(a, requires_grad):
-    t = minitorch.from_numpy(a.copy() if a.flags.c_contiguous else a.copy(order="K"))
-    if a.ndim >= 2 and not a.flags.c_contiguous and a.flags.f_contiguous:
-        t = minitorch.from_numpy(np.ascontiguousarray(a.T).copy()).T
-    return t.requires_grad_(requires_grad)
+    return minitorch.from_numpy(same_layout_copy(a)).requires_grad_(requires_grad)
 
 
 def assert_close(mine, theirs, dtype=np.float64, what="value", scale=1.0):
