@@ -84,6 +84,9 @@ class Engine:
         self.quick = quick
         self.args = args
         self.records = {}
+        # (rtol, atol) within which printed numbers may differ and a line still counts as agreeing (≈): set
+        # only by examples whose printed values come after thousands of float32 training steps.
+        self.line_tolerance = None
         self._save_weights, self._load_weights = save_weights, load_weights
         # The engines' random generators differ, so numbers an example prints come from here instead.
         self._rng = np.random.default_rng(0)
@@ -142,7 +145,8 @@ class Engine:
 
     def _write_records(self, path):
         with open(path, "w") as f:
-            json.dump({"engine": self.name, "device": str(self.device), "records": self.records}, f)
+            json.dump({"engine": self.name, "device": str(self.device), "records": self.records,
+                       "line_tolerance": self.line_tolerance}, f)
 
 
 def select_engine(argv=None, add_arguments=None):

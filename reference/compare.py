@@ -1,0 +1,170 @@
+"""Running one example in both engines and comparing what they did.
+
+Two things are compared:
+
+- the printed lines, one by one: ✔ identical (memory addresses and torch's ``device='cuda:0'`` aside),
+  ≈ identical apart from numbers that agree within the example's ``line_tolerance`` (only examples that
+  train for thousands of float32 steps set one), ✘ otherwise;
+- the values the example ``record``-ed (``examples/_engine.py``): the max absolute and relative difference
+  of each, ✔ when ``numpy.allclose`` holds with the tolerance the example gave (the looser of the two
+  engines'), strings and name lists must be equal.
+
+Each run is a fresh process (``python -m examples.NAME --engine E ...``), so one engine cannot leak state
+into the other and a crash is reported, not fatal. torch runs first and saves its nets' initial weights;
+minitorch loads them, so both train the same model.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_ORDER = ("torch", "minitorch")  # torch first: it saves the initial weights minitorch starts from
+IGNORED = [(re.compile(r" at 0x[0-9a-fA-F]+"), " at 0x…"), (re.compile(r", device='cuda(:\d+)?'"), "")]
+NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+@dataclass
+class Run:
+    """One engine's run of one example."""
+    engine: str
+    device: str
+    lines: list
+    returncode: int
+    seconds: float
+    records: dict = field(default_factory=dict)
+    line_tolerance: tuple = None
+    stderr: str = ""
+
+
+@dataclass
+class Comparison:
+    """The two runs of one example, compared."""
+    name: str
+    runs: dict          # engine -> Run
+    lines: list         # (mark, minitorch line, torch line), mark in ✔ ≈ ✘
+    records: list       # dicts: name, ok, max_abs, max_rel, rtol, atol, minitorch, torch
+
+    @property
+    def ok(self):
+        return (all(run.returncode == 0 for run in self.runs.values())
+                and all(mark != "✘" for mark, _, _ in self.lines) and all(r["ok"] for r in self.records))
+
+
+def _tee(stream, sink, keep):
+    """Copy a child's stderr to ours as it comes (its progress bar stays live) and keep a copy."""
+    for chunk in iter(lambda: stream.read1(4096), b""):
+        keep.append(chunk)
+        sink.write(chunk.decode(errors="replace"))
+        sink.flush()
+
+
+def run_example(name, engine, device, workdir, quick=False, extra=(), show_progress=None):
+    """Run ``examples.NAME`` in ``engine`` as a subprocess; its records and weights go to ``workdir``."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    record = workdir / f"{name}.{engine}.json"
+    record.unlink(missing_ok=True)
+    weights = workdir / "weights"
+    command = [sys.executable, "-m", f"examples.{name}", "--engine", engine, "--device", device,
+               "--record", str(record), "--save-weights" if engine == "torch" else "--load-weights", str(weights)]
+    command += ["--quick"] if quick else []
+    command += list(extra)
+    env = dict(os.environ)
+    if show_progress is None:
+        show_progress = sys.stderr.isatty()
+    env["MINITORCH_PROGRESS"] = "1" if show_progress else "0"
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    kept = []
+    tee = threading.Thread(target=_tee, args=(proc.stderr, sys.stderr if show_progress else open(os.devnull, "w"),
+                                              kept))
+    tee.start()
+    out = proc.stdout.read().decode()
+    proc.wait()
+    tee.join()
+    seconds = time.perf_counter() - start
+    run = Run(engine, device, out.splitlines(), proc.returncode, seconds, stderr=b"".join(kept).decode(errors="replace"))
+    if record.exists():
+        saved = json.loads(record.read_text())
+        run.records, run.device = saved["records"], saved["device"]
+        run.line_tolerance = tuple(saved["line_tolerance"]) if saved.get("line_tolerance") else None
+    return run
+
+
+def normalize(line):
+    for pattern, replacement in IGNORED:
+        line = pattern.sub(replacement, line)
+    return line
+
+
+def compare_line(mine, theirs, tolerance=None):
+    """✔ identical, ≈ the same apart from numbers within ``tolerance`` = (rtol, atol), ✘ otherwise."""
+    mine, theirs = normalize(mine), normalize(theirs)
+    if mine == theirs:
+        return "✔"
+    if tolerance and NUMBER.sub("#", mine) == NUMBER.sub("#", theirs):
+        a = np.array([float(x) for x in NUMBER.findall(mine)])
+        b = np.array([float(x) for x in NUMBER.findall(theirs)])
+        if np.allclose(a, b, rtol=tolerance[0], atol=tolerance[1]):
+            return "≈"
+    return "✘"
+
+
+def _summary(value, width=48):
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def compare_record(name, mine, theirs):
+    """One recorded value of both engines: the differences and whether they are within tolerance."""
+    row = {"name": name, "ok": False, "max_abs": None, "max_rel": None, "rtol": None, "atol": None,
+           "minitorch": _summary(mine["value"]) if mine else "(missing)",
+           "torch": _summary(theirs["value"]) if theirs else "(missing)"}
+    if mine is None or theirs is None:
+        return row
+    a, b = mine["value"], theirs["value"]
+    if isinstance(a, str) or isinstance(b, str) or (a and isinstance(a, list) and isinstance(a[0], str)):
+        row["ok"] = a == b
+        return row
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    row["rtol"], row["atol"] = max(mine["rtol"], theirs["rtol"]), max(mine["atol"], theirs["atol"])
+    if a.shape != b.shape:
+        row["minitorch"] += f" shape {a.shape}"
+        row["torch"] += f" shape {b.shape}"
+        return row
+    diff = np.abs(a - b)
+    row["max_abs"] = float(diff.max()) if diff.size else 0.0
+    row["max_rel"] = float((diff / np.maximum(np.abs(b), 1e-12)).max()) if diff.size else 0.0
+    row["ok"] = bool(np.allclose(a, b, rtol=row["rtol"], atol=row["atol"], equal_nan=True))
+    return row
+
+
+def compare(name, runs):
+    """Compare the minitorch run with the torch run of example ``name``."""
+    mine, theirs = runs["minitorch"], runs["torch"]
+    tolerances = [t for t in (mine.line_tolerance, theirs.line_tolerance) if t]
+    tolerance = tuple(np.max(tolerances, axis=0)) if tolerances else None
+    n = max(len(mine.lines), len(theirs.lines))
+    a, b = mine.lines + [""] * (n - len(mine.lines)), theirs.lines + [""] * (n - len(theirs.lines))
+    lines = [(compare_line(x, y, tolerance), x, y) for x, y in zip(a, b)]
+    records = [compare_record(k, mine.records.get(k), theirs.records.get(k))
+               for k in dict.fromkeys(list(theirs.records) + list(mine.records))]
+    return Comparison(name, runs, lines, records)
+
+
+def run_and_compare(name, device, workdir, quick=False, extra=(), show_progress=None):
+    """Run example ``name`` in torch (on ``device``), then in minitorch (CPU), and compare."""
+    runs = {}
+    for engine in RUN_ORDER:
+        runs[engine] = run_example(name, engine, device if engine == "torch" else "cpu", workdir, quick, extra,
+                                   show_progress)
+    return compare(name, runs)
