@@ -105,6 +105,11 @@ class Engine:
     def optim(self):
         return importlib.import_module(f"{self.name}.optim")
 
+    @property
+    def vision(self):
+        """torchvision, or its minitorch counterpart ``minitorch.vision`` (datasets, transforms, models)."""
+        return importlib.import_module("torchvision" if self.name == "torch" else "minitorch.vision")
+
     def randn(self, *size, requires_grad=False):
         """Like ``torch.randn(*size)``, but the same numbers in both engines (float32, on ``device``)."""
         values = self._rng.standard_normal(size, dtype=np.float32)

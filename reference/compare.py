@@ -120,7 +120,7 @@ def compare_line(mine, theirs, tolerance=None):
 
 
 def _summary(value, width=48):
-    text = value if isinstance(value, str) else json.dumps(value)
+    text = value.replace("\n", "⏎") if isinstance(value, str) else json.dumps(value)
     return text if len(text) <= width else text[:width - 1] + "…"
 
 

@@ -1,0 +1,34 @@
+"""Where the image classifier's data comes from, without a network.
+
+The blitz downloads CIFAR-10 with ``download=True``. Here Fashion-MNIST is the default: Debian's package
+``dataset-fashion-mnist`` puts its four IDX files (gzipped) in ``/usr/share/datasets/fashion-mnist``.
+torchvision reads them only from ``ROOT/FashionMNIST/raw/`` and only unpacked, so ``fashion_mnist_root``
+unpacks them there once (about 55 MB); minitorch reads that folder too.
+"""
+import gzip
+import os
+import shutil
+
+DEBIAN = "/usr/share/datasets/fashion-mnist"
+FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+
+
+def fashion_mnist_root(root="./data", source=DEBIAN):
+    """Make ``root/FashionMNIST/raw`` hold the four unpacked IDX files (from ``source``) and return ``root``."""
+    raw = os.path.join(root, "FashionMNIST", "raw")
+    missing = [name for name in FILES if not os.path.exists(os.path.join(raw, name))]
+    if not missing:
+        return root
+    os.makedirs(raw, exist_ok=True)
+    for name in missing:
+        plain, packed = os.path.join(source, name), os.path.join(source, name + ".gz")
+        if os.path.exists(plain):
+            shutil.copyfile(plain, os.path.join(raw, name))
+        elif os.path.exists(packed):
+            with gzip.open(packed, "rb") as f, open(os.path.join(raw, name) + ".part", "wb") as out:
+                shutil.copyfileobj(f, out)
+            os.replace(os.path.join(raw, name) + ".part", os.path.join(raw, name))
+        else:
+            raise SystemExit(f"Fashion-MNIST's {name} is in neither {raw} nor {source}. On Debian, as root: "
+                             f"apt-get install dataset-fashion-mnist (or: bash .ci/setup --data)")
+    return root
