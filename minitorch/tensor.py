@@ -337,7 +337,8 @@ class Tensor:
         return tensor_repr(self)
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        # as torch: a 0-dim tensor formats as its Python number (f"{t}" -> "True"), any other as its repr
+        if self._data.ndim == 0:
             return self._data.item().__format__(spec)
         return repr(self).__format__(spec)
 

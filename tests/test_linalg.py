@@ -225,3 +225,15 @@ def test_errors_like_torch(fn):
         fn(minitorch)
     assert type(mine.value) is type(theirs.value)
     assert str(mine.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("shapes", [((3, 4), (4, 2)), ((2, 3, 4), (4,)), ((4,), (4,))])
+def test_matmul_out_like_torch(shapes):
+    a, b = (np.random.default_rng(0).standard_normal(s) for s in shapes)
+    outs = []
+    for lib in (minitorch, torch):
+        out = lib.empty(0, dtype=lib.float64)  # resized to the product's shape (silently: it was empty)
+        result = lib.matmul(lib.from_numpy(a), lib.from_numpy(b), out=out)
+        assert result is out
+        outs.append(out.numpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12)

@@ -224,13 +224,17 @@ def outer(input, vec2):
 
 
 # -- matmul ------------------------------------------------------------------------------------------------
-def matmul(input, other):
+def matmul(input, other, *, out=None):
     """The matrix product of two tensors of any dims >= 1, as torch computes it:
 
     1D @ 1D: dot;  2D @ 1D: mv;  1D @ 2D: the vector as a 1-row matrix, mm, squeezed back;  2D @ 2D: mm;
     a 3D+ tensor with a 1D/2D one: the batch dims folded into the rows of one mm (or mv) when that
     needs no copy or the small tensor requires grad;  otherwise: batch dims broadcast, flattened, bmm.
+    ``out=`` writes the product into ``out`` (resized if needed), as torch's.
     """
+    if out is not None:
+        from .inplace import copy_into_out
+        return copy_into_out(out, matmul(input, other))
     d1, d2 = input.ndim, other.ndim
     if d1 == 0 or d2 == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")
