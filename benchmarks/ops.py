@@ -1,0 +1,86 @@
+"""Item b: single operations at the blitz net's shapes, forward alone and forward + backward.
+
+Forward runs with inputs that require grad, as in training, so it includes recording the graph. Forward +
+backward backpropagates a fixed random upstream gradient and then drops the inputs' ``.grad`` (what
+``zero_grad()`` does), so nothing accumulates from one call to the next. ``needs_grad`` follows training:
+the image fed to the first conv layer needs no gradient, so neither engine computes one for it.
+"""
+import numpy as np
+
+from benchmarks.timing import case, compare
+
+
+def _conv(lib, x, w, b):
+    return lib.nn.functional.conv2d(x, w, b)
+
+
+def _pool(lib, x):
+    return lib.nn.functional.max_pool2d(x, 2, 2)
+
+
+def _linear(lib, x, w, b):
+    return lib.nn.functional.linear(x, w, b)
+
+
+def _relu(lib, x):
+    return lib.nn.functional.relu(x)
+
+
+def _cross_entropy(lib, x, y):
+    return lib.nn.functional.cross_entropy(x, y)
+
+
+def _matmul(lib, a, b):
+    return a @ b
+
+
+def op_specs(batch):
+    """(name, fn, [(shape, needs_grad) per float input], integer labels or None) at the blitz's shapes."""
+    n = batch
+    return [
+        (f"conv2d {n}x3x32x32 * 6x3x5x5", _conv, [((n, 3, 32, 32), False), ((6, 3, 5, 5), True), ((6,), True)], None),
+        (f"conv2d {n}x6x14x14 * 16x6x5x5", _conv, [((n, 6, 14, 14), True), ((16, 6, 5, 5), True), ((16,), True)],
+         None),
+        (f"max_pool2d {n}x6x28x28", _pool, [((n, 6, 28, 28), True)], None),
+        (f"max_pool2d {n}x16x10x10", _pool, [((n, 16, 10, 10), True)], None),
+        (f"linear {n}x400 -> 120", _linear, [((n, 400), True), ((120, 400), True), ((120,), True)], None),
+        (f"linear {n}x84 -> 10", _linear, [((n, 84), True), ((10, 84), True), ((10,), True)], None),
+        (f"relu {n}x6x28x28", _relu, [((n, 6, 28, 28), True)], None),
+        (f"cross_entropy {n}x10", _cross_entropy, [((n, 10), True)], n),
+    ]
+
+
+def matmul_specs():
+    return [(f"matmul {k}x{k} @ {k}x{k}", _matmul, [((k, k), True), ((k, k), True)], None) for k in (64, 256, 1024)]
+
+
+def _maker(fn, inputs, labels, backward, seed=0):
+    rng = np.random.default_rng(seed)
+    arrays = [(rng.standard_normal(shape).astype(np.float32), needs) for shape, needs in inputs]
+    label_array = None if labels is None else rng.integers(0, 10, labels)
+
+    def make(lib):
+        tensors = [lib.from_numpy(a.copy()).requires_grad_(needs) for a, needs in arrays]
+        extra = [] if label_array is None else [lib.from_numpy(label_array.copy())]
+        if not backward:
+            return lambda: fn(lib, *tensors, *extra)
+        shape = tuple(fn(lib, *tensors, *extra).shape)
+        upstream = lib.from_numpy(np.random.default_rng(seed + 1).standard_normal(shape).astype(np.float32))
+        grads = [t for t in tensors if t.requires_grad]
+
+        def run():
+            fn(lib, *tensors, *extra).backward(upstream)
+            for t in grads:
+                t.grad = None
+        return run
+    return make
+
+
+def cases(repeat, min_time, batches=(4, 128)):
+    specs = [s for b in batches for s in op_specs(b)] + matmul_specs()
+    rows = []
+    for name, fn, inputs, labels in specs:
+        for backward in (False, True):
+            times = compare(_maker(fn, inputs, labels, backward), repeat, min_time)
+            rows.append(case("ops", f"{name} {'fwd+bwd' if backward else 'fwd'}", times))
+    return rows
