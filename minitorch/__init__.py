@@ -11,6 +11,7 @@ from .tensor import Tensor
 from . import autograd
 from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                        is_inference_mode_enabled)
+from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled, set_anomaly_enabled
 from . import ops as _ops
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full, eye, arange, linspace, logspace,
                        rand, randn, randint, randperm, normal, bernoulli, multinomial, zeros_like, ones_like,
@@ -22,6 +23,7 @@ from . import utils
 from .serialization import save, load
 from ._tensor_str import set_printoptions
 from . import nn
+from . import viz  # learner tools: print_graph, draw_graph (standard library only; renders with Graphviz's dot)
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

@@ -7,6 +7,10 @@ from .function import Function, Node, AccumulateGrad, once_differentiable
 from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled)
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
+# learner tools: anomaly mode (as torch's) and explain() (minitorch's own: prints backward as it runs)
+from . import anomaly_mode
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
+from .explain import explain
 # minitorch.tensor is being imported when this package is; it is complete by the time it is used
 from .. import tensor as _tensor
 

@@ -34,6 +34,20 @@ CREATE_GRAPH_WARNING = (
     "to None after use to break the cycle and avoid the leak.")
 _warned = []  # torch gives the create_graph warning once per process
 
+# -- learner tools' hook (autograd/explain.py, autograd/anomaly_mode.py) ------------------------------
+# Objects that watch backward run. Empty unless ``explain()`` or anomaly mode is on, so the normal path
+# costs one falsy check per node.
+observers = []
+
+
+def _observe(event, *args):
+    """Tell each observer what backward is doing; ``event`` names the method called:
+    ``begin(roots, accumulate)`` once, ``run(node, grads)`` just before a node's VJP, ``ran(node, grads,
+    grads_in)`` after it (before the gradients are sent on), ``leaf(node, grad)`` before a leaf's
+    AccumulateGrad, ``failed(node, error)`` when backward raises, ``end()`` at the end."""
+    for observer in tuple(observers):
+        getattr(observer, event)(*args)
+
 
 def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, inputs=None,
                  allow_unused=True, accumulate=True):
@@ -69,13 +83,18 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
         if node not in dependencies and (reach is None or node in reach):
             heapq.heappush(ready, (-node._seq, id(node), node))
 
+    if observers:  # learner tools (see _observe)
+        _observe("begin", roots, accumulate)
     previous_mode = grad_mode.STATE.enabled
     grad_mode.STATE.enabled = create_graph  # the VJPs record a graph only for higher-order gradients
+    node = None
     try:
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None) or [None]
             if type(node) is AccumulateGrad:
+                if observers:  # learner tools (see _observe)
+                    _observe("leaf", node, grads[0])
                 _leaf(node, grads[0], targets, captured, accumulate, create_graph)
                 continue
             executes = execute is None or node in execute
@@ -94,6 +113,8 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
             else:
                 if node._out_meta:
                     grads = _materialize(node, grads)
+                if observers:  # learner tools (see _observe)
+                    _observe("run", node, grads)
                 grads_in = node._run_backward(grads)
                 if len(grads_in) != len(edges):
                     raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
@@ -102,6 +123,8 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
                     grads_in = _hooked(hook, grads_in, hook(tuple(grads_in), tuple(grads)))
             if not retain_graph:
                 node._release()
+            if observers:  # learner tools (see _observe); anomaly mode's NaN check raises here
+                _observe("ran", node, grads, grads_in)
             for i, (child, nr) in enumerate(edges):
                 if child is None:
                     continue
@@ -112,8 +135,14 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
                 dependencies[child] = count
                 if count == 0 and (reach is None or child in reach):
                     heapq.heappush(ready, (-child._seq, id(child), child))
+    except Exception as error:
+        if observers:  # learner tools (see _observe): anomaly mode tells where the failing node was made
+            _observe("failed", node, error)
+        raise
     finally:
         grad_mode.STATE.enabled = previous_mode
+        if observers:  # learner tools (see _observe)
+            _observe("end")
 
     if not accumulate and not allow_unused:
         for i, g in enumerate(captured):

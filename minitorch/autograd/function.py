@@ -29,7 +29,7 @@ import weakref
 
 import numpy as np
 
-from . import grad_mode
+from . import grad_mode, anomaly_mode
 from .._dtype import result_type
 # minitorch.tensor imports this module while it is itself being imported; it is complete by the time
 # any function here runs.
@@ -322,6 +322,8 @@ def _mapped(values, raw_outputs, results):
 def _link(node, inputs, results, non_diff=()):
     """Wire ``node`` into the graph: edges to the inputs' nodes, differentiable outputs pointing back."""
     node._seq = next(_sequence)
+    if anomaly_mode.STATE.enabled:  # anomaly mode (autograd/anomaly_mode.py): remember where it was made
+        anomaly_mode.record(node)
     node.next_functions = tuple([edge_of(t) for t in inputs])
     node._input_meta = tuple([(t._data.shape, t._data.dtype) for t in inputs])
     if len(results) > 1:

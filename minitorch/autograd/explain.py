@@ -1,0 +1,177 @@
+"""Watching backward run: ``with minitorch.autograd.explain(): loss.backward()``.
+
+Prints, as the engine (``engine.run_backward``) runs, each node in the order it is visited - the
+reverse topological order, newest node first, as torch's engine - with:
+
+* the gradient arriving at the node (shape, mean and largest absolute value), and how many gradients
+  were summed into it: a node whose output was used twice gets two, added in its buffer
+  (``engine._add_to_buffer``);
+* the gradient it sends along each edge of ``next_functions`` (``-> [i] Node: shape``), and where the
+  engine summed a gradient back from a broadcast shape to the input's shape (``engine._fit_to_input``);
+* each leaf's ``AccumulateGrad``: whether the gradient becomes ``.grad`` (the first time) or is added
+  into it.
+
+It watches through the engine's observer hook (``engine.observers``): nothing is printed, and nothing
+costs, outside the ``with`` block. ``explain(file=None)`` prints nothing; the steps are also kept as
+objects in ``.steps`` of what ``with`` returns, for tests and notebooks.
+"""
+import sys
+from dataclasses import dataclass, field
+
+from . import engine
+
+
+_STDOUT = object()
+
+
+@dataclass
+class Send:
+    """A gradient sent along edge ``index`` of a node's ``next_functions`` to node ``to``."""
+    index: int
+    to: str
+    shape: list = None            # the gradient's shape as it arrives at ``to`` (None: no gradient)
+    broadcast_from: list = None   # the shape the VJP returned, when the engine summed it down to ``shape``
+    adds_to: int = 0              # how many gradients ``to`` had already received for that output
+
+
+@dataclass
+class Step:
+    """One node run by the engine (``leaf``: an AccumulateGrad)."""
+    number: int
+    node: str
+    shapes: list                  # the gradient(s) arriving, one shape (or None) per output of the node
+    summary: str = ""             # mean and largest absolute value of the (first) arriving gradient
+    arrivals: int = 0             # how many gradients were summed into what arrived
+    sends: list = field(default_factory=list)
+    leaf: str = None              # for a leaf: "set" (first .grad), "add" (into .grad) or "capture" (autograd.grad)
+
+
+def summary(g):
+    """``mean=0.25 |max|=0.25`` for a gradient tensor."""
+    data = g._data
+    if data.size == 0:
+        return "empty"
+    return f"mean={float(data.mean()):.4g} |max|={float(abs(data).max()):.4g}"
+
+
+class explain:
+    """Context manager: print each step of every backward pass run inside it.
+
+    ``file``: where to print (default sys.stdout; None: print nothing). ``params``: names for the leaves
+    (a dict ``name -> tensor`` or ``net.named_parameters()``). ``with explain() as trace:`` gives the
+    ``explain`` object; ``trace.steps`` lists the ``Step`` of every node run, ``trace.lines`` the text.
+    """
+
+    def __init__(self, file=sys.stdout, params=None):
+        if file is sys.stdout:
+            file = _STDOUT  # looked up when printing, so that redirect_stdout and pytest's capsys see it
+        from ..viz import leaf_names
+        self.file = file
+        self.names = leaf_names(params)
+        self.steps, self.lines = [], []
+        self._passes = []  # per (nested) backward pass: {(node, output_nr): gradients received}
+
+    def __enter__(self):
+        engine.observers.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        engine.observers.remove(self)
+
+    def _print(self, text):
+        self.lines.append(text)
+        if self.file is not None:
+            print(text, file=sys.stdout if self.file is _STDOUT else self.file, flush=True)
+
+    def _label(self, node, shape=True):
+        """The node's name; a leaf's with its name (and shape, unless ``shape=False``)."""
+        from ..viz import node_label, short_name
+        if shape or getattr(node, "variable", None) is None:
+            return node_label(node, self.names)
+        return " ".join([short_name(node)] + ([self.names[id(node.variable)]] if id(node.variable) in self.names else []))
+
+    # -- what the engine tells (see engine._observe) -------------------------------------------
+    def begin(self, roots, accumulate):
+        received = {}
+        self._passes.append((received, accumulate))
+        what = "backward" if accumulate else "autograd.grad"
+        for (node, nr), g in roots:
+            if node is not None:
+                received[(node, nr)] = received.get((node, nr), 0) + 1
+                self._print(f"{what}: start at {self._label(node)} with gradient {shape_text(g)} "
+                            f"({summary(g)})")
+
+    def run(self, node, grads):
+        pass
+
+    def ran(self, node, grads, grads_in):
+        received, _ = self._passes[-1]
+        shapes = [None if g is None else shape_text(g) for g in grads]
+        first = next((g for g in grads if g is not None), None)
+        arrivals = sum(received.get((node, nr), 0) for nr in range(len(grads)))
+        step = Step(len(self.steps) + 1, self._label(node), shapes,
+                    summary(first) if first is not None else "", arrivals)
+        self.steps.append(step)
+        got = ", ".join(s or "none" for s in shapes) if first is not None else "no gradient"
+        text = f"{step.number:>3}  {step.node}  gets {got}"
+        if first is not None:
+            text += f"  {step.summary}"
+        if arrivals > 1:
+            text += f"  (sum of {arrivals} gradients)"
+        self._print(text)
+        for i, (child, nr) in enumerate(node.next_functions):
+            if child is None:
+                continue
+            g = grads_in[i] if i < len(grads_in) else None
+            send = Send(i, self._label(child, shape=False), adds_to=received.get((child, nr), 0))
+            if g is not None:
+                shape = list(node._input_meta[i][0])
+                send.shape = str(shape)
+                if list(g._data.shape) != shape:
+                    send.broadcast_from = shape_text(g)
+                received[(child, nr)] = send.adds_to + 1
+            step.sends.append(send)
+            self._print(self._send_text(send, nr))
+
+    @staticmethod
+    def _send_text(send, nr):
+        to = send.to + (f" (output {nr})" if nr else "")
+        if send.shape is None:
+            return f"       -> [{send.index}] {to}: no gradient"
+        text = f"       -> [{send.index}] {to}: {send.shape}"
+        if send.broadcast_from:
+            text += f" (summed from broadcast shape {send.broadcast_from})"
+        if send.adds_to:
+            text += f" (added to the {send.adds_to} already there)" if send.adds_to > 1 else \
+                " (added to the one already there)"
+        return text
+
+    def leaf(self, node, grad):
+        received, accumulate = self._passes[-1]
+        if grad is None:
+            return
+        variable = node.variable
+        what = "capture" if not accumulate else "set" if variable._grad is None else "add"
+        arrivals = received.get((node, 0), 0)
+        step = Step(len(self.steps) + 1, self._label(node), [shape_text(grad)], summary(grad), arrivals,
+                    leaf=what)
+        self.steps.append(step)
+        action = {"set": ".grad = gradient (first: a copy)", "add": ".grad += gradient",
+                  "capture": "gradient returned by autograd.grad"}[what]
+        text = f"{step.number:>3}  {step.node}  gets {shape_text(grad)}  {step.summary}"
+        if arrivals > 1:
+            text += f"  (sum of {arrivals} gradients)"
+        self._print(text + f"  ->  {action}")
+
+    def failed(self, node, error):
+        if node is not None:
+            self._print(f"     {self._label(node)} failed: {type(error).__name__}: {error}")
+
+    def end(self):
+        if self._passes:
+            self._passes.pop()
+
+
+def shape_text(t):
+    from ..viz import shape_text as text
+    return text(t)
