@@ -17,6 +17,7 @@ recursion, so a graph of any depth works):
 5. Unless ``retain_graph``, each node frees what it saved once it has run.
 """
 import heapq
+import itertools
 import warnings
 
 import numpy as np
@@ -79,9 +80,10 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
     for (node, nr), g in roots:
         _add_to_buffer(buffers, node, nr, g)
     ready = []  # heap of (-creation order, tiebreak, node)
+    pushed = itertools.count()  # tiebreak for equal orders (leaves): the order they got ready, as torch
     for node in root_nodes:
         if node not in dependencies and (reach is None or node in reach):
-            heapq.heappush(ready, (-node._seq, id(node), node))
+            heapq.heappush(ready, (-node._seq, next(pushed), node))
 
     if observers:  # learner tools (see _observe)
         _observe("begin", roots, accumulate)
@@ -134,7 +136,7 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
                 count = dependencies[child] - 1
                 dependencies[child] = count
                 if count == 0 and (reach is None or child in reach):
-                    heapq.heappush(ready, (-child._seq, id(child), child))
+                    heapq.heappush(ready, (-child._seq, next(pushed), child))
     except Exception as error:
         if observers:  # learner tools (see _observe): anomaly mode tells where the failing node was made
             _observe("failed", node, error)

@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from . import engine
 
 
-_STDOUT = object()
+class _Stdout:
+    """The default ``file``: sys.stdout as it is when printing (so that redirect_stdout sees it)."""
+
+    def __repr__(self):
+        return "sys.stdout"
+
+
+_STDOUT = _Stdout()
 
 
 @dataclass
@@ -37,7 +44,7 @@ class Send:
 @dataclass
 class Step:
     """One node run by the engine (``leaf``: an AccumulateGrad)."""
-    number: int
+    number: int                   # its place in the order the engine ran this pass's nodes (from 1)
     node: str
     shapes: list                  # the gradient(s) arriving, one shape (or None) per output of the node
     summary: str = ""             # mean and largest absolute value of the (first) arriving gradient
@@ -57,14 +64,12 @@ def summary(g):
 class explain:
     """Context manager: print each step of every backward pass run inside it.
 
-    ``file``: where to print (default sys.stdout; None: print nothing). ``params``: names for the leaves
+    ``file``: where to print (default: sys.stdout at the time of printing; None: print nothing). ``params``: names for the leaves
     (a dict ``name -> tensor`` or ``net.named_parameters()``). ``with explain() as trace:`` gives the
     ``explain`` object; ``trace.steps`` lists the ``Step`` of every node run, ``trace.lines`` the text.
     """
 
-    def __init__(self, file=sys.stdout, params=None):
-        if file is sys.stdout:
-            file = _STDOUT  # looked up when printing, so that redirect_stdout and pytest's capsys see it
+    def __init__(self, file=_STDOUT, params=None):
         from ..viz import leaf_names
         self.file = file
         self.names = leaf_names(params)
@@ -93,7 +98,7 @@ class explain:
     # -- what the engine tells (see engine._observe) -------------------------------------------
     def begin(self, roots, accumulate):
         received = {}
-        self._passes.append((received, accumulate))
+        self._passes.append((received, accumulate, [0]))  # gradients received, mode, steps so far
         what = "backward" if accumulate else "autograd.grad"
         for (node, nr), g in roots:
             if node is not None:
@@ -105,11 +110,12 @@ class explain:
         pass
 
     def ran(self, node, grads, grads_in):
-        received, _ = self._passes[-1]
+        received, _, count = self._passes[-1]
+        count[0] += 1
         shapes = [None if g is None else shape_text(g) for g in grads]
         first = next((g for g in grads if g is not None), None)
         arrivals = sum(received.get((node, nr), 0) for nr in range(len(grads)))
-        step = Step(len(self.steps) + 1, self._label(node), shapes,
+        step = Step(count[0], self._label(node), shapes,
                     summary(first) if first is not None else "", arrivals)
         self.steps.append(step)
         got = ", ".join(s or "none" for s in shapes) if first is not None else "no gradient"
@@ -147,13 +153,14 @@ class explain:
         return text
 
     def leaf(self, node, grad):
-        received, accumulate = self._passes[-1]
+        received, accumulate, count = self._passes[-1]
         if grad is None:
             return
+        count[0] += 1
         variable = node.variable
         what = "capture" if not accumulate else "set" if variable._grad is None else "add"
         arrivals = received.get((node, 0), 0)
-        step = Step(len(self.steps) + 1, self._label(node), [shape_text(grad)], summary(grad), arrivals,
+        step = Step(count[0], self._label(node, shape=False), [shape_text(grad)], summary(grad), arrivals,
                     leaf=what)
         self.steps.append(step)
         action = {"set": ".grad = gradient (first: a copy)", "add": ".grad += gradient",
