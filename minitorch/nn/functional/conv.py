@@ -86,11 +86,43 @@ def out_size(size, kernel, stride, padding, dilation):
 
 
 # -- convolution on arrays -----------------------------------------------------------------------------
-# The matrices are laid out "batch last": the rows of cols are k = (group, i, j, c), its columns the output
-# positions (y, x, n). An image is then (C, H, W, N), so that a window's row (x, n) is one contiguous run of
-# memory: copying windows out (unfold) and adding them back (fold) move long runs, not short rows.
+# Two layouts of the same products, chosen by the size of the output image (``_per_image``):
+#
+# * "batch last" (small images, e.g. 10x10): ONE matrix product for the whole batch. The rows of cols are
+#   k = (group, i, j, c), its columns the output positions (y, x, n). An image is (C, H, W, N), so that a
+#   window's row (x, n) is one contiguous run of memory: unfold and fold move long runs, not short rows.
+#   The price is transposing the input to (C, H, W, N) and the output back to (N, O, H, W).
+# * "per image" (large images, e.g. 28x28): one product per image, on (C·kh·kw, Ho·Wo) columns cut straight
+#   out of the (N, C, H, W) input, written straight into the (N, O, Ho, Wo) output: no transposes, and each
+#   product is wide enough to run at full speed. The images go a few at a time, so that their columns
+#   are still in the CPU cache when the product reads them (the columns are kh·kw times the input).
+#
+# Both are plain float32 (or float64) GEMMs on copies of strided views; nothing is upcast.
+PER_IMAGE_MIN_PIXELS = 256  # output images this large use the per-image layout
+CHUNK_ELEMENTS = 2 ** 18    # per-image layout: unfold about this many column elements (1 MB of float32) at a time
+
+
+def _per_image(size):
+    return size[0] * size[1] >= PER_IMAGE_MIN_PIXELS
+
+
+def _chunks(n, per_image):
+    """Ranges of images whose columns (``per_image`` elements each) fit in about CHUNK_ELEMENTS."""
+    step = max(1, CHUNK_ELEMENTS // per_image)
+    return [slice(start, start + step) for start in range(0, n, step)]
+
+
+def _image_cols(xp, kernel, size, geometry):
+    """The windows of padded images ``xp`` (n, C, Hp, Wp) as (n, G, C/G·kh·kw, Ho·Wo): rows k = (c, i, j),
+    the order of W's own (C/G, kh, kw), so W needs no transpose. One copy of the windows."""
+    stride, _, dilation, groups = geometry
+    view = windows(xp, kernel, stride, dilation, size)                         # (kh, kw, n, C, Ho, Wo)
+    view = view.transpose(2, 3, 0, 1, 4, 5)                                    # (n, C, kh, kw, Ho, Wo)
+    return view.reshape(xp.shape[0], groups, -1, size[0] * size[1])
+
+
 def _conv_cols(x, kernel, geometry):
-    """The unfolded input: (groups, kh·kw·C/groups, Ho·Wo·N), one copy of the windows."""
+    """Batch last: the unfolded input (groups, kh·kw·C/groups, Ho·Wo·N), one copy of the windows."""
     stride, padding, dilation, groups = geometry
     size = out_size(x.shape[2:], kernel, stride, padding, dilation)
     images = np.ascontiguousarray(pad2d(x, padding).transpose(1, 2, 3, 0))    # (C, Hp, Wp, N)
@@ -100,27 +132,40 @@ def _conv_cols(x, kernel, geometry):
 
 
 def _weight_matrix(w, groups):
-    """W (O, C/G, kh, kw) as (G, O/G, kh·kw·C/G): rows o, columns k = (i, j, c) as in ``_conv_cols``."""
+    """Batch last: W (O, C/G, kh, kw) as (G, O/G, kh·kw·C/G), columns k = (i, j, c) as in ``_conv_cols``."""
     return w.transpose(0, 2, 3, 1).reshape(groups, w.shape[0] // groups, -1)
 
 
 def _grad_matrix(g, groups):
-    """g (N, O, Ho, Wo) as (G, O/G, Ho·Wo·N), matching the columns of ``_conv_cols``."""
+    """Batch last: g (N, O, Ho, Wo) as (G, O/G, Ho·Wo·N), matching the columns of ``_conv_cols``."""
     return g.transpose(1, 2, 3, 0).reshape(groups, g.shape[1] // groups, -1)
 
 
 def _conv_forward(x, w, b, geometry):
-    groups = geometry[3]
-    cols, (ho, wo) = _conv_cols(x, w.shape[2:], geometry)
+    stride, padding, dilation, groups = geometry
+    n, o = x.shape[0], w.shape[0]
+    size = out_size(x.shape[2:], w.shape[2:], stride, padding, dilation)
+    if _per_image(size):
+        xp, w_rows = pad2d(x, padding), w.reshape(groups, o // groups, -1)     # (G, O/G, C/G·kh·kw)
+        out = np.empty((n, groups, o // groups, size[0] * size[1]), x.dtype)
+        for part in _chunks(n, w[0].size * groups * size[0] * size[1]):
+            np.matmul(w_rows, _image_cols(xp[part], w.shape[2:], size, geometry), out=out[part])
+        out = out.reshape((n, o) + size)
+        if b.size:
+            out += b[:, None, None]
+        return out
+    cols, size = _conv_cols(x, w.shape[2:], geometry)
     out = np.matmul(_weight_matrix(w, groups), cols)                          # (G, O/G, Ho·Wo·N)
-    out = out.reshape(w.shape[0], ho, wo, x.shape[0]).transpose(3, 0, 1, 2)
-    if b.size:
-        out = out + b[:, None, None]
-    return np.ascontiguousarray(out)
+    out = out.reshape((o,) + size + (n,)).transpose(3, 0, 1, 2)
+    if not b.size:
+        return np.ascontiguousarray(out)
+    # the bias is added while the result is written out in (N, O, Ho, Wo) order: one pass, not two
+    return np.add(out, b[:, None, None], out=np.empty(out.shape, out.dtype))
 
 
 def _conv_input_grad(g, w, input_size, geometry):
-    """dx = fold(Wᵀ · g), cropped back to the unpadded input."""
+    """dx = fold(Wᵀ · g), cropped back to the unpadded input (batch last for any image size: fold adds
+    long runs there, and a single product beats one per image)."""
     stride, padding, dilation, groups = geometry
     n, _, ho, wo = g.shape
     kh, kw = w.shape[2:]
@@ -133,11 +178,19 @@ def _conv_input_grad(g, w, input_size, geometry):
 
 
 def _conv_weight_grad(g, x, kernel, geometry):
-    """dW = g · colsᵀ, one product per group."""
+    """dW = g · colsᵀ, one product per group (and, per image, summed over the images)."""
     groups = geometry[3]
+    n, o, ho, wo = g.shape
+    if _per_image((ho, wo)):
+        xp, g_rows = pad2d(x, geometry[1]), g.reshape(n, groups, o // groups, ho * wo)
+        dw = np.zeros((groups, o // groups, x.shape[1] // groups * kernel[0] * kernel[1]), g.dtype)
+        for part in _chunks(n, dw.size // (o // groups) * ho * wo):
+            cols = _image_cols(xp[part], kernel, (ho, wo), geometry)           # (n, G, C/G·kh·kw, Ho·Wo)
+            dw += np.matmul(g_rows[part], cols.transpose(0, 1, 3, 2)).sum(axis=0)
+        return dw.reshape((o, -1) + tuple(kernel))
     cols, _ = _conv_cols(x, kernel, geometry)
     dw = np.matmul(_grad_matrix(g, groups), cols.transpose(0, 2, 1))          # (G, O/G, kh·kw·C/G)
-    return np.ascontiguousarray(dw.reshape((g.shape[1],) + tuple(kernel) + (-1,)).transpose(0, 3, 1, 2))
+    return np.ascontiguousarray(dw.reshape((o,) + tuple(kernel) + (-1,)).transpose(0, 3, 1, 2))
 
 
 # -- the Ops -------------------------------------------------------------------------------------------

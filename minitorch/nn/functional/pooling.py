@@ -54,28 +54,45 @@ class MaxPool2DWithIndices(Op):
         (ho, wo), pads = _geometry(xb, kernel, stride, padding, dilation, ceil_mode)
         low = -np.inf if xb.dtype.kind == "f" else np.iinfo(xb.dtype).min
         view = windows(pad2d(xb, pads, low), kernel, stride, dilation, (ho, wo))   # (kh, kw, N, C, Ho, Wo)
-        width = x.shape[-1]
+        elements = [view[i, j] for i in range(kernel[0]) for j in range(kernel[1])]  # in torch's scan order
+        # the max: one np.maximum per kernel element over whole strided planes (NaN propagates, as in torch)
+        out = elements[0].copy()
+        for e in elements[1:]:
+            np.maximum(out, e, out=out)
+        which = _argmax_position(elements, out)
         # where each window starts, and each kernel element's offset from there, in the unpadded H·W plane
+        width = x.shape[-1]
         start = (np.arange(ho)[:, None] * stride[0] - padding[0]) * width + np.arange(wo) * stride[1] - padding[1]
-        out, offset = view[0, 0].copy(), np.zeros(view.shape[2:], np.int64)
-        # scan the kernel in torch's order: a later element wins only if larger (or NaN, which propagates)
-        for i in range(kernel[0]):
-            for j in range(kernel[1]):
-                candidate = view[i, j]
-                better = candidate > out
-                if xb.dtype.kind == "f":
-                    better |= np.isnan(candidate)
-                np.copyto(out, candidate, where=better)
-                offset[better] = i * dilation[0] * width + j * dilation[1]
-        indices = start + offset
+        offsets = np.array([i * dilation[0] * width + j * dilation[1]
+                            for i in range(kernel[0]) for j in range(kernel[1])])
+        indices = start + offsets[which]
         if x.ndim == 3:
             out, indices = out[0], indices[0]
-        ctx.indices, ctx.shape = indices, x.shape
+        # windows that do not overlap send each gradient to a position of its own: backward can assign
+        overlap = any(d * (k - 1) + 1 > s for k, s, d in zip(kernel, stride, dilation))
+        ctx.indices, ctx.shape, ctx.overlap = indices, x.shape, overlap
         return (out, indices) if return_indices else out
 
     @staticmethod
     def backward(ctx, g, _indices_grad=None):
-        return MaxPool2DWithIndicesBackward.apply(g, ctx.indices, ctx.shape)
+        return MaxPool2DWithIndicesBackward.apply(g, ctx.indices, ctx.shape, ctx.overlap)
+
+
+def _argmax_position(elements, out):
+    """Which kernel element (0, 1, ... in scan order) each window's max ``out`` came from, as torch picks it:
+    scanning the window, a later element wins only if it is larger or NaN - so the first of equal maxima,
+    or the last NaN. ``done`` marks the windows whose max has been met; the others count one step on."""
+    which = np.zeros(out.shape, np.intp)
+    done = elements[0] == out
+    for e in elements[1:]:
+        which += ~done
+        done |= e == out
+    if out.dtype.kind == "f":
+        nan = np.isnan(out)
+        if nan.any():  # NaN equals nothing: those windows take their last NaN instead
+            for k, e in enumerate(elements):
+                which[nan & np.isnan(e)] = k
+    return which
 
 
 class MaxPool2DWithIndicesBackward(Op):
@@ -84,13 +101,17 @@ class MaxPool2DWithIndicesBackward(Op):
     node_name = "MaxPool2DWithIndicesBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, g, indices, shape):
+    def forward(ctx, g, indices, shape, overlap=True):
         ctx.indices = indices
         planes = int(np.prod(shape[:-2]))
         plane = shape[-2] * shape[-1]
-        where = indices.reshape(planes, -1) + np.arange(planes)[:, None] * plane
+        where = (indices.reshape(planes, -1) + np.arange(planes)[:, None] * plane).ravel()
+        if not overlap:  # every input position receives at most one gradient: a plain assignment
+            dx = np.zeros(planes * plane, g.dtype)
+            dx[where] = g.ravel()
+            return dx.reshape(shape)
         # bincount adds the gradients of every window whose max sits at the same position
-        dx = np.bincount(where.ravel(), weights=g.ravel(), minlength=planes * plane)
+        dx = np.bincount(where, weights=g.ravel(), minlength=planes * plane)
         return dx.astype(g.dtype).reshape(shape)
 
     @staticmethod

@@ -1,0 +1,120 @@
+"""The fast kernels' own paths, compared with torch where the general tests would not reach them:
+conv2d's two layouts (batch last, per image in chunks) forced on random problems; max pooling where windows
+tie or hold NaN (which position gets the gradient, and the returned indices); erf in float64 against
+torch.erf over its whole range."""
+import contextlib
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+
+import minitorch
+from harness import assert_close, check
+from minitorch.nn.functional import conv as mconv
+from test_nn_conv import F, conv_problem, second_order
+
+
+# -- conv2d: both layouts on the same problems ------------------------------------------------------------
+LAYOUTS = {"batch last": dict(PER_IMAGE_MIN_PIXELS=10 ** 9),
+           "per image, one image per chunk": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=1),
+           "per image, whole batch": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=10 ** 9)}
+
+
+@contextlib.contextmanager
+def forced(layout):
+    """conv.py's layout choice forced, whatever the image size."""
+    saved = {name: getattr(mconv, name) for name in LAYOUTS[layout]}
+    for name, value in LAYOUTS[layout].items():
+        setattr(mconv, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(mconv, name, value)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@settings(max_examples=25)
+@given(problem=conv_problem(), with_bias=st.booleans())
+def test_conv2d_layouts_match_torch(layout, problem, with_bias):
+    x, w, b, kwargs = problem
+    with forced(layout):
+        if with_bias:
+            check(lambda lib, x, w, b: F(lib).conv2d(x, w, b, **kwargs), x, w, b, atol_scale=10)
+        else:
+            check(lambda lib, x, w: F(lib).conv2d(x, w, **kwargs), x, w, atol_scale=10)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_conv2d_layouts_second_order(layout):
+    rng = np.random.default_rng(3)
+    x, w, b = rng.standard_normal((3, 4, 7, 6)), rng.standard_normal((6, 2, 3, 2)), rng.standard_normal(6)
+    with forced(layout):
+        second_order(lambda lib, x, w, b: F(lib).conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2),
+                                                        groups=2), x, w, b)
+
+
+def test_conv2d_blitz_layer_uses_per_image_layout():
+    """The blitz's first layer (28x28 output) is the per-image case; its result is contiguous NCHW."""
+    assert mconv._per_image((28, 28)) and not mconv._per_image((10, 10))
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((5, 3, 32, 32)).astype(np.float32)
+    w = (rng.standard_normal((6, 3, 5, 5)) / 10).astype(np.float32)
+    b = rng.standard_normal(6).astype(np.float32)
+    mine, _ = check(lambda lib, x, w, b: F(lib).conv2d(x, w, b), x, w, b, atol_scale=200)
+    assert mine[0].is_contiguous() and mine[0].dtype == minitorch.float32
+
+
+# -- max pooling: ties and NaN ----------------------------------------------------------------------------
+def _pool_both(x, **kwargs):
+    """max_pool2d with indices in both engines, and the gradient of a random upstream."""
+    results = []
+    for lib in (minitorch, torch):
+        t = lib.from_numpy(x.copy()).requires_grad_(x.dtype.kind == "f")
+        out, idx = lib.nn.functional.max_pool2d(t, return_indices=True, **kwargs)
+        grad = None
+        if t.requires_grad:
+            up = np.random.default_rng(1).standard_normal(tuple(out.shape)).astype(x.dtype)
+            out.backward(lib.from_numpy(up))
+            grad = t.grad
+        results.append((out, idx, grad))
+    return results
+
+
+POOLS = [dict(kernel_size=2), dict(kernel_size=2, stride=2), dict(kernel_size=3, stride=2, padding=1),
+         dict(kernel_size=(2, 3), stride=1, dilation=(2, 1)), dict(kernel_size=3, stride=3, ceil_mode=True)]
+
+
+@pytest.mark.parametrize("kwargs", POOLS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pool_ties_pick_torchs_position(kwargs, dtype):
+    """After relu most windows tie at 0 (and a few at other values): torch takes the first maximum."""
+    rng = np.random.default_rng(0)
+    x = np.maximum(rng.integers(-3, 3, (2, 3, 9, 8)), 0).astype(dtype)
+    (m_out, m_idx, m_grad), (t_out, t_idx, t_grad) = _pool_both(x, **kwargs)
+    assert_close(m_out, t_out, dtype)
+    assert np.array_equal(m_idx.numpy(), t_idx.numpy())
+    assert_close(m_grad, t_grad, dtype, "grad")
+
+
+@pytest.mark.parametrize("kwargs", POOLS)
+def test_max_pool_nan_windows(kwargs):
+    """NaN propagates, and a window with several NaN points at its last one (torch's scan: a later element
+    wins when it is NaN)."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 2, 9, 8))
+    x[rng.random(x.shape) < 0.3] = np.nan
+    x[0, 0, :2, :2] = np.nan  # a whole window of NaN
+    (m_out, m_idx, m_grad), (t_out, t_idx, t_grad) = _pool_both(x, **kwargs)
+    assert_close(m_out, t_out)
+    assert np.array_equal(m_idx.numpy(), t_idx.numpy())
+    assert_close(m_grad, t_grad, what="grad")
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8])
+def test_max_pool_integer_ties(dtype):
+    x = np.random.default_rng(2).integers(0, 3, (1, 2, 6, 6)).astype(dtype)
+    (m_out, m_idx, _), (t_out, t_idx, _) = _pool_both(x, kernel_size=2)
+    assert np.array_equal(m_out.numpy(), t_out.numpy()) and m_out.numpy().dtype == t_out.numpy().dtype
+    assert np.array_equal(m_idx.numpy(), t_idx.numpy())
