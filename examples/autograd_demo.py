@@ -1,5 +1,6 @@
 """The blitz's autograd section: tensors that record their history, ``backward()``, vector-Jacobian
-products, and turning the recording off.
+products, turning the recording off, one training step of resnet18, and freezing all of it but a new
+classifier for finetuning.
 
     python -m examples.autograd_demo                  # minitorch
     python -m examples.autograd_demo --engine torch   # real PyTorch
@@ -90,7 +91,7 @@ def main(argv=None):
     model = torchvision.models.resnet18(weights=None)
     engine.same_weights(model, "resnet18")
     model.to(device)
-    # A random image (3 channels, 64 x 64 where the tutorial has 224 x 224, to keep the run short) and random
+    # A random image (3 channels, 64 x 64 as in the tutorial: small, to keep the run short) and random
     # labels. engine.randn replaces the tutorial's torch.rand: the same numbers in both engines.
     data = engine.randn(1, 3, 64, 64)
     labels = engine.randn(1, 1000)
@@ -149,6 +150,7 @@ def main(argv=None):
     optimizer.step()
     engine.record("finetuning: loss", loss, **loss_tol)
     engine.record("finetuning: fc.weight[0, :10] after the step", model.fc.weight[0, :10], **small_tol)
+
 
 if __name__ == "__main__":
     main()

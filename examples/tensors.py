@@ -48,6 +48,7 @@ def main(argv=None):
     print(f"Ones Tensor: \n {ones_tensor} \n")
     print(f"Zeros Tensor: \n {zeros_tensor}")
 
+    print("--- More ways: empty, new_*, *_like, size() ---")
     # Seed 001 starts with torch.empty: a tensor whose memory is not initialised. Its contents are whatever
     # was in that memory, so only its shape is printed.
     x = torch.empty(5, 3)
@@ -126,7 +127,7 @@ def main(argv=None):
     tensor4 = engine.randn(5, 3)  # torch.rand(5, 3) in the tutorial; the same numbers in both engines here
     print('tensor3 + tensor4= ', tensor3 + tensor4)
     print('tensor3 + tensor4= ', torch.add(tensor3, tensor4))
-    result = torch.empty(5, 3)  # uninitialised, but out= overwrites all of it
+    result = torch.empty(5, 3, device=device)  # uninitialised, but out= overwrites all of it
     torch.add(tensor3, tensor4, out=result)
     print('add result= ', result)
     tensor3.add_(tensor4)
