@@ -142,3 +142,15 @@ def test_observer_removed_after_the_block_even_on_error():
             y.sum().backward()
     assert engine.observers == []
     assert any("failed: RuntimeError: Trying to backward" in line for line in trace.lines)
+
+
+def test_multi_output_node_gets_one_gradient_per_output():
+    x = minitorch.arange(4.0, requires_grad=True)
+    a, b = x.split(2)
+    with explain(file=None, params={"x": x}) as trace:
+        (a * b).sum().backward()
+    split = next(step for step in trace.steps if step.node == "SplitBackward0")
+    assert split.shapes == ["[2]", "[2]"] and split.arrivals == 2
+    assert any(line.strip() == "-> [1] SplitBackward0 (output 1): [2]" for line in trace.lines)
+    assert not any("sum of" in line for line in trace.lines)  # two outputs, one gradient each: nothing summed
+    assert x.grad.tolist() == [2.0, 3.0, 0.0, 1.0]

@@ -48,7 +48,7 @@ class Step:
     node: str
     shapes: list                  # the gradient(s) arriving, one shape (or None) per output of the node
     summary: str = ""             # mean and largest absolute value of the (first) arriving gradient
-    arrivals: int = 0             # how many gradients were summed into what arrived
+    arrivals: int = 0             # how many gradients arrived (summed, for each output, into one)
     sends: list = field(default_factory=list)
     leaf: str = None              # for a leaf: "set" (first .grad), "add" (into .grad) or "capture" (autograd.grad)
 
@@ -64,8 +64,8 @@ def summary(g):
 class explain:
     """Context manager: print each step of every backward pass run inside it.
 
-    ``file``: where to print (default: sys.stdout at the time of printing; None: print nothing). ``params``: names for the leaves
-    (a dict ``name -> tensor`` or ``net.named_parameters()``). ``with explain() as trace:`` gives the
+    ``file``: where to print (default: sys.stdout at the time of printing; None: print nothing).
+    ``params``: names for the leaves (a dict ``name -> tensor`` or ``net.named_parameters()``). ``with explain() as trace:`` gives the
     ``explain`` object; ``trace.steps`` lists the ``Step`` of every node run, ``trace.lines`` the text.
     """
 
@@ -74,7 +74,7 @@ class explain:
         self.file = file
         self.names = leaf_names(params)
         self.steps, self.lines = [], []
-        self._passes = []  # per (nested) backward pass: {(node, output_nr): gradients received}
+        self._passes = []  # per (nested) backward pass: ({(node, output_nr): gradients received}, mode, [steps])
 
     def __enter__(self):
         engine.observers.append(self)
@@ -93,7 +93,8 @@ class explain:
         from ..viz import node_label, short_name
         if shape or getattr(node, "variable", None) is None:
             return node_label(node, self.names)
-        return " ".join([short_name(node)] + ([self.names[id(node.variable)]] if id(node.variable) in self.names else []))
+        name = self.names.get(id(node.variable))
+        return short_name(node) + (" " + name if name else "")
 
     # -- what the engine tells (see engine._observe) -------------------------------------------
     def begin(self, roots, accumulate):
@@ -110,20 +111,24 @@ class explain:
         pass
 
     def ran(self, node, grads, grads_in):
+        if not self._passes:  # entered while a backward pass was already running: watch the next one
+            return
         received, _, count = self._passes[-1]
         count[0] += 1
         shapes = [None if g is None else shape_text(g) for g in grads]
         first = next((g for g in grads if g is not None), None)
-        arrivals = sum(received.get((node, nr), 0) for nr in range(len(grads)))
-        step = Step(count[0], self._label(node), shapes,
-                    summary(first) if first is not None else "", arrivals)
+        per_output = [received.get((node, nr), 0) for nr in range(len(grads))]
+        step = Step(count[0], self._label(node), shapes, summary(first) if first is not None else "",
+                    sum(per_output))
         self.steps.append(step)
         got = ", ".join(s or "none" for s in shapes) if first is not None else "no gradient"
         text = f"{step.number:>3}  {step.node}  gets {got}"
         if first is not None:
             text += f"  {step.summary}"
-        if arrivals > 1:
-            text += f"  (sum of {arrivals} gradients)"
+        if len(per_output) == 1 and per_output[0] > 1:
+            text += f"  (sum of {per_output[0]} gradients)"
+        elif len(per_output) > 1:
+            text += "".join(f"  (output {nr}: sum of {k} gradients)" for nr, k in enumerate(per_output) if k > 1)
         self._print(text)
         for i, (child, nr) in enumerate(node.next_functions):
             if child is None:
@@ -153,9 +158,9 @@ class explain:
         return text
 
     def leaf(self, node, grad):
-        received, accumulate, count = self._passes[-1]
-        if grad is None:
+        if not self._passes or grad is None:
             return
+        received, accumulate, count = self._passes[-1]
         count[0] += 1
         variable = node.variable
         what = "capture" if not accumulate else "set" if variable._grad is None else "add"
