@@ -337,10 +337,11 @@ class Tensor:
         return tensor_repr(self)
 
     def __format__(self, spec):
-        # as torch: a 0-dim tensor formats as its Python number (f"{t}" -> "True"), any other as its repr
-        if self._data.ndim == 0:
+        # as torch: a plain 0-dim tensor formats as its Python number (f"{t}" -> "True"); anything else as
+        # object does, its repr for an empty spec and a TypeError for any other
+        if self._data.ndim == 0 and type(self) is Tensor:
             return self._data.item().__format__(spec)
-        return repr(self).__format__(spec)
+        return object.__format__(self, spec)
 
     def __len__(self):
         if self._data.ndim == 0:

@@ -252,9 +252,6 @@ def test_format_spec_on_0d_tensors(make):
     same(make)
 
 
-@pytest.mark.xfail(strict=True, reason="minitorch/tensor.py Tensor.__format__: torch formats a 0-d tensor as its "
-                                       "item even with an empty spec (f'{tensor(4.5)}' is '4.5'), and raises "
-                                       "TypeError for a non-empty spec on other tensors")
 @pytest.mark.parametrize("make", [lambda lib: f"{lib.tensor(4.5)}", lambda lib: f"{lib.tensor(True)}",
                                   lambda lib: f"{lib.tensor(4.5, requires_grad=True)}",
                                   lambda lib: f"{lib.ones(2):>30}"], ids=["0-d", "0-d bool", "0-d grad", "spec"])
