@@ -10,7 +10,7 @@ from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 # learner tools: anomaly mode (as torch's) and explain() (minitorch's own: prints backward as it runs)
 from . import anomaly_mode
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
-from .explain import explain
+from .explain import explain  # the class; the module stays reachable as sys.modules[...]
 # minitorch.tensor is being imported when this package is; it is complete by the time it is used
 from .. import tensor as _tensor
 
@@ -101,3 +101,4 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         from ..creation import zeros_like
         result = [zeros_like(t) if g is None else g for g, t in zip(result, inputs)]
     return tuple(result)
+

@@ -17,7 +17,6 @@ The checks watch backward through the engine's observer hook (``engine.observers
 ``engine._observe``), which is empty when anomaly mode is off.
 """
 import os
-import traceback
 import warnings
 
 import numpy as np
@@ -101,6 +100,7 @@ _CORE = tuple(os.path.join(_PACKAGE, p) for p in ("autograd" + os.sep, "ops" + o
 def record(node):
     """Called by ``_link`` (``function.py``) for each new node while anomaly mode is on: keep the stack
     that made it and, for a node made by another node's backward (``create_graph``), that node's record."""
+    import traceback  # only needed in anomaly mode
     frames = traceback.extract_stack()
     while frames and frames[-1].filename.startswith(_CORE):
         frames.pop()

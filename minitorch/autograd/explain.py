@@ -16,7 +16,6 @@ costs, outside the ``with`` block. ``explain(file=None)`` prints nothing; the st
 objects in ``.steps`` of what ``with`` returns, for tests and notebooks.
 """
 import sys
-from dataclasses import dataclass, field
 
 from . import engine
 
@@ -31,26 +30,39 @@ class _Stdout:
 _STDOUT = _Stdout()
 
 
-@dataclass
-class Send:
-    """A gradient sent along edge ``index`` of a node's ``next_functions`` to node ``to``."""
-    index: int
-    to: str
-    shape: list = None            # the gradient's shape as it arrives at ``to`` (None: no gradient)
-    broadcast_from: list = None   # the shape the VJP returned, when the engine summed it down to ``shape``
-    adds_to: int = 0              # how many gradients ``to`` had already received for that output
+class _Record:
+    """A plain record (a dataclass would cost ``import minitorch`` a few milliseconds)."""
+    __slots__ = ()
+
+    def __init__(self, *args, **kwargs):
+        for name, default in self._fields:
+            setattr(self, name, default() if callable(default) else default)
+        for name, value in zip([f for f, _ in self._fields], args):
+            setattr(self, name, value)
+        for name, value in kwargs.items():
+            setattr(self, name, value)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(f'{f}={getattr(self, f)!r}' for f, _ in self._fields)})"
 
 
-@dataclass
-class Step:
-    """One node run by the engine (``leaf``: an AccumulateGrad)."""
-    number: int                   # its place in the order the engine ran this pass's nodes (from 1)
-    node: str
-    shapes: list                  # the gradient(s) arriving, one shape (or None) per output of the node
-    summary: str = ""             # mean and largest absolute value of the (first) arriving gradient
-    arrivals: int = 0             # how many gradients arrived (summed, for each output, into one)
-    sends: list = field(default_factory=list)
-    leaf: str = None              # for a leaf: "set" (first .grad), "add" (into .grad) or "capture" (autograd.grad)
+class Send(_Record):
+    """A gradient sent along edge ``index`` of a node's ``next_functions`` to node ``to``: ``shape`` as
+    it arrives there (None: no gradient); ``broadcast_from``: the shape the VJP returned, when the engine
+    summed it down to ``shape``; ``adds_to``: how many gradients ``to`` already had for that output."""
+    _fields = (("index", None), ("to", None), ("shape", None), ("broadcast_from", None), ("adds_to", 0))
+    __slots__ = tuple(f for f, _ in _fields)
+
+
+class Step(_Record):
+    """One node run by the engine: ``number`` (its place in this pass, from 1), ``node`` (its label),
+    ``shapes`` (of the gradients arriving, one per output, None where none), ``summary`` (mean and
+    largest absolute value of the first), ``arrivals`` (how many gradients arrived, summed for each
+    output into one), ``sends`` (``Send`` per edge), ``leaf`` (for an AccumulateGrad: "set" the first
+    ``.grad``, "add" into it, or "capture" for autograd.grad)."""
+    _fields = (("number", None), ("node", None), ("shapes", None), ("summary", ""), ("arrivals", 0),
+               ("sends", list), ("leaf", None))
+    __slots__ = tuple(f for f, _ in _fields)
 
 
 def summary(g):
