@@ -101,4 +101,3 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         from ..creation import zeros_like
         result = [zeros_like(t) if g is None else g for g, t in zip(result, inputs)]
     return tuple(result)
-
