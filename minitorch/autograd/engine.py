@@ -110,7 +110,7 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
             edges = node.next_functions
             for hook in node._pre_hooks or ():
                 grads = list(_hooked(hook, grads, hook(tuple(grads))))
-            if grads.count(None) == len(grads):  # nothing arrived: nothing to send on
+            if _nothing(grads):  # nothing arrived: nothing to send on
                 grads_in = [None] * len(edges)
             else:
                 if node._out_meta:
@@ -190,6 +190,14 @@ def _restrict(targets, parents):
             stack.extend(parents.get(node, ()))
     execute = {node for node in reach if any(child in reach for child, _ in node.next_functions)}
     return reach, execute
+
+
+def _nothing(grads):
+    """No gradient arrived (not ``grads.count(None)``: that would compare each Tensor with ``==``)."""
+    for g in grads:
+        if g is not None:
+            return False
+    return True
 
 
 def _add_to_buffer(buffers, node, nr, g):

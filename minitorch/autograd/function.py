@@ -456,6 +456,10 @@ def _promote(args, operands):
     """Elementwise operands at torch's result dtype. Python numbers become constant 0-d tensors - torch's
     "wrapped numbers", which is why ``(x * 2).grad_fn.next_functions`` has a ``(None, 0)`` edge."""
     Tensor, make = _tensor.Tensor, _tensor._make
+    if len(args) == 2:  # the commonest case first: two tensors of one dtype need nothing done
+        a, b = args
+        if type(a) is Tensor and type(b) is Tensor and a._data.dtype is b._data.dtype:
+            return args, [a._data, b._data]
     n = len(args) if operands is True else operands
     dtype, numbers = _plain_dtype(args[:n])
     if dtype is not None and not numbers:

@@ -256,10 +256,27 @@ def _out(result, out):
     return copy_into_out(out, result)
 
 
+# The operators skip the keyword handling of add/mul/... (alpha, out): they are the hottest calls of all.
+def _add_operator(self, other):
+    return Add.apply(self, other)
+
+
+def _sub_operator(self, other):
+    return Sub.apply(self, other)
+
+
+def _mul_operator(self, other):
+    return Mul.apply(self, other)
+
+
+def _div_operator(self, other):
+    return Div.apply(self, other)
+
+
 TENSOR_METHODS = {
     "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div, "divide": div,
     "true_divide": div, "neg": neg, "negative": neg, "pow": pow, "reciprocal": reciprocal,
-    "__add__": add, "__radd__": add, "__sub__": sub, "__rsub__": rsub, "__mul__": mul, "__rmul__": mul,
-    "__truediv__": div, "__rtruediv__": rdiv, "__neg__": neg, "__pow__": pow,
+    "__add__": _add_operator, "__radd__": _add_operator, "__sub__": _sub_operator, "__rsub__": rsub,
+    "__mul__": _mul_operator, "__rmul__": _mul_operator, "__truediv__": _div_operator, "__rtruediv__": rdiv, "__neg__": neg, "__pow__": pow,
     "__rpow__": lambda self, other: pow(other, self),
 }
