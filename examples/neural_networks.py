@@ -102,6 +102,11 @@ def main(argv=None):
     print(loss.grad_fn.next_functions[0][0])  # Linear
     print(loss.grad_fn.next_functions[0][0].next_functions[0][0])  # its bias, a leaf: AccumulateGrad
     engine.record_graph("loss graph (node names, breadth first)", loss)
+    # The whole graph at once: minitorch.viz reads only grad_fn/next_functions, so it draws torch's graph too
+    from minitorch.viz import format_graph
+    graph = format_graph(loss, params=dict(net.named_parameters()))
+    print(graph)
+    engine.record("loss graph (minitorch.viz.format_graph)", graph)
 
     print("--- Backprop ---")
     net.zero_grad()  # zeroes the gradient buffers of all parameters
