@@ -118,3 +118,73 @@ def test_max_pool_integer_ties(dtype):
     (m_out, m_idx, _), (t_out, t_idx, _) = _pool_both(x, kernel_size=2)
     assert np.array_equal(m_out.numpy(), t_out.numpy()) and m_out.numpy().dtype == t_out.numpy().dtype
     assert np.array_equal(m_idx.numpy(), t_idx.numpy())
+
+
+# -- where (relu's backward): bit-exact selection -----------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, np.int64, np.int8, np.bool_])
+def test_where_selects_exact_bits(dtype):
+    """NaN, inf and -0.0 come through whole from the side that is picked, the other side leaves no trace."""
+    rng = np.random.default_rng(4)
+    if dtype == np.bool_:
+        x, y = rng.random((5, 7)) < 0.5, rng.random((7,)) < 0.5
+    elif np.dtype(dtype).kind == "f":
+        x = np.array([np.nan, -np.inf, np.inf, -0.0, 0.0, 1.5, -2.0], dtype)[rng.integers(0, 7, (5, 7))]
+        y = np.array([np.nan, -0.0, 3.0, -np.inf, 0.0, 7.0, -1.0], dtype)
+    else:
+        x, y = rng.integers(-100, 100, (5, 7)).astype(dtype), rng.integers(-100, 100, (7,)).astype(dtype)
+    c = rng.random((5, 7)) < 0.5
+    for yy in (y, y[:1].reshape(()), np.zeros((), dtype)):
+        mine = minitorch.where(minitorch.from_numpy(c), minitorch.from_numpy(x), minitorch.from_numpy(yy)).numpy()
+        theirs = torch.where(torch.from_numpy(c), torch.from_numpy(x), torch.from_numpy(yy)).numpy()
+        assert mine.dtype == theirs.dtype and mine.shape == theirs.shape
+        assert mine.tobytes() == theirs.tobytes()
+
+
+def test_relu_backward_masks_nan_gradient():
+    """torch's relu backward selects (0 where the output is 0), so a NaN or inf upstream stays out."""
+    x = np.array([-1.0, 0.0, 2.0, -3.0, 4.0], np.float32)
+    up = np.array([np.nan, np.inf, -0.0, -np.inf, np.nan], np.float32)
+    grads = []
+    for lib in (minitorch, torch):
+        t = lib.from_numpy(x.copy()).requires_grad_()
+        lib.relu(t).backward(lib.from_numpy(up.copy()))
+        grads.append(t.grad.numpy())
+    assert grads[0].tobytes() == grads[1].tobytes()
+
+
+# -- erf: float64 to about an ulp ------------------------------------------------------------------------
+def test_erf_float64_matches_torch_to_an_ulp():
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.uniform(-7, 7, 20000), rng.standard_normal(5000) * 1e-3,
+                        10.0 ** rng.uniform(-300, 0, 2000), -(10.0 ** rng.uniform(-300, 0, 2000)),
+                        np.arange(-700, 701) / 100,                               # interval edges and centres
+                        np.nextafter(np.arange(2, 13) / 2, 0), [1e300, -1e300, 6.0, -6.0]])
+    mine = minitorch.erf(minitorch.from_numpy(x)).numpy()
+    theirs = torch.erf(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(mine, theirs, rtol=1e-15, atol=0)
+    ulps = np.abs(mine.view(np.int64) - theirs.view(np.int64))  # same sign: distance in representable steps
+    assert ulps.max() <= 2 and np.mean(ulps == 0) > 0.5
+
+
+@pytest.mark.parametrize("value", [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -1e-310])
+def test_erf_special_values(value):
+    x = np.array([value, value])
+    mine = minitorch.erf(minitorch.from_numpy(x)).numpy()
+    theirs = torch.erf(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(mine, theirs, rtol=1e-13, atol=0, equal_nan=True)
+    assert np.array_equal(np.signbit(mine), np.signbit(theirs))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_erf_low_precision_within_an_ulp(dtype):
+    x = np.random.default_rng(6).uniform(-5, 5, 5000).astype(dtype)
+    mine = minitorch.erf(minitorch.from_numpy(x)).numpy()
+    theirs = torch.erf(torch.from_numpy(x)).numpy()
+    assert mine.dtype == theirs.dtype
+    bits = np.int32 if dtype == np.float32 else np.int16
+    assert np.abs(mine.view(bits).astype(np.int64) - theirs.view(bits)).max() <= 1
+
+
+def test_erf_zero_dim_and_gradient():
+    check(lambda lib, x: lib.erf(x), np.array(0.7))
+    check(lambda lib, x: lib.erf(x), np.linspace(-4, 4, 33))

@@ -154,13 +154,25 @@ def _nll_parts(logp, target, weight, ignore_index):
     log-probabilities, each sample's weight (0 where ignored) and the target with ignored entries at 0."""
     n_classes = logp.shape[1]
     valid = target != ignore_index
-    bad = valid & ((target < 0) | (target >= n_classes))
-    if bad.any():
-        raise IndexError(f"Target {target[bad].flat[0]} is out of bounds.")
+    if target.size and (target.min() < 0 or target.max() >= n_classes):  # out of range, unless ignored
+        bad = valid & ((target < 0) | (target >= n_classes))
+        if bad.any():
+            raise IndexError(f"Target {target[bad].flat[0]} is out of bounds.")
     safe = np.where(valid, target, 0)
-    picked = np.take_along_axis(logp, safe[:, None], axis=1)[:, 0]
-    w = np.ones(n_classes, logp.dtype) if weight is None else weight
-    return picked, np.where(valid, w[safe], 0).astype(logp.dtype), safe
+    picked = logp[_class_index(safe)]
+    if weight is None:
+        return picked, valid.astype(logp.dtype), safe
+    return picked, np.where(valid, weight[safe], 0).astype(logp.dtype), safe
+
+
+def _class_index(classes):
+    """The index that takes, from an (N, C, *) array, the entry of class ``classes[i, *]`` for every sample i
+    (and position *): fancy indexing with an arange per other dim (np.take_along_axis does the same, but
+    builds its index grid in Python, which costs more than the loss itself at a batch of 4)."""
+    if classes.ndim == 1:
+        return np.arange(classes.shape[0]), classes
+    grid = np.ogrid[tuple(slice(n) for n in classes.shape)]
+    return (grid[0], classes) + tuple(grid[1:])
 
 
 class NllLoss(Op):
@@ -178,9 +190,9 @@ class NllLoss(Op):
         losses = -picked * w
         total = w.sum()
         coef = np.zeros_like(logp)
-        np.put_along_axis(coef, safe[:, None], -w[:, None], axis=1)
-        if reduction == "mean":
-            coef = coef / total if total else coef
+        if reduction == "mean" and total:
+            w = w / total
+        coef[_class_index(safe)] = -w
         ctx.coef, ctx.reduction, ctx.one_d = coef[0] if one_d else coef, reduction, one_d
         if reduction == "none":
             return losses.reshape(()) if one_d else losses
