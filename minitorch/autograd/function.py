@@ -405,7 +405,12 @@ class Op(Function):
             args, arrays = _promote(args, cls.promotes)
         else:
             arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-        out = cls.forward(ctx, *arrays)
+        try:
+            out = cls.forward(ctx, *arrays)
+        except ValueError as e:  # NumPy's broadcast error, in torch's words
+            if "broadcast" in str(e):
+                raise RuntimeError(broadcast_error([a.shape for a in arrays if isinstance(a, np.ndarray)])) from None
+            raise
         single = type(out) is not tuple
         results = (make(out),) if single else tuple([None if o is None else make(o) for o in out])
         if grad_mode.STATE.enabled:
@@ -419,6 +424,22 @@ class Op(Function):
         if cls.is_view:
             _note_view(cls, args, results)
         return results[0] if single else results
+
+
+def broadcast_error(shapes):
+    """torch's message for shapes that do not broadcast. Like torch's ``infer_size``, it broadcasts the
+    shapes one after another: tensor a is the shape so far, tensor b the next one; the dimension is counted
+    in the broadcast of the two."""
+    so_far = shapes[0]
+    for shape in shapes[1:]:
+        ndim = max(len(so_far), len(shape))
+        a, b = (1,) * (ndim - len(so_far)) + tuple(so_far), (1,) * (ndim - len(shape)) + tuple(shape)
+        for dim in range(ndim - 1, -1, -1):
+            if a[dim] != b[dim] and a[dim] != 1 and b[dim] != 1:
+                return (f"The size of tensor a ({a[dim]}) must match the size of tensor b ({b[dim]}) at "
+                        f"non-singleton dimension {dim}")
+        so_far = tuple(max(x, y) if min(x, y) else 0 for x, y in zip(a, b))
+    return f"shapes {[list(s) for s in shapes]} cannot be broadcast together"
 
 
 def _note_view(cls, args, results):

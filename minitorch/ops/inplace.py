@@ -158,6 +158,9 @@ class CopyIntoView(Op):
 def _write(self, result):
     if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
         raise RuntimeError(f"result type {_word(result)} can't be cast to the desired output type {_word(self)}")
+    if result._data.shape != self._data.shape:  # x.add_(y) cannot grow x
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                           f"{list(result._data.shape)}")
     np.copyto(self._data, result._data, casting="unsafe")
 
 
