@@ -5,7 +5,7 @@
 The child imports only its own engine (and NumPy), builds the Fashion-MNIST blitz net with weights drawn
 from a NumPy generator (the same in both engines, without importing torch into the minitorch process),
 trains on random batches and reports its resident set size (RSS): after the imports, after 100 steps,
-after all the steps, and its peak (``ru_maxrss``). RSS after 100 and after 1,000 steps should be the
+after all the steps, and its peak (VmHWM; see ``peak_rss_mb``). RSS after 100 and after 1,000 steps should be the
 same: a graph that outlives its step, or a cache that grows, would show as growth.
 """
 import argparse
@@ -24,8 +24,15 @@ def rss_mb():
 
 
 def peak_rss_mb():
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KB
+    """The peak RSS of this process image in MB: Linux's VmHWM. (``ru_maxrss`` would be wrong here: Linux
+    carries it over from the parent through fork and exec, so a child of a big process reports the parent's
+    peak; it is the fallback where /proc is missing.)"""
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024  # kB
+    except (OSError, StopIteration):
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KB
 
 
 def child(engine, batch, steps, seed=0):

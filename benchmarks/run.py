@@ -156,9 +156,9 @@ def _commit():
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
                                capture_output=True, text=True).stdout
-        return head.strip() + (" (with uncommitted changes)" if dirty.strip() else "")
     except OSError:
         return "unknown"
+    return (head.strip() or "unknown") + (" (with uncommitted changes)" if dirty.strip() else "")
 
 
 def _versions():
