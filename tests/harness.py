@@ -122,3 +122,28 @@ def broadcast_pair(draw, dtype=None, low=-10.0, high=10.0):
     a_shape, b_shape = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=4)).input_shapes
     return (draw(array(shape=a_shape, dtype=dtype, low=low, high=high)),
             draw(array(shape=b_shape, dtype=dtype, low=low, high=high)))
+
+
+def second_order(fn, *arrays, seed=1):
+    """Compare, for every input x, d/dx <w, VJP_u(x)> between minitorch and torch (u, w random): a
+    Hessian-vector product through ``create_graph=True``, so the VJPs themselves must be differentiable.
+    Where torch's second derivative is zero (a piecewise-linear op such as relu, whose VJP is a constant
+    mask times the gradient), minitorch may give None or zeros; anywhere else the values must agree."""
+    dtype = arrays[0].dtype
+    results = []
+    for lib in (minitorch, torch):
+        xs = [lib.from_numpy(a.copy()).requires_grad_() for a in arrays]
+        out = fn(lib, *xs)
+        rng = np.random.default_rng(seed)
+        up = lib.from_numpy(rng.standard_normal(tuple(out.shape)).astype(dtype))
+        grads = lib.autograd.grad(out, xs, up, create_graph=True)
+        total = sum((g * lib.from_numpy(rng.standard_normal(a.shape).astype(a.dtype))).sum()
+                    for g, a in zip(grads, arrays))
+        # no graph at all: every second derivative is zero
+        results.append(lib.autograd.grad(total, xs, allow_unused=True) if total.requires_grad else [None] * len(xs))
+    for i, (m, t) in enumerate(zip(*results)):
+        if t is None or not t.detach().numpy().any():
+            assert m is None or not m.detach().numpy().any(), f"input {i}: torch's second derivative is zero"
+        else:
+            assert m is not None, f"input {i}: minitorch has no second derivative, torch's is not zero"
+            assert_close(m, t, dtype, f"second derivative of input {i}")

@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
-from harness import array, assert_close, check, float_dtypes, to_mini, to_torch
+from harness import array, assert_close, check, float_dtypes, to_mini, to_torch, second_order
 
 
 @st.composite
@@ -141,21 +141,6 @@ def test_float32_stays_float32():
                lambda lib, x: lib.addmm(x[0, :2], x[:, :2], x[:, :2])]:
         mine, _ = check(fn, a)
         assert str(mine[0].dtype) == "torch.float32"
-
-
-def second_order(fn, *arrays):
-    """The second derivatives of ``<fn(arrays), u>`` (u random), in minitorch and in torch (float64)."""
-    results = []
-    for lib, make in ((minitorch, to_mini), (torch, to_torch)):
-        rng = np.random.default_rng(0)
-        xs = [make(a, True) for a in arrays]
-        y = fn(lib, *xs)
-        u = lib.tensor(rng.standard_normal(tuple(y.shape)))
-        grads = lib.autograd.grad(y, xs, u, create_graph=True)
-        s = sum((g * lib.tensor(rng.standard_normal(tuple(g.shape)))).sum() for g in grads)
-        results.append(lib.autograd.grad(s, xs, allow_unused=True, materialize_grads=True))
-    for mine, theirs in zip(*results):
-        assert_close(mine, theirs, np.float64, "second derivative")
 
 
 @pytest.mark.parametrize("shapes", [((3, 3),), ((2, 3, 3),), ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)),

@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, strategies as st
 
 import minitorch
-from harness import array, assert_close, check
+from harness import array, assert_close, check, second_order
 from minitorch.nn.functional import conv as mconv
 from minitorch.nn.modules.conv import Conv2d
 
@@ -19,25 +19,6 @@ MINI_F = types.SimpleNamespace(conv2d=mconv.conv2d, unfold=mconv.unfold, fold=mc
 
 def F(lib):
     return MINI_F if lib is minitorch else torch.nn.functional
-
-
-def second_order(fn, *arrays, seed=1):
-    """Compare d/dx <v, d<u, fn>/dx> (a Hessian-vector product, for every input x) between minitorch and torch."""
-    results = []
-    for lib in (minitorch, torch):
-        xs = [lib.from_numpy(a.copy()).requires_grad_() for a in arrays]
-        out = fn(lib, *xs)
-        rng = np.random.default_rng(seed)
-        up = lib.from_numpy(rng.standard_normal(tuple(out.shape)).astype(arrays[0].dtype))
-        grads = lib.autograd.grad(out, xs, up, create_graph=True)
-        v = [lib.from_numpy(rng.standard_normal(a.shape).astype(a.dtype)) for a in arrays]
-        total = sum((g * w).sum() for g, w in zip(grads, v))
-        results.append(lib.autograd.grad(total, xs, allow_unused=True))
-    for i, (m, t) in enumerate(zip(*results)):
-        if t is None:
-            assert m is None or not m.numpy().any(), f"input {i}: torch's second derivative is zero"
-        else:
-            assert_close(m, t, arrays[0].dtype, f"second derivative of input {i}")
 
 
 # -- random convolution problems -----------------------------------------------------------------------

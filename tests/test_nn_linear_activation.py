@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 import minitorch
 import minitorch.nn  # noqa: F401
-from harness import array, assert_close, check, float_dtypes
+from harness import array, assert_close, check, float_dtypes, second_order
 
 
 def graph(t):
@@ -20,30 +20,6 @@ def graph(t):
         name = node.name().replace("torch::autograd::", "")
         return name, [walk(n) for n, _ in node.next_functions]
     return walk(t.grad_fn)
-
-
-def second_order(fn, *arrays, seed=1):
-    """Compare d/dx <v, d fn/dx> (a Hessian-vector product) between minitorch and torch."""
-    results = []
-    for lib in (minitorch, torch):
-        xs = [lib.from_numpy(a.copy()).requires_grad_() for a in arrays]
-        out = fn(lib, *xs)
-        rng = np.random.default_rng(seed)
-        up = lib.from_numpy(rng.standard_normal(tuple(out.shape)).astype(arrays[0].dtype))
-        grads = lib.autograd.grad(out, xs, up, create_graph=True)
-        v = [lib.from_numpy(rng.standard_normal(a.shape).astype(a.dtype)) for a in arrays]
-        total = sum((g * w).sum() for g, w in zip(grads, v))
-        if lib is minitorch and not total.requires_grad:
-            # a piecewise-linear VJP (a constant mask times g) records no graph: the second derivative is
-            # zero, where torch returns explicit zeros
-            results.append([None] * len(xs))
-            continue
-        results.append(lib.autograd.grad(total, xs, allow_unused=True))
-    for m, t in zip(*results):
-        if m is None or t is None:  # no graph on one side: the other must be zero
-            assert (m if t is None else t) is None or not (m if t is None else t).detach().numpy().any()
-        else:
-            assert_close(m, t, arrays[0].dtype, "second derivative")
 
 
 def away_from(a, *kinks, gap=1e-3):

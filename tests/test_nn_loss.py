@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 import minitorch
 import minitorch.nn  # noqa: F401
-from harness import array, assert_close, check, float_dtypes
+from harness import array, assert_close, check, float_dtypes, second_order
 
 REDUCTIONS = st.sampled_from(["mean", "sum", "none"])
 
@@ -21,25 +21,6 @@ def same_error(fn):
             fn(lib)
         caught.append((type(info.value).__name__, str(info.value)))
     assert caught[0] == caught[1]
-
-
-def second_order(fn, *arrays, seed=1):
-    """Compare d/dx <v, d loss/dx> between minitorch and torch for every input array."""
-    results = []
-    for lib in (minitorch, torch):
-        xs = [lib.from_numpy(a.copy()).requires_grad_() for a in arrays]
-        out = fn(lib, *xs)
-        rng = np.random.default_rng(seed)
-        up = lib.from_numpy(rng.standard_normal(tuple(out.shape)).astype(arrays[0].dtype))
-        grads = lib.autograd.grad(out, xs, up, create_graph=True)
-        total = sum((g * lib.from_numpy(rng.standard_normal(a.shape).astype(a.dtype))).sum()
-                    for g, a in zip(grads, arrays))
-        results.append(lib.autograd.grad(total, xs, allow_unused=True))
-    for m, t in zip(*results):
-        if t is None:
-            assert m is None or not m.numpy().any()
-        else:
-            assert_close(m, t, arrays[0].dtype, "second derivative")
 
 
 # -- regression ----------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
-from harness import array, assert_close, check, to_mini, to_torch
+from harness import array, assert_close, check, to_mini, to_torch, second_order
 
 
 @st.composite
@@ -43,20 +43,6 @@ def _round_in_place(a):
 def ties(dtype=None, max_dims=4):
     """Arrays of a few distinct values, so that a max or min is often reached more than once."""
     return array(dtype=dtype, max_dims=max_dims).map(_round_in_place)
-
-
-def second_order(fn, a, seed=0):
-    """d/da of <d fn(a)/da · u, v> for random u, v, in minitorch and in torch (float64)."""
-    results = []
-    for lib, make in ((minitorch, to_mini), (torch, to_torch)):
-        rng = np.random.default_rng(seed)
-        x = make(a, True)
-        y = fn(lib, x)
-        u, v = lib.tensor(rng.standard_normal(tuple(y.shape))), lib.tensor(rng.standard_normal(a.shape))
-        g, = lib.autograd.grad(y, x, u, create_graph=True)
-        gg, = lib.autograd.grad((g * v).sum(), x, allow_unused=True)
-        results.append(gg if gg is not None else lib.zeros_like(x))
-    assert_close(results[0], results[1], np.float64, "second derivative")
 
 
 # -- sum and mean ------------------------------------------------------------------------------------------
