@@ -84,9 +84,9 @@ class Engine:
         self.quick = quick
         self.args = args
         self.records = {}
-        # (rtol, atol) within which printed numbers may differ and a line still counts as agreeing (≈): set
-        # only by examples whose printed values come after thousands of float32 training steps.
-        self.line_tolerance = None
+        # [(pattern, rtol, atol)]: printed lines that match a pattern may differ in their numbers within
+        # that tolerance and still agree (≈) - see tolerate()
+        self.line_tolerance = []
         self._save_weights, self._load_weights = save_weights, load_weights
         # The engines' random generators differ, so numbers an example prints come from here instead.
         self._rng = np.random.default_rng(0)
@@ -132,6 +132,12 @@ class Engine:
             kept = np.asarray(value, dtype=np.float64).tolist()
         self.records[name] = {"value": kept, "rtol": rtol, "atol": atol}
         return value
+
+    def tolerate(self, pattern, rtol, atol):
+        """Let the printed lines that match the regular expression ``pattern`` ("" for all) differ from the
+        other engine's in their numbers, within ``rtol``/``atol``: for numbers that come after thousands of
+        float32 steps, or from a GPU. The first rule that matches a line is used."""
+        self.line_tolerance.append((pattern, rtol, atol))
 
     def record_graph(self, name, tensor):
         """Record the node names of ``tensor``'s backward graph (see ``node_names``)."""

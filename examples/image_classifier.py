@@ -92,9 +92,14 @@ def main(argv=None):
     # --quick: a few hundred steps, printed every 100, tested on 1,000 images; the full run is the blitz's
     steps_per_epoch, every, epochs = (500, 100, 1) if engine.quick else (None, 2000, args.epochs)
     if not engine.quick:
-        # After 15,000 float32 steps per epoch the two engines' rounding differs enough to move the printed
-        # losses in the third decimal and accuracies by a fraction of a point (README: measured numbers).
-        engine.line_tolerance = (0.03, 0.0)
+        # Over 30,000 float32 steps the engines' rounding (different summation orders in the convolutions)
+        # drifts apart; measured in a full run (README): the averaged losses by at most 0.001, overall test
+        # accuracy by 0.2 points (recorded below, bound 0.5), and per-class accuracies by up to 3 points, as
+        # look-alike classes (Shirt, Pullover, Coat) trade a few dozen images. In float64 the first 200 steps
+        # agree to 1e-8 (tests/test_training_equivalence.py): the drift is rounding, not a different algorithm.
+        engine.tolerate(r"loss:", 0, 0.005)
+        engine.tolerate(r"Accuracy of the network", 0, 1)  # printed as a whole percent: may round apart
+        engine.tolerate(r"Accuracy for class", 0, 5)
 
     print(f"--- 1. Load and normalise {args.dataset} ---")
     trainset, testset = load_data(engine, args.dataset, args.root)

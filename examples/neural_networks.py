@@ -22,7 +22,7 @@ def main(argv=None):
     # no GPU was at hand to measure it when this was written).
     tol = dict(rtol=1e-2, atol=1e-3) if device.type == "cuda" else {}
     if device.type == "cuda":
-        engine.line_tolerance = (tol["rtol"], tol["atol"])
+        engine.tolerate("", tol["rtol"], tol["atol"])
 
     print("--- Define the network ---")
 

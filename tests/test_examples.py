@@ -41,9 +41,12 @@ def test_line_comparison():
     assert compare_line("<MulBackward0 object at 0x7f00aa>", "<MulBackward0 object at 0x55bbcc>") == "✔"
     assert compare_line("tensor([1.], device='cuda:0')", "tensor([1.])") == "✔"
     assert compare_line("[1,  2000] loss: 2.189", "[1,  2000] loss: 2.190") == "✘"
-    assert compare_line("[1,  2000] loss: 2.189", "[1,  2000] loss: 2.190", (0.01, 0)) == "≈"
-    assert compare_line("[1,  2000] loss: 2.189", "[1,  2000] loss: 2.500", (0.01, 0)) == "✘"
-    assert compare_line("Predicted: Coat", "Predicted: Shirt", (0.5, 1)) == "✘"
+    rules = [("loss:", 0.01, 0), ("", 0, 0.5)]
+    assert compare_line("[1,  2000] loss: 2.189", "[1,  2000] loss: 2.190", rules) == "≈"
+    assert compare_line("[1,  2000] loss: 2.189", "[1,  2000] loss: 2.500", rules) == "✘"
+    assert compare_line("accuracy 2.189", "accuracy 2.190", [("loss:", 0.01, 0)]) == "✘"  # no rule matches
+    assert compare_line("accuracy 2.189", "accuracy 2.5", rules) == "≈"
+    assert compare_line("Predicted: Coat", "Predicted: Shirt", rules) == "✘"
 
 
 def test_record_comparison():
