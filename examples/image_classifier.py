@@ -12,6 +12,7 @@ tutorial shuffles with ``shuffle=True``, this example asks ``engine.order`` for 
 engines see the same batches; and both start from torch's initial weights (``engine.same_weights``).
 """
 import os
+import sys
 
 from ._data import fashion_mnist_root
 from ._engine import select_engine
@@ -82,6 +83,24 @@ def make_net(engine, in_channels):
             return x
 
     return Net()
+
+
+def plot_loss(curve, every, path, title):
+    """Save the training-loss curve as a PNG when matplotlib is installed (the ``plot`` extra); say where on
+    stderr, so that the printed output stays the tutorial's."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot([every * (i + 1) for i in range(len(curve))], curve, marker=".")
+    ax.set(xlabel="mini-batches (counted across epochs)", ylabel=f"mean loss of the last {every}", title=title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    sys.stderr.write(f"loss curve: {path}\n")
 
 
 def main(argv=None):
@@ -164,6 +183,7 @@ def main(argv=None):
     path = args.save or ("./fashion_net.pth" if args.dataset == "fashion-mnist" else "./cifar_net.pth")
     torch.save(net.state_dict(), path)
     print(f"saved the trained weights to {os.path.basename(path)}")
+    plot_loss(curve, every, f"{os.path.splitext(path)[0]}_loss.png", f"{engine.name}, {args.dataset}")
 
     print("--- 5. Test the network on the test data ---")
     dataiter = iter(testloader)

@@ -23,11 +23,14 @@ def _needs_data(name):
 def test_example_agrees_in_both_engines(name, tmp_path):
     if _needs_data(name):
         pytest.skip(f"Fashion-MNIST is not installed in {FASHION_MNIST} (bash .ci/setup --data)")
-    c = run_and_compare(name, "cpu", tmp_path, quick=True, show_progress=False)
+    extra = ["--save", str(tmp_path / "net.pth")] if name == "image_classifier" else []  # not into the checkout
+    c = run_and_compare(name, "cpu", tmp_path, quick=True, extra=extra, show_progress=False)
     text = "\n".join(report.text(c))
     assert all(run.returncode == 0 for run in c.runs.values()), text
     assert c.lines and all(mark == "✔" for mark, _, _ in c.lines), text  # quick runs: every line identical
     assert all(r["ok"] for r in c.records), text
+    if name == "image_classifier":  # the plot extra is installed with the test extra
+        assert (tmp_path / "net_loss.png").stat().st_size > 1000
     for r in c.records:  # what the records hold must be equal, not only close, where it is text
         if r["rtol"] is None:
             assert r["minitorch"] == r["torch"], text
