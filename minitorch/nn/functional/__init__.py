@@ -11,3 +11,4 @@ from .pooling import (max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_
 from .normalization import batch_norm
 from .dropout import dropout, dropout2d
 from .sparse import embedding
+from .padding import pad

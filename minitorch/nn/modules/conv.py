@@ -54,7 +54,8 @@ class Conv2d(Module):
         self.reset_parameters()
 
     def _explicit_padding(self):
-        """The padding as F.pad wants it (left, right, top, bottom), for the non-zero padding modes."""
+        """The padding as F.pad wants it (left, right, top, bottom), for the non-zero padding modes (a list
+        for a padding string, a tuple for numbers, as in torch)."""
         if self.padding == "valid":
             return [0, 0, 0, 0]
         if self.padding == "same":
@@ -63,7 +64,7 @@ class Conv2d(Module):
                 total = d * (k - 1)
                 pads += [total // 2, total - total // 2]
             return pads
-        return [p for p in reversed(self.padding) for _ in range(2)]
+        return tuple(p for p in reversed(self.padding) for _ in range(2))
 
     def reset_parameters(self):
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
