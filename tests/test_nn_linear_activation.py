@@ -240,3 +240,16 @@ def test_softshrink_negative_lambda(dtype):
             lib.nn.functional.softshrink(lib.ones(2, dtype=getattr(lib, dtype)), -1)
         messages.append(str(info.value))
     assert messages[0] == messages[1]
+
+
+def test_relu_gradient_is_differentiable_like_torchs():
+    """relu's VJP is an operation of its own (ThresholdBackwardBackward0) connected to relu's output, so a
+    second derivative is zeros, not an error or None - as in torch."""
+    results = []
+    for lib in (minitorch, torch):
+        x = lib.tensor([-1.5, 0.0, 2.0, 3.0], dtype=lib.float64, requires_grad=True)
+        g, = lib.autograd.grad(lib.relu(x), x, lib.ones(4, dtype=lib.float64), create_graph=True)
+        names = (type(g.grad_fn).__name__, [type(n).__name__ for n, _ in g.grad_fn.next_functions if n])
+        gg, = lib.autograd.grad((g * lib.arange(4.0, dtype=lib.float64)).sum(), x)
+        results.append((names, g.tolist(), gg.tolist()))
+    assert results[0] == results[1]

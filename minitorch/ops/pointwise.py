@@ -382,7 +382,25 @@ class Relu(Op):
     @staticmethod
     def backward(ctx, g):
         z, = ctx.saved_tensors
-        return where(z > 0, g, 0.0)
+        return ThresholdBackward.apply(g, z)
+
+
+class ThresholdBackward(Op):
+    """relu's VJP as an operation of its own, as in torch: h = g where z > 0, else 0.
+    VJP: dg = gg where z > 0;  dz = 0 (the mask is piecewise constant in z). Being an operation on z, it
+    keeps a second derivative connected to the graph, so it comes out as zeros, as torch's does."""
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, z):
+        ctx.save_for_backward(z)
+        return _select(np.asarray(z > 0), np.asarray(g), np.zeros((), g.dtype))  # np.where by bit masks
+
+    @staticmethod
+    def backward(ctx, gg):
+        z, = ctx.saved_tensors
+        dg, dz = ctx.needs_input_grad
+        return (ThresholdBackward.apply(gg, z) if dg else None), (_make(np.zeros_like(z._data)) if dz else None)
 
 
 # -- erf, vectorised ----------------------------------------------------------------------------------------
