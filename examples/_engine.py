@@ -90,6 +90,9 @@ class Engine:
         self._save_weights, self._load_weights = save_weights, load_weights
         # The engines' random generators differ, so numbers an example prints come from here instead.
         self._rng = np.random.default_rng(0)
+        # Seeded, so that torch's initial weights (which minitorch loads) and so every report are the same
+        # from run to run
+        self.torch.manual_seed(0)
         if record_to:
             atexit.register(self._write_records, record_to)
 
