@@ -456,6 +456,105 @@ def masked_fill(input, mask, value):
     return MaskedFillTensor.apply(input, mask._data, value)
 
 
+# -- index_fill and index_put ----------------------------------------------------------------------------------
+class IndexFill(Op):
+    """z = a with the slices at ``index`` along ``dim`` set to a number (cast to a's dtype).
+    VJP: da = g with those slices zeroed (an index_fill of g with 0)."""
+    node_name = "IndexFillBackward0"
+
+    @staticmethod
+    def forward(ctx, a, key, value):
+        ctx.key = key
+        out = a.copy()
+        _at_least_1d(out)[key] = np.asarray(value).astype(a.dtype)  # (a 0-d tensor is indexed as shape (1,))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexFill.apply(g, ctx.key, 0)
+
+
+class IndexFillTensor(Op):
+    """z = a with the slices at ``index`` along ``dim`` set to a 0-d tensor's value.
+    VJP: da = g with those slices zeroed;  dvalue = Σ g over those slices (each slice once, however often
+    ``index`` repeats it, as torch: the value is written there once)."""
+    node_name = "IndexFillBackward1"
+
+    @staticmethod
+    def forward(ctx, a, value, key, unique_key):
+        ctx.key, ctx.unique_key = key, unique_key
+        return IndexFill.forward(ctx, a, key, value)
+
+    @staticmethod
+    def backward(ctx, g):
+        da, dvalue = ctx.needs_input_grad
+        return (IndexFill.apply(g, ctx.key, 0) if da else None,
+                Index.apply(g.reshape(g.shape or (1,)), ctx.unique_key).sum() if dvalue else None)
+
+
+def _at_least_1d(array):
+    return array.reshape(array.shape or (1,))
+
+
+def index_fill(input, dim, index, value):
+    """input with the slices ``index`` (a 0-d or 1-d int64 tensor) along ``dim`` set to ``value`` (a number or a
+    0-d tensor)."""
+    dim, idx = _wrap_dim(dim, input.ndim), index._data
+    if idx.dtype != np.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if idx.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} "
+                           f"dimension(s).")
+    n = input.shape[dim] if input.ndim else 1
+    bad = idx[(idx < -n) | (idx >= n)]
+    if bad.size:
+        raise IndexError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {n}")
+    idx = idx.reshape(-1) % n
+    if isinstance(value, Tensor):
+        return IndexFillTensor.apply(input, value, _key(dim, idx), _key(dim, np.unique(idx)))
+    return IndexFill.apply(input, _key(dim, idx), value)
+
+
+def _index_put_key(self, indices, values):
+    """The NumPy key for ``index_put``'s tuple of index tensors (integer arrays or boolean masks), checked as
+    torch checks it."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put(): argument 'indices' (position 1) must be tuple of Tensors, not "
+                        f"{type(indices).__name__}")
+    if not isinstance(values, Tensor):
+        raise TypeError(f"index_put(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    for i, t in enumerate(indices):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    if values.dtype != self.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {_word(self)} for the "
+                           f"destination and {_word(values)} for the source.")
+    used = sum(t.ndim if t.dtype.name in ("bool", "uint8") else 1 for t in indices)
+    if used > self.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {self.ndim} (got {used})")
+    steps, key = _parse(self.shape, tuple(indices))
+    key = () if key is None else key  # (only 0-d masks: their new size-1 dim is a step; not a case torch has)
+    target = np.broadcast_to(np.empty((), bool), self.shape)[key].shape
+    if _broadcast_shapes(values.shape, target, strict=False) != target:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} cannot be broadcast to "
+                           f"indexing result of shape {list(target)}")
+    return key
+
+
+def index_put(input, indices, values, accumulate=False):
+    """input with input[indices] = values (or += values when ``accumulate``, where repeated positions add up);
+    ``indices`` is a tuple of index tensors, one per leading dim, as in ``input[i, j]``."""
+    return IndexPut.apply(input, values, _index_put_key(input, indices, values), bool(accumulate))
+
+
+def index_put_(self, indices, values, accumulate=False):
+    key = _index_put_key(self, indices, values)
+    return apply_inplace(self, IndexPut.apply, values, key, bool(accumulate))
+
+
 TENSOR_METHODS = {"__getitem__": getitem, "__setitem__": setitem, "select": select, "narrow": narrow,
                   "index_select": index_select, "gather": gather, "take_along_dim": take_along_dim,
-                  "masked_fill": masked_fill}
+                  "masked_fill": masked_fill, "index_fill": index_fill, "index_put": index_put,
+                  "index_put_": index_put_}

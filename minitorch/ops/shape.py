@@ -551,6 +551,103 @@ def stack(tensors, dim=0, *, out=None):
     return result
 
 
+# -- stacking by dims and splitting at indices: compositions of the ops above, as in torch ---------------------
+def atleast_1d(*tensors):
+    """Each tensor with at least 1 dim: a 0-d tensor becomes shape (1,) (a reshape); others are returned as they
+    are. One tensor gives a tensor; several (or a list) give a tuple."""
+    return _each(tensors, lambda t: reshape(t, (1,)) if t.ndim == 0 else t)
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least 2 dims: () -> (1, 1) (a reshape), (n,) -> (1, n) (unsqueeze(0))."""
+    return _each(tensors, lambda t: reshape(t, (1, 1)) if t.ndim == 0 else unsqueeze(t, 0) if t.ndim == 1 else t)
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least 3 dims: () -> (1, 1, 1), (n,) -> (1, n, 1), (m, n) -> (m, n, 1)."""
+    def lift(t):
+        if t.ndim == 0:
+            return reshape(t, (1, 1, 1))
+        if t.ndim == 1:
+            return unsqueeze(unsqueeze(t, 0), -1)
+        return unsqueeze(t, -1) if t.ndim == 2 else t
+    return _each(tensors, lift)
+
+
+def _each(tensors, fn):
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        return tuple(fn(t) for t in tensors[0])
+    return fn(tensors[0]) if len(tensors) == 1 else tuple(fn(t) for t in tensors)
+
+
+def _non_empty(name, tensors):
+    if not len(tensors):
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+
+
+def hstack(tensors, *, out=None):
+    """Joined along dim 1 (dim 0 for 1-d tensors), 0-d tensors taken as 1-d: ``cat(atleast_1d(tensors), dim)``."""
+    _non_empty("hstack", tensors)
+    tensors = atleast_1d(tensors)
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1, out=out)
+
+
+def vstack(tensors, *, out=None):
+    """Joined along dim 0, as rows: ``cat(atleast_2d(tensors), 0)`` (a vector is a row)."""
+    _non_empty("vstack", tensors)
+    return cat(atleast_2d(tensors), 0, out=out)
+
+
+def dstack(tensors, *, out=None):
+    """Joined along dim 2 (depth): ``cat(atleast_3d(tensors), 2)``."""
+    _non_empty("dstack", tensors)
+    return cat(atleast_3d(tensors), 2, out=out)
+
+
+def column_stack(tensors, *, out=None):
+    """Joined along dim 1, a 0-d or 1-d tensor taken as one column (reshaped to (numel, 1))."""
+    _non_empty("column_stack", tensors)
+    return cat([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensors], 1, out=out)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views of ``input`` along ``dim``: ``sections`` pieces as equal as possible (the first n % sections one
+    longer), or the pieces between ``indices`` (``[2, 5]``: [:2], [2:5], [5:]; out-of-range or decreasing
+    indices give empty pieces, as Python slices do). Each piece is a slice of its own (SliceBackward0)."""
+    from ..tensor import Tensor
+    from .indexing import Slice, _key
+    if input.ndim == 0:
+        raise RuntimeError(f"tensor_split expected at least a 1-dimensional tensor, but got a tensor with "
+                           f"{input.ndim} dims")
+    if isinstance(indices_or_sections, Tensor):
+        split = indices_or_sections
+        if split.dtype.name != "int64":
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{_word(split.dtype)}")
+        if split.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {split.ndim} dims")
+        indices_or_sections = split.item() if split.ndim == 0 else split.tolist()
+    dim = _wrap_dim(dim, input.ndim)
+    n = input.shape[dim]
+    if isinstance(indices_or_sections, int):
+        sections = indices_or_sections
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        size, extra = divmod(n, sections)
+        bounds = np.cumsum([0] + [size + (i < extra) for i in range(sections)])
+        pieces = zip(bounds[:-1], bounds[1:])
+    else:
+        indices = [int(i) for i in indices_or_sections]
+        pieces = zip([0] + indices, indices + [n])
+    return tuple(Slice.apply(input, _key(dim, slice(*slice(int(a), int(b)).indices(n)))) for a, b in pieces)
+
+
+def _word(dtype):
+    from .reduction import _word
+    return _word(dtype)
+
+
 # -- in-place view ops: the tensor itself takes the view's shape and strides ---------------------------------
 # (torch numbers their nodes differently from the out-of-place ones; the math is the same)
 class TInplace(T):
@@ -613,5 +710,7 @@ TENSOR_METHODS = {"view": view, "reshape": reshape, "expand": expand, "expand_as
                   "t": t, "T": property(_reversed_dims), "mT": property(_matrix_transpose), "repeat": repeat,
                   "flip": flip, "split": split, "chunk": chunk, "unbind": unbind, "t_": t_,
                   "transpose_": transpose_, "swapaxes_": transpose_, "swapdims_": transpose_,
-                  "unsqueeze_": unsqueeze_, "squeeze_": squeeze_}
-FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack}
+                  "unsqueeze_": unsqueeze_, "squeeze_": squeeze_, "tensor_split": tensor_split}
+FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack, "hstack": hstack, "vstack": vstack,
+             "row_stack": vstack, "dstack": dstack, "column_stack": column_stack, "atleast_1d": atleast_1d,
+             "atleast_2d": atleast_2d, "atleast_3d": atleast_3d}
