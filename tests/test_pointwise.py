@@ -312,9 +312,6 @@ INT_OTHER = {
 @pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
 @pytest.mark.parametrize("name", INT_UNARY + list(INT_OTHER))
 def test_integer_and_bool_inputs(name, dtype, request):
-    if (name, dtype) == ("square", "bool"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason="arithmetic.Pow: NumPy makes bool ** 2 int8, torch "
-                                                                  "int64 (a bug outside this module)"))
     fn = INT_OTHER.get(name) or (lambda lib, x: getattr(lib, name)(x))
     check_same(lambda lib: fn(lib, _int_input(lib, dtype)))
 

@@ -128,6 +128,8 @@ class Pow(Op):
         ctx.p = p
         if a.dtype.kind != "f" and isinstance(p, float):
             a = a.astype(get_default_dtype().np)
+        elif a.dtype == np.bool_:  # a bool tensor to an integer power is int64 in torch (NumPy: int8)
+            a = a.astype(np.int64)
         return a ** p
 
     @staticmethod
@@ -168,6 +170,8 @@ class RPow(Op):
     def forward(ctx, a, c):
         if a.dtype.kind != "f" and isinstance(c, float):
             a = a.astype(get_default_dtype().np)
+        elif a.dtype == np.bool_:  # as in Pow: int64, as torch
+            a = a.astype(np.int64)
         out = np.power(np.asarray(c, a.dtype), a)
         ctx.save_for_backward(out)
         ctx.c = c
