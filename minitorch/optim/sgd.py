@@ -37,6 +37,6 @@ class SGD(Optimizer):
                 buf = state["momentum_buffer"] = state_tensor(grad.copy())
             else:
                 buf._data *= momentum
-                buf._data += (1 - group["dampening"]) * grad
+                buf._data += (1 - group["dampening"]) * grad if group["dampening"] else grad
             grad = grad + momentum * buf._data if group["nesterov"] else buf._data
         p._data -= group["lr"] * grad
