@@ -1,4 +1,4 @@
-"""Indexing: ``t[index]``, ``t[index] = value``, index_select, gather, masked_fill.
+"""Indexing: ``t[index]``, ``t[index] = value``, index_select, gather, masked_fill, index_fill, index_put.
 
 torch reads an index in two parts, and so does this module:
 

@@ -2,7 +2,9 @@
 
 Their VJPs rearrange the gradient the opposite way: a reshape's VJP reshapes back, an expand's VJP
 sums over the broadcast dims, a permute's VJP applies the inverse permutation, a split's VJP
-concatenates the pieces' gradients, a concatenation's VJP splits the gradient.
+concatenates the pieces' gradients, a concatenation's VJP splits the gradient. hstack, vstack, dstack,
+column_stack, atleast_nd and tensor_split are compositions of these, built as torch builds them (so their graphs
+have torch's nodes) and with no VJP of their own.
 
 Views (view, expand, squeeze, unsqueeze, permute, transpose, t, split and unbind pieces) return NumPy
 views of the input's array: they share its memory and its version counter, as torch's views do.
