@@ -43,6 +43,11 @@ def main(argv=None):
         parser.error(f"no such example: {', '.join(sorted(unknown))} (have: {', '.join(example_names())})")
 
     device = resolve_device("torch", args.device)
+    if device == "cuda":
+        import torch
+        if not torch.cuda.is_available():
+            parser.error("--device cuda: torch sees no CUDA device here (torch.cuda.is_available() is False); "
+                         "use --device cpu or auto")
     width = max(shutil.get_terminal_size((160, 24)).columns, 80)
     args.out.mkdir(parents=True, exist_ok=True)
     comparisons, printed = [], []

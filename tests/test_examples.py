@@ -82,3 +82,12 @@ def test_classifier_runs_on_cifar10_files(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Conv2d(3, 6, kernel_size=(5, 5), stride=(1, 1))" in proc.stdout
     assert "Accuracy of the network on the 4 test images" in proc.stdout
+
+
+def test_reference_refuses_cuda_without_a_gpu():
+    import torch
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    proc = subprocess.run([sys.executable, "-m", "reference", "tensors", "--device", "cuda"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "torch sees no CUDA device" in proc.stderr
