@@ -260,3 +260,10 @@ def test_svdvals_gradient_is_not_differentiated_again():
     x = minitorch.randn(3, 3, dtype=minitorch.float64, requires_grad=True)
     with pytest.raises(NotImplementedError, match="cannot be differentiated again"):
         minitorch.autograd.grad(x.norm(p="nuc"), x, create_graph=True)
+
+
+def test_linalg_is_importable_as_a_module():
+    import importlib
+    mod = importlib.import_module("minitorch.linalg")
+    assert mod is minitorch.linalg
+    from minitorch.linalg import matrix_norm  # noqa: F401

@@ -5,6 +5,7 @@ The VJPs of a product are products again: for z = a @ b, da = g @ bᵀ and db = 
 follows torch's dispatch step by step (including how it folds batch dims into a plain ``mm`` and
 broadcasts batch dims for ``bmm``), so the graph it records has torch's nodes.
 """
+import sys
 import types
 
 import numpy as np
@@ -431,6 +432,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
 linalg = types.ModuleType("minitorch.linalg", "torch.linalg: vector and matrix norms, singular values, matmul.")
 linalg.norm, linalg.vector_norm, linalg.matrix_norm, linalg.svdvals = norm, vector_norm, matrix_norm, svdvals
 linalg.matmul = matmul
+sys.modules[linalg.__name__] = linalg  # so that ``import minitorch.linalg`` works too, as ``import torch.linalg``
 
 
 def _matmul_method(self, other):
