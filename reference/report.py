@@ -62,7 +62,7 @@ def markdown(comparisons, summary):
             for r in c.records:
                 tolerance = f"rtol {r['rtol']:g}, atol {r['atol']:g}" if r["rtol"] is not None else "equal"
                 cells = [r["minitorch"].replace("|", "\\|"), r["torch"].replace("|", "\\|")]
-                out.append(f"| {r['name']} | {'✔' if r['ok'] else '✘'} | {_number(r['max_abs'])} | "
+                out.append(f"| {r['name'].replace('|', chr(92) + '|')} | {'✔' if r['ok'] else '✘'} | {_number(r['max_abs'])} | "
                            f"{_number(r['max_rel'])} | {tolerance} | `{cells[0]}` | `{cells[1]}` |")
             out.append("")
         out += ["```text"] + [f"{mark} {m:<70} │ {t}" for mark, m, t in c.lines] + ["```"]

@@ -91,3 +91,13 @@ def test_reference_refuses_cuda_without_a_gpu():
     proc = subprocess.run([sys.executable, "-m", "reference", "tensors", "--device", "cuda"], cwd=ROOT,
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "torch sees no CUDA device" in proc.stderr
+
+
+def test_markdown_report_keeps_tables_intact():
+    from reference.compare import Comparison, Run
+    runs = {e: Run(e, "cpu", ["x"], 0, 1.0) for e in ("minitorch", "torch")}
+    row = {"name": "sum |grad|", "ok": True, "max_abs": 0.0, "max_rel": 0.0, "rtol": 1e-5, "atol": 0.0,
+           "minitorch": "a|b", "torch": "a|b"}
+    md = report.markdown([Comparison("demo", runs, [("✔", "x", "x")], [row])], "summary")
+    line = next(line for line in md.splitlines() if line.startswith("| sum"))
+    assert line.replace("\\|", "").count("|") == 8  # 7 cells
