@@ -342,3 +342,16 @@ def test_grad_leaves_grad_untouched_when_it_fails():
         state["grad"] = x.grad
         lib.autograd.grad((x * x).sum(), [x, w])
     check(scenario, "index 1")
+
+
+def test_backward_is_silent_where_a_vjp_divides_by_zero_like_torch():
+    before = np.geterr()
+    grads = []
+    for lib in (minitorch, torch):
+        x = lib.tensor([0.0, 1.0, 4.0], requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # any warning fails the test
+            (x.sqrt() + x.log()).sum().backward()
+        grads.append(x.grad.tolist())
+    assert grads[0] == grads[1]
+    assert np.geterr() == before  # NumPy's own settings are left as they were

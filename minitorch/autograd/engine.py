@@ -89,6 +89,10 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
         _observe("begin", roots, accumulate)
     previous_mode = grad_mode.STATE.enabled
     grad_mode.STATE.enabled = create_graph  # the VJPs record a graph only for higher-order gradients
+    # torch's backward is silent where a VJP divides by zero (sqrt at 0: inf) - NumPy would warn, once
+    # per pass is cheap (per operation it would cost 1.5 µs each)
+    quiet = np.errstate(all="ignore")
+    quiet.__enter__()
     node = None
     try:
         while ready:
@@ -149,6 +153,7 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
             _observe("failed", node, error)
         raise
     finally:
+        quiet.__exit__(None, None, None)
         grad_mode.STATE.enabled = previous_mode
         if observers:  # learner tools (see _observe)
             _observe("end")
