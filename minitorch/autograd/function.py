@@ -466,7 +466,9 @@ def _note_view(cls, args, results):
         if r is not None:
             r._vc = base._vc
             r._view = view
-            if root.grad_fn is not None and view[2]:
+            # a leaf that requires grad cannot change in place (nor can its views); any other root can, and
+            # then its views need new histories (ops/inplace.py, _refresh_views)
+            if view[2] and (root.grad_fn is not None or not root._requires_grad):
                 if root._views is None:
                     root._views = weakref.WeakValueDictionary()  # by id: views go when they die
                 root._views[id(r)] = r

@@ -14,7 +14,9 @@ Views need more, because a view and its base are one memory seen twice:
 * changing a view in place changes its base: the base's new history is ``CopySlices`` - the old base
   with the view's region replaced by the op's result;
 * after the base's history changed (through a view or directly), each of its views takes its history
-  from the new base again, by replaying the view ops that made it (torch does this lazily).
+  from the new base again: one ``AsStridedBackward0`` node from the view to the base, whatever view ops
+  made it (torch does this lazily, on the next ``grad_fn`` access, and names the node after the
+  ``as_strided`` that regenerates the view from the base's geometry).
 """
 import numpy as np
 
@@ -109,7 +111,7 @@ def _take_history(self, result):
 
 def _refresh_views(base, also=None):
     """After ``base``'s history changed: its live views (and ``also``) take their history from the new base,
-    by replaying the view ops that made them."""
+    as one ``AsStrided`` node each."""
     views = list(base._views.values()) if base._views else []
     if also is not None and all(v is not also for v in views):
         views.append(also)
@@ -117,7 +119,7 @@ def _refresh_views(base, also=None):
         steps = view._view[1]
         if steps is None:
             continue  # outputs of split, unbind, ...: they cannot be used in place, and keep their history
-        t = _view_of(base, steps)
+        t = AsStrided.apply(base, steps)
         view.grad_fn, view._output_nr, view._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
 
 
@@ -133,6 +135,31 @@ def _view_of(t, steps):
     for cls, extra in view_ops(steps):
         t = cls.apply(t, *extra)
     return t
+
+
+class AsStrided(Op):
+    """z = the view of a that the view ops ``steps`` take, as one node: a view's history after an in-place
+    change of it or of its base (torch regenerates the view by ``as_strided`` of the base's geometry).
+
+    VJP: the view ops' VJPs composed, last to first: da = VJP_1(VJP_2(... VJP_n(g))). Each is written
+    with Tensor ops, so this is differentiable again; an expand's VJP sums, so a view in which several
+    elements share one element of a (expand) sends a their sum, as torch's ``as_strided_backward`` does."""
+    node_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, a, steps):
+        ctx.views = []  # the view ops' own contexts (their VJPs read the shapes, dims and keys kept there)
+        for cls, extra in view_ops(steps):
+            node = cls._Node()
+            a = cls.forward(node, a, *extra)
+            ctx.views.append(node)
+        return a
+
+    @staticmethod
+    def backward(ctx, g):
+        for node in reversed(ctx.views):
+            g = node._function.backward(node, g)
+        return g
 
 
 class CopyIntoView(Op):
