@@ -8,7 +8,8 @@
                    bump it, so backward can tell that a saved value was overwritten
 * ``_view``        for a view: (its root base, the view ops that take it from the base, whether it was made
                    with grad mode on) - what an in-place change of the view needs (see ops/inplace.py)
-* ``_views``       for a base with a history: its live views, whose history follows the base's
+* ``_views``       for a base that may change in place: its live views (id -> weak reference), whose
+                   history follows the base's
 
 Operations live in ``minitorch/ops``; the methods here just call them (``t.exp()`` is ``ops.exp(t)``).
 """

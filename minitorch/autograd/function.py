@@ -469,9 +469,13 @@ def _note_view(cls, args, results):
             # a leaf that requires grad cannot change in place (nor can its views); any other root can, and
             # then its views need new histories (ops/inplace.py, _refresh_views)
             if view[2] and (root.grad_fn is not None or not root._requires_grad):
-                if root._views is None:
-                    root._views = weakref.WeakValueDictionary()  # by id: views go when they die
-                root._views[id(r)] = r
+                views = root._views
+                if views is None:
+                    views = root._views = {}
+                # id -> weak reference that removes itself when the view dies (a WeakValueDictionary does the
+                # same at several times the cost, and this runs for every view op)
+                key = id(r)
+                views[key] = weakref.ref(r, lambda _, views=views, key=key: views.pop(key, None))
 
 
 def view_ops(steps):

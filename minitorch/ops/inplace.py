@@ -112,7 +112,7 @@ def _take_history(self, result):
 def _refresh_views(base, also=None):
     """After ``base``'s history changed: its live views (and ``also``) take their history from the new base,
     as one ``AsStrided`` node each."""
-    views = list(base._views.values()) if base._views else []
+    views = [v for v in (ref() for ref in list(base._views.values())) if v is not None] if base._views else []
     if also is not None and all(v is not also for v in views):
         views.append(also)
     for view in views:
