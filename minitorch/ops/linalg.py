@@ -12,7 +12,7 @@ import numpy as np
 
 from ..autograd import grad_mode
 from ..autograd.function import Op
-from .reduction import _word, amax, amin, vector_norm
+from .reduction import _word, amax, amin, norm_input, vector_norm
 from .shape import UnsafeView
 
 # the C type names torch's mm error messages use
@@ -381,14 +381,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     if isinstance(ord, str) and ord not in ("fro", "nuc") or not isinstance(ord, str) and abs(ord) not in (
             1, 2, float("inf")):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
-    if dtype is not None:
-        if A.is_floating_point() and dtype.itemsize < A.dtype.itemsize:
-            raise RuntimeError(f"linalg.matrix_norm: the dtype of the input ({_word(A.dtype)}) should be convertible "
-                               f"without narrowing to the specified dtype ({_word(dtype)})")
-        A = A.to(dtype)
-    if not A.is_floating_point():
-        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. "
-                           f"Got {_word(A.dtype)}")
+    A = norm_input(A, dtype, "linalg.matrix_norm")
     if ord == "fro":
         return vector_norm(A, 2, (d0, d1), keepdim)
     if ord in ("nuc", 2, -2):

@@ -544,16 +544,22 @@ class VectorNorm(Op):
         return a * abs_a ** (p - 2) * scale
 
 
-def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
-    """torch.linalg.vector_norm: the ``ord``-norm of ``input`` flattened (or along ``dim``)."""
+def norm_input(input, dtype, fname):
+    """The input of a norm at ``dtype`` (if given), with torch's errors: no narrowing, floating point only."""
     if dtype is not None:
         if input.dtype.is_floating_point and dtype.itemsize < input.dtype.itemsize:
-            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({_word(input.dtype)}) should be "
+            raise RuntimeError(f"{fname}: the dtype of the input ({_word(input.dtype)}) should be "
                                f"convertible without narrowing to the specified dtype ({_word(dtype)})")
         input = input.to(dtype)
     if not input.is_floating_point():
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+        raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. "
                            f"Got {_word(input.dtype)}")
+    return input
+
+
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """torch.linalg.vector_norm: the ``ord``-norm of ``input`` flattened (or along ``dim``)."""
+    input = norm_input(input, dtype, "linalg.vector_norm")
     return VectorNorm.apply(input, float(ord), reduced_dims(dim, input.ndim), keepdim)
 
 
