@@ -131,19 +131,12 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
                 node._release()
             if observers:  # learner tools (see _observe); anomaly mode's NaN check raises here
                 _observe("ran", node, grads, grads_in)
-            meta = node._input_meta
             for i, (child, nr) in enumerate(edges):
                 if child is None:
                     continue
                 g = grads_in[i]
                 if g is not None:
-                    shape, dtype = meta[i]
-                    if g._data.shape != shape or g._data.dtype != dtype:
-                        g = _fit_to_input(node, i, g)
-                    if child in buffers or child._out_meta:
-                        _add_to_buffer(buffers, child, nr, g)
-                    else:  # the first gradient for a single-output node: nothing to sum yet
-                        buffers[child] = [g]
+                    _add_to_buffer(buffers, child, nr, _fit_to_input(node, i, g))
                 count = dependencies[child] - 1
                 dependencies[child] = count
                 if count == 0 and (reach is None or child in reach):

@@ -324,17 +324,8 @@ def _link(node, inputs, results, non_diff=()):
     node._seq = next(_sequence)
     if anomaly_mode.STATE.enabled:  # anomaly mode (autograd/anomaly_mode.py): remember where it was made
         anomaly_mode.record(node)
-    edges, meta = [], []
-    for t in inputs:  # edge_of(t), inlined: this runs for every input of every recorded operation
-        meta.append((t._data.shape, t._data.dtype))
-        if not t._requires_grad:
-            edges.append((None, 0))
-        elif t.grad_fn is not None:
-            edges.append((t.grad_fn, t._output_nr))
-        else:
-            edges.append((t._accumulator(), 0))
-    node.next_functions = tuple(edges)
-    node._input_meta = tuple(meta)
+    node.next_functions = tuple([edge_of(t) for t in inputs])
+    node._input_meta = tuple([(t._data.shape, t._data.dtype) for t in inputs])
     if len(results) > 1:
         node._out_meta = [None if r is None else (r._data.shape, r._data.dtype) for r in results]
     for nr, out in enumerate(results):
