@@ -62,8 +62,9 @@ def _tee(stream, sink, keep):
     """Copy a child's stderr to ours as it comes (its progress bar stays live) and keep a copy."""
     for chunk in iter(lambda: stream.read1(4096), b""):
         keep.append(chunk)
-        sink.write(chunk.decode(errors="replace"))
-        sink.flush()
+        if sink is not None:
+            sink.write(chunk.decode(errors="replace"))
+            sink.flush()
 
 
 def run_example(name, engine, device, workdir, quick=False, extra=(), show_progress=None):
@@ -85,8 +86,7 @@ def run_example(name, engine, device, workdir, quick=False, extra=(), show_progr
     proc = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
     kept = []
-    tee = threading.Thread(target=_tee, args=(proc.stderr, sys.stderr if show_progress else open(os.devnull, "w"),
-                                              kept))
+    tee = threading.Thread(target=_tee, args=(proc.stderr, sys.stderr if show_progress else None, kept))
     tee.start()
     out = proc.stdout.read().decode()
     proc.wait()
