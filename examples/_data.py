@@ -3,7 +3,8 @@
 The blitz downloads CIFAR-10 with ``download=True``. Here Fashion-MNIST is the default: Debian's package
 ``dataset-fashion-mnist`` puts its four IDX files (gzipped) in ``/usr/share/datasets/fashion-mnist``.
 torchvision reads them only from ``ROOT/FashionMNIST/raw/`` and only unpacked, so ``fashion_mnist_root``
-unpacks them there once (about 55 MB); minitorch reads that folder too.
+unpacks them there once (about 55 MB); minitorch reads that folder too. ROOT is a cache folder, not the
+checkout: ``$MINITORCH_DATA`` when set, else ``$XDG_CACHE_HOME/minitorch/data`` (``~/.cache/minitorch/data``).
 """
 import gzip
 import os
@@ -13,8 +14,15 @@ DEBIAN = "/usr/share/datasets/fashion-mnist"
 FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
 
-def fashion_mnist_root(root="./data", source=DEBIAN):
+def default_root():
+    """The folder datasets are read from (and Fashion-MNIST unpacked into) unless ``--root`` says otherwise."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.environ.get("MINITORCH_DATA") or os.path.join(cache, "minitorch", "data")
+
+
+def fashion_mnist_root(root=None, source=DEBIAN):
     """Make ``root/FashionMNIST/raw`` hold the four unpacked IDX files (from ``source``) and return ``root``."""
+    root = root or default_root()
     raw = os.path.join(root, "FashionMNIST", "raw")
     missing = [name for name in FILES if not os.path.exists(os.path.join(raw, name))]
     if not missing:

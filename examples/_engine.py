@@ -18,7 +18,9 @@ compares what they print and what they ``record``:
   saves them, the minitorch run loads them);
 - ``engine.order(n)`` is a sampler giving both engines the same shuffled data order;
 - ``engine.randn(...)`` gives both engines the same random numbers (the engines' generators differ);
-- ``engine.quick`` asks for a short run (``--quick``: a few hundred training steps).
+- ``engine.quick`` asks for a short run (``--quick``: a few hundred training steps);
+- ``engine.output`` is the folder for the files an example writes (``--output DIR``; ``python -m reference``
+  gives each engine a folder under its report folder, so nothing lands in the checkout).
 """
 import argparse
 import atexit
@@ -77,8 +79,9 @@ class Engine:
     and what the example records for the reference report."""
 
     def __init__(self, name, device="auto", quick=False, record_to=None, save_weights=None,
-                 load_weights=None, args=None):
+                 load_weights=None, args=None, output="."):
         self.name = name
+        self.output = output  # the folder an example writes its files to (weights, plots)
         self.torch = importlib.import_module(name)
         self.device = self.torch.device(resolve_device(name, device))
         self.quick = quick
@@ -175,8 +178,10 @@ def select_engine(argv=None, add_arguments=None):
     parser.add_argument("--record", metavar="FILE", help="write the recorded values as JSON (for reference/)")
     parser.add_argument("--save-weights", metavar="DIR", help="save the initial weights of each net in DIR")
     parser.add_argument("--load-weights", metavar="DIR", help="start each net from the weights saved in DIR")
+    parser.add_argument("--output", metavar="DIR", default=".",
+                        help="where the example writes its files, such as trained weights and plots (default: .)")
     if add_arguments:
         add_arguments(parser)
     args = parser.parse_args(argv)
     return Engine(args.engine, args.device, quick=args.quick, record_to=args.record,
-                  save_weights=args.save_weights, load_weights=args.load_weights, args=args)
+                  save_weights=args.save_weights, load_weights=args.load_weights, args=args, output=args.output)

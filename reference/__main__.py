@@ -8,8 +8,11 @@
 For each example torch runs first (on ``--device``) and saves its nets' initial weights; minitorch (on
 the CPU) starts from them. The report shows both engines' printed lines side by side (✔ identical,
 ≈ equal within the example's stated tolerance, ✘ different), every recorded value with its max abs/rel
-difference, and the wall time and device of each engine. It is also written to ``reference_report/``
-as report.md, report.json and report.txt (with loss_curves.png when matplotlib is installed).
+difference, and the wall time, device and CPU threads of each engine (``--threads``, 1 by default). It is
+also written to ``reference_report/`` as report.md, report.json and report.txt (with loss_curves.png when
+matplotlib is installed); the files the examples write (trained weights, their own plots) go to
+``reference_report/torch/`` and ``reference_report/minitorch/``, and the datasets are read from a cache
+folder (``~/.cache/minitorch/data``, or ``$MINITORCH_DATA``), so a run leaves nothing in the checkout.
 Exits 1 when any example differs or fails.
 """
 import argparse
@@ -29,13 +32,21 @@ def example_names():
     return sorted(m.name for m in pkgutil.iter_modules(examples.__path__) if not m.name.startswith("_"))
 
 
+def _threads(n):
+    return "the libraries' default CPU threads" if not n else f"{n} CPU thread{'s' if n > 1 else ''} each"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m reference", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", metavar="EXAMPLE", help="examples to run (default: all)")
     parser.add_argument("--device", choices=DEVICES, default="auto",
                         help="torch's device (auto: CUDA when available); minitorch always uses the CPU")
     parser.add_argument("--quick", action="store_true", help="cut training to a few hundred steps")
-    parser.add_argument("--out", type=Path, default=ROOT / "reference_report", help="where the report goes")
+    parser.add_argument("--out", type=Path, default=ROOT / "reference_report",
+                        help="where the report goes, with the files the examples write (weights, plots)")
+    parser.add_argument("--threads", type=int, default=1, metavar="N",
+                        help="CPU threads for each engine (default 1: at the blitz's batch of 4 a second thread "
+                             "costs torch more than it brings; 0: the libraries' own defaults)")
     args = parser.parse_args(argv)
     names = args.names or example_names()
     unknown = set(names) - set(example_names())
@@ -52,7 +63,7 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     comparisons, printed = [], []
     for name in names:
-        c = run_and_compare(name, device, args.out, quick=args.quick)
+        c = run_and_compare(name, device, args.out, quick=args.quick, threads=args.threads or None)
         for engine, run in c.runs.items():
             (args.out / f"{name}.{engine}.txt").write_text("\n".join(run.lines) + "\n")
         lines = report.text(c, width)
@@ -65,7 +76,8 @@ def main(argv=None):
     summary = (f"{len(comparisons) - len(failed)} of {len(comparisons)} examples agree"
                + (f"; differ: {', '.join(failed)}" if failed else "")
                + f". Wall time: minitorch {seconds['minitorch']:.1f} s (cpu), torch {seconds['torch']:.1f} s "
-               f"({device}){' [--quick]' if args.quick else ''}.")
+               f"({device}); {_threads(args.threads)}"
+               f"{' [--quick]' if args.quick else ''}.")
     print(summary)
     (args.out / "report.txt").write_text("\n".join(printed + [summary]) + "\n")
     (args.out / "report.md").write_text(report.markdown(comparisons, summary))

@@ -42,6 +42,7 @@ class Run:
     records: dict = field(default_factory=dict)
     line_tolerance: list = field(default_factory=list)
     stderr: str = ""
+    threads: int = None  # the CPU threads it was given (None: the libraries' defaults)
 
 
 @dataclass
@@ -67,8 +68,15 @@ def _tee(stream, sink, keep):
             sink.flush()
 
 
-def run_example(name, engine, device, workdir, quick=False, extra=(), show_progress=None):
-    """Run ``examples.NAME`` in ``engine`` as a subprocess; its records and weights go to ``workdir``."""
+def thread_env(threads):
+    """The environment that gives a child process ``threads`` CPU threads: torch's intra-op pool and the
+    BLAS pools (OpenBLAS under NumPy, MKL under torch) all read these at start-up."""
+    return {name: str(threads) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def run_example(name, engine, device, workdir, quick=False, extra=(), show_progress=None, threads=None):
+    """Run ``examples.NAME`` in ``engine`` as a subprocess; its records, weights and other files go to
+    ``workdir``. ``threads``: the CPU threads it may use (None: the libraries' defaults)."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     record = workdir / f"{name}.{engine}.json"
@@ -76,12 +84,15 @@ def run_example(name, engine, device, workdir, quick=False, extra=(), show_progr
     weights = workdir / "weights"
     command = [sys.executable, "-m", f"examples.{name}", "--engine", engine, "--device", device,
                "--record", str(record), "--save-weights" if engine == "torch" else "--load-weights", str(weights)]
+    command += ["--output", str(workdir / engine)]  # files the example writes stay with the report
     command += ["--quick"] if quick else []
     command += list(extra)
     env = dict(os.environ)
     if show_progress is None:
         show_progress = sys.stderr.isatty()
     env["MINITORCH_PROGRESS"] = "1" if show_progress else "0"
+    if threads:
+        env.update(thread_env(threads))
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
@@ -92,7 +103,8 @@ def run_example(name, engine, device, workdir, quick=False, extra=(), show_progr
     proc.wait()
     tee.join()
     seconds = time.perf_counter() - start
-    run = Run(engine, device, out.splitlines(), proc.returncode, seconds, stderr=b"".join(kept).decode(errors="replace"))
+    run = Run(engine, device, out.splitlines(), proc.returncode, seconds,
+              stderr=b"".join(kept).decode(errors="replace"), threads=threads)
     if record.exists():
         saved = json.loads(record.read_text())
         run.records, run.device = saved["records"], saved["device"]
@@ -162,10 +174,10 @@ def compare(name, runs):
     return Comparison(name, runs, lines, records)
 
 
-def run_and_compare(name, device, workdir, quick=False, extra=(), show_progress=None):
+def run_and_compare(name, device, workdir, quick=False, extra=(), show_progress=None, threads=None):
     """Run example ``name`` in torch (on ``device``), then in minitorch (CPU), and compare."""
     runs = {}
     for engine in RUN_ORDER:
         runs[engine] = run_example(name, engine, device if engine == "torch" else "cpu", workdir, quick, extra,
-                                   show_progress)
+                                   show_progress, threads)
     return compare(name, runs)

@@ -22,9 +22,13 @@ def _header(c):
             f"recorded values agree)")
 
 
+def _threads(run):
+    return f", {run.threads} thread{'s' if run.threads > 1 else ''}" if run.threads else ""
+
+
 def _timing(c):
-    return "  ".join(f"{e} on {c.runs[e].device}: {c.runs[e].seconds:.1f} s wall, exit {c.runs[e].returncode}"
-                     for e in ENGINES)
+    return "  ".join(f"{e} on {c.runs[e].device}{_threads(c.runs[e])}: {c.runs[e].seconds:.1f} s wall, "
+                     f"exit {c.runs[e].returncode}" for e in ENGINES)
 
 
 def text(c, width=160):
@@ -51,7 +55,7 @@ def markdown(comparisons, summary):
            "| example | result | lines agree | values agree | minitorch | torch |", "|---|---|---|---|---|---|"]
     for c in comparisons:
         lines = sum(mark != "✘" for mark, _, _ in c.lines)
-        cells = [f"{c.runs[e].seconds:.1f} s on {c.runs[e].device}" for e in ENGINES]
+        cells = [f"{c.runs[e].seconds:.1f} s on {c.runs[e].device}{_threads(c.runs[e])}" for e in ENGINES]
         out.append(f"| {c.name} | {'✔' if c.ok else '✘'} | {lines}/{len(c.lines)} | "
                    f"{sum(r['ok'] for r in c.records)}/{len(c.records)} | {cells[0]} | {cells[1]} |")
     for c in comparisons:
@@ -72,7 +76,8 @@ def markdown(comparisons, summary):
 def as_json(comparisons, summary):
     return json.dumps({"summary": summary, "examples": [{
         "name": c.name, "ok": c.ok,
-        "runs": {e: {"device": r.device, "seconds": r.seconds, "returncode": r.returncode} for e, r in c.runs.items()},
+        "runs": {e: {"device": r.device, "threads": r.threads, "seconds": r.seconds, "returncode": r.returncode}
+                 for e, r in c.runs.items()},
         "lines": [{"mark": mark, "minitorch": m, "torch": t} for mark, m, t in c.lines],
         "records": c.records} for c in comparisons]}, indent=1, ensure_ascii=False)
 
