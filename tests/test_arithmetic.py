@@ -1,9 +1,11 @@
 """Arithmetic ops against torch: values, node names and gradients, with broadcasting."""
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from harness import broadcast_pair, check, array
+from harness import broadcast_pair, check, array, second_order
 
 BINARY = {
     "add": lambda lib, a, b: a + b,
@@ -83,3 +85,61 @@ def test_promotion_between_tensors(da, db, nd_b):
     m = minitorch.ones(2, 3, dtype=getattr(minitorch, da)) + minitorch.ones(shape, dtype=getattr(minitorch, db))
     t = torch.ones(2, 3, dtype=getattr(torch, da)) + torch.ones(shape, dtype=getattr(torch, db))
     assert str(m.dtype) == str(t.dtype)
+
+
+# -- pow with negative bases: the other tests draw bases from [0.5, 3], where a VJP written with |a|, or
+# as exp((p - 1) ln a), is right too. An integer exponent gives a real power and gradient w.r.t. the base;
+# the gradient w.r.t. the exponent, z ln a, is NaN for a < 0 in torch (and must be NaN here).
+def _integer_valued(a, low=-3, high=3):
+    """``a`` (any floats) rounded to integers in [low, high], same dtype and layout."""
+    return np.asarray(np.clip(np.round(a), low, high), a.dtype)
+
+
+@pytest.mark.parametrize("p", [0, 1, 2, 3, -1, -2, 2.0, -3.0])
+@given(a=array(low=-3.0, high=-0.5))
+def test_pow_negative_base_integer_exponent(p, a):
+    check(lambda lib, a: a ** p, a)
+
+
+@given(pair=broadcast_pair(low=-3.0, high=3.0))
+def test_pow_tensor_negative_base_integer_valued_exponent(pair):
+    a, b = pair
+    a = np.asarray(-np.abs(a) - 0.5, a.dtype)  # in [-3.5, -0.5]
+    check(lambda lib, a, b: a ** b, a, _integer_valued(b))
+
+
+@pytest.mark.parametrize("c", [-2, -1.5])
+@given(x=array(low=-3.0, high=3.0))
+def test_pow_negative_number_to_a_tensor(c, x):
+    """(-2) ** x: real for integer-valued x; its gradient z ln(-2) is NaN."""
+    check(lambda lib, x: c ** x, _integer_valued(x))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, a: a ** 2.5,
+    lambda lib, a: a ** lib.full_like(a, -0.5),
+    lambda lib, a: (-2.0) ** (a + 0.5),
+    lambda lib, a: (a + 2.0) ** -1,
+], ids=["tensor**float", "tensor**tensor", "number**tensor", "zero**-1"])
+def test_pow_nan_and_inf_come_silently(fn):
+    """A negative base to a fractional power is NaN, value and gradients, 0 ** -1 is inf, and torch says
+    nothing."""
+    a = np.array([-2.0, -0.5, 1.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check(fn, a)
+
+
+NEGATIVE_AND_POSITIVE = np.array([[-2.5, -1.0, -0.5], [0.75, 1.5, -3.0]])
+EXPONENTS = np.array([[3.0, -2.0, 2.0], [-1.0, 0.0, 1.0]])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, a: a ** 3,
+    lambda lib, a: a ** -2,
+    lambda lib, a: lib.pow(a, 4.0),
+    lambda lib, a: a ** lib.from_numpy(EXPONENTS),
+    lambda lib, a: (a * 0.5) ** lib.from_numpy(EXPONENTS) * a,
+], ids=["a**3", "a**-2", "pow(a,4.0)", "a**b", "(a/2)**b*a"])
+def test_pow_negative_base_second_order(fn):
+    second_order(fn, NEGATIVE_AND_POSITIVE)

@@ -879,3 +879,17 @@ def test_fill_and_zero_on_a_non_leaf_record_like_torch(method, args):
         (y * lib.arange(3.0)).sum().backward()
         return y.grad_fn.name(), x.grad.tolist(), y.tolist()
     assert run(minitorch) == run(torch)
+
+
+def test_hooks_on_a_non_leaf_run_in_the_order_they_were_registered():
+    """Each hook gets what the one registered before it returned: (g * 2) + 1, not (g + 1) * 2.
+    retain_grad keeps the gradient after all the hooks, even when it was asked for first."""
+    def fn(lib, x):
+        seen = []
+        y = x * 3
+        y.retain_grad()
+        y.register_hook(lambda g: seen.append(("double", g.clone())) or g * 2)
+        y.register_hook(lambda g: seen.append(("plus one", g.clone())) or g + 1)
+        (y * y).sum().backward()
+        return seen, y.grad, x.grad
+    compare(fn, X)

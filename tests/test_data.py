@@ -120,3 +120,35 @@ def test_iterable_dataset():
         def __iter__(self):
             return iter(range(7))
     assert [b.tolist() for b in mdata.DataLoader(Stream(), batch_size=3)] == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+@pytest.mark.parametrize("n,batch_size,drop_last", [(7, 3, True), (7, 3, False), (6, 3, True), (2, 3, True)])
+def test_iterable_dataset_batches_and_lengths_like_torch(n, batch_size, drop_last):
+    """A stream is batched by the DataLoader itself (no BatchSampler): drop_last must drop its short
+    last batch there too, and len() must count the same batches."""
+    def run(data):
+        class Stream(data.IterableDataset):
+            def __iter__(self):
+                return iter(range(n))
+
+            def __len__(self):
+                return n
+        loader = data.DataLoader(Stream(), batch_size=batch_size, drop_last=drop_last)
+        return [b.tolist() for b in loader], len(loader)
+    assert run(mdata) == run(tdata)
+
+
+@pytest.mark.parametrize("lib,data", [(minitorch, mdata), (torch, tdata)], ids=["minitorch", "torch"])
+def test_random_sampler_with_replacement_is_uniform_over_the_whole_range(lib, data):
+    """Draws with replacement are uniform over range(n), first and last index included. The streams of
+    the two libraries differ, so both are held to the same property. With 2000 draws from 5 indices,
+    P(an index never drawn) = 5 * 0.8^2000 < 1e-190, and a correct sampler's chi-square statistic (4
+    degrees of freedom) exceeds 33.4 with probability 1e-6; the seed is fixed, so the test is repeatable."""
+    n, draws = 5, 2000
+    sampler = data.RandomSampler(range(n), replacement=True, num_samples=draws,
+                                 generator=lib.Generator().manual_seed(0))
+    indices = list(sampler)
+    assert len(indices) == draws and min(indices) == 0 and max(indices) == n - 1
+    counts = np.bincount(indices, minlength=n)
+    expected = draws / n
+    assert ((counts - expected) ** 2 / expected).sum() < 33.4, counts

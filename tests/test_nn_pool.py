@@ -2,7 +2,7 @@
 values, indices, node names, gradients, second derivatives, errors and reprs.
 
 Max pooling's gradient is only defined where each window's max is unique, so the inputs are permutations
-of distinct values (no ties)."""
+of distinct values (no ties) - except in the tests of ties at the end, where torch's choice is pinned."""
 import types
 
 import numpy as np
@@ -175,3 +175,31 @@ def test_blitz_feature_extractor_matches_torch():
         return F(lib).max_pool2d(lib.relu(conv(h, w2, b2)), 2)
     out, _ = check(features, x, w1, b1, w2, b2)
     assert out[0].shape == (4, 16, 5, 5)
+
+
+# -- ties: torch takes the first maximum of a window, scanning it row by row (and its index, and sends it
+# the whole gradient); the tests above use distinct values, where any choice among equals would pass
+TIED_POOLS = {
+    "k2_s2": dict(kernel_size=2),
+    "k2_s1_overlapping": dict(kernel_size=2, stride=1),
+    "k3_s1_p1": dict(kernel_size=3, stride=1, padding=1),
+    "k3x2_s(2,1)_p(1,0)_ceil": dict(kernel_size=(3, 2), stride=(2, 1), padding=(1, 0), ceil_mode=True),
+    "k2_s1_d2": dict(kernel_size=2, stride=1, dilation=2),
+}
+
+
+@pytest.mark.parametrize("args", TIED_POOLS.values(), ids=TIED_POOLS)
+@pytest.mark.parametrize("values", ["0-1-2", "all equal", "negative"])
+def test_max_pool2d_ties_take_the_first_maximum(args, values):
+    rng = np.random.default_rng(3)
+    x = {"0-1-2": rng.integers(0, 3, (2, 2, 6, 7)), "all equal": np.ones((2, 2, 6, 7)),
+         "negative": rng.integers(-2, 0, (2, 2, 6, 7))}[values].astype(np.float64)
+    check(lambda lib, x: F(lib).max_pool2d(x, **args, return_indices=True), x)
+    check(lambda lib, x: F(lib).max_pool2d(x, **args), x)
+    second_order(lambda lib, x: F(lib).max_pool2d(x, **args) ** 2, x)
+
+
+@pytest.mark.parametrize("output_size", [(2, 3), 4, (5, 7)])
+def test_adaptive_max_pool2d_ties_take_the_first_maximum(output_size):
+    x = np.random.default_rng(4).integers(0, 2, (2, 3, 6, 7)).astype(np.float32)
+    check(lambda lib, x: F(lib).adaptive_max_pool2d(x, output_size, return_indices=True), x)

@@ -163,3 +163,24 @@ def test_reduce_lr_on_plateau(kwargs):
             out.append(opt.param_groups[0]["lr"])
         return out
     assert run(minitorch) == pytest.approx(run(torch), rel=1e-14)
+
+
+def test_zero_grad_without_set_to_none_zeroes_the_same_tensor_in_place():
+    """torch zeroes ``.grad`` in place: a reference taken before sees the zeros, and the version counter
+    moves. A gradient that backward(create_graph=True) gave a graph is detached from it first."""
+    import warnings
+
+    def run(lib):
+        plain = lib.tensor([1.0, -2.0], requires_grad=True)
+        graphed = lib.tensor([3.0, 0.5], requires_grad=True)
+        (plain * 2).sum().backward()
+        with warnings.catch_warnings():  # the create_graph=True reference-cycle warning
+            warnings.simplefilter("ignore")
+            (graphed ** 3).sum().backward(create_graph=True)
+        before = [plain.grad, graphed.grad]
+        versions = [g._version for g in before]
+        had_graph = [g.grad_fn is not None for g in before]
+        lib.optim.SGD([plain, graphed], lr=0.1).zero_grad(set_to_none=False)
+        return [(p.grad is g, g.tolist(), g.requires_grad, g.grad_fn is None, g._version - v, h)
+                for p, g, v, h in zip([plain, graphed], before, versions, had_graph)]
+    assert run(minitorch) == run(torch)

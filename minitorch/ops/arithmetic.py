@@ -118,6 +118,11 @@ class Neg(Op):
         return -g
 
 
+def _silent():
+    """torch computes 0 ** -1 = inf and (-8) ** (1/3) = nan without a word; NumPy would warn."""
+    return np.errstate(divide="ignore", invalid="ignore")
+
+
 class Pow(Op):
     """z = a ** p for a number p.   VJP: da = g * p * a^(p-1)  (0 when p == 0)."""
     node_name = "PowBackward0"
@@ -130,7 +135,8 @@ class Pow(Op):
             a = a.astype(get_default_dtype().np)
         elif a.dtype == np.bool_:  # a bool tensor to an integer power is int64 in torch (NumPy: int8)
             a = a.astype(np.int64)
-        return a ** p
+        with _silent():
+            return a ** p
 
     @staticmethod
     def backward(ctx, g):
@@ -148,7 +154,8 @@ class PowTensor(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = a ** b
+        with _silent():
+            out = a ** b
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -172,7 +179,8 @@ class RPow(Op):
             a = a.astype(get_default_dtype().np)
         elif a.dtype == np.bool_:  # as in Pow: int64, as torch
             a = a.astype(np.int64)
-        out = np.power(np.asarray(c, a.dtype), a)
+        with _silent():
+            out = np.power(np.asarray(c, a.dtype), a)
         ctx.save_for_backward(out)
         ctx.c = c
         return out

@@ -61,7 +61,13 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad._data[...] = 0
+                    # as torch: the same tensor, cut from any graph create_graph=True gave it, zeroed in
+                    # place (zero_ moves its version counter)
+                    if p.grad.grad_fn is not None:
+                        p.grad.detach_()
+                    else:
+                        p.grad.requires_grad_(False)
+                    p.grad.zero_()
 
     def step(self, closure=None):
         loss = None
