@@ -15,14 +15,18 @@ def main(argv=None):
     engine = select_engine(argv)
     torch, device = engine.torch, engine.device
     nn, F, optim = engine.nn, engine.F, engine.optim
-    # On the CPU both engines compute in float32 with the same weights and inputs, and print the same digits
-    # (measured: outputs within 2e-6 relative). torch on CUDA may run the convolutions in TF32
-    # (torch.backends.cudnn.allow_tf32, a 10-bit mantissa), which can move the 4th printed decimal: there,
-    # numbers in printed lines and records are compared within 1e-2 relative, 1e-3 absolute (an estimate:
-    # no GPU was at hand to measure it when this was written).
+    # On the CPU both engines compute in float32 with the same weights and inputs (measured: outputs within
+    # 2e-6 relative). The matrix products' last bits depend on the kernels the CPU selects (AVX2, AVX-512),
+    # so a printed 4th decimal that sits on a rounding boundary may come out one unit apart: printed
+    # numbers are compared within 1e-4 absolute (≈), recorded values within the default 1e-5 relative.
+    # torch on CUDA may run the convolutions in TF32 (torch.backends.cudnn.allow_tf32, a 10-bit mantissa),
+    # which can move the 4th printed decimal: there, numbers in printed lines and records are compared
+    # within 1e-2 relative, 1e-3 absolute (an estimate: no GPU was at hand to measure it when this was written).
     tol = dict(rtol=1e-2, atol=1e-3) if device.type == "cuda" else {}
     if device.type == "cuda":
         engine.tolerate("", tol["rtol"], tol["atol"])
+    else:
+        engine.tolerate("", 0, 1e-4)
 
     print("--- Define the network ---")
 

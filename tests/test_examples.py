@@ -27,7 +27,11 @@ def test_example_agrees_in_both_engines(name, tmp_path):
     c = run_and_compare(name, "cpu", tmp_path, quick=True, extra=extra, show_progress=False)
     text = "\n".join(report.text(c))
     assert all(run.returncode == 0 for run in c.runs.values()), text
-    assert c.lines and all(mark == "✔" for mark, _, _ in c.lines), text  # quick runs: every line identical
+    # quick runs: every line agrees - identical, or (≈) within a tolerance the example states for float32
+    # numbers printed after matrix products, whose last bits depend on the CPU's kernels
+    assert c.lines and all(mark != "✘" for mark, _, _ in c.lines), text
+    if name == "image_classifier":  # trained in float64 when quick: identical on any CPU
+        assert all(mark == "✔" for mark, _, _ in c.lines), text
     assert all(r["ok"] for r in c.records), text
     if name == "image_classifier":  # the plot extra is installed with the test extra
         assert (tmp_path / "net_loss.png").stat().st_size > 1000
