@@ -3,9 +3,19 @@
 An IDX file is a 4-byte magic number (0, 0, element type, number of dims), one big-endian 32-bit size
 per dim, then the raw values. Images come back as uint8 NumPy arrays of shape (28, 28) - minitorch has no
 PIL - which ``transforms.ToTensor`` turns into float tensors, as it does PIL images in torchvision.
+
+A bad file raises ``RuntimeError`` naming the file and the problem, where torchvision raises a
+``TypeError``/``ValueError`` without the file's name or accepts the file. ``read_idx`` reads the header
+first and then exactly the bytes its shape needs, in bounded chunks: a file that is shorter, that goes on
+after them (a .gz bomb), or that declares more than it holds is refused without reading further. MNIST
+checks that images and labels are uint8 (IDX type 0x08), that there are as many labels as images, and
+that each label is a class index.
 """
 import gzip
+import math
 import os
+import struct
+import zlib
 
 import numpy as np
 
@@ -15,29 +25,54 @@ _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dty
               0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 
 
-def read_idx(path, expected_ndim=None):
+def read_idx(path, expected_ndim=None, expected_dtype=None):
     """Read an IDX file (optionally gzipped) into a NumPy array, with clear errors for bad files."""
-    opener = gzip.open if path.endswith(".gz") else open
+    gz = path.endswith(".gz")
     try:
-        with opener(path, "rb") as f:
-            raw = f.read()
-    except (OSError, EOFError) as e:
+        with (gzip.open if gz else open)(path, "rb") as f:
+            magic = f.read(4)
+            if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] not in _IDX_TYPES:
+                raise RuntimeError(f"{path} is not an IDX file (bad magic number {magic.hex() or 'empty'})")
+            ndim, dtype = magic[3], np.dtype(_IDX_TYPES[magic[2]])
+            if expected_ndim is not None and ndim != expected_ndim:
+                raise RuntimeError(f"{path}: expected an IDX file with {expected_ndim} dimensions, found {ndim}")
+            if expected_dtype is not None and dtype != expected_dtype:
+                raise RuntimeError(f"{path}: expected {np.dtype(expected_dtype)} values, found "
+                                   f"{dtype.newbyteorder('=')} (IDX type {magic[2]:#04x})")
+            dims = f.read(4 * ndim)
+            header = 4 + 4 * ndim
+            if len(dims) < 4 * ndim:
+                raise RuntimeError(f"{path} is truncated: its header needs {header} bytes, the file has "
+                                   f"{4 + len(dims)}")
+            shape = struct.unpack(f">{ndim}I", dims)
+            needed = header + math.prod(shape) * dtype.itemsize  # Python's ints: np.prod overflows to 0
+
+            def wrong_size(has):
+                return RuntimeError(f"{path} is truncated or corrupt: shape {list(shape)} needs {needed} bytes, the "
+                                    f"file has {has}")
+            if not gz:  # a plain file's size is known: a wrong one is refused before reading
+                size = os.fstat(f.fileno()).st_size
+                if size != needed:
+                    raise wrong_size(size)
+            data = _read_at_most(f, needed - header)
+            if header + len(data) < needed:
+                raise wrong_size(header + len(data))
+            if f.read(1):  # a .gz file that goes on after what its header declares: read no further
+                raise wrong_size("more")
+    except (OSError, EOFError, zlib.error) as e:
         raise RuntimeError(f"Could not read {path}: {e}") from None
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
-        raise RuntimeError(f"{path} is not an IDX file (bad magic number {raw[:4].hex() or 'empty'})")
-    ndim = raw[3]
-    if expected_ndim is not None and ndim != expected_ndim:
-        raise RuntimeError(f"{path}: expected an IDX file with {expected_ndim} dimensions, found {ndim}")
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise RuntimeError(f"{path} is truncated: its header needs {header} bytes, the file has {len(raw)}")
-    shape = tuple(int(s) for s in np.frombuffer(raw, ">u4", ndim, 4))
-    dtype = np.dtype(_IDX_TYPES[raw[2]])
-    needed = header + int(np.prod(shape)) * dtype.itemsize
-    if len(raw) != needed:
-        raise RuntimeError(f"{path} is truncated or corrupt: shape {list(shape)} needs {needed} bytes, the file "
-                           f"has {len(raw)}")
-    return np.frombuffer(raw, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+    return np.frombuffer(data, dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=False)
+
+
+def _read_at_most(f, nbytes):
+    """Up to ``nbytes`` bytes, in chunks: a header that declares more than the file holds allocates nothing."""
+    out = bytearray()
+    while len(out) < nbytes:
+        chunk = f.read(min(nbytes - len(out), 1 << 20))
+        if not chunk:
+            break
+        out += chunk
+    return out
 
 
 class MNIST(VisionDataset):
@@ -60,10 +95,19 @@ class MNIST(VisionDataset):
         if folder is None:
             self._missing(download)
         self.folder = folder
-        self.data = read_idx(self._file(folder, f"{prefix}-images-idx3-ubyte"), 3)
-        self.targets = read_idx(self._file(folder, f"{prefix}-labels-idx1-ubyte"), 1).astype(np.int64)
-        if len(self.data) != len(self.targets):
-            raise RuntimeError(f"{folder}: {len(self.data)} images but {len(self.targets)} labels")
+        images = self._file(folder, f"{prefix}-images-idx3-ubyte")
+        labels = self._file(folder, f"{prefix}-labels-idx1-ubyte")
+        # torchvision raises TypeError/ValueError for these two, without the file's name
+        self.data = read_idx(images, 3, np.uint8)
+        targets = read_idx(labels, 1, np.uint8)
+        # torchvision accepts the next two: a label that is no class fails only later, in the loss
+        if len(self.data) != len(targets):
+            raise RuntimeError(f"{images} has {len(self.data)} images but {labels} has {len(targets)} labels")
+        wrong = np.flatnonzero(targets >= len(self.classes))
+        if len(wrong):
+            raise RuntimeError(f"{labels}: label {targets[wrong[0]]} (at index {wrong[0]}) is not a class index "
+                               f"(0 to {len(self.classes) - 1})")
+        self.targets = targets.astype(np.int64)
 
     @property
     def raw_folder(self):
