@@ -1,7 +1,11 @@
 """Devices. The NumPy engine computes on the CPU only; CUDA lives in reference/ (real PyTorch)."""
+import re
 
 CUDA_ERROR = ("minitorch computes with NumPy on the CPU and has no CUDA tensors. To run on a GPU, use the "
               "reference engine (real PyTorch): python -m reference --device cuda")
+
+
+_DEVICE_STRING = re.compile(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?")
 
 
 class device:
@@ -12,9 +16,11 @@ class device:
     def __init__(self, type, index=None):
         if isinstance(type, device):
             type, index = type.type, type.index
-        if ":" in type:
-            type, idx = type.split(":", 1)
-            index = int(idx)
+        elif index is None:  # a string "type" or "type:index", parsed as torch parses it
+            parsed = _DEVICE_STRING.fullmatch(type)
+            if parsed is None:  # "float32" (a dtype meant for .to()), "cuda0", "cuda:x"
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            type, index = parsed[1], None if parsed[2] is None else int(parsed[2])
         if type not in ("cpu", "cuda", "meta", "mps"):
             raise RuntimeError(
                 f"Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, "

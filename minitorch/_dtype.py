@@ -46,6 +46,27 @@ def _by_name(name):
     return _NAMES[name]
 
 
+def tp_name(cls):
+    """The name torch's messages give a class (CPython's ``tp_name``): a class written in Python by its name
+    (``Parameter``), a built-in one by its name (``str``), a C extension's with its module
+    (``numpy.ndarray``, ``numpy.dtypes.Float32DType``)."""
+    if cls.__flags__ & (1 << 9) or cls.__module__ == "builtins":  # Py_TPFLAGS_HEAPTYPE: written in Python
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__name__}"
+
+
+def as_dtype(value, fn):
+    """The ``dtype=`` argument of ``fn`` (None stays None), checked as torch checks it: a minitorch dtype,
+    or Python's ``float``, ``int``, ``bool`` (torch reads them as float64, int64, bool); anything else -
+    a string like ``"float32"``, a NumPy dtype - is torch's TypeError naming the function and the argument.
+    Every function that takes ``dtype=`` passes it through here, so the check lives in one place."""
+    if value is None or type(value) is dtype:
+        return value
+    if value is float or value is int or value is bool:
+        return float64 if value is float else int64 if value is int else bool_
+    raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {tp_name(type(value))}")
+
+
 def from_numpy_dtype(np_dtype):
     """The minitorch dtype of a NumPy dtype; TypeError for types torch has no tensor of."""
     try:

@@ -141,6 +141,7 @@ def _fits(x, dtype):
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of ``data``: a number, nested sequences of numbers, an ndarray or a tensor."""
     check_device(device)
+    dtype = _dtype.as_dtype(dtype, "tensor")
     if dtype is None:
         dtype = data.dtype if isinstance(data, Tensor) else _infer_dtype(data)
     return _finish(_store(data, dtype), requires_grad)
@@ -149,6 +150,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 def as_tensor(data, dtype=None, device=None):
     """Like ``tensor`` but shares memory with an ndarray or tensor when no conversion is needed."""
     check_device(device)
+    dtype = _dtype.as_dtype(dtype, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or dtype.np == data.dtype):
@@ -201,24 +203,25 @@ def _size(name, size):
     return shape
 
 
-def _dt(dtype):
-    return (dtype or _dtype.get_default_dtype()).np
+def _dt(dtype, fn):
+    """The NumPy dtype for factory ``fn``'s ``dtype=`` argument (default: the default dtype)."""
+    return (_dtype.as_dtype(dtype, fn) or _dtype.get_default_dtype()).np
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     check_device(device)
-    return _finish(np.zeros(_size("zeros", size), _dt(dtype)), requires_grad)
+    return _finish(np.zeros(_size("zeros", size), _dt(dtype, "zeros")), requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
     check_device(device)
-    return _finish(np.ones(_size("ones", size), _dt(dtype)), requires_grad)
+    return _finish(np.ones(_size("ones", size), _dt(dtype, "ones")), requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Uninitialised memory, as in torch: the values are whatever was there."""
     check_device(device)
-    return _finish(np.empty(_size("empty", size), _dt(dtype)), requires_grad)
+    return _finish(np.empty(_size("empty", size), _dt(dtype, "empty")), requires_grad)
 
 
 def _fill_dtype(value):
@@ -251,6 +254,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     """A tensor of shape ``size`` filled with ``fill_value``: ``full((2,), 7)`` is int64, ``full((2,), 7.)``
     float32, ``full((2,), True)`` bool."""
     check_device(device)
+    dtype = _dtype.as_dtype(dtype, "full")
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     fill_value = _scalar(fill_value)
@@ -267,7 +271,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
             raise TypeError(f"eye(): argument '{name}' (position {position}) must be int, not {type(k).__name__}")
         if k < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {k}")
-    return _finish(np.eye(n, n if m is None else m, dtype=_dt(dtype)), requires_grad)
+    return _finish(np.eye(n, n if m is None else m, dtype=_dt(dtype, "eye")), requires_grad)
 
 
 # -- ranges ---------------------------------------------------------------------------------------------
@@ -331,7 +335,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         start, end = 0, start
     start, end, step = _scalar(start), _scalar(end), _scalar(step)
     integral = all(isinstance(x, numbers.Integral) for x in (start, end, step))
-    dtype = dtype or (_dtype.int64 if integral else _dtype.get_default_dtype())
+    dtype = _dtype.as_dtype(dtype, "arange") or (_dtype.int64 if integral else _dtype.get_default_dtype())
     if dtype is _dtype.bool_:
         raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if step == 0:
@@ -369,7 +373,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     Bit for bit as torch's kernel: the step is taken in the dtype's precision (float64 for integer
     types), and each value is ``start + step * i`` with one rounding (a fused multiply-add)."""
     check_device(device)
-    dtype = dtype or _dtype.get_default_dtype()
+    dtype = _dtype.as_dtype(dtype, "linspace") or _dtype.get_default_dtype()
     s, e, steps = _ends(start, end, steps, dtype)
     if steps <= 1:
         return _finish(np.full(steps, s), requires_grad)
@@ -389,7 +393,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     """``base ** linspace(start, end, steps)`` as torch computes it: the exponents in float64 from the
     ends rounded to ``dtype`` (without fused multiply-adds), the powers in float64, then rounded."""
     check_device(device)
-    dtype = dtype or _dtype.get_default_dtype()
+    dtype = _dtype.as_dtype(dtype, "logspace") or _dtype.get_default_dtype()
     s, e, steps = _ends(start, end, steps, dtype)
     if steps == 1:  # torch takes the power of the unrounded start
         exponents = np.array([float(_scalar(start))])
@@ -425,14 +429,15 @@ def _normal(generator, shape, dtype):
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1)."""
     check_device(device)
-    dtype = _random_dtype(dtype or _dtype.get_default_dtype(), "check_uniform_bounds")
+    dtype = _random_dtype(_dtype.as_dtype(dtype, "rand") or _dtype.get_default_dtype(), "check_uniform_bounds")
     return _finish(_uniform(generator, _size("rand", size), dtype), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal."""
     check_device(device)
-    return _finish(_normal(generator, _size("randn", size), dtype or _dtype.get_default_dtype()), requires_grad)
+    dtype = _dtype.as_dtype(dtype, "randn") or _dtype.get_default_dtype()
+    return _finish(_normal(generator, _size("randn", size), dtype), requires_grad)
 
 
 def _integers(generator, low, high, shape, dtype):
@@ -450,20 +455,22 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(size).__name__}")
     shape = _size("randint", (size,))
-    return _finish(_integers(generator, low, high, shape, dtype or _dtype.int64), requires_grad)
+    return _finish(_integers(generator, low, high, shape, _dtype.as_dtype(dtype, "randint") or _dtype.int64),
+                   requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0 .. n-1."""
     check_device(device)
     _size("randperm", (n,))
-    return _finish(rng(generator).permutation(n).astype((dtype or _dtype.int64).np), requires_grad)
+    dtype = _dtype.as_dtype(dtype, "randperm") or _dtype.int64
+    return _finish(rng(generator).permutation(n).astype(dtype.np), requires_grad)
 
 
 def normal(mean, std, size=None, *, generator=None, dtype=None):
     """Normal samples: of ``size`` for number arguments, else elementwise over tensor means/stds."""
     if size is not None:
-        return _finish(rng(generator).normal(mean, std, _size("normal", (size,))).astype(_dt(dtype)), False)
+        return _finish(rng(generator).normal(mean, std, _size("normal", (size,))).astype(_dt(dtype, "normal")), False)
     mean_a = mean._data if isinstance(mean, Tensor) else mean
     std_a = std._data if isinstance(std, Tensor) else std
     out = rng(generator).normal(mean_a, std_a)
@@ -489,39 +496,39 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
 
 # -- *_like ---------------------------------------------------------------------------------------------
-def _like(input, dtype, device):
-    """The shape of ``input`` and the dtype of the result (``input``'s unless given)."""
+def _like(fn, input, dtype, device):
+    """The shape of ``input`` and the dtype of the result (``input``'s unless given) for ``fn``."""
     check_device(device)
-    return input._data.shape, dtype or input.dtype
+    return input._data.shape, _dtype.as_dtype(dtype, fn) or input.dtype
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, dtype = _like(input, dtype, device)
+    shape, dtype = _like("zeros_like", input, dtype, device)
     return _finish(np.zeros(shape, dtype.np), requires_grad)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, dtype = _like(input, dtype, device)
+    shape, dtype = _like("ones_like", input, dtype, device)
     return _finish(np.ones(shape, dtype.np), requires_grad)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, dtype = _like(input, dtype, device)
+    shape, dtype = _like("empty_like", input, dtype, device)
     return _finish(np.empty(shape, dtype.np), requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, dtype = _like(input, dtype, device)
+    shape, dtype = _like("full_like", input, dtype, device)
     return _filled(shape, fill_value, dtype, requires_grad)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, generator=None):
-    shape, dtype = _like(input, dtype, device)
+    shape, dtype = _like("rand_like", input, dtype, device)
     return _finish(_uniform(generator, shape, _random_dtype(dtype, "check_uniform_bounds")), requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, generator=None):
-    shape, dtype = _like(input, dtype, device)
+    shape, dtype = _like("randn_like", input, dtype, device)
     return _finish(_normal(generator, shape, dtype), requires_grad)
 
 
@@ -529,5 +536,5 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
     """Integers uniform on [low, high) in ``input``'s shape and dtype; ``randint_like(x, high)`` starts at 0."""
     if high is None:
         low, high = 0, low
-    shape, dtype = _like(input, dtype, device)
+    shape, dtype = _like("randint_like", input, dtype, device)
     return _finish(_integers(generator, low, high, shape, dtype), requires_grad)

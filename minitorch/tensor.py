@@ -34,6 +34,11 @@ _GRAD_DTYPE_HINT = (
     "The gradient must match the tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's "
     "grad_dtype attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. "
     "Diverging the dtypes of a tensor and its gradient may break downstream systems that assume they match.")
+# float() of a tensor that requires grad: torch warns, once per process (TORCH_WARN_ONCE); it drops the tensor's
+# history, which a learner may not mean (torch's message ends with where in its C++ it was raised, left out here)
+_SCALAR_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                        "Consider using tensor.detach() first.")
+_scalar_grad_warned = [False]
 # the C++ names torch's grad-dtype message uses
 _C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
                  "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
@@ -255,14 +260,14 @@ class Tensor:
 
     def to(self, *args, **kwargs):
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; ``copy=True`` forces a copy."""
-        dtype = kwargs.pop("dtype", None)
+        dtype = _dtype.as_dtype(kwargs.pop("dtype", None), "to")
         dev = kwargs.pop("device", None)
         copy = kwargs.pop("copy", False)
         kwargs.pop("non_blocking", None)
         kwargs.pop("memory_format", None)
         for a in args:
-            if isinstance(a, _dtype.dtype):
-                dtype = a
+            if isinstance(a, _dtype.dtype) or a is float or a is int or a is bool:  # to(float) is float64
+                dtype = _dtype.as_dtype(a, "to")
             elif isinstance(a, Tensor):
                 dtype, dev = a.dtype, a.device
             elif isinstance(a, (str, _device_cls)):
@@ -273,10 +278,19 @@ class Tensor:
         from .ops.convert import to_dtype
         return to_dtype(self, dtype)
 
-    def type(self, dtype=None):
-        from ._tensor_str import type_name
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        """``t.type()`` is the legacy type name (``'torch.FloatTensor'``); ``t.type(dtype)`` and
+        ``t.type('torch.DoubleTensor')`` convert to that type, as torch."""
+        from ._tensor_str import scalar_type_name, type_name
         if dtype is None:
             return type_name(self)
+        if isinstance(dtype, (str, type)):  # a legacy name; a class (float, say) by its name, as torch
+            name = dtype if isinstance(dtype, str) else _dtype.tp_name(dtype)
+            dtype = next((d for d in _dtype.ALL if f"torch.{scalar_type_name(d)}Tensor" == name), None)
+            if dtype is None:
+                raise ValueError(f"invalid type: '{name}'")
+        elif not isinstance(dtype, _dtype.dtype):
+            raise TypeError("dtype must be a type, str, or dtype object")
         return self.to(dtype)
 
     def float(self):
@@ -363,6 +377,9 @@ class Tensor:
     def __float__(self):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
+        if self._requires_grad and not _scalar_grad_warned[0]:  # as torch: float() only (not int(), item())
+            _scalar_grad_warned[0] = True
+            warnings.warn(_SCALAR_GRAD_WARNING, UserWarning, stacklevel=2)
         return float(self._data.item())
 
     def __int__(self):

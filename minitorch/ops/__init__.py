@@ -15,7 +15,7 @@ INPLACE = ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "rsqr
            "addcdiv", "clamp_min", "clamp_max", "sub", "subtract", "multiply", "divide", "true_divide",
            "neg", "negative", "exp2", "log2", "log10", "frac", "sgn", "hardtanh", "leaky_relu", "t",
            "transpose", "squeeze", "unsqueeze", "logical_not", "logical_and", "logical_or", "where",
-           "maximum", "minimum", "atan2", "tan", "asin", "acos", "atan", "sinh", "cosh"]
+           "maximum", "minimum", "atan2", "tan", "asin", "acos", "atan", "sinh", "cosh", "floor_divide"]
 
 _ns = {}
 FUNCTIONS = {}  # what minitorch exports at top level: minitorch.exp, minitorch.cat, ...
@@ -54,5 +54,10 @@ def _itruediv(self, other):
     return self.div_(other)
 
 
+def _ifloordiv(self, other):
+    return self.floor_divide_(other)
+
+
 # ``x += 1`` is in place on a tensor, as in torch
 Tensor.__iadd__, Tensor.__isub__, Tensor.__imul__, Tensor.__itruediv__ = _iadd, _isub, _imul, _itruediv
+Tensor.__ifloordiv__ = _ifloordiv

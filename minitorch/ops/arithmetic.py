@@ -1,4 +1,4 @@
-"""Arithmetic: + - * / ** and negation. Each op: forward on arrays, VJP on Tensors.
+"""Arithmetic: + - * / // ** and negation. Each op: forward on arrays, VJP on Tensors.
 
 Broadcasting needs no code here: the engine sums each gradient back to its input's shape.
 """
@@ -44,6 +44,8 @@ class Rsub(Op):
 
     @staticmethod
     def forward(ctx, a, c):
+        if a.dtype.kind in "iu" and isinstance(c, float):  # 2.5 - int tensor: the default dtype, as torch
+            a = a.astype(get_default_dtype().np)
         return np.subtract(c, a, dtype=a.dtype) if a.dtype.kind == "f" or isinstance(c, int) else c - a
 
     @staticmethod
@@ -148,7 +150,8 @@ class Pow(Op):
 
 
 class PowTensor(Op):
-    """z = a ** b for tensors.   VJP: da = g * b * a^(b-1),  db = g * z * ln a  (0 where a == 0, b >= 0)."""
+    """z = a ** b for tensors.   VJP: da = g * b * a^(b-1)  (0 where b == 0),  db = g * z * ln a  (0 where a == 0,
+    b >= 0)."""
     node_name = "PowBackward1"
     promotes = True
 
@@ -164,13 +167,14 @@ class PowTensor(Op):
         from .pointwise import where
         a, b, z = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        ga = g * b * a ** (b - 1) if da else None
+        # where b == 0, z = 1 is flat in a: 0 as torch, also at a == 0 (where b * a^(b-1) = 0 * inf = nan)
+        ga = where(b == 0, 0.0, g * b * a ** (b - 1)) if da else None
         gb = where((a == 0) & (b >= 0), 0.0, g * z * a.log()) if db else None
         return ga, gb
 
 
 class RPow(Op):
-    """z = c ** a for a number c (``2 ** x``).   VJP: da = g * z * ln c  (0 where c == 0)."""
+    """z = c ** a for a number c (``2 ** x``).   VJP: da = g * z * ln c  (0 where c == 0 and a >= 0)."""
     node_name = "PowBackward2"
 
     @staticmethod
@@ -181,16 +185,53 @@ class RPow(Op):
             a = a.astype(np.int64)
         with _silent():
             out = np.power(np.asarray(c, a.dtype), a)
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(out, a)
         ctx.c = c
         return out
 
     @staticmethod
     def backward(ctx, g):
-        z, = ctx.saved_tensors
-        if ctx.c == 0:
-            return g * 0
-        return g * z * float(np.log(ctx.c))
+        from .pointwise import where
+        z, a = ctx.saved_tensors
+        dz = g * z * float(np.log(ctx.c))
+        if ctx.c == 0:  # as torch: 0 ** a is flat (0, or 1 at a == 0) where a >= 0; z ln 0 = -inf elsewhere
+            return where(a >= 0, 0.0, dz)
+        return dz
+
+
+class FloorDivide(Op):
+    """z = floor(a / b), rounded toward -inf as Python's ``//`` (integers stay integers; x // 0 is ±inf or
+    nan for floats, torch's "ZeroDivisionError" for integers).
+
+    No VJP: torch has no derivative for floor_divide. Its node is ``NotImplemented``, with edges only to
+    the inputs that require grad, and backward through it raises."""
+    node_name = "torch::autograd::NotImplemented"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.dtype == np.bool_:
+            raise NotImplementedError("\"div_floor_cpu\" not implemented for 'Bool'")
+        if a.dtype.kind in "iu" and np.any(b == 0) and 0 not in np.broadcast_shapes(a.shape, b.shape):
+            raise RuntimeError("ZeroDivisionError")
+        # NumPy takes torch's steps for floats (fmod, correct the sign, snap to the nearest integer), so the
+        # results are the same; torch is silent where NumPy warns (x // 0, int64 min // -1)
+        with np.errstate(all="ignore"):
+            return np.floor_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+    @classmethod
+    def apply(cls, *args):
+        out = super().apply(*args)
+        node = out.grad_fn
+        if node is not None and isinstance(node, cls._Node):  # torch's NotImplemented node: no edge to a
+            keep = [i for i, (fn, _) in enumerate(node.next_functions) if fn is not None]  # constant
+            node.next_functions = tuple(node.next_functions[i] for i in keep)
+            node._input_meta = tuple(node._input_meta[i] for i in keep)
+        return out
 
 
 def _is_number(x):
@@ -232,6 +273,11 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 
 true_divide = divide = div
+
+
+def floor_divide(input, other, *, out=None):
+    """input // other, rounded toward -inf (torch >= 1.13; before, toward zero)."""
+    return _out(FloorDivide.apply(input, other), out)
 multiply = mul
 subtract = sub
 
@@ -285,10 +331,20 @@ def _div_operator(self, other):
     return Div.apply(self, other)
 
 
+def _floordiv_operator(self, other):
+    return FloorDivide.apply(self, other)
+
+
+def _rfloordiv_operator(self, other):
+    return FloorDivide.apply(other, self)
+
+
 TENSOR_METHODS = {
     "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div, "divide": div,
-    "true_divide": div, "neg": neg, "negative": neg, "pow": pow, "reciprocal": reciprocal,
+    "true_divide": div, "floor_divide": floor_divide, "neg": neg, "negative": neg, "pow": pow,
+    "reciprocal": reciprocal,
     "__add__": _add_operator, "__radd__": _add_operator, "__sub__": _sub_operator, "__rsub__": rsub,
-    "__mul__": _mul_operator, "__rmul__": _mul_operator, "__truediv__": _div_operator, "__rtruediv__": rdiv, "__neg__": neg, "__pow__": pow,
+    "__mul__": _mul_operator, "__rmul__": _mul_operator, "__truediv__": _div_operator, "__rtruediv__": rdiv,
+    "__floordiv__": _floordiv_operator, "__rfloordiv__": _rfloordiv_operator, "__neg__": neg, "__pow__": pow,
     "__rpow__": lambda self, other: pow(other, self),
 }

@@ -11,7 +11,8 @@ views of the input's array: they share its memory and its version counter, as to
 """
 import numpy as np
 
-from .._dtype import result_type
+from .._dtype import bool_, result_type
+from .._tensor_str import type_name
 from ..autograd.function import Op
 from ..tensor import _wrap_dim
 from .convert import clone, contiguous
@@ -34,18 +35,27 @@ def _wrap_dims(dims, ndim):
 
 
 def _infer_shape(shape, numel):
-    """Resolve one -1 in ``shape`` so that the product is ``numel``, with torch's error otherwise."""
+    """Resolve one -1 in ``shape`` so that the product is ``numel``: torch's infer_size, errors and their
+    order included (view, reshape and unflatten all come here)."""
     shape = list(shape)
-    if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    known = int(np.prod([s for s in shape if s != -1])) if shape else 1
-    if -1 in shape:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape[shape.index(-1)] = numel // known
-    elif known != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-    return tuple(shape)
+    inferred, known = None, 1
+    for i, s in enumerate(shape):
+        if s == -1:
+            if inferred is not None:
+                raise RuntimeError("only one dimension can be inferred")
+            inferred = i
+        elif s >= 0:
+            known *= s
+        else:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {shape}")
+    if numel == known or (inferred is not None and known and numel % known == 0):
+        if inferred is not None:
+            if known == 0:  # view(-1, 0) of an empty tensor: any size would do
+                raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {shape} because the "
+                                   f"unspecified dimension size -1 can be any value and is ambiguous")
+            shape[inferred] = numel // known
+        return tuple(shape)
+    raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
 
 
 class View(Op):
@@ -146,23 +156,24 @@ def expand(input, *sizes):
     sizes = _shape_arg(sizes)
     ndim = input._data.ndim
     if len(sizes) < ndim:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of "
+        # torch names the tensor's type here as its C++ does: the legacy name, CPUBoolType for bool
+        kind = "CPUBoolType" if input.dtype is bool_ else type_name(input)
+        raise RuntimeError(f"expand({kind}{{{list(input.shape)}}}, size={list(sizes)}): the number of "
                            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
                            f"in the tensor ({ndim})")
     lead = len(sizes) - ndim
-    shape = []
-    for i, s in enumerate(sizes):
+    shape = list(sizes)
+    for i in range(len(sizes) - 1, -1, -1):  # from the last dim, as torch checks them
         own = input._data.shape[i - lead] if i >= lead else None
-        if s == -1:
+        if sizes[i] == -1:
             if own is None:
                 raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
                                    f"non-existing dimension {i}")
-            s = own
-        elif own is not None and own != 1 and own != s:
-            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({own}) at "
-                               f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+            shape[i] = own
+        elif own is not None and own != 1 and own != sizes[i]:
+            raise RuntimeError(f"The expanded size of the tensor ({sizes[i]}) must match the existing size ({own}) "
+                               f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(input.shape)}")
-        shape.append(s)
     return Expand.apply(input, tuple(shape))
 
 
@@ -197,15 +208,21 @@ def ravel(input):
 
 def unflatten(input, dim, sizes):
     """Split dim ``dim`` into ``sizes`` (one may be -1)."""
+    if not isinstance(sizes, (tuple, list)):
+        raise TypeError(f"unflatten(): argument 'sizes' (position 2) must be tuple of ints, not "
+                        f"{type(sizes).__name__}")
     dim = _wrap_dim(dim, input.ndim)
     if not len(sizes):
         raise RuntimeError("unflatten: sizes must be non-empty")
-    n = input.shape[dim]
-    known = int(np.prod([s for s in sizes if s != -1]))
-    if (-1 in sizes and (known == 0 or n % known)) or (-1 not in sizes and known != n):
-        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
-                           f"({n}) in the input tensor")
-    return View.apply(input, input.shape[:dim] + _infer_shape(sizes, n) + input.shape[dim + 1:])
+    try:
+        n = input.size(dim)  # a 0-d tensor has no dim 0 to split
+        inferred = _infer_shape(sizes, n)
+    except (RuntimeError, IndexError) as e:  # torch words infer_size's errors for unflatten
+        if "is invalid for input of size" in str(e):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                               f"{dim} ({n}) in the input tensor") from None
+        raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
+    return View.apply(input, input.shape[:dim] + inferred + input.shape[dim + 1:])
 
 
 class Squeeze(Op):

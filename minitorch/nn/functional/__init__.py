@@ -10,5 +10,5 @@ from .pooling import (max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_
                       adaptive_max_pool2d_with_indices)
 from .normalization import batch_norm
 from .dropout import dropout, dropout2d
-from .sparse import embedding
+from .sparse import embedding, one_hot
 from .padding import pad

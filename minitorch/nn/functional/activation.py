@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 
+from ..._args import tensor_arg
 from ..._tensor_str import scalar_type_name
 from ...autograd.function import Op
 from ...ops.inplace import apply_inplace
@@ -184,11 +185,15 @@ class LogSigmoid(Op):
 
 
 # -- the functional API (torch.nn.functional) ----------------------------------------------------------
+# Each function first refuses a list or an ndarray in torch's words (``relu(): argument 'input' (position 1)
+# must be Tensor, not list``), where ``input.relu()`` would fail with an AttributeError.
 def relu(input, inplace=False):
+    tensor_arg(input, "relu_" if inplace else "relu")
     return input.relu_() if inplace else input.relu()
 
 
 def relu_(input):
+    tensor_arg(input, "relu_")
     return input.relu_()
 
 
@@ -201,6 +206,7 @@ def tanh(input):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    tensor_arg(input, "leaky_relu_" if inplace else "leaky_relu")
     if inplace:
         return apply_inplace(input, LeakyReluInplace.apply, negative_slope)
     return LeakyRelu.apply(input, negative_slope)
@@ -211,6 +217,7 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    tensor_arg(input, "hardtanh_" if inplace else "hardtanh")
     if inplace:
         return apply_inplace(input, Hardtanh.apply, min_val, max_val)
     return Hardtanh.apply(input, min_val, max_val)
@@ -221,10 +228,12 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
 
 
 def relu6(input, inplace=False):
+    tensor_arg(input, "relu6_" if inplace else "relu6")
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def elu(input, alpha=1.0, inplace=False):
+    tensor_arg(input, "elu_" if inplace else "elu")
     if inplace:
         return apply_inplace(input, EluInplace.apply, alpha, 1.0, 1.0)
     return Elu.apply(input, alpha, 1.0, 1.0)
@@ -239,30 +248,36 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 
 def selu(input, inplace=False):
+    tensor_arg(input, "selu_" if inplace else "selu")
     if inplace:
         return apply_inplace(input, EluInplace.apply, _SELU_ALPHA, _SELU_SCALE, 1.0)
     return Elu.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
 def gelu(input, approximate="none"):
+    tensor_arg(input, "gelu")
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh.")
     return Gelu.apply(input, approximate)
 
 
 def silu(input, inplace=False):
+    tensor_arg(input, "silu_" if inplace else "silu")
     return apply_inplace(input, Silu.apply) if inplace else Silu.apply(input)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
+    tensor_arg(input, "softplus")
     return Softplus.apply(input, beta, threshold)
 
 
 def logsigmoid(input):
+    tensor_arg(input, "log_sigmoid")
     return LogSigmoid.apply(input)
 
 
 def softshrink(input, lambd=0.5):
+    tensor_arg(input, "softshrink")
     if not 0 <= lambd <= np.finfo(input._data.dtype).max:
         raise RuntimeError(f"lambda must be in range [0, {np.finfo(input._data.dtype).max:g}] for input dtype "
                            f"{scalar_type_name(input.dtype)}, but found {lambd:g}")

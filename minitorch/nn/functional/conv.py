@@ -22,8 +22,9 @@ split into independent groups: one matrix product per group (a batched ``np.matm
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ..._args import invalid_combination
 from ...autograd.function import Op
-from ...tensor import _make
+from ...tensor import Tensor, _make
 
 
 # -- the two primitives on arrays ----------------------------------------------------------------------
@@ -324,11 +325,22 @@ def _type_name(t):
 
 
 # -- public functions ----------------------------------------------------------------------------------
+_CONV2D_SIGNATURES = (
+    "(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, tuple of ints padding = 0, "
+    "tuple of ints dilation = 1, int groups = 1)",
+    "(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, str padding = \"valid\", "
+    "tuple of ints dilation = 1, int groups = 1)")
+
+
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution of ``input`` (N, C, H, W) or (C, H, W) with ``weight`` (O, C/groups, kh, kw).
 
     ``padding`` is an int, a pair, ``'valid'`` (none) or ``'same'`` (output as large as the input).
     """
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor) and (bias is None or isinstance(bias, Tensor))):
+        # a list or an ndarray given to nn.Conv2d: torch's parser has two signatures for conv2d
+        raise invalid_combination("conv2d", (input, weight, bias, stride, padding, dilation, groups),
+                                  _CONV2D_SIGNATURES)
     if input.dim() not in (3, 4):
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
                            f"{list(input.shape)}")

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from ..._args import tensor_arg
 from ..._tensor_str import scalar_type_name
 from ...autograd.function import Op
 from ...tensor import _make
@@ -59,8 +60,18 @@ def _broadcast_pair(input, target):
     return (input if a == shape else input.expand(shape)), (target if b == shape else target.expand(shape))
 
 
+def _tensor_args(fn, input, target, weight):
+    """A list or an ndarray given as input, target or weight of ``fn`` (torch's C++ name): torch's TypeError."""
+    tensor_arg(input, fn)
+    tensor_arg(target, fn, "target", 2)
+    if weight is not None:
+        tensor_arg(weight, fn, "weight", 3)
+
+
 def _warn_size(input, target):
-    if tuple(target.shape) != tuple(input.shape):
+    # target.size() first, as torch: a list given as input fails here in torch's words ('list' object has
+    # no attribute 'size')
+    if target.size() != input.size():
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
                       "the same size.", stacklevel=3)
@@ -260,6 +271,7 @@ def _nll(input, target, weight, reduction, ignore_index):
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """Negative log-likelihood of class indices ``target`` under log-probabilities ``input`` (N, C, *)."""
     reduction = _reduction(size_average, reduce, reduction)
+    _tensor_args("nll_loss_nd", input, target, weight)
     return _nll(input, target, weight, reduction, ignore_index)
 
 
@@ -268,6 +280,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     """Softmax cross entropy of logits ``input`` (N, C, *) against class indices (N, *) or class
     probabilities (same shape as input)."""
     reduction = _reduction(size_average, reduce, reduction)
+    _tensor_args("cross_entropy_loss", input, target, weight)
     class_dim = 0 if input.dim() == 1 else 1
     if tuple(input.shape) == tuple(target.shape):
         if not target.is_floating_point():
@@ -370,7 +383,7 @@ class BinaryCrossEntropy(Op):
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """Cross entropy between probabilities ``input`` and ``target`` (same shape)."""
     reduction = _reduction(size_average, reduce, reduction)
-    if tuple(target.shape) != tuple(input.shape):
+    if target.size() != input.size():  # .size(), as torch: a list fails here with torch's AttributeError
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
     w = None if weight is None else np.broadcast_to(weight._data, tuple(target.shape))
@@ -422,7 +435,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     """BCE of sigmoid(input) against ``target``, fused for numerical stability; ``pos_weight`` (C,)
     weighs the positive term of each class."""
     reduction = _reduction(size_average, reduce, reduction)
-    if tuple(target.shape) != tuple(input.shape):
+    if target.size() != input.size():  # .size(), as torch: a list fails here with torch's AttributeError
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     w = None if weight is None else weight._data
     p = None if pos_weight is None else pos_weight._data

@@ -1,11 +1,15 @@
-"""Embedding: look up rows of a weight matrix by integer index (a learned table of vectors).
+"""Embedding: look up rows of a weight matrix by integer index (a learned table of vectors); one_hot.
 
 The forward pass is NumPy fancy indexing, ``W[indices]``. The VJP adds every output row's gradient into
 the weight row it was read from: an index that appears several times collects several gradients, and the
 ``padding_idx`` row collects none.
 """
+import operator
+
 import numpy as np
 
+from ..._args import tensor_arg
+from ..._dtype import tp_name
 from ...autograd import grad_mode
 from ...autograd.function import Op
 from ...tensor import _make
@@ -87,3 +91,29 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         with grad_mode.no_grad():
             _renorm_(weight, indices, max_norm, norm_type)
     return Embedding.apply(weight, indices.astype(np.int64), padding_idx, bool(scale_grad_by_freq))
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices (int64, any shape) as one-hot vectors: a new last dim of ``num_classes`` (-1: the largest
+    index + 1) holding 1 at the index and 0 elsewhere. int64, so never differentiable. Checked as torch
+    checks, in torch's order."""
+    tensor_arg(tensor, "one_hot")
+    try:
+        num_classes = operator.index(num_classes)
+    except TypeError:
+        raise TypeError(f"one_hot(): argument 'num_classes' (position 2) must be int, not "
+                        f"{tp_name(type(num_classes))}") from None
+    indices = tensor._data
+    if indices.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if indices.size == 0:  # nothing to infer the number of classes from
+        if num_classes <= 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        return _make(np.zeros(indices.shape + (num_classes,), np.int64))
+    if indices.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        num_classes = int(indices.max()) + 1
+    elif indices.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return _make((indices[..., None] == np.arange(num_classes)).astype(np.int64))

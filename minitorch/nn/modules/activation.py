@@ -1,4 +1,5 @@
 """Activation layers: each wraps the function of the same name in nn.functional."""
+from ..._args import tensor_arg
 from .. import functional as F
 from .module import Module
 
@@ -62,11 +63,13 @@ class Sigmoid(Module):
     """1 / (1 + e^-x)."""
 
     def forward(self, input):
+        tensor_arg(input, "sigmoid")  # torch's Sigmoid calls torch.sigmoid: a list is refused in its words
         return input.sigmoid()
 
 
 class Tanh(Module):
     def forward(self, input):
+        tensor_arg(input, "tanh")
         return input.tanh()
 
 

@@ -33,9 +33,7 @@ class Unflatten(Module):
         self.unflattened_size = unflattened_size
 
     def forward(self, input):
-        shape = list(input.shape)
-        dim = self.dim % input.dim()
-        return input.view(*shape[:dim], *self.unflattened_size, *shape[dim + 1:])
+        return input.unflatten(self.dim, self.unflattened_size)  # as torch: its checks, its messages
 
     def extra_repr(self):
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

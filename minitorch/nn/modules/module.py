@@ -56,12 +56,20 @@ class RemovableHandle:
 
 
 def _typename(obj):
-    """torch.typename: ``torch.FloatTensor`` for a tensor, ``module.Class`` for anything else."""
+    """torch.typename: ``torch.FloatTensor`` for a tensor; a class or a function by its own qualified name
+    (``Sequential(nn.ReLU)`` names ``...activation.ReLU``, a lambda ``__main__.<lambda>``); anything else by
+    its class's (``int``, ``collections.OrderedDict``)."""
     if isinstance(obj, Tensor):
         from ..._tensor_str import type_name
         return type_name(obj)
-    cls = type(obj)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        qualname = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        qualname = obj.__name__
+    else:
+        module, qualname = type(obj).__module__ or "", type(obj).__qualname__
+    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def _addindent(text, spaces):

@@ -12,12 +12,13 @@ def default_collate(batch):
     """Stack a list of samples into a batch, following the structure of the samples (torch's rules):
     tensors -> stacked tensor; NumPy arrays -> stacked tensor; floats -> float64 tensor; ints -> int64
     tensor; strings -> list; dicts -> dict of collated values; tuples/lists -> list of collated fields."""
+    from ...ops.shape import stack
     from ...tensor import Tensor, _make
     elem = batch[0]
-    if isinstance(elem, Tensor):
-        return _make(np.stack([b._data for b in batch]))
+    if isinstance(elem, Tensor):  # torch.stack, as torch's collate: its dtype promotion, its size error
+        return stack(batch)
     if isinstance(elem, np.ndarray) and elem.dtype.kind in "biuf":
-        return _make(np.stack(batch))
+        return stack([_make(b) for b in batch])
     if isinstance(elem, np.generic):
         return _make(np.array(batch))
     if isinstance(elem, bool):
