@@ -67,10 +67,11 @@ def test_next_functions_like_torch(expr):
 def test_promotion_with_numbers(a_dtype, b):
     import torch
     import minitorch
-    for op in ["__add__", "__mul__", "__sub__", "__truediv__"]:
+    for op in ["__add__", "__mul__", "__sub__", "__truediv__", "__radd__", "__rmul__", "__rsub__", "__rtruediv__",
+               "__pow__", "__rpow__"]:
         ma = minitorch.ones(3, dtype=getattr(minitorch, a_dtype))
         ta = torch.ones(3, dtype=getattr(torch, a_dtype))
-        if a_dtype == "bool" and op == "__sub__":
+        if a_dtype == "bool" and op in ("__sub__", "__rsub__"):
             continue
         assert str(getattr(ma, op)(b).dtype) == str(getattr(ta, op)(b).dtype), op
 
@@ -143,3 +144,96 @@ EXPONENTS = np.array([[3.0, -2.0, 2.0], [-1.0, 0.0, 1.0]])
 ], ids=["a**3", "a**-2", "pow(a,4.0)", "a**b", "(a/2)**b*a"])
 def test_pow_negative_base_second_order(fn):
     second_order(fn, NEGATIVE_AND_POSITIVE)
+
+
+# -- what mutation testing found untested (bash .ci/mutate minitorch/ops/arithmetic.py tests/test_arithmetic.py)
+A = np.array([[1.5, -2.0, 0.25], [3.0, -0.5, 2.0]])
+B = np.array([0.75, -1.25, 2.5])
+
+FUNCTION_FORMS = {  # the functions, not the operators: their defaults and branches are their own
+    "add": lambda lib, a, b: lib.add(a, b), "add_alpha_2": lambda lib, a, b: lib.add(a, b, alpha=2),
+    "sub": lambda lib, a, b: lib.sub(a, b), "sub_alpha_-3": lambda lib, a, b: lib.sub(a, b, alpha=-3),
+    "mul": lambda lib, a, b: lib.mul(a, b), "div": lambda lib, a, b: lib.div(a, b),
+    "a.add(b,alpha=2)": lambda lib, a, b: a.add(b, alpha=2), "a.sub(b)": lambda lib, a, b: a.sub(b),
+    "pow": lambda lib, a, b: lib.pow(a.abs(), b), "pow_number": lambda lib, a, b: lib.pow(a, 3) * b,
+    "number_pow": lambda lib, a, b: lib.pow(2.5, a) * b,
+}
+
+
+@pytest.mark.parametrize("name", FUNCTION_FORMS)
+def test_function_forms(name):
+    check(FUNCTION_FORMS[name], A, B)
+
+
+OUT_FORMS = {
+    "add": lambda lib, a, b, out: lib.add(a, b, out=out),
+    "add_alpha": lambda lib, a, b, out: lib.add(a, b, alpha=0.5, out=out),
+    "sub": lambda lib, a, b, out: lib.sub(a, b, out=out),
+    "sub_alpha": lambda lib, a, b, out: lib.sub(a, b, alpha=2, out=out),
+    "mul": lambda lib, a, b, out: lib.mul(a, b, out=out),
+    "div": lambda lib, a, b, out: lib.div(a, b, out=out),
+    "pow": lambda lib, a, b, out: lib.pow(a.abs(), b, out=out),
+    "pow_number": lambda lib, a, b, out: lib.pow(a, 2, out=out),
+    "number_pow": lambda lib, a, b, out: lib.pow(1.5, a, out=out),
+}
+
+
+@pytest.mark.parametrize("name", OUT_FORMS)
+def test_out_argument_is_written_and_returned(name):
+    def fn(lib, a, b):
+        out = lib.full((2, 3), 7.0, dtype=lib.float64)
+        result = OUT_FORMS[name](lib, a, b, out)
+        assert result is out
+        return out
+    check(fn, A, B, grad=False)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
+def test_integers_with_floats_give_the_default_float_dtype(dtype):
+    import torch
+    import minitorch
+    for fn in (lambda lib, x: x.reciprocal(), lambda lib, x: 2 / x, lambda lib, x: 2.5 - x):
+        mine = fn(minitorch, minitorch.tensor([1, 2, 4], dtype=getattr(minitorch, dtype)))
+        theirs = fn(torch, torch.tensor([1, 2, 4], dtype=getattr(torch, dtype)))
+        assert str(mine.dtype) == str(theirs.dtype)
+        np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+
+
+# Zero bases: 0 ** b is flat in b where b >= 0 (torch's gradient w.r.t. b is 0 there, not z ln 0 = nan), and
+# d(a ** b)/da is 0 where b == 0 (not 0 * 0 ** -1 = nan); for b < 0 the gradients are infinite.
+ZERO_BASES = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 2.0, -1.5])
+EXPONENTS_AT_ZERO = np.array([-1.0, 0.0, 0.5, 1.0, 2.0, 0.0, 2.0])
+
+
+def test_pow_tensor_at_zero_base():
+    check(lambda lib, a, b: a ** b, ZERO_BASES, EXPONENTS_AT_ZERO)
+
+
+@pytest.mark.parametrize("c", [0, 0.0])
+def test_pow_zero_number_to_a_tensor(c):
+    check(lambda lib, x: c ** x, EXPONENTS_AT_ZERO)
+
+
+DIVIDENDS = np.array([[1.0, -1.0, 7.0, -7.5, 0.3], [5.0, -0.0, 2.0, 3.0, -4.0]])
+DIVISORS = np.array([0.1, 0.1, 0.1, 2.0, -0.1])
+
+
+@pytest.mark.parametrize("mode", ["trunc", "floor"])
+def test_div_rounding_modes_like_torch(mode):
+    """The exact quotient rounded once (1 / 0.1 floors to 9, not 10), torch's node DivBackward2 and zero
+    gradients; integers stay integers, and divide by zero as torch says."""
+    import torch
+    import minitorch
+    check(lambda lib, a, b: lib.div(a, b, rounding_mode=mode), DIVIDENDS, DIVISORS)
+    check(lambda lib, a: a.div(0.1, rounding_mode=mode), DIVIDENDS)
+    check(lambda lib, a, b: lib.div(a, b, rounding_mode=mode), np.array([7, -7, -9, 9, 0, 6]),
+          np.array([2, 2, -4, -4, -3, -3]))
+    check(lambda lib, a: lib.div(a, 2.5, rounding_mode=mode), np.array([7, -7], np.int32))  # float32
+    for make in (lambda lib: lib.div(lib.tensor([7, 1]), lib.tensor([0, 1]), rounding_mode=mode),
+                 lambda lib: lib.div(lib.tensor([True]), lib.tensor([True]), rounding_mode=mode),
+                 lambda lib: lib.div(lib.ones(2), 2, rounding_mode=mode.upper())):
+        with pytest.raises(Exception) as theirs:
+            make(torch)
+        with pytest.raises(theirs.type) as mine:
+            make(minitorch)
+        assert str(mine.value) == str(theirs.value)

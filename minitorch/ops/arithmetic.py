@@ -6,6 +6,7 @@ import numpy as np
 
 from .._dtype import get_default_dtype
 from ..autograd.function import Op
+from ..tensor import _make
 
 
 class Add(Op):
@@ -234,6 +235,31 @@ class FloorDivide(Op):
         return out
 
 
+class DivRounded(Op):
+    """z = a / b rounded toward zero ('trunc') or toward -inf ('floor': floor_divide's kernel, Python's
+    ``//``); integers stay integers.   VJP: da = db = 0 (z is piecewise constant), as torch."""
+    node_name = "DivBackward2"
+    promotes = 2
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode):
+        if rounding_mode == "floor":
+            return FloorDivide.forward(ctx, a, b)
+        if a.dtype == np.bool_:
+            raise NotImplementedError("\"div_trunc_cpu\" not implemented for 'Bool'")
+        if a.dtype.kind == "f":
+            with np.errstate(all="ignore"):  # x / 0: inf or nan, silently, as torch
+                return np.trunc(a / b)
+        q = FloorDivide.forward(ctx, a, b)  # torch's ZeroDivisionError for integers
+        # toward zero is one more than toward -inf where the quotient is negative and not whole
+        with np.errstate(all="ignore"):
+            return q + ((q * b != a) & ((a < 0) != (b < 0)))
+
+    @staticmethod
+    def backward(ctx, g):
+        return _make(np.zeros_like(g._data)), _make(np.zeros_like(g._data))
+
+
 def _is_number(x):
     return isinstance(x, (int, float, bool, np.number))
 
@@ -259,17 +285,14 @@ def mul(input, other, *, out=None):
 
 def div(input, other, *, rounding_mode=None, out=None):
     """input / other; ``rounding_mode`` 'trunc' or 'floor' rounds the quotient (integers stay integers)."""
-    result = Div.apply(input, other)
-    if rounding_mode is not None:
-        if rounding_mode not in ("trunc", "floor"):
-            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-                               f"'{rounding_mode}'")
-        from .._dtype import result_type
-        dtype = result_type(input, other)
-        result = result.trunc() if rounding_mode == "trunc" else result.floor()
-        if not dtype.is_floating_point:
-            result = result.to(dtype)
-    return _out(result, out)
+    if rounding_mode is None:
+        return _out(Div.apply(input, other), out)
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"'{rounding_mode}'")
+    # the exact quotient rounded once, as torch: floor(a / b) would round twice (1 / 0.1 is 10.0 in floating
+    # point, but the exact quotient of 1 and the double nearest 0.1 is just under 10: its floor is 9)
+    return _out(DivRounded.apply(input, other, rounding_mode), out)
 
 
 true_divide = divide = div
