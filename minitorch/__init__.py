@@ -6,7 +6,7 @@ from . import _dtype
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64,
                      get_default_dtype, set_default_dtype, promote_types)
 from ._device import device
-from ._size import Size
+from ._size import Size, broadcast_shapes
 from .tensor import Tensor
 from . import autograd
 from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,

@@ -438,7 +438,14 @@ def _init(t, data):
 
 
 def _make(data):
-    """Wrap an ndarray in a Tensor without copying or checking (the fast internal constructor)."""
+    """Wrap an ndarray in a Tensor without copying (the fast internal constructor).
+
+    The invariant: ``_data`` is always an ndarray. NumPy's ufuncs and reductions on 0-d arrays return NumPy
+    scalars (``np.float64``), which look like arrays but cannot be written in place (``+=`` on the tensor
+    failed in ``np.copyto``); every op's result passes here, so this is the one place that turns them back
+    into 0-d arrays."""
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
     t = Tensor.__new__(Tensor)
     t._data = data
     t._requires_grad = False

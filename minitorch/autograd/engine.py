@@ -239,15 +239,48 @@ def _fit_to_input(node, i, g):
     return g
 
 
+def _hook_name(hook):
+    """How torch names a hook in its errors: its ``__name__`` (``<lambda>`` for a lambda), else ``<unknown>``."""
+    return getattr(hook, "__name__", "<unknown>")
+
+
 def _hooked(hook, old, new):
-    """What a hook returned, in place of the gradients ``old`` (None keeps them), checked like torch."""
+    """What a node hook returned, in place of the gradients ``old`` (None keeps them), checked like torch."""
     if new is None:
         return old
     new = tuple(new) if isinstance(new, (tuple, list)) else (new,)
     if len(new) != len(old):
-        raise RuntimeError(f"hook '{getattr(hook, '__name__', hook)}' has returned an incorrect number of "
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has returned an incorrect number of "
                            f"values (got {len(new)}, but expected {len(old)})")
+    for g, h in zip(old, new):
+        _check_hook_result(hook, g, h)
     return new
+
+
+def _check_hook_result(hook, old, new):
+    """torch's check of a gradient a hook put in place of ``old``: a Tensor of the same type (dtype) and size.
+    Without it, a hook that changes the size would give a leaf a ``.grad`` of another shape, which an
+    optimizer would then broadcast into a wrong update."""
+    if new is None:
+        return
+    if old is None:
+        raise RuntimeError("can't replace a None gradient with a non-None value")
+    if not isinstance(new, _tensor.Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{_type_name(new)}'")
+    if new._data.dtype != old._data.dtype:
+        from .._tensor_str import type_name
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the type of value (was {type_name(old)} got "
+                           f"{type_name(new)})")
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the size of value")
+
+
+def _type_name(value):
+    """The name torch's error prints for a value's type, CPython's ``tp_name``: the bare name for builtins and
+    classes defined in Python (``int``, ``Foo``), ``module.name`` for other C types (``numpy.ndarray``)."""
+    cls = type(value)
+    heap = cls.__flags__ & (1 << 9)  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
+    return cls.__name__ if heap or cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
 
 
 def _tensor_pre_hooks(node, grads):
@@ -259,6 +292,7 @@ def _tensor_pre_hooks(node, grads):
             if grads[nr] is not None:
                 result = hook(grads[nr])
                 if result is not None:
+                    _check_hook_result(hook, grads[nr], result)
                     grads[nr] = result
     for nr, ref in (node._retained or {}).items():
         t = ref()
@@ -283,6 +317,7 @@ def _leaf(node, g, targets, captured, accumulate, create_graph):
     for hook in var._hooks or ():
         result = hook(g)
         if result is not None:
+            _check_hook_result(hook, g, result)
             g = result
     if not accumulate:
         for i in targets.get((node, 0), ()):

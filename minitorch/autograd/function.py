@@ -32,6 +32,7 @@ import numpy as np
 
 from . import grad_mode, anomaly_mode
 from .._dtype import result_type
+from .._size import broadcast_shape
 # minitorch.tensor imports this module while it is itself being imported; it is complete by the time
 # any function here runs.
 from .. import tensor as _tensor
@@ -439,18 +440,12 @@ class Op(Function):
 
 
 def broadcast_error(shapes):
-    """torch's message for shapes that do not broadcast. Like torch's ``infer_size``, it broadcasts the
-    shapes one after another: tensor a is the shape so far, tensor b the next one; the dimension is counted
-    in the broadcast of the two."""
-    so_far = shapes[0]
-    for shape in shapes[1:]:
-        ndim = max(len(so_far), len(shape))
-        a, b = (1,) * (ndim - len(so_far)) + tuple(so_far), (1,) * (ndim - len(shape)) + tuple(shape)
-        for dim in range(ndim - 1, -1, -1):
-            if a[dim] != b[dim] and a[dim] != 1 and b[dim] != 1:
-                return (f"The size of tensor a ({a[dim]}) must match the size of tensor b ({b[dim]}) at "
-                        f"non-singleton dimension {dim}")
-        so_far = tuple(max(x, y) if min(x, y) else 0 for x, y in zip(a, b))
+    """torch's message for shapes that do not broadcast: they are broadcast one after another, as torch
+    does (tensor a is the shape so far, tensor b the next one), and the first failure is the message."""
+    try:
+        functools.reduce(broadcast_shape, shapes)
+    except RuntimeError as e:
+        return str(e)
     return f"shapes {[list(s) for s in shapes]} cannot be broadcast together"
 
 

@@ -25,7 +25,7 @@ def _is_operand(x):
 
 def _compare(ufunc, input, other):
     a, b = _operands(input, other)
-    return _make(np.asarray(ufunc(a, b)))
+    return _make(ufunc(a, b))
 
 
 def eq(input, other):
@@ -72,7 +72,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     for name, value in (("rtol", rtol), ("atol", atol)):
         if value < 0:
             raise RuntimeError(f"{name} must be greater than or equal to zero, but got {value}")
-    return _make(np.asarray(np.isclose(input._data, other._data, rtol, atol, equal_nan)))
+    return _make(np.isclose(input._data, other._data, rtol, atol, equal_nan))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -87,27 +87,27 @@ def _tensor_only(fn_name, other):
 
 def logical_and(input, other):
     _tensor_only("logical_and", other)
-    return _make(np.asarray(np.logical_and(input._data, other._data)))
+    return _make(np.logical_and(input._data, other._data))
 
 
 def logical_or(input, other):
     _tensor_only("logical_or", other)
-    return _make(np.asarray(np.logical_or(input._data, other._data)))
+    return _make(np.logical_or(input._data, other._data))
 
 
 def logical_xor(input, other):
     _tensor_only("logical_xor", other)
-    return _make(np.asarray(np.logical_xor(input._data, other._data)))
+    return _make(np.logical_xor(input._data, other._data))
 
 
 def logical_not(input):
-    return _make(np.asarray(np.logical_not(input._data)))
+    return _make(np.logical_not(input._data))
 
 
 def _reduce_truth(np_fn, input, dim, keepdim):
     """any/all over all elements or ``dim``: bool, except uint8 stays uint8 (as torch)."""
     dims = None if dim is None else normalize_dims(dim, input.ndim)
-    out = np.asarray(np_fn(input._data, axis=dims, keepdims=keepdim))
+    out = np_fn(input._data, axis=dims, keepdims=keepdim)
     return _make(out.astype(np.uint8) if input.dtype is uint8 else out)
 
 
@@ -125,7 +125,7 @@ def _bitwise(ufunc, kernel, input, other):
     if dtype.is_floating_point:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dtype)}'")
     a, b = _operands(input, other)
-    return _make(np.asarray(ufunc(a, b)))
+    return _make(ufunc(a, b))
 
 
 def bitwise_and(input, other):
@@ -143,7 +143,7 @@ def bitwise_xor(input, other):
 def bitwise_not(input):
     if input.is_floating_point():
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{scalar_type_name(input.dtype)}'")
-    return _make(np.asarray(np.invert(input._data)))
+    return _make(np.invert(input._data))
 
 
 def _invert(self):

@@ -15,6 +15,7 @@ import operator
 
 import numpy as np
 
+from .._size import broadcast_shape
 from ..autograd import grad_mode
 from ..autograd.function import Op
 from ..tensor import Tensor, _make, _wrap_dim
@@ -401,16 +402,13 @@ def take_along_dim(input, indices, dim=None):
 
 
 def _broadcast_shapes(a, b, strict=True):
-    """Broadcast two shapes, with torch's message when they do not (None instead when not ``strict``)."""
-    n = max(len(a), len(b))
-    a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
-    for d, (x, y) in enumerate(zip(a, b)):
-        if x != y and x != 1 and y != 1:
-            if not strict:
-                return None
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
-                               f"dimension {d}")
-    return tuple(max(x, y) if min(x, y) else 0 for x, y in zip(a, b))
+    """``broadcast_shape`` (minitorch/_size.py), or None instead of its error when not ``strict``."""
+    try:
+        return broadcast_shape(a, b)
+    except RuntimeError:
+        if strict:
+            raise
+        return None
 
 
 class MaskedFill(Op):

@@ -11,6 +11,7 @@ import types
 import numpy as np
 
 from ..autograd import grad_mode
+from .._size import broadcast_shape
 from ..autograd.function import Op
 from .reduction import _word, amax, amin, norm_input, vector_norm
 from .shape import UnsafeView
@@ -32,7 +33,7 @@ class Dot(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.asarray(np.dot(a, b))
+        return np.dot(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -302,7 +303,7 @@ def _batched(input, other):
             return matmul(input.squeeze(0), other)
         if batch2[0] == 1 and other.requires_grad:
             return matmul(input, other.squeeze(0))
-    batch = _broadcast_shape(batch1, batch2)
+    batch = broadcast_shape(batch1, batch2)
     size = int(np.prod(batch))
     a = input.expand(batch + (n, k1)).reshape(size, n, k1)
     if d2 == 1:
@@ -312,17 +313,6 @@ def _batched(input, other):
     out_shape = batch + ((n,) if d1 > 1 else ()) + ((p,) if d2 > 1 else ())
     out = bmm(a, b)
     return UnsafeView.apply(out.squeeze(-1) if d2 == 1 else out, out_shape)
-
-
-def _broadcast_shape(a, b):
-    """The shape ``a`` and ``b`` broadcast to, with torch's error when they do not."""
-    n = max(len(a), len(b))
-    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
-    for i, (x, y) in enumerate(zip(a, b)):
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                               f"non-singleton dimension {i}")
-    return tuple(max(x, y) for x, y in zip(a, b))
 
 
 # -- singular values and matrix norms ------------------------------------------------------------------------

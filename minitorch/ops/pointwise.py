@@ -370,7 +370,7 @@ class Sigmoid(Op):
 
 
 class Relu(Op):
-    """z = max(a, 0).   VJP: da = g where z > 0 (0 at a = 0, as torch)."""
+    """z = max(a, 0).   VJP: da = g where not z <= 0 (0 at a = 0, g at a = NaN, as torch)."""
     node_name = "ReluBackward0"
 
     @staticmethod
@@ -386,7 +386,7 @@ class Relu(Op):
 
 
 class ThresholdBackward(Op):
-    """relu's VJP as an operation of its own, as in torch: h = g where z > 0, else 0.
+    """relu's VJP as an operation of its own, as in torch: h = g where not z <= 0, else 0.
     VJP: dg = gg where z > 0;  dz = 0 (the mask is piecewise constant in z). Being an operation on z, it
     keeps a second derivative connected to the graph, so it comes out as zeros, as torch's does."""
     node_name = "ThresholdBackwardBackward0"
@@ -394,7 +394,9 @@ class ThresholdBackward(Op):
     @staticmethod
     def forward(ctx, g, z):
         ctx.save_for_backward(z)
-        return _select(np.asarray(z > 0), np.asarray(g), np.zeros((), g.dtype))  # np.where by bit masks
+        # torch's mask is ``z <= 0 ? 0 : g``: NaN passes the gradient. z = relu(a) is >= 0 or NaN, so that mask is
+        # z != 0, one comparison (z > 0 would drop the gradient at NaN)
+        return _select(np.asarray(z != 0), np.asarray(g), np.zeros((), g.dtype))  # np.where by bit masks
 
     @staticmethod
     def backward(ctx, gg):
@@ -1066,15 +1068,15 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
 
 
 def isnan(input):
-    return _make(np.asarray(np.isnan(input._data)))
+    return _make(np.isnan(input._data))
 
 
 def isinf(input):
-    return _make(np.asarray(np.isinf(input._data)))
+    return _make(np.isinf(input._data))
 
 
 def isfinite(input):
-    return _make(np.asarray(np.isfinite(input._data)))
+    return _make(np.isfinite(input._data))
 
 
 def clamp(input, min=None, max=None, *, out=None):

@@ -86,7 +86,7 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, a, dtype=None):
         ctx.shape = a.shape
-        return np.asarray(a.sum(dtype=_np_dtype(dtype, a)))
+        return a.sum(dtype=_np_dtype(dtype, a))
 
     @staticmethod
     def backward(ctx, g):
@@ -100,7 +100,7 @@ class SumDim(Op):
     @staticmethod
     def forward(ctx, a, dims, keepdim, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
-        return np.asarray(a.sum(axis=dims, keepdims=keepdim, dtype=_np_dtype(dtype, a)))
+        return a.sum(axis=dims, keepdims=keepdim, dtype=_np_dtype(dtype, a))
 
     @staticmethod
     def backward(ctx, g):
@@ -115,7 +115,9 @@ class Mean(Op):
     def forward(ctx, a):
         ctx.shape = a.shape
         ctx.n = a.size
-        return np.asarray(a.mean())
+        if not a.size:  # the mean of nothing is NaN, as torch's, without NumPy's "Mean of empty slice" warning
+            return np.full((), np.nan, a.dtype)
+        return a.mean()
 
     @staticmethod
     def backward(ctx, g):
@@ -130,7 +132,9 @@ class MeanDim(Op):
     def forward(ctx, a, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
         ctx.n = int(np.prod([a.shape[d] for d in dims]))
-        return np.asarray(a.mean(axis=dims, keepdims=keepdim))
+        if not ctx.n:  # means of nothing are NaN, as torch's, without NumPy's "Mean of empty slice" warning
+            return np.full(a.sum(axis=dims, keepdims=keepdim).shape, np.nan, a.dtype)
+        return a.mean(axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
@@ -185,7 +189,7 @@ class Prod(Op):
     @staticmethod
     def forward(ctx, a, dtype):
         ctx.dims = tuple(range(a.ndim))
-        out = np.asarray(a.prod(dtype=_np_dtype(dtype, a)))
+        out = a.prod(dtype=_np_dtype(dtype, a))
         ctx.save_for_backward(a, out)
         return out
 
@@ -202,7 +206,7 @@ class ProdDim(Op):
     @staticmethod
     def forward(ctx, a, dims, keepdim, dtype):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
-        out = np.asarray(a.prod(axis=dims, keepdims=keepdim, dtype=_np_dtype(dtype, a)))
+        out = a.prod(axis=dims, keepdims=keepdim, dtype=_np_dtype(dtype, a))
         ctx.save_for_backward(a, out)
         return out
 
@@ -359,10 +363,20 @@ def min(input, dim=None, keepdim=False):
 
 
 def _amax_amin(name, op, input, dim, keepdim):
-    if input.numel() == 0 and _all_dims(dim):
-        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                           f"Specify the reduction dim with the 'dim' argument.")
+    if input.numel() == 0:
+        if _all_dims(dim):
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               f"Specify the reduction dim with the 'dim' argument.")
+        # a maximum has no identity: a slice along an empty dim has none (torch names the dim as given)
+        for d in _empty_dims(input, dim):
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     return op.apply(input, reduced_dims(dim, input.ndim), keepdim)
+
+
+def _empty_dims(input, dim):
+    """The dims of ``dim`` (an int or a sequence, as the caller gave them) along which ``input`` has size 0."""
+    dims = (dim,) if isinstance(dim, int) else dim
+    return [d for d in dims if input.shape[_one_dim(d, input.ndim)] == 0]
 
 
 def amax(input, dim=(), keepdim=False):
@@ -560,6 +574,14 @@ def norm_input(input, dtype, fname):
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.vector_norm: the ``ord``-norm of ``input`` flattened (or along ``dim``)."""
     input = norm_input(input, dtype, "linalg.vector_norm")
+    if input.numel() == 0 and (ord < 0 or ord == float("inf")):
+        # max |a|, min |a| and Σ|a|^p for p < 0 have no identity, so no value for an empty reduction
+        if _all_dims(dim):
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because the "
+                               f"operation does not have an identity")
+        for d in _empty_dims(input, dim):
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the dimension {d}because this "
+                               f"dimension is empty and the operation does not have an identity")  # sic, as torch
     return VectorNorm.apply(input, float(ord), reduced_dims(dim, input.ndim), keepdim)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._size import broadcast_shape
 from ..random import rng
 from ..tensor import Tensor, _make
 
@@ -57,13 +58,28 @@ class Normalize:
         self.mean, self.std, self.inplace = mean, std, inplace
 
     def __call__(self, tensor):
-        if not isinstance(tensor, Tensor) or not tensor.is_floating_point():
-            raise TypeError(f"Input tensor should be a float tensor. Got {getattr(tensor, 'dtype', type(tensor))}.")
+        # torchvision's checks, in its order
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"img should be Tensor Image. Got {type(tensor)}")
+        if tensor.ndim < 2:
+            raise TypeError("Tensor is not a torch image.")
+        if not tensor.is_floating_point():
+            raise TypeError(f"Input tensor should be a float tensor. Got {tensor.dtype}.")
+        if tensor.ndim < 3:
+            raise ValueError(f"Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = "
+                             f"{tensor.size()}")
         data = tensor._data
-        mean = np.asarray(self.mean, data.dtype).reshape(-1, 1, 1)
-        std = np.asarray(self.std, data.dtype).reshape(-1, 1, 1)
+        mean, std = np.asarray(self.mean, data.dtype), np.asarray(self.std, data.dtype)
         if np.any(std == 0):
             raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, leading to division by zero.")
+        mean = mean.reshape(-1, 1, 1) if mean.ndim == 1 else mean
+        std = std.reshape(-1, 1, 1) if std.ndim == 1 else std
+        # torchvision computes tensor.sub_(mean).div_(std): in place, so the statistics may broadcast over the image
+        # but not the image over them (3 channels of statistics do not make a 1-channel image a 3-channel one)
+        for stat in (mean, std):
+            if broadcast_shape(data.shape, stat.shape) != data.shape:
+                raise RuntimeError(f"output with shape {list(data.shape)} doesn't match the broadcast shape "
+                                   f"{list(broadcast_shape(data.shape, stat.shape))}")
         if self.inplace:
             data -= mean
             data /= std

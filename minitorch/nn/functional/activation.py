@@ -13,7 +13,7 @@ from ..._args import tensor_arg
 from ..._tensor_str import scalar_type_name
 from ...autograd.function import Op
 from ...ops.inplace import apply_inplace
-from ...ops.pointwise import erf
+from ...ops.pointwise import erf, where
 from ...tensor import _make
 
 
@@ -43,12 +43,14 @@ class LeakyReluInplace(LeakyRelu):
 
 
 class Hardtanh(Op):
-    """z = clip(a, lo, hi).   VJP: da = g where lo < a < hi, else 0."""
+    """z = clip(a, lo, hi).   VJP: da = 0 where a <= lo or a >= hi, else g (so g at NaN)."""
     node_name = "HardtanhBackward0"
 
     @staticmethod
     def forward(ctx, a, min_val, max_val):
-        ctx.inside = _const((a > min_val) & (a < max_val), a)
+        # torch's mask, written so that NaN is "inside" and passes the gradient, as in torch's elementwise
+        # kernel (its vectorised kernel, used on longer tensors, gives 0 there: torch disagrees with itself)
+        ctx.inside = _const(~((a <= min_val) | (a >= max_val)), a)
         return np.clip(a, a.dtype.type(min_val), a.dtype.type(max_val))
 
     @staticmethod
@@ -57,14 +59,16 @@ class Hardtanh(Op):
 
 
 class Softshrink(Op):
-    """z = a - λ if a > λ, a + λ if a < -λ, else 0.   VJP: da = g where |a| > λ, else 0."""
+    """z = a - λ if a > λ, a + λ if a < -λ, else a·0.   VJP: da = 0 where -λ <= a <= λ, else g."""
     node_name = "SoftshrinkBackward0"
 
     @staticmethod
     def forward(ctx, a, lambd):
-        ctx.outside = _const(np.abs(a) > lambd, a)
+        # as torch: NaN is outside [-λ, λ] (it passes the gradient) and a·0 keeps it NaN (and -0.0 negative)
+        ctx.outside = _const(~(np.abs(a) <= lambd), a)
         lam = a.dtype.type(lambd)
-        return np.where(a > lam, a - lam, np.where(a < -lam, a + lam, a.dtype.type(0)))
+        with np.errstate(invalid="ignore"):  # inf·0 is never picked: |inf| > λ
+            return np.where(a > lam, a - lam, np.where(a < -lam, a + lam, a * a.dtype.type(0)))
 
     @staticmethod
     def backward(ctx, g):
@@ -81,7 +85,7 @@ class Elu(Op):
     def forward(ctx, a, alpha, scale, input_scale):
         ctx.save_for_backward(a)
         ctx.params = alpha, scale, input_scale
-        ctx.negative = _const(a <= 0, a)
+        ctx.negative = _make(a <= 0)
         t = a.dtype.type
         return np.where(a > 0, a * t(scale), t(scale * alpha) * np.expm1(np.minimum(a, 0) * t(input_scale)))
 
@@ -89,10 +93,11 @@ class Elu(Op):
     def backward(ctx, g):
         a, = ctx.saved_tensors
         alpha, scale, input_scale = ctx.params
-        neg = ctx.negative
-        # exp only of the non-positive part, so that large positive inputs cannot overflow
-        slope = (1 - neg) * scale + neg * ((a * neg * input_scale).exp() * (scale * alpha * input_scale))
-        return g * slope
+        # exp only of the non-positive part, so that large positive inputs cannot overflow; picked with where,
+        # not by multiplying with a 0/1 mask, which would turn inf·0 (a = +inf) and NaN into a NaN slope where
+        # torch's is ``scale``
+        negative_slope = (a.clamp(max=0) * input_scale).exp() * (scale * alpha * input_scale)
+        return g * where(ctx.negative, negative_slope, scale)
 
 
 class EluInplace(Elu):
@@ -108,7 +113,9 @@ class Gelu(Op):
     def forward(ctx, a, approximate):
         ctx.save_for_backward(a)
         ctx.approximate = approximate
-        return a * _gelu_cdf(a, approximate)
+        # silent, as torch: -inf·Φ(-inf) = -inf·0 is NaN (torch's value too), and a³ may overflow to ±inf
+        with np.errstate(invalid="ignore", over="ignore"):
+            return a * _gelu_cdf(a, approximate)
 
     @staticmethod
     def backward(ctx, g):
@@ -137,7 +144,8 @@ class Silu(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        with np.errstate(over="ignore"):  # e^-a = inf for very negative a: the result is -0, correctly
+        # e^-a = inf for very negative a: the result is -0, correctly; a = -inf gives -inf/inf = NaN, as torch
+        with np.errstate(over="ignore", invalid="ignore"):
             return a / (1 + np.exp(-a))
 
     @staticmethod
@@ -157,7 +165,8 @@ class Softplus(Op):
         ctx.save_for_backward(a)
         ctx.beta = beta
         t = a.dtype.type
-        ba = a * t(beta)
+        with np.errstate(over="ignore"):  # β·a may overflow to ±inf: the result is then a or 0, as torch's
+            ba = a * t(beta)
         ctx.linear = _const(ba > threshold, a)
         # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow
         return np.where(ba > threshold, a, (np.maximum(ba, 0) + np.log1p(np.exp(-np.abs(ba)))) / t(beta))
@@ -286,7 +295,8 @@ def softshrink(input, lambd=0.5):
 
 def softsign(input):
     """x / (1 + |x|), composed of tensor operations as torch does."""
-    return input / (input.abs() + 1)
+    with np.errstate(invalid="ignore"):  # ±inf/inf is NaN, torch's value, without NumPy's warning
+        return input / (input.abs() + 1)
 
 
 def tanhshrink(input):

@@ -128,8 +128,10 @@ def _conv_cols(x, kernel, geometry):
     size = out_size(x.shape[2:], kernel, stride, padding, dilation)
     images = np.ascontiguousarray(pad2d(x, padding).transpose(1, 2, 3, 0))    # (C, Hp, Wp, N)
     view = windows(images, kernel, stride, dilation, size, axes=(1, 2))       # (kh, kw, C, Ho, Wo, N)
-    view = view.reshape(kernel + (groups, -1) + view.shape[3:])               # (kh, kw, G, C/G, Ho, Wo, N)
-    return view.transpose(2, 0, 1, 3, 4, 5, 6).reshape(groups, -1, size[0] * size[1] * x.shape[0]), size
+    # sizes spelled out, no -1: NumPy cannot infer a -1 beside a 0 (an empty batch, N = 0)
+    view = view.reshape(kernel + (groups, x.shape[1] // groups) + view.shape[3:])  # (kh, kw, G, C/G, Ho, Wo, N)
+    rows = kernel[0] * kernel[1] * (x.shape[1] // groups)
+    return view.transpose(2, 0, 1, 3, 4, 5, 6).reshape(groups, rows, size[0] * size[1] * x.shape[0]), size
 
 
 def _weight_matrix(w, groups):
@@ -171,8 +173,9 @@ def _conv_input_grad(g, w, input_size, geometry):
     n, _, ho, wo = g.shape
     kh, kw = w.shape[2:]
     d_cols = np.matmul(_weight_matrix(w, groups).transpose(0, 2, 1), _grad_matrix(g, groups))
-    d_cols = d_cols.reshape(groups, kh, kw, -1, ho, wo, n).transpose(1, 2, 0, 3, 4, 5, 6)
-    d_cols = d_cols.reshape(kh, kw, -1, ho, wo, n)                             # (kh, kw, C, Ho, Wo, N)
+    # sizes spelled out, no -1: NumPy cannot infer a -1 beside a 0 (an empty batch, n = 0)
+    d_cols = d_cols.reshape(groups, kh, kw, w.shape[1], ho, wo, n).transpose(1, 2, 0, 3, 4, 5, 6)
+    d_cols = d_cols.reshape(kh, kw, w.shape[1] * groups, ho, wo, n)           # (kh, kw, C, Ho, Wo, N)
     images = fold_windows(d_cols, (d_cols.shape[2],) + padded_size(input_size, padding) + (n,), stride,
                           dilation, axes=(1, 2))
     return np.ascontiguousarray(crop2d(images, padding, axes=(1, 2)).transpose(3, 0, 1, 2))
@@ -294,6 +297,9 @@ def _check_conv(x, w, b, stride, padding, dilation, groups):
         raise RuntimeError("non-positive dilation is not supported")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
+    if w.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {list(w.shape)} instead")
     if w.shape[0] % groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
                            f"but got weight of size [{list(w.shape)}] instead")

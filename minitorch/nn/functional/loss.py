@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from ..._args import tensor_arg
+from ..._size import broadcast_shape
 from ..._tensor_str import scalar_type_name
 from ...autograd.function import Op
 from ...tensor import _make
@@ -30,10 +31,17 @@ def _reduction(size_average, reduce, reduction):
     return reduction
 
 
+# torch computes its losses silently where NumPy warns: inf - inf and 0·inf (NaN), overflow (inf), the mean of
+# no elements (NaN). The values are the same; the losses' forwards run under np.errstate(**_SILENT).
+_SILENT = dict(over="ignore", invalid="ignore", divide="ignore")
+
+
 def _reduce(losses, reduction):
     """Reduce an array of elementwise losses."""
     if reduction == "none":
         return losses
+    if reduction == "mean" and not losses.size:  # NaN, as torch's, without NumPy's "Mean of empty slice" warning
+        return np.full((), np.nan, losses.dtype)
     return np.asarray(losses.sum() if reduction == "sum" else losses.mean(), losses.dtype)
 
 
@@ -50,13 +58,7 @@ def _broadcast_pair(input, target):
     a, b = tuple(input.shape), tuple(target.shape)
     if a == b:
         return input, target
-    n = max(len(a), len(b))
-    pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
-    for i, (x, y) in enumerate(zip(pa, pb)):
-        if x != y and 1 not in (x, y):
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                               f"non-singleton dimension {i}")
-    shape = tuple(max(x, y) for x, y in zip(pa, pb))
+    shape = broadcast_shape(a, b)
     return (input if a == shape else input.expand(shape)), (target if b == shape else target.expand(shape))
 
 
@@ -116,8 +118,9 @@ class MseLoss(Op):
     def forward(ctx, a, b, reduction):
         ctx.save_for_backward(a, b)
         ctx.reduction = reduction
-        d = a - b
-        return _reduce(d * d, reduction)
+        with np.errstate(**_SILENT):
+            d = a - b
+            return _reduce(d * d, reduction)
 
     @staticmethod
     def backward(ctx, g):
@@ -288,10 +291,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                                f"{scalar_type_name(target.dtype)}")
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
-        return _cross_entropy_probs(input, target, weight, reduction, label_smoothing, class_dim)
+        with np.errstate(**_SILENT):  # composed of tensor operations: silent as a whole, as torch's fused loss
+            return _cross_entropy_probs(input, target, weight, reduction, label_smoothing, class_dim)
     if label_smoothing > 0.0:
         _check_smoothing(label_smoothing)
-        return _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, label_smoothing, class_dim)
+        with np.errstate(**_SILENT):
+            return _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, label_smoothing, class_dim)
     return _nll(input.log_softmax(class_dim), target, weight, reduction, ignore_index)
 
 
@@ -322,7 +327,9 @@ def _cross_entropy_probs(input, target, weight, reduction, label_smoothing, clas
         return -terms.sum(class_dim)
     if reduction == "sum":
         return -terms.sum()
-    return _DivScalar.apply(-terms.sum(), input.numel() / n_classes if input.numel() else float("nan"))
+    if not input.numel():  # as torch: the sum filled with NaN (no 0/0), hence its graph Neg <- Fill <- Sum
+        return -terms.sum().fill_(float("nan"))
+    return _DivScalar.apply(-terms.sum(), input.numel() / n_classes)
 
 
 def _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, label_smoothing, class_dim):
@@ -341,11 +348,14 @@ def _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, labe
         if weight is not None:
             denominator = weight._data[target._data[~ignored]].sum()
         else:
-            denominator = np.asarray((~ignored).sum())
-        smooth = smooth.sum() / _make(np.asarray(denominator))
+            denominator = (~ignored).sum()
+        smooth = smooth.sum() / _make(denominator)
     elif reduction == "sum":
         smooth = smooth.sum()
     return _MulScalar.apply(nll, 1 - label_smoothing) + _MulScalar.apply(smooth, label_smoothing / n_classes)
+
+
+_BCE_EPSILON = float(np.float32(1e-12))  # torch's EPSILON is a C++ float: 1e-12 rounded to float32, in float64 too
 
 
 class BinaryCrossEntropy(Op):
@@ -355,18 +365,19 @@ class BinaryCrossEntropy(Op):
 
     @staticmethod
     def forward(ctx, x, t, weight, reduction):
-        if np.any((x < 0) | (x > 1)):
+        # written so that NaN fails the check too, as in torch
+        if not ((x >= 0) & (x <= 1)).all():
             raise RuntimeError("all elements of input should be between 0 and 1")
-        if np.any((t < 0) | (t > 1)):
+        if not ((t >= 0) & (t <= 1)).all():
             raise RuntimeError("all elements of target should be between 0 and 1")
         ctx.save_for_backward(x, t)
         ctx.weight, ctx.reduction = weight, reduction
-        with np.errstate(divide="ignore"):
+        with np.errstate(**_SILENT):  # log 0 = -inf (clamped to -100), the mean of no elements
             log_x, log_1mx = np.maximum(np.log(x), -100), np.maximum(np.log1p(-x), -100)
-        losses = -(t * log_x + (1 - t) * log_1mx)
-        if weight is not None:
-            losses = losses * weight
-        return _reduce(losses.astype(x.dtype, copy=False), reduction)
+            losses = -(t * log_x + (1 - t) * log_1mx)
+            if weight is not None:
+                losses = losses * weight
+            return _reduce(losses.astype(x.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, g):
@@ -375,7 +386,7 @@ class BinaryCrossEntropy(Op):
         if ctx.weight is not None:
             g = g * _make(ctx.weight)
         dx_need, dt_need = ctx.needs_input_grad
-        dx = g * (x - t) / (x * (1 - x)).clamp(min=1e-12) if dx_need else None
+        dx = g * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON) if dx_need else None
         dt = -g * (x / (1 - x)).log() if dt_need else None
         return dx, dt
 
@@ -405,13 +416,14 @@ class BinaryCrossEntropyWithLogits(Op):
     def forward(ctx, x, t, weight, pos_weight, reduction):
         ctx.save_for_backward(x, t)
         ctx.weight, ctx.pos_weight, ctx.reduction = weight, pos_weight, reduction
-        log_sig = _log_sigmoid(x)
-        if pos_weight is not None:
-            log_sig = log_sig * ((pos_weight - 1) * t + 1)
-        losses = (1 - t) * x - log_sig
-        if weight is not None:
-            losses = losses * weight
-        return _reduce(losses.astype(x.dtype, copy=False), reduction)
+        with np.errstate(**_SILENT):
+            log_sig = _log_sigmoid(x)
+            if pos_weight is not None:
+                log_sig = log_sig * ((pos_weight - 1) * t + 1)
+            losses = (1 - t) * x - log_sig
+            if weight is not None:
+                losses = losses * weight
+            return _reduce(losses.astype(x.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, g):
