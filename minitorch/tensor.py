@@ -437,6 +437,9 @@ def _init(t, data):
     t._views = None
 
 
+_ndarray = np.ndarray  # one global lookup in _make, not two: it runs for every tensor an operation makes
+
+
 def _make(data):
     """Wrap an ndarray in a Tensor without copying (the fast internal constructor).
 
@@ -444,7 +447,7 @@ def _make(data):
     scalars (``np.float64``), which look like arrays but cannot be written in place (``+=`` on the tensor
     failed in ``np.copyto``); every op's result passes here, so this is the one place that turns them back
     into 0-d arrays."""
-    if type(data) is not np.ndarray:
+    if type(data) is not _ndarray:
         data = np.asarray(data)
     t = Tensor.__new__(Tensor)
     t._data = data
