@@ -35,8 +35,9 @@ def _same_error(fn):
 
 
 # -- BatchNorm on an empty batch ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("layer, shape", [("BatchNorm1d", (0, 3)), ("BatchNorm1d", (0, 3, 4)), ("BatchNorm1d", (2, 3, 0)),
-                                          ("BatchNorm2d", (0, 3, 2, 2)), ("BatchNorm2d", (2, 3, 0, 2))])
+@pytest.mark.parametrize("layer, shape", [("BatchNorm1d", (0, 3)), ("BatchNorm1d", (0, 3, 4)),
+                                          ("BatchNorm1d", (2, 3, 0)), ("BatchNorm2d", (0, 3, 2, 2)),
+                                          ("BatchNorm2d", (2, 3, 0, 2))])
 @pytest.mark.parametrize("momentum", [0.1, None])
 @pytest.mark.parametrize("affine", [True, False])
 def test_batch_norm_on_an_empty_batch_keeps_the_running_statistics(layer, shape, momentum, affine):
@@ -117,7 +118,8 @@ HOOK_RESULTS = {  # what a hook returns, for a float32 gradient of shape (3,)
 HOOK_PLACES = {  # where the hook is registered; each runs backward of sum(2a) for a leaf a of shape (3,)
     "leaf": lambda lib, a, hook: (a.register_hook(hook), (a * 2).sum().backward()),
     "non-leaf": lambda lib, a, hook: (lambda b: (b.register_hook(hook), b.sum().backward()))(a * 2),
-    "retained non-leaf": lambda lib, a, hook: (lambda b: (b.retain_grad(), b.register_hook(hook), b.sum().backward()))(a * 2),
+    "retained non-leaf": lambda lib, a, hook: (lambda b: (b.retain_grad(), b.register_hook(hook),
+                                                          b.sum().backward()))(a * 2),
     "leaf, autograd.grad": lambda lib, a, hook: (a.register_hook(hook), lib.autograd.grad((a * 2).sum(), a)),
     "node prehook": lambda lib, a, hook: (lambda b: (b.grad_fn.register_prehook(lambda go: (hook(go[0]),)),
                                                      b.sum().backward()))(a * 2),
@@ -139,7 +141,8 @@ def test_a_hook_that_changes_the_gradient_is_refused_like_torch(place, result):
     _same_error(run)
 
 
-@pytest.mark.parametrize("make_hook", [_named_hook, _CallableHook, lambda lib: functools.partial(lambda g, n: lib.ones(n), n=5)],
+@pytest.mark.parametrize("make_hook", [_named_hook, _CallableHook,
+                                       lambda lib: functools.partial(lambda g, n: lib.ones(n), n=5)],
                          ids=["function", "callable object", "partial"])
 def test_a_hook_is_named_in_the_error_as_torch_names_it(make_hook):
     def run(lib):
@@ -179,7 +182,8 @@ def test_hooks_that_keep_size_and_type_still_replace_the_gradient():
     ((3, 4, 4), (0.5, 0.5)),
     ((3, 4, 4), ((0.5,), (0.5,), (0.5,))),  # a 2-d mean is not viewed as (C, 1, 1)
     ((4, 4), (0.5,)), ((4,), (0.5,)),       # not an image
-    ((3, 4, 4), (0.5,)), ((3, 4, 4), 0.5), ((3, 4, 4), [[0.5]]), ((2, 3, 4, 4), (0.5, 0.25, 0.125)), ((0, 4, 4), (0.5,)),
+    ((3, 4, 4), (0.5,)), ((3, 4, 4), 0.5), ((3, 4, 4), [[0.5]]), ((2, 3, 4, 4), (0.5, 0.25, 0.125)),
+    ((0, 4, 4), (0.5,)),
 ])
 @pytest.mark.parametrize("inplace", [False, True])
 def test_normalize_checks_channels_like_torchvision(shape, mean, inplace):
@@ -218,7 +222,8 @@ _RANDOM = {"rand", "randn", "randint", "rand_like", "randn_like", "randint_like"
 # where minitorch does not take what torch takes (not about 0-d arrays; left for another change)
 _NOT_YET = {("function", "normal"): "torch.normal(mean) with the mean alone",
             ("function", "randperm"): "a 0-d tensor as n"}
-_NOT_YET_WITH_GRAD = {("function", "arange"): "a 0-d tensor as a number", ("function", "full_like"): "a 0-d tensor as a number",
+_NOT_YET_WITH_GRAD = {("function", "arange"): "a 0-d tensor as a number",
+                      ("function", "full_like"): "a 0-d tensor as a number",
                       ("method", "logical_and_"): "in place on a leaf that requires grad: torch allows the logical ops",
                       ("method", "logical_or_"): "the same", ("method", "logical_not_"): "the same"}
 
@@ -409,7 +414,8 @@ def test_conv2d_with_no_output_channels_is_refused_like_torch():
 
 
 EMPTY_REDUCTIONS = {
-    "amax(1)": lambda lib, x: x.amax(1), "amax(-2)": lambda lib, x: x.amax(-2), "amax((0, 1))": lambda lib, x: x.amax((0, 1)),
+    "amax(1)": lambda lib, x: x.amax(1), "amax(-2)": lambda lib, x: x.amax(-2),
+    "amax((0, 1))": lambda lib, x: x.amax((0, 1)),
     "amax((2, -2))": lambda lib, x: x.amax((2, -2)), "amax(-2, keepdim)": lambda lib, x: lib.amax(x, -2, keepdim=True),
     "amin(1)": lambda lib, x: x.amin(1), "amin()": lambda lib, x: x.amin(), "amax()": lambda lib, x: x.amax(),
     "norm(inf)": lambda lib, x: x.norm(float("inf")),
@@ -430,13 +436,15 @@ def test_max_like_reductions_over_an_empty_dim_raise_torchs_error(name):
 
 @pytest.mark.parametrize("fn", [lambda lib, x: x.amax(0), lambda lib, x: x.amin((0, 2)), lambda lib, x: x.amax(-1),
                                 lambda lib, x: lib.linalg.vector_norm(x, float("inf"), dim=(0, 2)),
-                                lambda lib, x: lib.linalg.vector_norm(x, 2), lambda lib, x: lib.linalg.vector_norm(x, 0, dim=1)])
+                                lambda lib, x: lib.linalg.vector_norm(x, 2),
+                                lambda lib, x: lib.linalg.vector_norm(x, 0, dim=1)])
 def test_max_like_reductions_over_non_empty_dims_of_an_empty_tensor(fn):
     outs = [fn(lib, lib.zeros(2, 0, 3, dtype=lib.float64)) for lib in (minitorch, torch)]
     assert_close(outs[0], outs[1])
 
 
-@pytest.mark.parametrize("fn", [lambda lib, x: x.mean(), lambda lib, x: x.mean(1), lambda lib, x: x.mean((0, 1), keepdim=True),
+@pytest.mark.parametrize("fn", [lambda lib, x: x.mean(), lambda lib, x: x.mean(1),
+                                lambda lib, x: x.mean((0, 1), keepdim=True),
                                 lambda lib, x: x.mean(0)])
 def test_the_mean_of_nothing_is_nan_without_warnings(fn):
     outs = [_outcome(lambda: fn(lib, lib.zeros(2, 0, dtype=lib.float64))) for lib in (minitorch, torch)]
@@ -446,7 +454,8 @@ def test_the_mean_of_nothing_is_nan_without_warnings(fn):
 
 
 # -- broadcasting of shapes: one helper, size-0 dims included -------------------------------------------------------
-BROADCAST_SHAPES = [((2, 3), (3,)), ((0,), (1,)), ((1,), (0,)), ((0, 3), (2, 1, 3)), ((2, 1), (1, 3), (4, 1, 1)), ((),), (),
+BROADCAST_SHAPES = [((2, 3), (3,)), ((0,), (1,)), ((1,), (0,)), ((0, 3), (2, 1, 3)), ((2, 1), (1, 3), (4, 1, 1)),
+                    ((),), (),
                     (2, (3, 1)), ([2, 3],), ((5, 1, 0), (1, 4, 1)), ((2,), (3,)), ((2, 3), (4, 3)), ((1, 2), (3, 4)),
                     ((3,), (2,), (4,)), ((0,), (2,)), ((-1,),), ((2, 0), (2, 3))]
 
@@ -461,11 +470,14 @@ def test_broadcast_shapes_matches_torch(shapes):
 
 
 BROADCASTING_OPS = {  # ops that broadcast two shapes, and torch's message (or result) for them
-    "mse_loss (0, 3) and (1, 3)": lambda lib: lib.nn.functional.mse_loss(lib.zeros(0, 3), lib.zeros(1, 3), reduction="none"),
-    "l1_loss (1, 3) and (0, 3)": lambda lib: lib.nn.functional.l1_loss(lib.zeros(1, 3), lib.zeros(0, 3), reduction="none"),
+    "mse_loss (0, 3) and (1, 3)": lambda lib: lib.nn.functional.mse_loss(lib.zeros(0, 3), lib.zeros(1, 3),
+                                                                         reduction="none"),
+    "l1_loss (1, 3) and (0, 3)": lambda lib: lib.nn.functional.l1_loss(lib.zeros(1, 3), lib.zeros(0, 3),
+                                                                       reduction="none"),
     "mse_loss (2, 3) and (3, 2)": lambda lib: lib.nn.functional.mse_loss(lib.zeros(2, 3), lib.zeros(3, 2)),
     "masked_fill (2, 3) and (3, 2)": lambda lib: lib.zeros(2, 3).masked_fill(lib.zeros(3, 2, dtype=lib.bool), 1.0),
-    "take_along_dim (1, 3) and (0, 2)": lambda lib: lib.take_along_dim(lib.zeros(1, 3), lib.zeros(0, 2, dtype=lib.long), 1),
+    "take_along_dim (1, 3) and (0, 2)": lambda lib: lib.take_along_dim(lib.zeros(1, 3),
+                                                                       lib.zeros(0, 2, dtype=lib.long), 1),
     "add (2, 3, 4) and (5, 3, 1)": lambda lib: lib.zeros(2, 3, 4) + lib.zeros(5, 3, 1),
     "where (2, 3), (3, 2), (2,)": lambda lib: lib.where(lib.zeros(2, 3, dtype=lib.bool), lib.zeros(3, 2), lib.zeros(2)),
 }

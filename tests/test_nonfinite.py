@@ -162,20 +162,23 @@ LOSSES = {
         x, t, weight=lib.full(tuple(x.shape), 0.5, dtype=x.dtype), reduction=r), "binary"),
     "binary_cross_entropy_with_logits": (lambda lib, x, t, r: lib.nn.functional.binary_cross_entropy_with_logits(
         x, t, reduction=r), "binary"),
-    "binary_cross_entropy_with_logits(pos_weight)": (lambda lib, x, t, r: lib.nn.functional.binary_cross_entropy_with_logits(
-        x, t, reduction=r, pos_weight=_pos_weight(lib, x)), "binary"),
+    "binary_cross_entropy_with_logits(pos_weight)": (
+        lambda lib, x, t, r: lib.nn.functional.binary_cross_entropy_with_logits(
+            x, t, reduction=r, pos_weight=_pos_weight(lib, x)), "binary"),
     "nll_loss": (lambda lib, x, t, r: lib.nn.functional.nll_loss(x, t, reduction=r), "classes"),
     "cross_entropy": (lambda lib, x, t, r: lib.nn.functional.cross_entropy(x, t, reduction=r), "classes"),
     "cross_entropy(label_smoothing)": (lambda lib, x, t, r: lib.nn.functional.cross_entropy(
         x, t, reduction=r, label_smoothing=0.1), "classes"),
-    "cross_entropy(probabilities)": (lambda lib, x, t, r: lib.nn.functional.cross_entropy(x, t, reduction=r), "probabilities"),
+    "cross_entropy(probabilities)": (lambda lib, x, t, r: lib.nn.functional.cross_entropy(x, t, reduction=r),
+                                     "probabilities"),
     "MSELoss": (lambda lib, x, t, r: lib.nn.MSELoss(reduction=r)(x, t), "regression"),
     "L1Loss": (lambda lib, x, t, r: lib.nn.L1Loss(reduction=r)(x, t), "regression"),
     "BCELoss": (lambda lib, x, t, r: lib.nn.BCELoss(reduction=r)(x, t), "binary"),
-    "BCEWithLogitsLoss": (lambda lib, x, t, r: lib.nn.BCEWithLogitsLoss(reduction=r, pos_weight=_pos_weight(lib, x))(x, t),
-                          "binary"),
+    "BCEWithLogitsLoss": (lambda lib, x, t, r: lib.nn.BCEWithLogitsLoss(
+        reduction=r, pos_weight=_pos_weight(lib, x))(x, t), "binary"),
     "NLLLoss": (lambda lib, x, t, r: lib.nn.NLLLoss(reduction=r)(x, t), "classes"),
-    "CrossEntropyLoss": (lambda lib, x, t, r: lib.nn.CrossEntropyLoss(reduction=r, label_smoothing=0.2)(x, t), "classes"),
+    "CrossEntropyLoss": (lambda lib, x, t, r: lib.nn.CrossEntropyLoss(reduction=r, label_smoothing=0.2)(x, t),
+                         "classes"),
 }
 
 
@@ -243,7 +246,8 @@ def test_every_activation_and_loss_is_covered():
     from minitorch.nn.modules import activation as activation_modules, loss as loss_modules
 
     def public(module, kind):
-        return {n for n, v in vars(module).items() if not n.startswith("_") and getattr(v, "__module__", None) == module.__name__
+        return {n for n, v in vars(module).items()
+                if not n.startswith("_") and getattr(v, "__module__", None) == module.__name__
                 and (inspect.isfunction(v) if kind == "function" else inspect.isclass(v))}
 
     covered = " ".join(list(ACTIVATIONS) + list(ROW_ACTIVATIONS) + list(LOSSES))

@@ -387,7 +387,7 @@ class Relu(Op):
 
 class ThresholdBackward(Op):
     """relu's VJP as an operation of its own, as in torch: h = g where not z <= 0, else 0.
-    VJP: dg = gg where z > 0;  dz = 0 (the mask is piecewise constant in z). Being an operation on z, it
+    VJP: dg = gg where not z <= 0;  dz = 0 (the mask is piecewise constant in z). Being an operation on z, it
     keeps a second derivative connected to the graph, so it comes out as zeros, as torch's does."""
     node_name = "ThresholdBackwardBackward0"
 
