@@ -13,6 +13,7 @@ import numpy as np
 from . import _dtype
 from ._device import check_device
 from ._tensor_str import scalar_type_name
+from .autograd.function import Op
 from .random import rng
 from .tensor import Tensor, _make
 
@@ -467,21 +468,57 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
     return _finish(rng(generator).permutation(n).astype(dtype.np), requires_grad)
 
 
-def normal(mean, std, size=None, *, generator=None, dtype=None):
+class _Drawn(Op):
+    """z = a sample drawn with tensor parameters (means, standard deviations, probabilities).
+    VJP: zeros for each parameter - torch does not differentiate through the draw, but it records it, so
+    that the sample requires grad when a parameter does (and backward gives the parameters zero gradients)."""
+
+    @staticmethod
+    def forward(ctx, sample, *params):
+        ctx.params = [(p.shape, p.dtype) for p in params if isinstance(p, np.ndarray)]  # the tensor ones
+        return sample
+
+    @staticmethod
+    def backward(ctx, g):
+        return tuple(_make(np.zeros(shape, dtype)) for shape, dtype in ctx.params)
+
+
+class _NormalTensorFloat(_Drawn):
+    node_name = "NormalBackward1"
+
+
+class _NormalFloatTensor(_Drawn):
+    node_name = "NormalBackward2"
+
+
+class _NormalTensorTensor(_Drawn):
+    node_name = "NormalBackward3"
+
+
+class _BernoulliDrawn(_Drawn):
+    node_name = "BernoulliBackward0"
+
+
+def normal(mean, std, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal samples: of ``size`` for number arguments, else elementwise over tensor means/stds."""
     if size is not None:
-        return _finish(rng(generator).normal(mean, std, _size("normal", (size,))).astype(_dt(dtype, "normal")), False)
+        check_device(device)
+        return _finish(rng(generator).normal(mean, std, _size("normal", (size,))).astype(_dt(dtype, "normal")),
+                       requires_grad)
     mean_a = mean._data if isinstance(mean, Tensor) else mean
     std_a = std._data if isinstance(std, Tensor) else std
-    out = rng(generator).normal(mean_a, std_a)
     like = mean if isinstance(mean, Tensor) else std
-    return _make(np.asarray(out, like._data.dtype))
+    out = np.asarray(rng(generator).normal(mean_a, std_a), like._data.dtype)
+    drawn = (_NormalTensorTensor if isinstance(std, Tensor) else _NormalTensorFloat) if isinstance(mean, Tensor) \
+        else _NormalFloatTensor
+    return drawn.apply(out, mean, std)
 
 
 def bernoulli(input, p=None, *, generator=None):
     """1 with probability ``input`` (or ``p``), else 0, elementwise."""
     probs = input._data if p is None else np.full(input._data.shape, p)
-    return _make((rng(generator).random(input._data.shape) < probs).astype(input._data.dtype))
+    out = (rng(generator).random(input._data.shape) < probs).astype(input._data.dtype)
+    return _make(out) if p is not None else _BernoulliDrawn.apply(out, input)
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):

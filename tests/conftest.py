@@ -11,3 +11,6 @@ settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True
 settings.register_profile("dev", max_examples=100, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# the OpInfo census line at the end of the session (tests/test_opinfo.py)
+from opinfo_census import pytest_runtest_logreport, pytest_terminal_summary  # noqa: E402,F401

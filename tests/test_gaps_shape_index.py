@@ -254,12 +254,28 @@ def test_norm_edges_as_torch(fn):
         assert mine == theirs
 
 
-def test_svdvals_gradient_is_not_differentiated_again():
-    """minitorch's svdvals VJP treats U and V as constants: it refuses create_graph rather than giving a wrong
-    second derivative."""
-    x = minitorch.randn(3, 3, dtype=minitorch.float64, requires_grad=True)
-    with pytest.raises(NotImplementedError, match="cannot be differentiated again"):
-        minitorch.autograd.grad(x.norm(p="nuc"), x, create_graph=True)
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 5), (2, 3, 4)])
+@pytest.mark.parametrize("fn", [
+    lambda lib, A: lib.linalg.svdvals(A),
+    lambda lib, A: lib.linalg.matrix_norm(A, "nuc"),
+    lambda lib, A: lib.linalg.matrix_norm(A, 2),
+    lambda lib, A: lib.linalg.matrix_norm(A, -2)])
+def test_svdvals_second_derivative_as_torch(shape, fn):
+    """The gradient of svdvals is differentiated again through U and V (torch's svd_backward): Hessian-vector
+    products of the singular values and of the nuclear and spectral norms, tall, wide and batched."""
+    rng = np.random.default_rng(1)
+    a, up, v = rng.standard_normal(shape), None, rng.standard_normal(shape)
+    results = []
+    for lib in (minitorch, torch):
+        A = lib.from_numpy(a.copy()).requires_grad_(True)
+        out = fn(lib, A)
+        up = rng.standard_normal(tuple(out.shape)) if up is None else up
+        g, = lib.autograd.grad((out * lib.from_numpy(up)).sum(), A, create_graph=True)
+        gg, = lib.autograd.grad((g * lib.from_numpy(v)).sum(), A)
+        results.append((g.detach().numpy(), gg.numpy()))
+    (g_mine, gg_mine), (g_torch, gg_torch) = results
+    np.testing.assert_allclose(g_mine, g_torch, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(gg_mine, gg_torch, rtol=1e-8, atol=1e-11)
 
 
 def test_linalg_is_importable_as_a_module():

@@ -58,6 +58,15 @@ def _ifloordiv(self, other):
     return self.floor_divide_(other)
 
 
-# ``x += 1`` is in place on a tensor, as in torch
+def _imod(self, other):
+    return self.remainder_(other)
+
+
+def _ipow(self, other):
+    return self.pow_(other)
+
+
+# ``x += 1`` is in place on a tensor, as in torch (without these Python would rebind x to a new tensor)
 Tensor.__iadd__, Tensor.__isub__, Tensor.__imul__, Tensor.__itruediv__ = _iadd, _isub, _imul, _itruediv
+Tensor.__imod__, Tensor.__ipow__ = _imod, _ipow
 Tensor.__ifloordiv__ = _ifloordiv

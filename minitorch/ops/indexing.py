@@ -15,7 +15,9 @@ import operator
 
 import numpy as np
 
+from .. import _dtype
 from .._size import broadcast_shape
+from .._tensor_str import scalar_type_name
 from ..autograd import grad_mode
 from ..autograd.function import Op
 from ..tensor import Tensor, _make, _wrap_dim
@@ -98,7 +100,7 @@ class Index(Op):
     @staticmethod
     def forward(ctx, a, key):
         ctx.shape, ctx.key = a.shape, key
-        return a[key]
+        return _at_least_1d(a)[key]  # a 0-d tensor is indexed as shape (1,) (index_select, gather of a scalar)
 
     @staticmethod
     def backward(ctx, g):
@@ -124,10 +126,11 @@ class IndexPut(Op):
     def forward(ctx, a, v, key, accumulate):
         ctx.key, ctx.accumulate = key, accumulate
         out = a.copy()
+        target = _at_least_1d(out)  # (a view of out: a 0-d tensor is indexed as shape (1,), as in Index)
         if accumulate:
-            np.add.at(out, key, v)
+            np.add.at(target, key, v)
         else:
-            out[key] = v
+            target[key] = v
         return out
 
     @staticmethod
@@ -351,32 +354,42 @@ def narrow(input, dim, start, length):
 
 
 def index_select(input, dim, index):
-    """input[:, ..., index] along ``dim``, for a 1-d (or 0-d) integer ``index``."""
+    """input[:, ..., index] along ``dim``, for a 1-d (or 0-d) integer ``index``. A 0-d input is read as
+    shape (1,) and stays 0-d, so its index must hold exactly one value."""
     dim, index = _wrap_dim(dim, input.ndim), index._data
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if input.ndim == 0 and index.size != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.size} value(s)")
     if index.dtype not in (np.int32, np.int64):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
-    if index.size and not (0 <= index.min() and index.max() < input.shape[dim]):
+    if index.size and not (0 <= index.min() and index.max() < (input.shape[dim] if input.ndim else 1)):
         # (torch's message for most shapes; some CPU kernels word it "INDICES element is out of DATA bounds")
         raise IndexError("index out of range in self")
-    return IndexSelect.apply(input, _key(dim, index.reshape(-1)))
+    return IndexSelect.apply(input, _key(dim, index.reshape(-1) if input.ndim else index.reshape(())))
 
 
 def gather(input, dim, index):
-    """out[i][j][k] = input[i][index[i][j][k]][k] for dim=1 (and likewise for the other dims)."""
+    """out[i][j][k] = input[i][index[i][j][k]][k] for dim=1 (and likewise for the other dims); out has the
+    index's shape. As in torch, a 0-d input or index counts as shape (1,) in the checks, and an empty index is
+    not checked at all (any dtype, any number of dims: the result is simply empty)."""
     dim, idx = _wrap_dim(dim, input.ndim), index._data
+    if idx.size == 0:
+        return Gather.apply(input, (np.zeros(idx.shape, np.intp),) * max(input.ndim, 1))  # selects nothing
     if idx.dtype not in (np.int32, np.int64):
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
-    if idx.ndim != input.ndim:
+    in_shape, idx_shape = input.shape or (1,), idx.shape or (1,)
+    if len(idx_shape) != len(in_shape):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    for d, (i, s) in enumerate(zip(idx.shape, input.shape)):
+    for d, (i, s) in enumerate(zip(idx_shape, in_shape)):
         if d != dim and i > s:
             raise RuntimeError(f"Size does not match at dimension {d} expected index {list(idx.shape)} to be no "
                                f"larger than self {list(input.shape)} apart from dimension {dim}")
-    bad = idx[(idx < 0) | (idx >= input.shape[dim])]
+    bad = idx[(idx < 0) | (idx >= in_shape[dim])]
     if bad.size:
-        raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {input.shape[dim]}")
+        raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {in_shape[dim]}")
+    if input.ndim <= 1:  # one dim: the index itself (0-d stays 0-d: the ``...`` keeps it an array)
+        return Gather.apply(input, (idx, ...))
     # along the other dims, element [i, j, ...] reads position i, j, ... itself: open arange grids
     grid = list(np.ix_(*(np.arange(n) for n in idx.shape)))
     grid[dim] = idx
@@ -390,7 +403,12 @@ def take_along_dim(input, indices, dim=None):
     if input.ndim != indices.ndim:
         raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
                            f"but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
+    if indices.dtype is not _dtype.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{scalar_type_name(indices.dtype)}")
     dim = _wrap_dim(dim, input.ndim)
+    if input.ndim == 0:  # torch then reads the size of that dim, which a 0-d tensor does not have
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     others = [list(input.shape), list(indices.shape)]
     others[0][dim] = others[1][dim] = 1  # broadcast all dims but ``dim``
     shape = list(_broadcast_shapes(*others))
@@ -398,7 +416,14 @@ def take_along_dim(input, indices, dim=None):
     input_shape[dim], index_shape[dim] = input.shape[dim], indices.shape[dim]
     if input.shape != tuple(input_shape):
         input = input.expand(input_shape)
-    return gather(input, dim, _make(np.broadcast_to(indices._data, index_shape)))
+    idx = np.broadcast_to(indices._data, index_shape)
+    if idx.size:
+        # torch wraps every index along ``dim`` (idx % size: -1 is the last, size is the first) - but only when
+        # ``dim`` is given; without it, the flattened gather checks the bounds
+        if input.shape[dim] == 0:
+            raise RuntimeError("ZeroDivisionError")
+        idx = idx % input.shape[dim]
+    return gather(input, dim, _make(idx))
 
 
 def _broadcast_shapes(a, b, strict=True):

@@ -10,9 +10,9 @@ import types
 
 import numpy as np
 
-from ..autograd import grad_mode
 from .._size import broadcast_shape
 from ..autograd.function import Op
+from ..tensor import _make
 from .reduction import _word, amax, amin, norm_input, vector_norm
 from .shape import UnsafeView
 
@@ -316,29 +316,50 @@ def _batched(input, other):
 
 
 # -- singular values and matrix norms ------------------------------------------------------------------------
-class LinalgSvdvals(Op):
-    """s = the singular values of each matrix A = U diag(s) Vᴴ (thin SVD), largest first.
+class LinalgSvd(Op):
+    """(U, s, Vᴴ) = the thin SVD of each matrix A = U diag(s) Vᴴ, singular values largest first (real matrices).
 
-    VJP: dA = U diag(g) Vᴴ, since ds_i = u_iᵀ dA v_i (exact where the singular values are distinct).
-    torch computes svdvals through its full SVD when a gradient is needed, hence the node's name.
+    VJP (torch's svd_backward): with E_ij = s_j² - s_i² (1 on the diagonal), skew(X) = X - Xᵀ,
+    dA = U [ (skew(Uᵀ gU) s_j + s_i skew(Vᵀ gV)) / E + diag(gs) ] Vᴴ, plus, for a tall A (m > n), the part of
+    gU outside U's columns, (I - UUᵀ) gU / s, and for a wide A the same for gV; only ``U diag(gs) Vᴴ`` when
+    U and V received no gradient. It is written with Tensor operations on the saved outputs, so it can be
+    differentiated again (svdvals' second derivative flows through U and V). Repeated singular values give
+    inf/nan where U and V are used (they are not unique there), as in torch.
     """
     node_name = "LinalgSvdBackward0"
 
     @staticmethod
     def forward(ctx, a):
         u, s, vh = np.linalg.svd(a, full_matrices=False)
-        ctx.save_for_backward(u, vh)
-        return s
+        ctx.save_for_backward(u, s, vh)
+        ctx.set_materialize_grads(False)  # None, not zeros, for U and V when only s is used (svdvals)
+        return u, s, vh
 
     @staticmethod
-    def backward(ctx, g):
-        if grad_mode.STATE.enabled:
-            # differentiating again needs the derivatives of U and V too (torch's full svd_backward), which
-            # minitorch does not have: refuse rather than give a wrong second derivative
-            raise NotImplementedError("minitorch: the gradient of svdvals (and of the nuclear and spectral norms) "
-                                      "cannot be differentiated again (create_graph=True)")
-        u, vh = ctx.saved_tensors
-        return matmul(u * g.unsqueeze(-2), vh)
+    def backward(ctx, gu, gs, gvh):
+        u, s, vh = ctx.saved_tensors
+        m, n = u.shape[-2], vh.shape[-1]
+        if gu is None and gvh is None:  # svdvals: dA = U diag(gs) Vᴴ (exact where the s are distinct)
+            return matmul(u, gs.unsqueeze(-1) * vh) if m >= n else matmul(u * gs.unsqueeze(-2), vh)
+        if gs is None:
+            gs = s * 0
+        k = s.shape[-1]
+        s2 = s * s
+        e = s2.unsqueeze(-2) - s2.unsqueeze(-1) + _make(np.eye(k, dtype=s.dtype.np))  # 1 on the diagonal
+        ga = gs.unsqueeze(-1) * _make(np.eye(k, dtype=s.dtype.np))
+        if gu is not None:
+            utgu = matmul(u.mT, gu)
+            ga = ga + (utgu - utgu.mT) * s.unsqueeze(-2) / e
+        if gvh is not None:
+            vtgv = matmul(vh, gvh.mT)
+            ga = ga + s.unsqueeze(-1) * (vtgv - vtgv.mT) / e
+        if m > n and gu is not None:  # the part of gU outside the span of U
+            gus = gu / s.unsqueeze(-2)
+            return matmul(matmul(u, ga) + gus - matmul(u, matmul(u.mT, gus)), vh)
+        if m < n and gvh is not None:  # the part of gV outside the span of V
+            sgvh = gvh / s.unsqueeze(-1)
+            return matmul(u, matmul(ga, vh) + sgvh - matmul(matmul(sgvh, vh.mT), vh))
+        return matmul(u, matmul(ga, vh))
 
 
 def svdvals(A):
@@ -347,7 +368,7 @@ def svdvals(A):
         raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
     if not A.is_floating_point():
         raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as input. Got {_word(A.dtype)}")
-    return LinalgSvdvals.apply(A)
+    return LinalgSvd.apply(A)[1]  # torch's svdvals is its SVD when a gradient is needed (same node)
 
 
 def _backshift(d0, d1, ndim):

@@ -544,15 +544,14 @@ class VectorNorm(Op):
             return sign * (g * z)
         z = unsqueeze_reduced(z, ctx.shape, ctx.dims, ctx.keepdim)
         abs_a = a * sign  # |a|, differentiable (d|a|/da = sign a)
+        # torch's formulas, zeros written over the 0/0 and x/0 of a zero norm (or, for p < 1, of a = 0) with
+        # masked_fill: the same first derivative as any other way, and the same second derivative too - NaN
+        # there, where the norm has none (the masked inf meets a zero gradient: 0·inf)
         if p < 1:
-            a_zero = _const(a._data == 0, a)
-            return sign * (abs_a + a_zero) ** (p - 1) * g * z ** (1 - p)
-        z_zero = z._data == 0
-        nonzero = _const(~z_zero, z)
-        z_safe = z + _const(z_zero, z)  # z with 1 where z = 0, so that dividing by it is harmless
+            return sign * (abs_a ** (p - 1)).masked_fill(a == 0, 0) * g * z ** (1 - p)
         if p == 2:
-            return g * (a / z_safe * nonzero)
-        scale = g / z_safe ** (p - 1) * nonzero
+            return g * (a / z).masked_fill(z == 0, 0)
+        scale = (g / z ** (p - 1)).masked_fill(z == 0, 0)
         if p < 2:
             return sign * abs_a ** (p - 1) * scale
         return a * abs_a ** (p - 2) * scale

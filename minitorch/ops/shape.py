@@ -425,7 +425,17 @@ class Flip(Op):
         return g.flip(ctx.dims)
 
 
-def flip(input, *dims):
+def flip(input, *dims, **kwargs):
+    """``flip(x, (0, 1))``, ``x.flip(0, 1)`` or, as torch also accepts, ``dims=(0, 1)`` (Python cannot name a
+    keyword like the ``*dims`` it collects, hence ``**kwargs``)."""
+    if "dims" in kwargs:
+        if dims:
+            raise TypeError("flip() got multiple values for argument 'dims'")
+        dims = (kwargs.pop("dims"),)
+    if kwargs:
+        raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
     return Flip.apply(input, tuple(d for d in _wrap_dims(_shape_arg(dims), input.ndim) if d < input.ndim))
 
 

@@ -370,7 +370,9 @@ class Im2Col(Op):
         xb = x if x.ndim == 4 else x[None]                                        # unbatched: a batch of one
         size = out_size(x.shape[-2:], kernel, stride, padding, dilation)
         view = windows(pad2d(xb, padding), kernel, stride, dilation, size)        # (kh, kw, N, C, Ho, Wo)
-        cols = view.transpose(2, 3, 0, 1, 4, 5).reshape(xb.shape[0], -1, size[0] * size[1])
+        # C·kh·kw spelled out, no -1: NumPy cannot infer a -1 beside a 0 (an empty batch, N = 0)
+        cols = view.transpose(2, 3, 0, 1, 4, 5).reshape(xb.shape[0], xb.shape[1] * kernel[0] * kernel[1],
+                                                          size[0] * size[1])
         return cols if x.ndim == 4 else cols[0]
 
     @staticmethod
@@ -388,7 +390,8 @@ class Col2Im(Op):
         ctx.args = kernel, dilation, padding, stride
         (kh, kw), (ho, wo) = kernel, out_size(output_size, kernel, stride, padding, dilation)
         cb = cols if cols.ndim == 3 else cols[None]
-        view = cb.reshape(cb.shape[0], -1, kh, kw, ho, wo).transpose(2, 3, 0, 1, 4, 5)
+        channels = cb.shape[1] // (kh * kw)  # not -1: NumPy cannot infer it beside a 0 (an empty batch)
+        view = cb.reshape(cb.shape[0], channels, kh, kw, ho, wo).transpose(2, 3, 0, 1, 4, 5)
         images = fold_windows(view, view.shape[2:4] + padded_size(output_size, padding), stride, dilation)
         images = np.ascontiguousarray(crop2d(images, padding))
         return images if cols.ndim == 3 else images[0]
@@ -428,7 +431,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     if input.dim() < 3:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.dim(), 1)}, "
                          f"{max(input.dim(), 1) - 1}], but got {input.dim()})")
-    if input.dim() > 4:
+    if input.dim() > 4 or 0 in input.shape[input.dim() - 3:]:  # only the batch (of a 4-d input) may be empty
         raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
                            f"dimensions for input, but got: {list(input.shape)}")
     kernel, dilation, padding, stride = _fold_args(kernel_size, dilation, padding, stride)
@@ -442,7 +445,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """The adjoint of ``unfold``: sum columns (N, C·kh·kw, L) back into images (N, C, *output_size)."""
-    if input.dim() not in (2, 3):
+    if input.dim() not in (2, 3) or 0 in input.shape[input.dim() - 2:]:  # only the batch may be empty
         raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and "
                            f"non-zero dimensions for input, but got: {list(input.shape)}")
     output_size = _fold_pair(output_size, "output_size")

@@ -100,19 +100,20 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     elif eps < 0.0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
-    if input.dim() < 2:
-        n = max(input.dim(), 1)
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got 1)")
     if input.numel() == 0:
-        # as torch (before any other check): an empty batch has no statistics, so nothing is normalised and the
-        # running estimates stay as they are (a mean over no values would make them NaN for good); the
-        # result still depends on weight and bias, so that their gradients are zeros, not None
+        # as torch (before any other check, the number of dims too: a 1-d empty input passes): an empty batch
+        # has no statistics, so nothing is normalised and the running estimates stay as they are (a mean over
+        # no values would make them NaN for good); the result still depends on weight and bias, so that their
+        # gradients are zeros, not None
         out = input.clone()
         if weight is not None:
             out = out * weight[0]
         if bias is not None:
             out = out + bias[0]
         return out
+    if input.dim() < 2:
+        n = max(input.dim(), 1)
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got 1)")
     channels = input.shape[1]
     for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean), ("running_var", running_var)):
         if t is not None and t.numel() != channels:
