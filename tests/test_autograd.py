@@ -893,3 +893,118 @@ def test_hooks_on_a_non_leaf_run_in_the_order_they_were_registered():
         (y * y).sum().backward()
         return seen, y.grad, x.grad
     compare(fn, X)
+
+
+# -- what mutation testing found untested (bash .ci/mutate minitorch/autograd/engine.py tests/test_autograd.py ...)
+def test_independent_branches_run_newest_first_like_torch():
+    """Among nodes that are ready together, the engine runs the newest first, as torch's does: the order
+    in which hooks on parallel branches (and on several roots) are called."""
+    def fn(lib, x):
+        seen = []
+        a, b, c = x * 2, x * 3, x * 4
+        for name, t in (("a", a), ("b", b), ("c", c)):
+            t.register_hook(lambda g, name=name: seen.append(name))
+        (a + b + c).sum().backward()
+        a, b = x * 2, x * 3
+        a.register_hook(lambda g: seen.append("root a"))
+        b.register_hook(lambda g: seen.append("root b"))
+        lib.autograd.backward([a.sum(), b.sum()])
+        return seen
+    compare(fn, X)
+
+
+def test_nodes_that_receive_no_gradient_still_call_their_hooks_with_none():
+    """A custom backward returning None: the nodes behind it get nothing and compute nothing, but torch
+    still calls their hooks - tensor hooks with None, node hooks with tuples of None - and so must we."""
+    def fn(lib, x, w):
+        class Blocked(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, t):
+                return t * 1
+
+            @staticmethod
+            def backward(ctx, g):
+                return None
+        seen = []
+        y = x * 2
+        y.register_hook(lambda g: seen.append(("y", g)))
+        y.grad_fn.register_prehook(lambda go: seen.append(("y prehook", go)))
+        y.grad_fn.register_hook(lambda gi, go: seen.append(("y hook", gi, go)))
+        x.register_hook(lambda g: seen.append(("x", g)))
+        acc = y.grad_fn.next_functions[0][0]
+        acc.register_prehook(lambda go: seen.append(("x prehook", go)))
+        acc.register_hook(lambda gi, go: seen.append(("x hook", gi, go)))
+        (Blocked.apply(y) + w.sum()).sum().backward()
+        p, q, r = (w * 1).unbind()  # a node with three outputs, one reached
+        for name, t in (("p", p), ("q", q), ("r", r)):
+            t.register_hook(lambda g, name=name: seen.append((name, g)))
+        (Blocked.apply(r) + q * 2).backward()
+        p, q, r = (w * 1).unbind()  # ... and none reached
+        for name, t in (("p", p), ("q", q), ("r", r)):
+            t.register_hook(lambda g, name=name: seen.append((name, g)))
+        (Blocked.apply(r) + Blocked.apply(q) + w.sum()).backward()
+        return seen, x.grad, w.grad
+    compare(fn, X, X)
+
+
+def test_gradients_take_each_input_dtype():
+    """float32 * float64 is float64; the float32 input's gradient is float32 again (the engine casts)."""
+    def fn(lib):
+        x32 = lib.tensor([1.0, 2.0], dtype=lib.float32, requires_grad=True)
+        y64 = lib.tensor([3.0, 4.0], dtype=lib.float64, requires_grad=True)
+        (x32 * y64).sum().backward()
+        g32, g64 = lib.autograd.grad((x32 * y64 * y64).sum(), [x32, y64])
+        return x32.grad, y64.grad, g32, g64
+    compare(fn)
+
+
+def test_retain_grad_of_a_collected_tensor_or_of_an_output_without_gradient():
+    def fn(lib, x):
+        y = x * 2
+        y.retain_grad()
+        z = (y * 3).sum()
+        del y  # nobody can read its .grad any more: backward goes on without it
+        z.backward()
+        p, q, r = (x * 1).unbind()
+        p.retain_grad()
+        q.retain_grad()
+        (q * 2).backward()  # p gets no gradient: its .grad stays None
+        return x.grad, p.grad, q.grad
+    compare(fn, X)
+
+
+def test_accumulating_into_grad_moves_its_version_counter():
+    def fn(lib, x):
+        (x * 2).sum().backward()
+        first = x.grad._version
+        (x * 3).sum().backward()  # added in place
+        return first, x.grad._version
+    compare(fn, X)
+
+
+def test_create_graph_warning_like_torch():
+    """backward(create_graph=True) warns about the reference cycle it makes, once per process, as torch;
+    autograd.grad and plain backward do not. A fresh process each, since torch warns only once."""
+    import json
+    import subprocess
+    script = """
+import json, sys, warnings
+lib = __import__(sys.argv[1])
+x = lib.ones(2, requires_grad=True)
+seen = []
+for call in ("backward", "grad", "backward(create_graph=True)", "grad(create_graph=True)",
+             "backward(create_graph=True)"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        y = (x * x).sum()
+        if call.startswith("grad"):
+            lib.autograd.grad(y, x, create_graph="create_graph" in call)
+        else:
+            y.backward(create_graph="create_graph" in call)
+    seen.append([call] + [(w.category.__name__, str(w.message).split(" (Triggered")[0]) for w in caught])
+print(json.dumps(seen))
+"""
+    results = [json.loads(subprocess.run([sys.executable, "-c", script, lib], capture_output=True, text=True,
+                                         check=True).stdout) for lib in ("minitorch", "torch")]
+    assert results[0] == results[1]
+    assert [len(r) for r in results[1]] == [1, 1, 2, 1, 1]  # the warning came once, at the first

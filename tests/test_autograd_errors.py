@@ -355,3 +355,51 @@ def test_backward_is_silent_where_a_vjp_divides_by_zero_like_torch():
         grads.append(x.grad.tolist())
     assert grads[0] == grads[1]
     assert np.geterr() == before  # NumPy's own settings are left as they were
+
+
+# -- hooks that return the wrong thing, and custom backwards that return the wrong number ----------------------
+NODE_HOOK_RETURNS = {
+    "prehook bare tensor": lambda y: y.grad_fn.register_prehook(lambda go: go[0] * 10),
+    "prehook list": lambda y: y.grad_fn.register_prehook(lambda go: [go[0] * 10]),
+    "posthook bare tensor": lambda y: y.grad_fn.register_hook(lambda gi, go: gi[0] * 10),
+    "AccumulateGrad prehook bare tensor": lambda y: y.grad_fn.next_functions[0][0].register_prehook(
+        lambda go: go[0] * 10),
+}
+
+
+@pytest.mark.parametrize("register", NODE_HOOK_RETURNS.values(), ids=NODE_HOOK_RETURNS)
+def test_node_hook_returning_something_not_a_tuple(register):
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, requires_grad=True)
+        y = x * 2
+        register(y)
+        y.sum().backward()
+    check(scenario, "expected tuple, but hook returned")
+
+
+def test_hook_without_a_name_returning_the_wrong_number_of_gradients():
+    class Hook:  # an object: no __name__, torch calls it '<unknown>'
+        def __call__(self, grad_outputs):
+            return grad_outputs + grad_outputs
+
+    def scenario(lib, state):
+        x = state["x"] = lib.ones(2, requires_grad=True)
+        y = x * 2
+        y.grad_fn.register_prehook(Hook())
+        y.sum().backward()
+    check(scenario, "hook '<unknown>' has returned an incorrect number of values (got 2, but expected 1)")
+
+
+def test_custom_backward_returning_the_wrong_number_of_gradients():
+    def scenario(lib, state):
+        class Product(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, a, b):
+                return a * b
+
+            @staticmethod
+            def backward(ctx, g):
+                return g  # one gradient for two inputs
+        x = state["x"] = lib.ones(2, requires_grad=True)
+        Product.apply(x, x * 3).sum().backward()
+    check(scenario, "function ProductBackward returned an incorrect number of gradients (expected 2, got 1)")

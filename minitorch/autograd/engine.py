@@ -97,7 +97,8 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
     try:
         while ready:
             node = heapq.heappop(ready)[2]
-            grads = buffers.pop(node, None) or [None]
+            # a node no gradient reached (a VJP returned None for it) still runs: its hooks see None, as torch's
+            grads = buffers.pop(node, None) or [None] * (len(node._out_meta) if node._out_meta else 1)
             if type(node) is AccumulateGrad:
                 if observers:  # learner tools (see _observe)
                     _observe("leaf", node, grads[0])
@@ -125,8 +126,8 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
                 if len(grads_in) != len(edges):
                     raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                                        f"(expected {len(edges)}, got {len(grads_in)})")
-                for hook in node._hooks or ():
-                    grads_in = _hooked(hook, grads_in, hook(tuple(grads_in), tuple(grads)))
+            for hook in node._hooks or ():
+                grads_in = _hooked(hook, grads_in, hook(tuple(grads_in), tuple(grads)))
             if not retain_graph:
                 node._release()
             if observers:  # learner tools (see _observe); anomaly mode's NaN check raises here
@@ -248,7 +249,8 @@ def _hooked(hook, old, new):
     """What a node hook returned, in place of the gradients ``old`` (None keeps them), checked like torch."""
     if new is None:
         return old
-    new = tuple(new) if isinstance(new, (tuple, list)) else (new,)
+    if not isinstance(new, tuple):  # torch takes a tuple only, even of one gradient
+        raise TypeError(f"expected tuple, but hook returned '{_type_name(new)}'")
     if len(new) != len(old):
         raise RuntimeError(f"hook '{_hook_name(hook)}' has returned an incorrect number of "
                            f"values (got {len(new)}, but expected {len(old)})")
@@ -288,12 +290,11 @@ def _tensor_pre_hooks(node, grads):
     ``Tensor.retain_grad`` (keeps the final gradient in ``.grad``), in torch's order."""
     grads = list(grads)
     for nr, hooks in (node._tensor_hooks or {}).items():
-        for hook in hooks:
-            if grads[nr] is not None:
-                result = hook(grads[nr])
-                if result is not None:
-                    _check_hook_result(hook, grads[nr], result)
-                    grads[nr] = result
+        for hook in hooks:  # called with None too, where no gradient arrived, as torch does
+            result = hook(grads[nr])
+            if result is not None:
+                _check_hook_result(hook, grads[nr], result)
+                grads[nr] = result
     for nr, ref in (node._retained or {}).items():
         t = ref()
         if t is not None and grads[nr] is not None:
@@ -310,9 +311,8 @@ def _capture(node, grads, targets, captured):
 
 def _leaf(node, g, targets, captured, accumulate, create_graph):
     """A leaf's AccumulateGrad node: the tensor's hooks, then accumulate into ``.grad`` (with the node's
-    own hooks around it), or, for ``autograd.grad``, capture the gradient."""
-    if g is None:
-        return
+    own hooks around it), or, for ``autograd.grad``, capture the gradient. Where no gradient arrived (g is
+    None) the hooks still run, as torch's, and nothing is added."""
     var = node.variable
     for hook in var._hooks or ():
         result = hook(g)
@@ -325,7 +325,8 @@ def _leaf(node, g, targets, captured, accumulate, create_graph):
         return
     for hook in node._pre_hooks or ():
         g, = _hooked(hook, (g,), hook((g,)))
-    _accumulate(var, g, create_graph)
+    if g is not None:
+        _accumulate(var, g, create_graph)
     for hook in node._hooks or ():
         hook((), (g,))
 
