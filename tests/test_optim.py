@@ -23,6 +23,12 @@ OPTIMIZERS = {
                                                   weight_decay=0.02)),
     "adagrad": ("Adagrad", dict(lr=0.1)),
     "adagrad_decay": ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.05, initial_accumulator_value=0.2)),
+    # found by mutation testing: maximize and weight_decay=1 (a `!= 0` test turned `!= 1` is invisible at 0) in
+    # each optimizer, and Adam's lerp with a weight >= 0.5 (beta1 <= 0.5 takes torch's other formula)
+    "sgd_wd1": ("SGD", dict(lr=0.05, momentum=0.5, weight_decay=1.0)),
+    "adam_small_betas_wd1": ("Adam", dict(lr=0.01, betas=(0.2, 0.3), weight_decay=1.0)),
+    "rmsprop_maximize_wd1": ("RMSprop", dict(lr=0.01, maximize=True, weight_decay=1.0)),
+    "adagrad_maximize": ("Adagrad", dict(lr=0.1, maximize=True)),
 }
 
 
@@ -183,4 +189,137 @@ def test_zero_grad_without_set_to_none_zeroes_the_same_tensor_in_place():
         lib.optim.SGD([plain, graphed], lr=0.1).zero_grad(set_to_none=False)
         return [(p.grad is g, g.tolist(), g.requires_grad, g.grad_fn is None, g._version - v, h)
                 for p, g, v, h in zip([plain, graphed], before, versions, had_graph)]
+    assert run(minitorch) == run(torch)
+
+
+
+# -- what mutation testing found untested (bash .ci/mutate 'minitorch/optim/*' tests/test_optim.py ...) -------
+def _state(opt):
+    """An optimizer's state_dict as plain values: tensors as (dtype, values)."""
+    def plain(v):
+        return (str(v.dtype), v.detach().numpy().tolist()) if hasattr(v, "detach") else v
+    sd = opt.state_dict()
+    return {i: {k: plain(v) for k, v in s.items()} for i, s in sd["state"].items()}, sd["param_groups"]
+
+
+@pytest.mark.parametrize("case", OPTIMIZERS)
+def test_state_after_a_trajectory_like_torch(case):
+    """The whole state, not only the parameters: which buffers exist (a momentum buffer only with
+    momentum), their values and dtypes, the step counters, and every hyperparameter of the groups."""
+    name, kwargs = OPTIMIZERS[case]
+    (mine, mine_groups), (theirs, theirs_groups) = (_state(_run(lib, name, kwargs, [(3,), ()], np.float64)[1])
+                                                    for lib in (minitorch, torch))
+    assert mine_groups == theirs_groups
+    assert {i: sorted(s) for i, s in mine.items()} == {i: sorted(s) for i, s in theirs.items()}
+    for i in theirs:
+        for key, (dtype, values) in theirs[i].items():
+            assert mine[i][key][0] == dtype, (i, key)
+            np.testing.assert_allclose(mine[i][key][1], values, rtol=1e-12, atol=1e-13, err_msg=f"{i} {key}")
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_default_hyperparameters_like_torch(name):
+    groups = [getattr(lib.optim, name)([lib.ones(2, requires_grad=True)]).state_dict()["param_groups"]
+              for lib in (minitorch, torch)]
+    assert groups[0] == groups[1]
+
+
+def _outcome(make):
+    """What constructing (or calling) gives: "ok", or the error's type and message."""
+    try:
+        make()
+    except Exception as e:  # noqa: BLE001 - the point is to compare whatever is raised
+        return type(e).__name__, str(e)
+    return "ok"
+
+
+HYPERPARAMETERS = [
+    ("SGD", dict(lr=0.0, momentum=0.0, dampening=0.0, weight_decay=0.0)),  # the boundaries are allowed
+    ("SGD", dict(momentum=-0.1)), ("SGD", dict(weight_decay=-0.1)), ("SGD", dict(lr=-1e-9)),
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.5, nesterov=True)),
+    ("Adam", dict(lr=0.0, eps=0.0, betas=(0.0, 0.0), weight_decay=0.0)),
+    ("Adam", dict(lr=-1.0)), ("Adam", dict(eps=-1.0)), ("Adam", dict(betas=(-0.1, 0.9))),
+    ("Adam", dict(betas=(0.9, 1.0))), ("Adam", dict(betas=(0.9, -0.5))), ("Adam", dict(weight_decay=-1.0)),
+    ("AdamW", dict(lr=0.0, eps=0.0, betas=(0.0, 0.0), weight_decay=0.0)), ("AdamW", dict(betas=(0.9, 1.5))),
+    ("RMSprop", dict(lr=0.0, alpha=0.0, eps=0.0, momentum=0.0, weight_decay=0.0)),
+    ("RMSprop", dict(lr=-1.0)), ("RMSprop", dict(eps=-1.0)), ("RMSprop", dict(momentum=-1.0)),
+    ("RMSprop", dict(weight_decay=-1.0)),
+    ("Adagrad", dict(lr=0.0, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=0.0)),
+    ("Adagrad", dict(lr=-1.0)), ("Adagrad", dict(weight_decay=-1.0)), ("Adagrad", dict(eps=-1.0)),
+    ("Adagrad", dict(initial_accumulator_value=-1.0)),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", HYPERPARAMETERS, ids=[f"{n}-{k}" for n, k in HYPERPARAMETERS])
+def test_hyperparameter_checks_like_torch(name, kwargs):
+    assert (_outcome(lambda: getattr(minitorch.optim, name)([minitorch.ones(2, requires_grad=True)], **kwargs))
+            == _outcome(lambda: getattr(torch.optim, name)([torch.ones(2, requires_grad=True)], **kwargs)))
+
+
+PARAMS = {
+    "a tensor": lambda lib: lib.ones(2, dtype=lib.float64, requires_grad=True),
+    "a number among them": lambda lib: [lib.ones(2, requires_grad=True), 3],
+    "a non-leaf": lambda lib: [lib.ones(2, requires_grad=True) * 2],
+    "nothing": lambda lib: [],
+    "a group of one tensor": lambda lib: [{"params": lib.ones(2, requires_grad=True), "lr": 0.5}],
+}
+
+
+@pytest.mark.parametrize("params", PARAMS.values(), ids=PARAMS)
+def test_params_checked_like_torch(params):
+    def groups(lib):
+        outcome = _outcome(lambda: lib.optim.SGD(params(lib), lr=0.1))
+        if outcome != "ok":
+            return outcome
+        return [{k: v for k, v in g.items() if k != "params"} for g in lib.optim.SGD(params(lib), lr=0.1).param_groups]
+    assert groups(minitorch) == groups(torch)
+
+
+def test_a_required_hyperparameter_missing_from_a_group():
+    from minitorch.optim.optimizer import required as mine
+    from torch.optim.optimizer import required as theirs
+
+    def outcome(lib):
+        class Custom(lib.optim.Optimizer):
+            def __init__(self, params):
+                super().__init__(params, dict(lr=mine if lib is minitorch else theirs, momentum=0.0))
+        p, q = lib.ones(2, requires_grad=True), lib.ones(2, requires_grad=True)
+        return (_outcome(lambda: Custom([{"params": [p], "lr": 0.1}, {"params": [q]}])),
+                Custom([{"params": [p], "lr": 0.1}]).param_groups[0]["momentum"])
+    assert outcome(minitorch) == outcome(torch)
+
+
+def test_load_state_dict_restores_hyperparameters_casts_state_and_checks_groups():
+    """The loaded groups' hyperparameters replace the optimizer's; float state takes each parameter's
+    dtype (the step counter stays float32); groups that do not match are refused with torch's words."""
+    def run(lib):
+        source_params = [lib.ones(2, requires_grad=True), lib.ones(3, requires_grad=True)]
+        source = lib.optim.Adam([{"params": [source_params[0]]}, {"params": [source_params[1]], "lr": 0.5}],
+                                lr=0.01, betas=(0.8, 0.9))
+        for p in source_params:
+            p.grad = lib.ones_like(p)
+        source.step()
+        saved = source.state_dict()
+        params = [lib.ones(2, dtype=lib.float64, requires_grad=True), lib.ones(3, dtype=lib.float64, requires_grad=True)]
+        target = lib.optim.Adam([{"params": [params[0]]}, {"params": [params[1]]}], lr=0.1)
+        target.load_state_dict(saved)
+        state = {i: {k: (str(v.dtype), v.tolist()) for k, v in target.state[p].items()} for i, p in enumerate(params)}
+        groups = [{k: v for k, v in g.items() if k != "params"} for g in target.param_groups]
+        one_group = lib.optim.Adam(params, lr=0.1)
+        smaller = lib.optim.Adam([{"params": [params[0]]}, {"params": [lib.ones(3, requires_grad=True), params[1]]}])
+        return (state, groups, _outcome(lambda: one_group.load_state_dict(saved)),
+                _outcome(lambda: smaller.load_state_dict(saved)))
+    assert run(minitorch) == run(torch)
+
+
+def test_zero_grad_goes_past_a_parameter_without_gradient_and_step_returns_the_closure_loss():
+    def run(lib):
+        a, b = lib.ones(2, requires_grad=True), lib.ones(2, requires_grad=True)
+        opt = lib.optim.SGD([a, b], lr=0.1)
+        b.grad = lib.ones(2)
+        opt.zero_grad(set_to_none=False)  # a has no gradient: b is still zeroed
+        zeroed = b.grad.tolist()
+        opt.zero_grad()
+        no_closure = opt.step()
+        return zeroed, b.grad, no_closure, opt.step(lambda: 42.0)
     assert run(minitorch) == run(torch)

@@ -25,7 +25,7 @@ class Optimizer:
         self.param_groups = []
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
-                            "but got torch.FloatTensor")
+                            f"but got {params.type()}")
         groups = list(params)
         if len(groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
@@ -78,7 +78,10 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    self._update(p, p.grad._data, self.state.setdefault(p, {}), group)
+                    state = self.state.get(p, {})
+                    self._update(p, p.grad._data, state, group)
+                    if state:  # as torch: no entry where an update keeps nothing (SGD without momentum)
+                        self.state[p] = state
         return loss
 
     def _update(self, p, grad, state, group):
