@@ -1,4 +1,6 @@
 """Optimizers and schedulers against torch: identical start, identical gradients, identical trajectories."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -323,3 +325,159 @@ def test_zero_grad_goes_past_a_parameter_without_gradient_and_step_returns_the_c
         no_closure = opt.step()
         return zeroed, b.grad, no_closure, opt.step(lambda: 42.0)
     assert run(minitorch) == run(torch)
+
+
+def _same(mine, theirs, rel=1e-14):
+    """Equal structure and values, floats within ``rel`` (the lr arithmetic may round differently)."""
+    if isinstance(theirs, (list, tuple)):
+        assert type(mine) is type(theirs) and len(mine) == len(theirs), (mine, theirs)
+        for m, t in zip(mine, theirs):
+            _same(m, t, rel)
+    elif isinstance(theirs, float):
+        assert mine == pytest.approx(theirs, rel=rel, abs=0), (mine, theirs)
+    else:
+        assert mine == theirs
+
+
+def _groups(lib, optimizer):
+    """Two parameter groups (lr 0.1 and 0.05) of `optimizer` ("SGD" with momentum, "Adam", "Adagrad")."""
+    params = [{"params": [lib.ones(2, requires_grad=True)]}, {"params": [lib.ones(3, requires_grad=True)], "lr": 0.05}]
+    extra = {"SGD": {"momentum": 0.9}}.get(optimizer, {})
+    return getattr(lib.optim, optimizer)(params, lr=0.1, **extra)
+
+
+def _hyper(opt):
+    """What a scheduler changes in each group: lr and the momentum (SGD) or beta1 (Adam)."""
+    return [(g["lr"], g.get("momentum", g.get("betas", (None,))[0])) for g in opt.param_groups]
+
+
+SCHEDULER_CASES = [  # (scheduler, kwargs, optimizer): defaults, per-group values, and the argument checks
+    ("StepLR", dict(step_size=2), "SGD"), ("MultiStepLR", dict(milestones=[1, 3]), "SGD"),
+    ("CosineAnnealingLR", dict(T_max=4), "SGD"),
+    ("LambdaLR", dict(lr_lambda=[lambda e: 0.9 ** e, lambda e: 1 / (e + 1)]), "SGD"),
+    ("LambdaLR", dict(lr_lambda=[lambda e: 0.9 ** e]), "SGD"),
+    ("OneCycleLR", dict(max_lr=[1.0, 0.5], epochs=2, steps_per_epoch=5), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=10, base_momentum=[0.8, 0.7], max_momentum=[0.95, 0.9]), "Adam"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=10, pct_start=0.0, div_factor=5.0, final_div_factor=2.0), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=10, pct_start=1.0, cycle_momentum=False), "Adagrad"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=1), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0), "SGD"), ("OneCycleLR", dict(max_lr=1.0, epochs=2), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, steps_per_epoch=2), "SGD"), ("OneCycleLR", dict(max_lr=1.0, total_steps=0), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=5.0), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=10, pct_start=1.5), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=10, pct_start=-0.1), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=10, pct_start=1), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=10, anneal_strategy="step"), "SGD"),
+    ("OneCycleLR", dict(max_lr=[1.0, 2.0, 3.0], total_steps=10), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=10), "Adagrad"),  # no momentum to cycle
+    ("ReduceLROnPlateau", dict(factor=1.0), "SGD"), ("ReduceLROnPlateau", dict(mode="median"), "SGD"),
+    ("ReduceLROnPlateau", dict(threshold_mode="relative"), "SGD"),
+    ("ReduceLROnPlateau", dict(min_lr=[0.1, 0.2, 0.3]), "SGD"),
+    ("StepLR", dict(step_size=2, last_epoch=3), "SGD"),  # resuming, but the groups have no initial_lr
+]
+
+
+@pytest.mark.parametrize("name,kwargs,optimizer", SCHEDULER_CASES,
+                         ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(SCHEDULER_CASES)])
+def test_scheduler_arguments_like_torch(name, kwargs, optimizer):
+    """Constructed with these arguments: the same error as torch, or the same lr and momentum in every
+    group for ten steps (and then the same error for stepping too far, where there is one)."""
+    def run(lib):
+        opt = _groups(lib, optimizer)
+        made = []
+        outcome = _outcome(lambda: made.append(getattr(lib.optim.lr_scheduler, name)(opt, **kwargs)))
+        if outcome != "ok":
+            return outcome
+        sched, seen = made[0], [_hyper(opt)]
+        for i in range(10):
+            opt.step()
+            step = _outcome(lambda: sched.step(*([1.0] if name == "ReduceLROnPlateau" else [])))
+            seen.append(_hyper(opt) if step == "ok" else step)
+        return seen
+    _same(run(minitorch), run(torch))
+
+
+def test_scheduler_needs_an_optimizer():
+    for name, args in [("StepLR", (2,)), ("ReduceLROnPlateau", ())]:
+        assert (_outcome(lambda: getattr(minitorch.optim.lr_scheduler, name)(3, *args))
+                == _outcome(lambda: getattr(torch.optim.lr_scheduler, name)(3, *args)))
+
+
+@pytest.mark.parametrize("last_epoch", [0, 3])
+@pytest.mark.parametrize("case", [c for c in SCHEDULERS if not c.startswith("onecycle")])
+def test_scheduler_resumed_from_last_epoch_and_stepped_to_given_epochs(case, last_epoch):
+    """Made with last_epoch >= 0 (the groups carry initial_lr, as after a restart), stepped on, then to
+    given epochs (torch's closed form where there is one, with its deprecation warning)."""
+    name, kwargs = SCHEDULERS[case]
+
+    def run(lib):
+        opt = _groups(lib, "SGD")
+        for group in opt.param_groups:
+            group["initial_lr"] = group["lr"] * 2
+        sched = getattr(lib.optim.lr_scheduler, name)(opt, last_epoch=last_epoch, **kwargs)
+        seen = [_hyper(opt)]
+        for _ in range(4):
+            opt.step()
+            sched.step()
+            seen.append(_hyper(opt))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for epoch in (9, 2, 5):
+                sched.step(epoch)
+                seen.append(_hyper(opt))
+        return seen, sched.last_epoch, sched._step_count, [(w.category, str(w.message)) for w in caught]
+    _same(run(minitorch), run(torch))
+
+
+@pytest.mark.parametrize("case", SCHEDULERS)
+def test_scheduler_state_dict_resumes_like_torch(case):
+    """Saved after 4 steps and loaded into a fresh scheduler (and optimizer): the next steps are those
+    of an uninterrupted run."""
+    name, kwargs = SCHEDULERS[case]
+
+    def run(lib):
+        opt = _groups(lib, "SGD")
+        sched = getattr(lib.optim.lr_scheduler, name)(opt, **kwargs)
+        for _ in range(4):
+            opt.step()
+            sched.step()
+        saved_opt, saved = opt.state_dict(), sched.state_dict()
+        opt = _groups(lib, "SGD")
+        opt.load_state_dict(saved_opt)
+        sched = getattr(lib.optim.lr_scheduler, name)(opt, **kwargs)
+        sched.load_state_dict(saved)
+        seen = []
+        for _ in range(6):
+            opt.step()
+            sched.step()
+            seen.append((_hyper(opt), sched.get_last_lr(), sched.last_epoch))
+        return seen
+    _same(run(minitorch), run(torch))
+
+
+PLATEAU_METRICS = [1.0, 0.5, 0.5, 1.5, 1.5, 0.25, 2.25, 2.25, 0.125, 0.125, 0.125, 3.0, 0.0625, 4.0, 4.0, 4.0]
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(threshold=0.0, patience=0),  # an equal metric is no improvement
+    dict(threshold=0.5, threshold_mode="abs", patience=0),  # exactly best - threshold is none either
+    dict(mode="max", threshold=0.5, patience=0), dict(mode="max", threshold=0.5, threshold_mode="abs", patience=1),
+    dict(factor=0.5, patience=0, eps=0.05),  # a change of exactly eps is not made
+    dict(factor=0.5, patience=0, cooldown=2, min_lr=[0.02, 0.03]),
+])
+def test_reduce_lr_on_plateau_state_like_torch(kwargs):
+    """Every step: the lrs, and the state that decides them (best, bad epochs, cooldown, epoch)."""
+    def run(lib):
+        opt = _groups(lib, "SGD")
+        sched = lib.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+        seen = []
+        for m in PLATEAU_METRICS:
+            opt.step()
+            sched.step(m)
+            seen.append((_hyper(opt), sched.get_last_lr(), sched.best, sched.num_bad_epochs, sched.cooldown_counter,
+                         sched.in_cooldown, sched.last_epoch))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sched.step(0.5, epoch=40)
+        return seen, sched.last_epoch, [(w.category, str(w.message)) for w in caught]
+    _same(run(minitorch), run(torch))
