@@ -21,12 +21,26 @@ class OnlyNumpy:
 sys.meta_path.insert(0, OnlyNumpy())
 import minitorch
 for module in pkgutil.walk_packages(minitorch.__path__, "minitorch."):
-    importlib.import_module(module.name)
+    if module.name != "minitorch.testing.strategies":  # needs hypothesis, an optional extra: tried below
+        importlib.import_module(module.name)
 
 x = minitorch.ones(2, 2, requires_grad=True)
 out = ((x + 2) * (x + 2) * 3).mean()
 out.backward()
 assert x.grad.tolist() == [[4.5, 4.5], [4.5, 4.5]], x.grad
+# minitorch.testing's checks against finite differences need nothing but NumPy
+import numpy as np
+from minitorch.testing import assert_close, check_gradients, make_tensor
+check_gradients(lambda lib, x: (x * x).exp(), make_tensor(2, 3, dtype=minitorch.float64, low=-1, high=1,
+                                                              requires_grad=True),
+                against="finite_differences")
+assert_close(minitorch.ones(2), np.ones(2, np.float32))
+try:
+    import minitorch.testing.strategies
+except ImportError as e:
+    assert "needs hypothesis, an optional extra of minitorch" in str(e), e
+else:
+    raise AssertionError("minitorch.testing.strategies imported without hypothesis")
 assert "torch" not in sys.modules
 print("ok")
 """
@@ -47,10 +61,16 @@ def imported_modules(path):
             yield node.module.partition(".")[0]
 
 
+# minitorch.testing's optional extras: torch only inside check_gradients(against="torch"), hypothesis only
+# in the strategies module (whose ImportError says so)
+OPTIONAL = {"minitorch/testing/_gradients.py": {"torch"}, "minitorch/testing/strategies.py": {"hypothesis"}}
+
+
 def test_no_source_file_imports_beyond_numpy():
     # The subprocess test only sees imports that run at import time; this also sees the ones in functions.
     offenders = {f"{path.relative_to(ROOT)}: {name}" for path in (ROOT / "minitorch").rglob("*.py")
-                 for name in imported_modules(path) if name not in ALLOWED}
+                 for name in imported_modules(path)
+                 if name not in ALLOWED | OPTIONAL.get(path.relative_to(ROOT).as_posix(), set())}
     assert not offenders, sorted(offenders)
 
 
