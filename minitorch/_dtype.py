@@ -9,10 +9,17 @@ import numpy as np
 class dtype:
     """A tensor element type: a torch name over a NumPy dtype."""
 
-    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_category")
+    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_category",
+                 "scalar_name", "cpp_name", "tensor_type")
 
-    def __init__(self, name, np_dtype, category):
+    def __init__(self, name, np_dtype, category, scalar_name, cpp_name):
         self.name = name
+        # The names torch's messages give the type (minitorch's own attributes; torch's dtype has none of
+        # them): its C++ ScalarType ("Float", as kernel errors spell it), the C++ type it holds ("float",
+        # as type-check errors spell it), and its legacy tensor type ("torch.FloatTensor", ``t.type()``).
+        self.scalar_name = scalar_name
+        self.cpp_name = cpp_name
+        self.tensor_type = f"torch.{scalar_name}Tensor"
         self.np = np.dtype(np_dtype)
         self.is_floating_point = category == 2
         self.is_complex = False
@@ -27,15 +34,15 @@ class dtype:
         return (_by_name, (self.name,))
 
 
-bool_ = dtype("bool", np.bool_, 0)
-uint8 = dtype("uint8", np.uint8, 1)
-int8 = dtype("int8", np.int8, 1)
-int16 = dtype("int16", np.int16, 1)
-int32 = dtype("int32", np.int32, 1)
-int64 = dtype("int64", np.int64, 1)
-float16 = dtype("float16", np.float16, 2)
-float32 = dtype("float32", np.float32, 2)
-float64 = dtype("float64", np.float64, 2)
+bool_ = dtype("bool", np.bool_, 0, "Bool", "bool")
+uint8 = dtype("uint8", np.uint8, 1, "Byte", "unsigned char")
+int8 = dtype("int8", np.int8, 1, "Char", "signed char")
+int16 = dtype("int16", np.int16, 1, "Short", "short int")
+int32 = dtype("int32", np.int32, 1, "Int", "int")
+int64 = dtype("int64", np.int64, 1, "Long", "long int")
+float16 = dtype("float16", np.float16, 2, "Half", "c10::Half")
+float32 = dtype("float32", np.float32, 2, "Float", "float")
+float64 = dtype("float64", np.float64, 2, "Double", "double")
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
 _FROM_NP = {d.np: d for d in ALL}

@@ -20,9 +20,6 @@ import numpy as np
 
 from . import _dtype
 
-_SCALAR_TYPES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-
 _DEFAULTS = dict(precision=4, threshold=1000, edgeitems=3, linewidth=80)
 _PROFILES = {"default": _DEFAULTS, "short": dict(_DEFAULTS, precision=2, edgeitems=2),
              "full": dict(_DEFAULTS, threshold=float("inf"))}
@@ -44,16 +41,6 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
         if value is not None:
             setattr(OPTS, name, value)
     OPTS.sci_mode = sci_mode
-
-
-def scalar_type_name(dtype):
-    """torch's C++ name of a dtype, e.g. ``Long``, as its kernel errors spell it."""
-    return _SCALAR_TYPES[dtype.name]
-
-
-def type_name(t):
-    """torch's legacy type string, e.g. ``torch.FloatTensor`` (used in error messages and ``t.type()``)."""
-    return f"torch.{scalar_type_name(t.dtype)}Tensor"
 
 
 class _Formatter:

@@ -12,7 +12,6 @@ import numpy as np
 
 from . import _dtype
 from ._device import check_device
-from ._tensor_str import scalar_type_name
 from .autograd.function import Op
 from .random import rng
 from .tensor import Tensor, _make
@@ -408,7 +407,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
 def _random_dtype(dtype, kernel):
     """``dtype`` if floating point; torch has no uniform or normal sampler for integer types."""
     if not dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.scalar_name}'")
     return dtype
 
 

@@ -40,11 +40,6 @@ _SCALAR_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a scalar
                         "Consider using tensor.detach() first.")
 _scalar_grad_warned = [False]
 # the C++ names torch's grad-dtype message uses
-_C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-                 "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-                 "bool": "bool"}
-
-
 class Tensor:
     __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc", "_acc", "_hooks",
                  "_retains_grad", "_view", "_views", "__weakref__")
@@ -97,9 +92,8 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
             if value._data.dtype != self._data.dtype:
-                from ._tensor_str import scalar_type_name
-                raise RuntimeError(f"attempting to assign a gradient with dtype '{_C_TYPE_NAMES[value._data.dtype.name]}' "
-                                   f"to a tensor with grad_dtype '{scalar_type_name(self.dtype)}'. " + _GRAD_DTYPE_HINT)
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{value.dtype.cpp_name}' "
+                                   f"to a tensor with grad_dtype '{self.dtype.scalar_name}'. " + _GRAD_DTYPE_HINT)
             if value._data.shape != self._data.shape:
                 raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
                                    f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
@@ -281,12 +275,11 @@ class Tensor:
     def type(self, dtype=None, non_blocking=False, **kwargs):
         """``t.type()`` is the legacy type name (``'torch.FloatTensor'``); ``t.type(dtype)`` and
         ``t.type('torch.DoubleTensor')`` convert to that type, as torch."""
-        from ._tensor_str import scalar_type_name, type_name
         if dtype is None:
-            return type_name(self)
+            return self.dtype.tensor_type
         if isinstance(dtype, (str, type)):  # a legacy name; a class (float, say) by its name, as torch
             name = dtype if isinstance(dtype, str) else _dtype.tp_name(dtype)
-            dtype = next((d for d in _dtype.ALL if f"torch.{scalar_type_name(d)}Tensor" == name), None)
+            dtype = next((d for d in _dtype.ALL if d.tensor_type == name), None)
             if dtype is None:
                 raise ValueError(f"invalid type: '{name}'")
         elif not isinstance(dtype, _dtype.dtype):

@@ -413,3 +413,45 @@ def test_blitz_001_cuda_section_takes_the_cpu_path(capsys):
         print(x.to("cpu", lib.double).dtype)
 
     assert printed(capsys, snippet) == "torch.float64\n"
+
+
+def _torch_message(fn):
+    with pytest.raises(RuntimeError) as info:
+        fn()
+    return str(info.value)
+
+
+@pytest.mark.parametrize("name", [d.name for d in minitorch._dtype.ALL])
+def test_dtype_names_are_the_ones_torchs_messages_use(name):
+    """Each dtype carries the names torch's messages give it: its C++ ScalarType (dot's dtype error), its
+    C++ type (mm's), and its legacy tensor type (``t.type()``)."""
+    d, td = getattr(minitorch._dtype, name if name != "bool" else "bool_"), getattr(torch, name)
+    other = torch.float32 if td is torch.float64 else torch.float64
+    dot = _torch_message(lambda: torch.dot(torch.ones(2, dtype=td), torch.ones(2, dtype=other)))
+    mm = _torch_message(lambda: torch.mm(torch.ones(2, 2, dtype=td), torch.ones(2, 2, dtype=other)))
+    assert dot.split("found ")[1].split(" and")[0] == d.scalar_name
+    assert mm.split("got: ")[1].split(" !=")[0] == d.cpp_name
+    assert torch.ones(1, dtype=td).type() == d.tensor_type
+
+
+def test_dtype_name_tables_live_only_in_dtype_module():
+    """One home for torch's names of the dtypes: no module of minitorch keeps its own table of them (copies
+    drift apart); they read ``dtype.scalar_name``, ``dtype.cpp_name``, ``dtype.tensor_type``."""
+    import ast
+    import pathlib
+    dtypes = {d.name: d for d in minitorch._dtype.ALL}
+    root = pathlib.Path(minitorch.__file__).parent
+    copies = []
+    for path in root.rglob("*.py"):
+        if path.name == "_dtype.py" and path.parent == root:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Dict) or len(node.keys) < 3:
+                continue
+            entries = [(k.value, v.value) for k, v in zip(node.keys, node.values)
+                       if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)]
+            for attr in ("scalar_name", "cpp_name", "tensor_type"):  # a table that is one of the attributes
+                if len(entries) == len(node.keys) and all(
+                        k in dtypes and getattr(dtypes[k], attr) == v for k, v in entries):
+                    copies.append(f"{path.relative_to(root)}:{node.lineno} ({attr})")
+    assert copies == []

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import grad_mode
 from .function import AccumulateGrad, edge_of
-from .._dtype import from_numpy_dtype
+from .._dtype import from_numpy_dtype, tp_name
 # minitorch.tensor is being imported when this module is; it is complete by the time backward runs
 from .. import tensor as _tensor
 
@@ -250,7 +250,7 @@ def _hooked(hook, old, new):
     if new is None:
         return old
     if not isinstance(new, tuple):  # torch takes a tuple only, even of one gradient
-        raise TypeError(f"expected tuple, but hook returned '{_type_name(new)}'")
+        raise TypeError(f"expected tuple, but hook returned '{tp_name(type(new))}'")
     if len(new) != len(old):
         raise RuntimeError(f"hook '{_hook_name(hook)}' has returned an incorrect number of "
                            f"values (got {len(new)}, but expected {len(old)})")
@@ -268,21 +268,12 @@ def _check_hook_result(hook, old, new):
     if old is None:
         raise RuntimeError("can't replace a None gradient with a non-None value")
     if not isinstance(new, _tensor.Tensor):
-        raise TypeError(f"expected Variable, but hook returned '{_type_name(new)}'")
+        raise TypeError(f"expected Variable, but hook returned '{tp_name(type(new))}'")
     if new._data.dtype != old._data.dtype:
-        from .._tensor_str import type_name
-        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the type of value (was {type_name(old)} got "
-                           f"{type_name(new)})")
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the type of value (was "
+                           f"{old.dtype.tensor_type} got {new.dtype.tensor_type})")
     if new._data.shape != old._data.shape:
         raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the size of value")
-
-
-def _type_name(value):
-    """The name torch's error prints for a value's type, CPython's ``tp_name``: the bare name for builtins and
-    classes defined in Python (``int``, ``Foo``), ``module.name`` for other C types (``numpy.ndarray``)."""
-    cls = type(value)
-    heap = cls.__flags__ & (1 << 9)  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
-    return cls.__name__ if heap or cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
 
 
 def _tensor_pre_hooks(node, grads):

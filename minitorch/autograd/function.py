@@ -169,7 +169,6 @@ def forward_op_name(node_name):
 
 
 def _modified_error(node, i):
-    from .._tensor_str import type_name
     t = node._saved[i]
     outputs = dict(node._saved_outputs)
     if i in outputs:
@@ -178,8 +177,8 @@ def _modified_error(node, i):
         fn, nr = t.grad_fn, 0
     where = f", which is output {nr} of {forward_op_name(fn.name())}," if fn is not None else ""
     return (f"one of the variables needed for gradient computation has been modified by an inplace "
-            f"operation: [{type_name(t)} {list(t._data.shape)}]{where} is at version {t._vc[0]}; expected "
-            f"version {dict(node._saved_versions)[i]} instead. Hint: enable anomaly detection to find the "
+            f"operation: [{t.dtype.tensor_type} {list(t._data.shape)}]{where} is at version {t._vc[0]}; "
+            f"expected version {dict(node._saved_versions)[i]} instead. Hint: enable anomaly detection to find the "
             f"operation that failed to compute its gradient, with "
             f"torch.autograd.set_detect_anomaly(True, check_nan=False).")
 

@@ -7,7 +7,6 @@ Ops, and their results never require grad.
 import numpy as np
 
 from .._dtype import result_type, uint8
-from .._tensor_str import scalar_type_name
 from ..tensor import Tensor, _make
 from .reduction import normalize_dims
 
@@ -68,7 +67,7 @@ def equal(input, other):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, elementwise (infinities are close only to themselves)."""
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"{scalar_type_name(input.dtype)} did not match {scalar_type_name(other.dtype)}")
+        raise RuntimeError(f"{input.dtype.scalar_name} did not match {other.dtype.scalar_name}")
     for name, value in (("rtol", rtol), ("atol", atol)):
         if value < 0:
             raise RuntimeError(f"{name} must be greater than or equal to zero, but got {value}")
@@ -123,7 +122,7 @@ def all(input, dim=None, keepdim=False):
 def _bitwise(ufunc, kernel, input, other):
     dtype = result_type(input, other)
     if dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.scalar_name}'")
     a, b = _operands(input, other)
     return _make(ufunc(a, b))
 
@@ -142,7 +141,7 @@ def bitwise_xor(input, other):
 
 def bitwise_not(input):
     if input.is_floating_point():
-        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{scalar_type_name(input.dtype)}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.scalar_name}'")
     return _make(np.invert(input._data))
 
 

@@ -17,11 +17,10 @@ import numpy as np
 
 from .. import _dtype
 from .._size import broadcast_shape
-from .._tensor_str import scalar_type_name
 from ..autograd import grad_mode
 from ..autograd.function import Op
 from ..tensor import Tensor, _make, _wrap_dim
-from .inplace import Copy, _word, apply_inplace
+from .inplace import Copy, apply_inplace
 from .shape import Alias, Unsqueeze
 
 
@@ -302,8 +301,8 @@ def setitem(self, index, value):
     if not isinstance(value, Tensor):
         value = _make(np.asarray(value, self._data.dtype))
     elif advanced is not None and value.ndim and value.dtype != self.dtype:
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {_word(self)} for the "
-                           f"destination and {_word(value)} for the source.")
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {self.dtype.scalar_name} "
+                           f"for the destination and {value.dtype.scalar_name} for the source.")
     region = _walk(self._data, steps)
     # the shape of region[advanced], found by indexing a zero-strided stand-in rather than the data
     target = region.shape if advanced is None else np.broadcast_to(np.empty((), bool), region.shape)[advanced].shape
@@ -405,7 +404,7 @@ def take_along_dim(input, indices, dim=None):
                            f"but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
     if indices.dtype is not _dtype.int64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
-                           f"{scalar_type_name(indices.dtype)}")
+                           f"{indices.dtype.scalar_name}")
     dim = _wrap_dim(dim, input.ndim)
     if input.ndim == 0:  # torch then reads the size of that dim, which a 0-d tensor does not have
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
@@ -462,14 +461,10 @@ class MaskedFillTensor(MaskedFill):
                 g.masked_fill(_make(~ctx.mask), 0).sum() if dvalue else None)
 
 
-_C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-           "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}
-
-
 def masked_fill(input, mask, value):
     if mask._data.dtype != bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_C_TYPE[mask._data.dtype.name]}")
+                           f"{mask.dtype.cpp_name}")
     _broadcast_shapes(mask.shape, input.shape)
     if not isinstance(value, Tensor):
         return MaskedFill.apply(input, mask._data, value)
@@ -552,8 +547,8 @@ def _index_put_key(self, indices, values):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     if values.dtype != self.dtype:
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {_word(self)} for the "
-                           f"destination and {_word(values)} for the source.")
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {self.dtype.scalar_name} "
+                           f"for the destination and {values.dtype.scalar_name} for the source.")
     used = sum(t.ndim if t.dtype.name in ("bool", "uint8") else 1 for t in indices)
     if used > self.ndim:
         raise IndexError(f"too many indices for tensor of dimension {self.ndim} (got {used})")

@@ -184,16 +184,12 @@ class CopyIntoView(Op):
 
 def _write(self, result):
     if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
-        raise RuntimeError(f"result type {_word(result)} can't be cast to the desired output type {_word(self)}")
+        raise RuntimeError(f"result type {result.dtype.scalar_name} can't be cast to the desired output type "
+                           f"{self.dtype.scalar_name}")
     if result._data.shape != self._data.shape:  # x.add_(y) cannot grow x
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
                            f"{list(result._data.shape)}")
     np.copyto(self._data, result._data, casting="unsafe")
-
-
-def _word(t):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[t.dtype.name]
 
 
 def _retarget_saved_output(result, self):

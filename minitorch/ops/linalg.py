@@ -13,14 +13,10 @@ import numpy as np
 from .._size import broadcast_shape
 from ..autograd.function import Op
 from ..tensor import _make
-from .reduction import _word, amax, amin, norm_input, vector_norm
+from .reduction import amax, amin, norm_input, vector_norm
 from .shape import UnsafeView
 
 # the C type names torch's mm error messages use
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
-
-
 def _check_not_bool(name, *tensors):
     if any(t.dtype.name == "bool" for t in tensors):
         raise NotImplementedError(f'"{name}" not implemented for \'Bool\'')
@@ -134,8 +130,8 @@ def dot(input, tensor):
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
     if input.dtype != tensor.dtype:
-        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_word(input.dtype)} and "
-                           f"{_word(tensor.dtype)}")
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {input.dtype.scalar_name} and "
+                           f"{tensor.dtype.scalar_name}")
     if input.shape[0] != tensor.shape[0]:
         n, m = input.shape[0], tensor.shape[0]
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
@@ -148,8 +144,8 @@ def mv(input, vec):
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     if input.dtype != vec.dtype:
-        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_word(vec.dtype)}, "
-                           f"{_word(input.dtype)}, and {_word(vec.dtype)}")
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {vec.dtype.scalar_name}, "
+                           f"{input.dtype.scalar_name}, and {vec.dtype.scalar_name}")
     if input.shape[1] != vec.shape[0]:
         n, m = input.shape
         raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{m}), vec ({vec.shape[0]})")
@@ -170,8 +166,8 @@ def mm(input, mat2):
         raise RuntimeError("mat2 must be a matrix")
     _check_mm(input, mat2)
     if input.dtype != mat2.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES[input.dtype.name]} "
-                           f"!= {_C_NAMES[mat2.dtype.name]}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {input.dtype.cpp_name} "
+                           f"!= {mat2.dtype.cpp_name}")
     _check_not_bool("addmm_impl_cpu_", input)
     return Mm.apply(input, mat2)
 
@@ -186,7 +182,7 @@ def bmm(input, mat2):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but got: "
                            f"[{b2}, {k2}].")
     if input.dtype != mat2.dtype:
-        raise RuntimeError(f"expected scalar type {_word(input.dtype)} but found {_word(mat2.dtype)}")
+        raise RuntimeError(f"expected scalar type {input.dtype.scalar_name} but found {mat2.dtype.scalar_name}")
     _check_not_bool("bmm", input)
     return Bmm.apply(input, mat2)
 
@@ -194,11 +190,11 @@ def bmm(input, mat2):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2)."""
     if input.dtype != mat2.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_word(input.dtype)} and "
-                           f"{_word(mat2.dtype)}")
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {input.dtype.scalar_name} and "
+                           f"{mat2.dtype.scalar_name}")
     if mat1.dtype != mat2.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_word(mat1.dtype)} and "
-                           f"{_word(mat2.dtype)}")
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {mat1.dtype.scalar_name} and "
+                           f"{mat2.dtype.scalar_name}")
     for name, m in (("mat1", mat1), ("mat2", mat2)):
         if m.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
@@ -210,7 +206,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def _check_expandable(t, shape):
     """torch's expand error when ``t`` does not broadcast to ``shape``."""
     if t.ndim > len(shape):
-        raise RuntimeError(f"expand(torch.{_word(t.dtype)}Tensor{{{list(t.shape)}}}, size={list(shape)}): the "
+        raise RuntimeError(f"expand({t.dtype.tensor_type}{{{list(t.shape)}}}, size={list(shape)}): the "
                            f"number of sizes provided ({len(shape)}) must be greater or equal to the number of "
                            f"dimensions in the tensor ({t.ndim})")
     lead = len(shape) - t.ndim
@@ -367,7 +363,8 @@ def svdvals(A):
     if A.ndim < 2:
         raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
     if not A.is_floating_point():
-        raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as input. Got {_word(A.dtype)}")
+        raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as input. Got "
+                           f"{A.dtype.scalar_name}")
     return LinalgSvd.apply(A)[1]  # torch's svdvals is its SVD when a gradient is needed (same node)
 
 

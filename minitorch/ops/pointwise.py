@@ -11,7 +11,6 @@ import warnings
 import numpy as np
 
 from .._dtype import bool_, get_default_dtype, result_type, uint8
-from .._tensor_str import scalar_type_name
 from ..autograd.function import Op
 from ..tensor import Tensor, _make
 from .arithmetic import _out, div, pow
@@ -46,7 +45,7 @@ def _zeros(g):
 
 
 def _not_implemented(kernel, input):
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(input.dtype)}'")
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.scalar_name}'")
 
 
 def _tensor_only(fn_name, value):
@@ -1156,7 +1155,7 @@ def where(condition, input=None, other=None):
                       "future version of PyTorch. Use a boolean condition instead.")
     elif condition.dtype is not bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                           f"{scalar_type_name(condition.dtype)}")
+                           f"{condition.dtype.scalar_name}")
     dtype = result_type(input, other).np
     x, y = (v if isinstance(v, Tensor) else _make(np.asarray(v, dtype)) for v in (input, other))
     return Where.apply(condition._data.astype(bool, copy=False), x, y, dtype)
@@ -1179,15 +1178,10 @@ def lerp(input, end, weight, *, out=None):
     return _out(Lerp.apply(input, end, weight), out)
 
 
-_C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-                 "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-                 "bool": "bool"}
-
-
 def _same_dtype(input, other, name):
     if other.dtype is not input.dtype:
-        raise RuntimeError(f"expected dtype {_C_TYPE_NAMES[input.dtype.name]} for `{name}` but got dtype "
-                           f"{_C_TYPE_NAMES[other.dtype.name]}")
+        raise RuntimeError(f"expected dtype {input.dtype.cpp_name} for `{name}` but got dtype "
+                           f"{other.dtype.cpp_name}")
 
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):

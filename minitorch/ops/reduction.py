@@ -152,16 +152,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         input = input.to(dtype)
     if not input.is_floating_point():
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
-                           f"or complex dtype. Got: {_word(input.dtype)}")
+                           f"or complex dtype. Got: {input.dtype.scalar_name}")
     if dim is None and not keepdim:
         return Mean.apply(input)
     return MeanDim.apply(input, reduced_dims(dim, input.ndim), keepdim)
-
-
-def _word(dtype):
-    """The name torch's error messages give a dtype."""
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool", "float32": "Float", "float64": "Double", "float16": "Half"}[dtype.name]
 
 
 def sum_to_size(input, *size):
@@ -561,12 +555,12 @@ def norm_input(input, dtype, fname):
     """The input of a norm at ``dtype`` (if given), with torch's errors: no narrowing, floating point only."""
     if dtype is not None:
         if input.dtype.is_floating_point and dtype.itemsize < input.dtype.itemsize:
-            raise RuntimeError(f"{fname}: the dtype of the input ({_word(input.dtype)}) should be "
-                               f"convertible without narrowing to the specified dtype ({_word(dtype)})")
+            raise RuntimeError(f"{fname}: the dtype of the input ({input.dtype.scalar_name}) should be "
+                               f"convertible without narrowing to the specified dtype ({dtype.scalar_name})")
         input = input.to(dtype)
     if not input.is_floating_point():
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. "
-                           f"Got {_word(input.dtype)}")
+                           f"Got {input.dtype.scalar_name}")
     return input
 
 

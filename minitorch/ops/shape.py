@@ -12,7 +12,6 @@ views of the input's array: they share its memory and its version counter, as to
 import numpy as np
 
 from .._dtype import bool_, result_type
-from .._tensor_str import type_name
 from ..autograd.function import Op
 from ..tensor import _wrap_dim
 from .convert import clone, contiguous
@@ -157,7 +156,7 @@ def expand(input, *sizes):
     ndim = input._data.ndim
     if len(sizes) < ndim:
         # torch names the tensor's type here as its C++ does: the legacy name, CPUBoolType for bool
-        kind = "CPUBoolType" if input.dtype is bool_ else type_name(input)
+        kind = "CPUBoolType" if input.dtype is bool_ else input.dtype.tensor_type
         raise RuntimeError(f"expand({kind}{{{list(input.shape)}}}, size={list(sizes)}): the number of "
                            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
                            f"in the tensor ({ndim})")
@@ -652,7 +651,7 @@ def tensor_split(input, indices_or_sections, dim=0):
         split = indices_or_sections
         if split.dtype.name != "int64":
             raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
-                               f"{_word(split.dtype)}")
+                               f"{split.dtype.scalar_name}")
         if split.ndim > 1:
             raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
                                f"one-dimensional tensor, but got a tensor with {split.ndim} dims")
@@ -670,11 +669,6 @@ def tensor_split(input, indices_or_sections, dim=0):
         indices = [int(i) for i in indices_or_sections]
         pieces = zip([0] + indices, indices + [n])
     return tuple(Slice.apply(input, _key(dim, slice(*slice(int(a), int(b)).indices(n)))) for a, b in pieces)
-
-
-def _word(dtype):
-    from .reduction import _word
-    return _word(dtype)
 
 
 # -- in-place view ops: the tensor itself takes the view's shape and strides ---------------------------------

@@ -5,7 +5,6 @@ Both subtract the largest value along ``dim`` before exponentiating: the shift c
 """
 import numpy as np
 
-from .._tensor_str import scalar_type_name
 from ..autograd.function import Op
 from ..tensor import _wrap_dim
 
@@ -64,7 +63,7 @@ def _prepare(name, input, dim, dtype):
     dim = _wrap_dim(dim, input.ndim)
     if not input.is_floating_point():
         kernel = f"{name}_lastdim_kernel_impl" if dim == max(input.ndim - 1, 0) else f"{name}_kernel_impl"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(input.dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.scalar_name}'")
     return input, dim
 
 

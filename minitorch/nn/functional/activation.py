@@ -10,7 +10,6 @@ import warnings
 import numpy as np
 
 from ..._args import tensor_arg
-from ..._tensor_str import scalar_type_name
 from ...autograd.function import Op
 from ...ops.inplace import apply_inplace
 from ...ops.pointwise import erf, where
@@ -289,7 +288,7 @@ def softshrink(input, lambd=0.5):
     tensor_arg(input, "softshrink")
     if not 0 <= lambd <= np.finfo(input._data.dtype).max:
         raise RuntimeError(f"lambda must be in range [0, {np.finfo(input._data.dtype).max:g}] for input dtype "
-                           f"{scalar_type_name(input.dtype)}, but found {lambd:g}")
+                           f"{input.dtype.scalar_name}, but found {lambd:g}")
     return Softshrink.apply(input, lambd)
 
 

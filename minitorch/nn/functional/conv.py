@@ -312,22 +312,14 @@ def _check_conv(x, w, b, stride, padding, dilation, groups):
         raise RuntimeError(f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel size: "
                            f"({reach[0]} x {reach[1]}). Kernel size can't be greater than actual input size")
     if x.dtype != w.dtype:
-        raise RuntimeError(f"expected scalar type {_type_name(x)} but found {_type_name(w)}")
+        raise RuntimeError(f"expected scalar type {x.dtype.scalar_name} but found {w.dtype.scalar_name}")
     if b is not None:
         if b.dtype != x.dtype:
-            raise RuntimeError(f"Input type ({_type_name(x).lower()}) and bias type ({_type_name(b).lower()}) "
-                               f"should be the same")
+            raise RuntimeError(f"Input type ({x.dtype.scalar_name.lower()}) and bias type "
+                               f"({b.dtype.scalar_name.lower()}) should be the same")
         if b.shape != (w.shape[0],):
             raise RuntimeError(f"Given weight of size {list(w.shape)}, expected bias to be 1-dimensional with "
                                f"{w.shape[0]} elements, but got bias of size {list(b.shape)} instead")
-
-
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-
-
-def _type_name(t):
-    return _SCALAR_NAMES[t._data.dtype.name]
 
 
 # -- public functions ----------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import numpy as np
 
 from ..._args import tensor_arg
 from ..._size import broadcast_shape
-from ..._tensor_str import scalar_type_name
 from ...autograd.function import Op
 from ...tensor import _make
 from .activation import logsigmoid
@@ -147,7 +146,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     if weight is not None:
         return _weighted((expanded_input - expanded_target) ** 2, weight, input, reduction)
     if not input.is_floating_point():
-        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{scalar_type_name(input.dtype)}'")
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{input.dtype.scalar_name}'")
     return MseLoss.apply(expanded_input, expanded_target, reduction)
 
 
@@ -242,11 +241,11 @@ def _nll(input, target, weight, reduction, ignore_index):
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({target.shape[0]}).")
     if target.dtype.name not in ("int64", "uint8"):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {scalar_type_name(target.dtype)}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.scalar_name}")
     _check_weight(weight, input.shape[1] if input.dim() > 1 else input.shape[0])
     if weight is not None and weight.dtype != input.dtype:
-        raise RuntimeError(f"expected scalar type {scalar_type_name(input.dtype)} but found "
-                           f"{scalar_type_name(weight.dtype)}")
+        raise RuntimeError(f"expected scalar type {input.dtype.scalar_name} but found "
+                           f"{weight.dtype.scalar_name}")
     w = None if weight is None else weight._data
     if input.dim() <= 2:
         if target.dim() > 1:
@@ -288,7 +287,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if tuple(input.shape) == tuple(target.shape):
         if not target.is_floating_point():
             raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
-                               f"{scalar_type_name(target.dtype)}")
+                               f"{target.dtype.scalar_name}")
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
         with np.errstate(**_SILENT):  # composed of tensor operations: silent as a whole, as torch's fused loss

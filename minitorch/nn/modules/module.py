@@ -60,8 +60,7 @@ def _typename(obj):
     (``Sequential(nn.ReLU)`` names ``...activation.ReLU``, a lambda ``__main__.<lambda>``); anything else by
     its class's (``int``, ``collections.OrderedDict``)."""
     if isinstance(obj, Tensor):
-        from ..._tensor_str import type_name
-        return type_name(obj)
+        return obj.dtype.tensor_type
     module = getattr(obj, "__module__", "") or ""
     if hasattr(obj, "__qualname__"):
         qualname = obj.__qualname__
