@@ -175,6 +175,8 @@ OUT_FORMS = {
     "pow": lambda lib, a, b, out: lib.pow(a.abs(), b, out=out),
     "pow_number": lambda lib, a, b, out: lib.pow(a, 2, out=out),
     "number_pow": lambda lib, a, b, out: lib.pow(1.5, a, out=out),
+    "div_floor": lambda lib, a, b, out: lib.div(a, b, rounding_mode="floor", out=out),
+    "div_trunc": lambda lib, a, b, out: lib.div(a, b, rounding_mode="trunc", out=out),
 }
 
 
@@ -229,6 +231,9 @@ def test_div_rounding_modes_like_torch(mode):
     check(lambda lib, a, b: lib.div(a, b, rounding_mode=mode), np.array([7, -7, -9, 9, 0, 6]),
           np.array([2, 2, -4, -4, -3, -3]))
     check(lambda lib, a: lib.div(a, 2.5, rounding_mode=mode), np.array([7, -7], np.int32))  # float32
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # x / 0 is inf or nan, silently, as in torch
+        check(lambda lib, a: lib.div(a, lib.zeros(5, dtype=lib.float64), rounding_mode=mode), DIVIDENDS)
     for make in (lambda lib: lib.div(lib.tensor([7, 1]), lib.tensor([0, 1]), rounding_mode=mode),
                  lambda lib: lib.div(lib.tensor([True]), lib.tensor([True]), rounding_mode=mode),
                  lambda lib: lib.div(lib.ones(2), 2, rounding_mode=mode.upper())):
@@ -237,3 +242,26 @@ def test_div_rounding_modes_like_torch(mode):
         with pytest.raises(theirs.type) as mine:
             make(minitorch)
         assert str(mine.value) == str(theirs.value)
+
+
+SUBTRACTIONS = {
+    "bool - bool": lambda lib, b, i: b - b, "int - bool": lambda lib, b, i: i - b, "bool - int": lambda lib, b, i: b - i,
+    "bool - 1": lambda lib, b, i: b - 1, "1 - bool": lambda lib, b, i: 1 - b, "2.5 - bool": lambda lib, b, i: 2.5 - b,
+    "int - True": lambda lib, b, i: i - True, "sub(bool, bool, alpha=2)": lambda lib, b, i: lib.sub(b, b, alpha=2),
+    "2.5 - int": lambda lib, b, i: 2.5 - i, "7 - int": lambda lib, b, i: 7 - i,
+}
+
+
+@pytest.mark.parametrize("name", SUBTRACTIONS)
+def test_subtraction_with_booleans_refused_like_torch(name):
+    """torch does not subtract booleans: it says to use ~ (invert a mask) or ^ (compare two)."""
+    import torch
+    import minitorch
+
+    def outcome(lib):
+        try:
+            out = SUBTRACTIONS[name](lib, lib.tensor([True, False]), lib.tensor([1, 2]))
+        except Exception as e:  # noqa: BLE001 - compared with torch's
+            return type(e).__name__, str(e)
+        return str(out.dtype), out.tolist()
+    assert outcome(minitorch) == outcome(torch)

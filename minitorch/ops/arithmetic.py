@@ -6,7 +6,7 @@ import numpy as np
 
 from .._dtype import get_default_dtype
 from ..autograd.function import Op
-from ..tensor import _make
+from ..tensor import Tensor, _make
 
 
 class Add(Op):
@@ -24,10 +24,27 @@ class Add(Op):
         return g, (g if ctx.alpha == 1 else g * ctx.alpha)
 
 
+def _no_bool_subtraction(a, b):
+    """torch refuses to subtract booleans (tensors or numbers), and says what was likely meant."""
+    a_bool, b_bool = [x._data.dtype.kind == "b" if type(x) is Tensor else isinstance(x, (bool, np.bool_))
+                      for x in (a, b)]
+    if a_bool and b_bool:
+        raise NotImplementedError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                                  "`^` or `logical_xor()` operator instead.")
+    if a_bool or b_bool:
+        raise NotImplementedError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                                  "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 class Sub(Op):
     """z = a - alpha*b.   VJP: da = g,  db = -alpha*g."""
     node_name = "SubBackward0"
     promotes = 2
+
+    @classmethod
+    def apply(cls, a, b, *alpha):
+        _no_bool_subtraction(a, b)
+        return super().apply(a, b, *alpha)
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
@@ -43,11 +60,16 @@ class Rsub(Op):
     """z = c - a for a number c (``2 - x``).   VJP: da = -g."""
     node_name = "RsubBackward1"
 
+    @classmethod
+    def apply(cls, a, c):
+        _no_bool_subtraction(c, a)
+        return super().apply(a, c)
+
     @staticmethod
     def forward(ctx, a, c):
-        if a.dtype.kind in "iu" and isinstance(c, float):  # 2.5 - int tensor: the default dtype, as torch
+        if a.dtype.kind in "iu" and isinstance(c, (float, np.floating)):  # 2.5 - int tensor: the default dtype
             a = a.astype(get_default_dtype().np)
-        return np.subtract(c, a, dtype=a.dtype) if a.dtype.kind == "f" or isinstance(c, int) else c - a
+        return np.subtract(c, a, dtype=a.dtype)  # a Python number takes the tensor's dtype, as in torch
 
     @staticmethod
     def backward(ctx, g):
