@@ -39,7 +39,8 @@ _GRAD_DTYPE_HINT = (
 _SCALAR_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                         "Consider using tensor.detach() first.")
 _scalar_grad_warned = [False]
-# the C++ names torch's grad-dtype message uses
+
+
 class Tensor:
     __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc", "_acc", "_hooks",
                  "_retains_grad", "_view", "_views", "__weakref__")
@@ -416,20 +417,6 @@ class _TensorHookHandle(RemovableHandle):
         hooks[self._output_nr] = [h for h in hooks.get(self._output_nr, []) if h is not self._fn]
 
 
-def _init(t, data):
-    t._data = data
-    t._requires_grad = False
-    t._grad = None
-    t.grad_fn = None
-    t._output_nr = 0
-    t._vc = [0]
-    t._acc = None
-    t._hooks = None
-    t._retains_grad = False
-    t._view = None
-    t._views = None
-
-
 _ndarray = np.ndarray  # one global lookup in _make, not two: it runs for every tensor an operation makes
 
 
@@ -455,6 +442,17 @@ def _make(data):
     t._view = None
     t._views = None
     return t
+
+
+_FIELDS = tuple(name for name in Tensor.__slots__ if name != "__weakref__")
+
+
+def _init(t, data):
+    """Set up ``t``, a Tensor (or Parameter) being constructed, as ``_make`` sets up a new one: the fields
+    and their starting values are written once, in ``_make``, which stays a single function for speed."""
+    fresh = _make(data)
+    for name in _FIELDS:
+        setattr(t, name, getattr(fresh, name))
 
 
 def _rebuild(data, requires_grad):

@@ -846,66 +846,61 @@ def _check_integer_divisor(a, b):
         raise RuntimeError("ZeroDivisionError")
 
 
-class Fmod(Op):
+# fmod and remainder differ only in how a/b is rounded (``rounding``: "trunc" or "floor") and in the NumPy
+# function that computes them; each comes as two Ops, as in torch: b a number (Backward0), b a tensor (Backward1).
+class _ModNumber(Op):
+    """z = a - b·round(a/b) for a number b.   VJP: da = g."""
+    ufunc = None
+
+    @classmethod
+    def forward(cls, ctx, a, b, dtype):
+        _check_integer_divisor(a, b)
+        return _compute(cls.ufunc, a.astype(dtype, copy=False), _number(b, dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class _ModTensor(Op):
+    """z = a - b·round(a/b).   VJP: da = g,  db = -g round(a/b)."""
+    promotes = True
+    ufunc, rounding = None, None
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        _check_integer_divisor(a, b)
+        ctx.save_for_backward(a, b)
+        return _compute(cls.ufunc, a, b)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b = ctx.saved_tensors
+        return g, (-g * div(a, b, rounding_mode=cls.rounding) if ctx.needs_input_grad[1] else None)
+
+
+class Fmod(_ModNumber):
     """z = a - b·trunc(a/b) for a number b (the sign of a, as C's fmod).   VJP: da = g."""
     node_name = "FmodBackward0"
-
-    @staticmethod
-    def forward(ctx, a, b, dtype):
-        _check_integer_divisor(a, b)
-        return _compute(np.fmod, a.astype(dtype, copy=False), _number(b, dtype))
-
-    @staticmethod
-    def backward(ctx, g):
-        return g
+    ufunc = np.fmod
 
 
-class FmodTensor(Op):
+class FmodTensor(_ModTensor):
     """z = a - b·trunc(a/b).   VJP: da = g,  db = -g trunc(a/b)."""
     node_name = "FmodBackward1"
-    promotes = True
-
-    @staticmethod
-    def forward(ctx, a, b):
-        _check_integer_divisor(a, b)
-        ctx.save_for_backward(a, b)
-        return _compute(np.fmod, a, b)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        return g, (-g * div(a, b, rounding_mode="trunc") if ctx.needs_input_grad[1] else None)
+    ufunc, rounding = np.fmod, "trunc"
 
 
-class Remainder(Op):
+class Remainder(_ModNumber):
     """z = a - b·floor(a/b) for a number b (the sign of b, as Python's %).   VJP: da = g."""
     node_name = "RemainderBackward0"
-
-    @staticmethod
-    def forward(ctx, a, b, dtype):
-        _check_integer_divisor(a, b)
-        return _compute(np.remainder, a.astype(dtype, copy=False), _number(b, dtype))
-
-    @staticmethod
-    def backward(ctx, g):
-        return g
+    ufunc = np.remainder
 
 
-class RemainderTensor(Op):
+class RemainderTensor(_ModTensor):
     """z = a - b·floor(a/b).   VJP: da = g,  db = -g floor(a/b)."""
     node_name = "RemainderBackward1"
-    promotes = True
-
-    @staticmethod
-    def forward(ctx, a, b):
-        _check_integer_divisor(a, b)
-        ctx.save_for_backward(a, b)
-        return _compute(np.remainder, a, b)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        return g, (-g * div(a, b, rounding_mode="floor") if ctx.needs_input_grad[1] else None)
+    ufunc, rounding = np.remainder, "floor"
 
 
 # -- the functions --------------------------------------------------------------------------------------

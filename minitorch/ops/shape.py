@@ -57,10 +57,9 @@ def _infer_shape(shape, numel):
     raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
 
 
-class View(Op):
-    """z = a with a new shape, same memory.   VJP: da = g reshaped to a's shape."""
-    node_name = "ViewBackward0"
-    is_view = True
+class _Reshape(Op):
+    """z = a with a new shape.   VJP: da = g reshaped to a's shape.
+    The maths of View and UnsafeView; they differ in whether z shares a's memory, and in the node name."""
 
     @staticmethod
     def forward(ctx, a, shape):
@@ -70,6 +69,12 @@ class View(Op):
     @staticmethod
     def backward(ctx, g):
         return g.reshape(ctx.shape)
+
+
+class View(_Reshape):
+    """z = a with a new shape, same memory."""
+    node_name = "ViewBackward0"
+    is_view = True
 
 
 class ReshapeAlias(View):
@@ -77,18 +82,9 @@ class ReshapeAlias(View):
     node_name = "ReshapeAliasBackward0"
 
 
-class UnsafeView(Op):
-    """z = a copy of a with a new shape (reshape of a non-contiguous tensor).   VJP: da = g reshaped."""
+class UnsafeView(_Reshape):
+    """z = a copy of a with a new shape (reshape of a non-contiguous tensor, after its clone)."""
     node_name = "UnsafeViewBackward0"
-
-    @staticmethod
-    def forward(ctx, a, shape):
-        ctx.shape = a.shape
-        return a.reshape(shape)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g.reshape(ctx.shape)
 
 
 class Alias(Op):

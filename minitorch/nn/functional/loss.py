@@ -354,6 +354,15 @@ def _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, labe
     return _MulScalar.apply(nll, 1 - label_smoothing) + _MulScalar.apply(smooth, label_smoothing / n_classes)
 
 
+def _bce_grad(ctx, g):
+    """The start of both BCE backwards: the saved (x, t), and g spread over the unreduced losses, weighted."""
+    x, t = ctx.saved_tensors
+    g = _reduced_grad(g, x.shape, ctx.reduction)
+    if ctx.weight is not None:
+        g = g * _make(ctx.weight)
+    return x, t, g
+
+
 _BCE_EPSILON = float(np.float32(1e-12))  # torch's EPSILON is a C++ float: 1e-12 rounded to float32, in float64 too
 
 
@@ -380,10 +389,7 @@ class BinaryCrossEntropy(Op):
 
     @staticmethod
     def backward(ctx, g):
-        x, t = ctx.saved_tensors
-        g = _reduced_grad(g, x.shape, ctx.reduction)
-        if ctx.weight is not None:
-            g = g * _make(ctx.weight)
+        x, t, g = _bce_grad(ctx, g)
         dx_need, dt_need = ctx.needs_input_grad
         dx = g * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON) if dx_need else None
         dt = -g * (x / (1 - x)).log() if dt_need else None
@@ -426,10 +432,7 @@ class BinaryCrossEntropyWithLogits(Op):
 
     @staticmethod
     def backward(ctx, g):
-        x, t = ctx.saved_tensors
-        g = _reduced_grad(g, x.shape, ctx.reduction)
-        if ctx.weight is not None:
-            g = g * _make(ctx.weight)
+        x, t, g = _bce_grad(ctx, g)
         dx_need, dt_need = ctx.needs_input_grad
         if ctx.pos_weight is None:
             dx = g * (x.sigmoid() - t) if dx_need else None
