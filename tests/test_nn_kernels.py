@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 import minitorch
 from harness import assert_close, check
-from minitorch.nn.functional import conv as mconv
+from minitorch.kernels import conv as mconv  # the layout constants live beside the fast kernel
 from test_nn_conv import F, conv_problem, second_order
 
 
@@ -23,7 +23,7 @@ LAYOUTS = {"batch last": dict(PER_IMAGE_MIN_PIXELS=10 ** 9),
 
 @contextlib.contextmanager
 def forced(layout):
-    """conv.py's layout choice forced, whatever the image size."""
+    """kernels/conv.py's layout choice forced, whatever the image size."""
     saved = {name: getattr(mconv, name) for name in LAYOUTS[layout]}
     for name, value in LAYOUTS[layout].items():
         setattr(mconv, name, value)

@@ -12,6 +12,8 @@ import numpy as np
 
 from .._dtype import bool_, get_default_dtype, result_type, uint8
 from ..autograd.function import Op
+from ..kernels.erf import erf_fast
+from ..kernels.masks import select_fast
 from ..tensor import Tensor, _make
 from .arithmetic import _out, div, pow
 
@@ -395,65 +397,13 @@ class ThresholdBackward(Op):
         ctx.save_for_backward(z)
         # torch's mask is ``z <= 0 ? 0 : g``: NaN passes the gradient. z = relu(a) is >= 0 or NaN, so that mask is
         # z != 0, one comparison (z > 0 would drop the gradient at NaN)
-        return _select(np.asarray(z != 0), np.asarray(g), np.zeros((), g.dtype))  # np.where by bit masks
+        return select_fast(np.asarray(z != 0), np.asarray(g), np.zeros((), g.dtype))  # kernels/masks.py
 
     @staticmethod
     def backward(ctx, gg):
         z, = ctx.saved_tensors
         dg, dz = ctx.needs_input_grad
         return (ThresholdBackward.apply(gg, z) if dg else None), (_make(np.zeros_like(z._data)) if dz else None)
-
-
-# -- erf, vectorised ----------------------------------------------------------------------------------------
-# NumPy has no erf. It is computed in float64 from two power series whose coefficients are exact formulas
-# (nothing fitted), each summed by Horner's rule:
-#   |x| < 1       erf x = x · Σ_k (2/√π)·(-1)^k·x^(2k) / (k!·(2k+1))                      (Maclaurin series)
-#   1 ≤ |x| < 6   erf x = Σ_k erf⁽ᵏ⁾(c)/k! · (x - c)^k, around the centre c of x's half-unit interval, where
-#                 erf⁽ᵏ⁾(c) = (2/√π)·(-1)^(k-1)·H_(k-1)(c)·e^(-c²)  (H_n: Hermite polynomials) and erf(c) is
-#                 math.erf's - ten centres, 1.25 to 5.75
-#   |x| ≥ 6       erf x = ±1  (1 - erf 6 = 2e-17 is below float64's resolution next to 1)
-# With 20 terms the remainders are below 1e-18 (|x - c| ≤ 1/4), so the result is within about an ulp of
-# torch.erf - and of math.erf, which this replaces: calling it once per element was 20x slower.
-_ERF_TERMS = 20
-_ERF_SMALL = np.array([TWO_OVER_SQRT_PI * (-1) ** k / (math.factorial(k) * (2 * k + 1)) for k in range(_ERF_TERMS)])
-_ERF_CENTRES = np.arange(1.25, 6, 0.5)
-
-
-def _erf_taylor(c):
-    """The Taylor coefficients erf⁽ᵏ⁾(c)/k!, k < _ERF_TERMS."""
-    hermite = [1.0, 2 * c]  # H_0, H_1, then H_(n+1) = 2c·H_n - 2n·H_(n-1)
-    while len(hermite) < _ERF_TERMS:
-        hermite.append(2 * c * hermite[-1] - 2 * (len(hermite) - 1) * hermite[-2])
-    slope = TWO_OVER_SQRT_PI * math.exp(-c * c)
-    return [math.erf(c)] + [slope * (-1) ** (k - 1) * hermite[k - 1] / math.factorial(k)
-                            for k in range(1, _ERF_TERMS)]
-
-
-_ERF_TAYLOR = np.array([_erf_taylor(c) for c in _ERF_CENTRES])  # (centre, k)
-
-
-def _horner(coefficients, u):
-    """Σ_k coefficients[..., k]·u^k, the coefficients either shared (1-d) or one row per element (2-d)."""
-    total = np.array(coefficients[..., -1], dtype=u.dtype)
-    for k in range(coefficients.shape[-1] - 2, -1, -1):
-        total = total * u + coefficients[..., k]
-    return total
-
-
-def _erf(a):
-    """erf of a float array, computed in float64 (see above), in a's dtype."""
-    x = a.astype(np.float64).reshape(-1)                           # 1-d: a 0-d array cannot be indexed by a mask
-    ax = np.abs(x)
-    out = np.copysign(np.ones_like(x), x)                        # |x| ≥ 6 and ±inf; NaN is set below
-    small = ax < 1
-    xs = x[small]
-    out[small] = xs * _horner(_ERF_SMALL, xs * xs)
-    middle = (ax >= 1) & (ax < 6)
-    am = ax[middle]
-    nearest = ((am - 1) * 2).astype(np.intp)                     # which half-unit interval: its centre
-    out[middle] = np.copysign(_horner(_ERF_TAYLOR[nearest], am - _ERF_CENTRES[nearest]), x[middle])
-    out[np.isnan(x)] = np.nan
-    return out.reshape(a.shape).astype(a.dtype, copy=False)
 
 
 class Erf(Op):
@@ -464,7 +414,7 @@ class Erf(Op):
     def forward(ctx, a):
         a = _float(a)
         ctx.save_for_backward(a)
-        return _erf(a)
+        return erf_fast(a)  # kernels/erf.py: NumPy has no erf
 
     @staticmethod
     def backward(ctx, g):
@@ -733,21 +683,6 @@ class ClampMaxTensor(Minimum):
     node_name = "ClampMaxBackward1"
 
 
-def _select(c, x, y):
-    """``np.where(c, x, y)`` for x and y of one dtype, by bit masks: each result is the bits of x (AND all
-    ones) or of y (AND all zeros), so it is exact for every value, NaN and -0.0 included. np.where branches
-    on each element, which is ten times slower on an unpredictable mask - relu's backward is such a mask."""
-    if x.dtype.kind not in "biuf" or x.dtype.itemsize not in (1, 2, 4, 8):
-        return np.where(c, x, y)
-    bits = np.dtype(f"u{x.dtype.itemsize}")
-    ones = c.astype(bits)
-    np.negative(ones, out=ones)                     # 1 -> all bits set (unsigned wrap-around), 0 -> 0
-    picked = x.view(bits) & ones
-    if y.ndim == 0 and not y.view(bits):           # y is +0 (relu's backward): nothing to add
-        return picked.view(x.dtype)
-    return (picked | (y.view(bits) & ~ones)).view(x.dtype)
-
-
 class Where(Op):
     """z = x where c else y (c is a bool array, not differentiated).   VJP: dx = g where c,  dy = g where not c."""
     node_name = "WhereBackward0"
@@ -756,7 +691,7 @@ class Where(Op):
     def forward(ctx, c, x, y, dtype):
         ctx.save_for_backward(c)
         if x.dtype == y.dtype == dtype and c.dtype == np.bool_:
-            return _select(c, x, y)
+            return select_fast(c, x, y)  # kernels/masks.py: np.where by bit masks
         return np.where(c, x, y).astype(dtype, copy=False)
 
     @staticmethod

@@ -1,15 +1,17 @@
 """Pooling: the max or the average of every sliding window, and the adaptive versions that choose the
 windows to produce a given output size.
 
-The windows are the strided view from conv.py (``windows``: no copy), with the kernel offsets (i, j) as
-the first two axes, so a pool is a reduction over those two axes. Going back is ``fold_windows``
+The windows are the strided view from kernels/conv.py (``windows``: no copy), with the kernel offsets
+(i, j) as the first two axes, so a pool is a reduction over those two axes. Going back is ``fold_windows``
 (average pooling) or a scatter to the recorded argmax positions (max pooling). Each backward is an Op
-whose own VJP is the forward reduction again, so second derivatives work.
+whose own VJP is the forward reduction again, so second derivatives work. Max pooling's reduction and
+its scatter are in kernels/pool.py: ``max_pool_plain`` there is the readable version.
 """
 import numpy as np
 
 from ...autograd.function import Op
-from .conv import crop2d, fold_windows, pad2d, padded_size, windows
+from ...kernels.conv import crop2d, fold_windows, pad2d, padded_size, windows
+from ...kernels.pool import max_pool_fast, scatter_add_fast
 
 
 # -- geometry ------------------------------------------------------------------------------------------
@@ -54,12 +56,8 @@ class MaxPool2DWithIndices(Op):
         (ho, wo), pads = _geometry(xb, kernel, stride, padding, dilation, ceil_mode)
         low = -np.inf if xb.dtype.kind == "f" else np.iinfo(xb.dtype).min
         view = windows(pad2d(xb, pads, low), kernel, stride, dilation, (ho, wo))   # (kh, kw, N, C, Ho, Wo)
-        elements = [view[i, j] for i in range(kernel[0]) for j in range(kernel[1])]  # in torch's scan order
-        # the max: one np.maximum per kernel element over whole strided planes (NaN propagates, as in torch)
-        out = elements[0].copy()
-        for e in elements[1:]:
-            np.maximum(out, e, out=out)
-        which = _argmax_position(elements, out)
+        # the max of each window, and which kernel element it is (torch's pick on ties and NaN): kernels/pool.py
+        out, which = max_pool_fast(view)
         # where each window starts, and each kernel element's offset from there, in the unpadded H·W plane
         width = x.shape[-1]
         start = (np.arange(ho)[:, None] * stride[0] - padding[0]) * width + np.arange(wo) * stride[1] - padding[1]
@@ -78,23 +76,6 @@ class MaxPool2DWithIndices(Op):
         return MaxPool2DWithIndicesBackward.apply(g, ctx.indices, ctx.shape, ctx.overlap)
 
 
-def _argmax_position(elements, out):
-    """Which kernel element (0, 1, ... in scan order) each window's max ``out`` came from, as torch picks it:
-    scanning the window, a later element wins only if it is larger or NaN - so the first of equal maxima,
-    or the last NaN. ``done`` marks the windows whose max has been met; the others count one step on."""
-    which = np.zeros(out.shape, np.intp)
-    done = elements[0] == out
-    for e in elements[1:]:
-        which += ~done
-        done |= e == out
-    if out.dtype.kind == "f":
-        nan = np.isnan(out)
-        if nan.any():  # NaN equals nothing: those windows take their last NaN instead
-            for k, e in enumerate(elements):
-                which[nan & np.isnan(e)] = k
-    return which
-
-
 class MaxPool2DWithIndicesBackward(Op):
     """dx = g scattered into zeros of the input's shape at ``indices`` (overlaps add up).
     VJP: dg = h gathered at ``indices`` (the forward's selection, applied to h)."""
@@ -106,13 +87,8 @@ class MaxPool2DWithIndicesBackward(Op):
         planes = int(np.prod(shape[:-2]))
         plane = shape[-2] * shape[-1]
         where = (indices.reshape(planes, -1) + np.arange(planes)[:, None] * plane).ravel()
-        if not overlap:  # every input position receives at most one gradient: a plain assignment
-            dx = np.zeros(planes * plane, g.dtype)
-            dx[where] = g.ravel()
-            return dx.reshape(shape)
-        # bincount adds the gradients of every window whose max sits at the same position
-        dx = np.bincount(where, weights=g.ravel(), minlength=planes * plane)
-        return dx.astype(g.dtype).reshape(shape)
+        # the gradients of windows whose max sits at the same position add up (kernels/pool.py)
+        return scatter_add_fast(where, g.ravel(), planes * plane, overlap).reshape(shape)
 
     @staticmethod
     def backward(ctx, h):

@@ -1,0 +1,238 @@
+"""Each fast kernel in minitorch/kernels/ against its plain twin, and the plain twins against torch.
+
+The plain twins are what the docs send a learner to first; these tests keep them honest: the same values
+as the fast kernels the Ops use (exactly where the result is a selection, within a stated float tolerance
+where sums are computed in another order), and the same values as torch.
+"""
+import contextlib
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
+
+from minitorch.kernels import conv as kconv, erf as kerf, masks as kmasks, pool as kpool
+
+# sums of float products in another order: float64 to ~1e-10, float32 to ~1e-5 (relative, and absolute for
+# values near 0; the inputs are in [-1, 1] and no sum here has more than a few hundred terms)
+TOLERANCE = {np.dtype(np.float64): 1e-10, np.dtype(np.float32): 1e-5}
+
+
+def assert_near(a, b, dtype):
+    tol = TOLERANCE[np.dtype(dtype)]
+    assert a.dtype == b.dtype == dtype and a.shape == b.shape
+    np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+# -- conv2d ------------------------------------------------------------------------------------------------
+@st.composite
+def conv_geometry(draw):
+    """x, w, b, upstream g and geometry (stride, padding (top, bottom, left, right), dilation, groups),
+    padding uneven as 'same' makes it; a batch may be empty."""
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    groups, cg, og = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    kernel = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    padding = tuple(draw(st.integers(0, 2)) for _ in range(4))
+    reach = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    size = tuple(max(1, r - p0 - p1) + draw(st.integers(0, 5))
+                 for r, p0, p1 in zip(reach, padding[::2], padding[1::2]))
+    n = draw(st.integers(0, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    x = rng.uniform(-1, 1, (n, groups * cg) + size).astype(dtype)
+    w = rng.uniform(-1, 1, (groups * og, cg) + kernel).astype(dtype)
+    b = rng.uniform(-1, 1, groups * og).astype(dtype) if draw(st.booleans()) else np.zeros(0, dtype)
+    out = kconv.out_size(size, kernel, stride, padding, dilation)
+    g = rng.uniform(-1, 1, (n, groups * og) + out).astype(dtype)
+    return x, w, b, g, (stride, padding, dilation, groups)
+
+
+LAYOUTS = {"batch last": dict(PER_IMAGE_MIN_PIXELS=10 ** 9),
+           "per image, one image per chunk": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=1),
+           "per image, whole batch": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=10 ** 9)}
+
+
+@contextlib.contextmanager
+def forced(layout):
+    """The fast kernel's layout forced, whatever the image size."""
+    saved = {name: getattr(kconv, name) for name in LAYOUTS[layout]}
+    for name, value in LAYOUTS[layout].items():
+        setattr(kconv, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(kconv, name, value)
+
+
+def torch_conv(x, w, b, g, geometry):
+    """torch's output, dx and dW for the same problem (uneven padding applied by F.pad)."""
+    stride, (top, bottom, left, right), dilation, groups = geometry
+    xt, wt = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_()
+    padded = torch.nn.functional.pad(xt, (left, right, top, bottom))
+    out = torch.nn.functional.conv2d(padded, wt, torch.from_numpy(b) if b.size else None, stride, 0, dilation,
+                                     groups)
+    out.backward(torch.from_numpy(g))
+    return out.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
+
+
+def plain_conv(x, w, b, g, geometry):
+    return (kconv.conv2d_plain(x, w, b, geometry), kconv.conv2d_input_grad_plain(g, w, x.shape[2:], geometry),
+            kconv.conv2d_weight_grad_plain(g, x, w.shape[2:], geometry))
+
+
+@settings(max_examples=40)
+@given(problem=conv_geometry())
+def test_conv2d_plain_matches_torch(problem):
+    x, w, b, g, geometry = problem
+    for mine, theirs in zip(plain_conv(x, w, b, g, geometry), torch_conv(x, w, b, g, geometry)):
+        assert_near(mine, theirs, x.dtype)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@settings(max_examples=25)
+@given(problem=conv_geometry())
+def test_conv2d_fast_matches_plain(layout, problem):
+    x, w, b, g, geometry = problem
+    with forced(layout):
+        fast = (kconv.conv2d_fast(x, w, b, geometry), kconv.conv2d_input_grad_fast(g, w, x.shape[2:], geometry),
+                kconv.conv2d_weight_grad_fast(g, x, w.shape[2:], geometry))
+    for f, p in zip(fast, plain_conv(x, w, b, g, geometry)):
+        assert_near(f, p, x.dtype)
+        assert f.flags.c_contiguous  # the Ops hand these to torch-like code that expects NCHW
+
+
+# -- max pooling -------------------------------------------------------------------------------------------
+@st.composite
+def pool_windows(draw):
+    """Windows of a padded image: ties (few distinct values), NaN, overlapping windows (stride < reach)."""
+    dtype = draw(st.sampled_from([np.float32, np.float64, np.int64, np.uint8]))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    reach = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    padding = tuple(p for k in kernel for p in [draw(st.integers(0, k // 2))] * 2)
+    size = tuple(max(1, r - 2 * p) + draw(st.integers(0, 4)) for r, p in zip(reach, padding[::2]))
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    x = rng.integers(0, draw(st.integers(1, 4)), (2, 2) + size).astype(dtype)  # 1 distinct value: all tie
+    if x.dtype.kind == "f":
+        x[rng.random(x.shape) < draw(st.sampled_from([0, 0.2, 0.7]))] = np.nan
+    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    out = kconv.out_size(size, kernel, stride, padding, dilation)
+    view = kconv.windows(kconv.pad2d(x, padding, low), kernel, stride, dilation, out)
+    return x, view, (kernel, stride, padding, dilation)
+
+
+@settings(max_examples=60)
+@given(problem=pool_windows())
+def test_max_pool_fast_matches_plain_exactly(problem):
+    _, view, _ = problem
+    (fast, fast_which), (plain, plain_which) = kpool.max_pool_fast(view), kpool.max_pool_plain(view)
+    assert fast.dtype == plain.dtype == view.dtype
+    assert fast.tobytes() == plain.tobytes()  # a selection: the same bits, NaN included
+    assert np.array_equal(fast_which, plain_which)
+
+
+@settings(max_examples=40)
+@given(problem=pool_windows())
+def test_max_pool_plain_matches_torch(problem):
+    """The plain max and its position (as torch's flat H·W index) against torch's max_pool2d."""
+    x, view, (kernel, stride, padding, dilation) = problem
+    out, which = kpool.max_pool_plain(view)
+    i, j = np.divmod(which, kernel[1])
+    ho, wo = out.shape[-2:]
+    rows = np.arange(ho)[:, None] * stride[0] - padding[0] + i * dilation[0]
+    cols = np.arange(wo) * stride[1] - padding[2] + j * dilation[1]
+    t_out, t_idx = torch.nn.functional.max_pool2d(torch.from_numpy(x), kernel, stride, padding[::2], dilation,
+                                                  return_indices=True)
+    assert out.tobytes() == t_out.numpy().tobytes()
+    assert np.array_equal(rows * x.shape[-1] + cols, t_idx.numpy())
+
+
+@settings(max_examples=40)
+@given(dtype=st.sampled_from([np.float32, np.float64]), size=st.integers(1, 30), count=st.integers(0, 60),
+       seed=st.integers(0, 2 ** 32 - 1))
+def test_scatter_add_fast_matches_plain(dtype, size, count, seed):
+    rng = np.random.default_rng(seed)
+    where, values = rng.integers(0, size, count), rng.uniform(-1, 1, count).astype(dtype)
+    assert_near(kpool.scatter_add_fast(where, values, size), kpool.scatter_add_plain(where, values, size), dtype)
+    unique = rng.permutation(size)[:min(count, size)]  # no position twice: the assignment path, exact
+    fast = kpool.scatter_add_fast(unique, values[:len(unique)], size, overlap=False)
+    assert fast.tobytes() == kpool.scatter_add_plain(unique, values[:len(unique)], size).tobytes()
+
+
+# -- erf ---------------------------------------------------------------------------------------------------
+def ulps(a, b):
+    """Distance in representable steps, for two float arrays of one dtype (NaN where both are NaN: 0)."""
+    ints = {2: np.int16, 4: np.int32, 8: np.int64}[a.dtype.itemsize]
+    ia, ib = a.view(ints).astype(object), b.view(ints).astype(object)  # object: no overflow across signs
+    # the integer view of a negative float counts down from -0: map it so that the order is kept
+    lowest = int(np.iinfo(ints).min)
+    ia = np.array([v if v >= 0 else lowest - v for v in ia.ravel()], object)
+    ib = np.array([v if v >= 0 else lowest - v for v in ib.ravel()], object)
+    both_nan = (np.isnan(a) & np.isnan(b)).ravel()
+    return np.where(both_nan, 0, np.abs(ia - ib)).astype(np.int64)
+
+
+erf_inputs = st.sampled_from([np.float64, np.float32, np.float16]).flatmap(
+    lambda dtype: hnp.arrays(dtype, hnp.array_shapes(min_dims=0, max_dims=2, max_side=8),
+                             elements=st.floats(width=np.dtype(dtype).itemsize * 8)
+                             | st.floats(-7, 7, width=np.dtype(dtype).itemsize * 8)))
+
+
+@settings(max_examples=60)
+@given(a=erf_inputs)
+def test_erf_fast_matches_plain(a):
+    """Within 2 ulp in float64 (the series' own error); float32 and float16 round the float64 results,
+    which may then fall either side of a rounding boundary: 1 ulp."""
+    fast, plain = kerf.erf_fast(a), kerf.erf_plain(a)
+    assert fast.dtype == plain.dtype == a.dtype and fast.shape == plain.shape == a.shape
+    assert ulps(fast, plain).max(initial=0) <= (2 if a.dtype == np.float64 else 1)
+    assert np.array_equal(np.signbit(fast), np.signbit(plain))
+
+
+def test_erf_fast_matches_plain_on_a_grid():
+    """Every half-unit interval of the series, its edges and centres included, densely."""
+    x = np.concatenate([np.linspace(-7, 7, 20001), np.nextafter(np.arange(-14, 15) / 2, 0)])
+    assert ulps(kerf.erf_fast(x), kerf.erf_plain(x)).max() <= 2
+
+
+@settings(max_examples=40)
+@given(a=erf_inputs)
+def test_erf_plain_matches_torch(a):
+    plain, theirs = kerf.erf_plain(a), torch.erf(torch.from_numpy(a)).numpy()
+    assert plain.dtype == theirs.dtype
+    assert ulps(plain, theirs).max(initial=0) <= (2 if a.dtype == np.float64 else 1)
+
+
+# -- where (relu's backward) -------------------------------------------------------------------------------
+SPECIAL = [np.nan, -np.inf, np.inf, -0.0, 0.0, 1.5, -2.0]
+
+
+@st.composite
+def where_arrays(draw):
+    dtype = draw(st.sampled_from([np.float64, np.float32, np.float16, np.int64, np.int8, np.uint8, np.bool_]))
+    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=4)).input_shapes
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+
+    def values(shape):  # np.asarray: a 0-d shape gives NumPy scalars; the Ops pass arrays
+        if dtype == np.bool_:
+            return np.asarray(rng.random(shape) < 0.5)
+        if np.dtype(dtype).kind == "f":
+            return np.asarray(np.array(SPECIAL, dtype)[rng.integers(0, len(SPECIAL), shape)])
+        return np.asarray(rng.integers(0, 100, shape).astype(dtype))
+    c = np.asarray(rng.random(shapes[0]) < 0.5)
+    y = values(shapes[2]) if draw(st.booleans()) else np.zeros((), dtype)  # +0: relu's backward
+    return c, values(shapes[1]), y
+
+
+@settings(max_examples=60)
+@given(arrays=where_arrays())
+def test_select_fast_matches_plain_and_torch_bit_for_bit(arrays):
+    c, x, y = arrays
+    fast, plain = kmasks.select_fast(c, x, y), kmasks.select_plain(c, x, y)
+    theirs = torch.where(torch.from_numpy(c), torch.from_numpy(x), torch.from_numpy(y)).numpy()
+    assert fast.dtype == plain.dtype == theirs.dtype and fast.shape == plain.shape == theirs.shape
+    assert fast.tobytes() == plain.tobytes() == theirs.tobytes()
