@@ -354,6 +354,13 @@ def _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, labe
     return _MulScalar.apply(nll, 1 - label_smoothing) + _MulScalar.apply(smooth, label_smoothing / n_classes)
 
 
+def _bce_reduce(losses, dtype, weight, reduction):
+    """The end of both BCE forwards: the losses weighted, in the input's dtype, reduced."""
+    if weight is not None:
+        losses = losses * weight
+    return _reduce(losses.astype(dtype, copy=False), reduction)
+
+
 def _bce_grad(ctx, g):
     """The start of both BCE backwards: the saved (x, t), and g spread over the unreduced losses, weighted."""
     x, t = ctx.saved_tensors
@@ -382,10 +389,7 @@ class BinaryCrossEntropy(Op):
         ctx.weight, ctx.reduction = weight, reduction
         with np.errstate(**_SILENT):  # log 0 = -inf (clamped to -100), the mean of no elements
             log_x, log_1mx = np.maximum(np.log(x), -100), np.maximum(np.log1p(-x), -100)
-            losses = -(t * log_x + (1 - t) * log_1mx)
-            if weight is not None:
-                losses = losses * weight
-            return _reduce(losses.astype(x.dtype, copy=False), reduction)
+            return _bce_reduce(-(t * log_x + (1 - t) * log_1mx), x.dtype, weight, reduction)
 
     @staticmethod
     def backward(ctx, g):
@@ -425,10 +429,7 @@ class BinaryCrossEntropyWithLogits(Op):
             log_sig = _log_sigmoid(x)
             if pos_weight is not None:
                 log_sig = log_sig * ((pos_weight - 1) * t + 1)
-            losses = (1 - t) * x - log_sig
-            if weight is not None:
-                losses = losses * weight
-            return _reduce(losses.astype(x.dtype, copy=False), reduction)
+            return _bce_reduce((1 - t) * x - log_sig, x.dtype, weight, reduction)
 
     @staticmethod
     def backward(ctx, g):
