@@ -444,15 +444,22 @@ def _make(data):
     return t
 
 
-_FIELDS = tuple(name for name in Tensor.__slots__ if name != "__weakref__")
-
-
 def _init(t, data):
-    """Set up ``t``, a Tensor (or Parameter) being constructed, as ``_make`` sets up a new one: the fields
-    and their starting values are written once, in ``_make``, which stays a single function for speed."""
-    fresh = _make(data)
-    for name in _FIELDS:
-        setattr(t, name, getattr(fresh, name))
+    """Set up ``t``, a Tensor (or Parameter) being constructed, with the fields ``_make`` gives a new one.
+    The list is written out twice on purpose: ``_make`` runs for every tensor every operation makes, and
+    calling this from there (or copying the fields from a fresh tensor here, 3 µs more per constructor)
+    would cost every operation or every ``Tensor(...)`` for a few lines. A test keeps the two the same."""
+    t._data = data
+    t._requires_grad = False
+    t._grad = None
+    t.grad_fn = None
+    t._output_nr = 0
+    t._vc = [0]
+    t._acc = None
+    t._hooks = None
+    t._retains_grad = False
+    t._view = None
+    t._views = None
 
 
 def _rebuild(data, requires_grad):

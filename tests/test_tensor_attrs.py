@@ -455,3 +455,19 @@ def test_dtype_name_tables_live_only_in_dtype_module():
                         k in dtypes and getattr(dtypes[k], attr) == v for k, v in entries):
                     copies.append(f"{path.relative_to(root)}:{node.lineno} ({attr})")
     assert copies == []
+
+
+def test_constructed_tensors_start_with_the_fields_operations_give():
+    """``_init`` (Tensor(...), Parameter(...)) and ``_make`` (every operation's result) write the same
+    fields with the same starting values; they are two lists on purpose (speed), so this keeps them equal."""
+    import importlib
+    tensor_module = importlib.import_module("minitorch.tensor")
+    data = np.zeros(3)
+    made, built = tensor_module._make(data), minitorch.Tensor(data)
+    fields = [name for name in minitorch.Tensor.__slots__ if name != "__weakref__"]
+    for name in fields:
+        assert hasattr(made, name) and hasattr(built, name), name
+        if name != "_data":
+            assert getattr(made, name) == getattr(built, name), name
+    parameter = minitorch.nn.Parameter(minitorch.from_numpy(data))
+    assert all(hasattr(parameter, name) for name in fields)
