@@ -177,6 +177,7 @@ OUT_FORMS = {
     "number_pow": lambda lib, a, b, out: lib.pow(1.5, a, out=out),
     "div_floor": lambda lib, a, b, out: lib.div(a, b, rounding_mode="floor", out=out),
     "div_trunc": lambda lib, a, b, out: lib.div(a, b, rounding_mode="trunc", out=out),
+    "floor_divide": lambda lib, a, b, out: lib.floor_divide(a, b, out=out),
 }
 
 
@@ -249,12 +250,17 @@ SUBTRACTIONS = {
     "bool - 1": lambda lib, b, i: b - 1, "1 - bool": lambda lib, b, i: 1 - b, "2.5 - bool": lambda lib, b, i: 2.5 - b,
     "int - True": lambda lib, b, i: i - True, "sub(bool, bool, alpha=2)": lambda lib, b, i: lib.sub(b, b, alpha=2),
     "2.5 - int": lambda lib, b, i: 2.5 - i, "7 - int": lambda lib, b, i: 7 - i,
+    "True - int": lambda lib, b, i: True - i,
+    # a list is no number: the reflected operators decline it, and Python raises its TypeError, as with torch
+    "list - tensor": lambda lib, b, i: [1, 2] - i, "list / tensor": lambda lib, b, i: [1, 2] / i,
+    "list ** tensor": lambda lib, b, i: [1, 2] ** i,
 }
 
 
 @pytest.mark.parametrize("name", SUBTRACTIONS)
-def test_subtraction_with_booleans_refused_like_torch(name):
-    """torch does not subtract booleans: it says to use ~ (invert a mask) or ^ (compare two)."""
+def test_subtraction_of_booleans_and_reflected_operators_like_torch(name):
+    """torch does not subtract booleans: it says to use ~ (invert a mask) or ^ (compare two). And a
+    reflected operator (number - tensor) takes numbers only."""
     import torch
     import minitorch
 

@@ -294,11 +294,12 @@ def sub(input, other, *, alpha=1, out=None):
     return _out(Sub.apply(input, other, alpha) if alpha != 1 else Sub.apply(input, other), out)
 
 
-def rsub(input, other, *, alpha=1):
-    """other - alpha * input."""
-    if _is_number(other) and alpha == 1:
-        return Rsub.apply(input, other)
-    return sub(other, input, alpha=alpha)
+# The reflected operators (``2 - x``, ``2 / x``, ``2 ** x``) are only called with what is not a Tensor.
+# A number is ours; for anything else (a list) they answer NotImplemented, as torch's do, and Python raises
+# its TypeError ("unsupported operand type(s) for -: 'list' and 'Tensor'").
+def rsub(input, other):
+    """other - input, for a number other."""
+    return Rsub.apply(input, other) if _is_number(other) else NotImplemented
 
 
 def mul(input, other, *, out=None):
@@ -329,7 +330,7 @@ subtract = sub
 
 def rdiv(input, other):
     """other / input for a number other: torch records it as reciprocal(input) * other."""
-    return Mul.apply(Reciprocal.apply(input), other)
+    return Mul.apply(Reciprocal.apply(input), other) if _is_number(other) else NotImplemented
 
 
 def neg(input):
@@ -391,5 +392,5 @@ TENSOR_METHODS = {
     "__add__": _add_operator, "__radd__": _add_operator, "__sub__": _sub_operator, "__rsub__": rsub,
     "__mul__": _mul_operator, "__rmul__": _mul_operator, "__truediv__": _div_operator, "__rtruediv__": rdiv,
     "__floordiv__": _floordiv_operator, "__rfloordiv__": _rfloordiv_operator, "__neg__": neg, "__pow__": pow,
-    "__rpow__": lambda self, other: pow(other, self),
+    "__rpow__": lambda self, other: pow(other, self) if _is_number(other) else NotImplemented,
 }
