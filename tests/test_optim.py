@@ -30,7 +30,7 @@ OPTIMIZERS = {
     "sgd_wd1": ("SGD", dict(lr=0.05, momentum=0.5, weight_decay=1.0)),
     "adam_small_betas_wd1": ("Adam", dict(lr=0.01, betas=(0.2, 0.3), weight_decay=1.0)),
     "rmsprop_maximize_wd1": ("RMSprop", dict(lr=0.01, maximize=True, weight_decay=1.0)),
-    "adagrad_maximize": ("Adagrad", dict(lr=0.1, maximize=True)),
+    "adagrad_maximize_wd1": ("Adagrad", dict(lr=0.1, maximize=True, weight_decay=1.0)),
 }
 
 
@@ -264,6 +264,7 @@ PARAMS = {
     "a non-leaf": lambda lib: [lib.ones(2, requires_grad=True) * 2],
     "nothing": lambda lib: [],
     "a group of one tensor": lambda lib: [{"params": lib.ones(2, requires_grad=True), "lr": 0.5}],
+    "a tensor in two groups": lambda lib: (lambda p: [{"params": [p]}, {"params": [p]}])(lib.ones(2, requires_grad=True)),
 }
 
 
@@ -333,6 +334,10 @@ def _same(mine, theirs, rel=1e-14):
         assert type(mine) is type(theirs) and len(mine) == len(theirs), (mine, theirs)
         for m, t in zip(mine, theirs):
             _same(m, t, rel)
+    elif isinstance(theirs, dict):
+        assert sorted(mine) == sorted(theirs), (mine, theirs)
+        for k in theirs:
+            _same(mine[k], theirs[k], rel)
     elif isinstance(theirs, float):
         assert mine == pytest.approx(theirs, rel=rel, abs=0), (mine, theirs)
     else:
@@ -347,8 +352,9 @@ def _groups(lib, optimizer):
 
 
 def _hyper(opt):
-    """What a scheduler changes in each group: lr and the momentum (SGD) or beta1 (Adam)."""
-    return [(g["lr"], g.get("momentum", g.get("betas", (None,))[0])) for g in opt.param_groups]
+    """What a scheduler may change: every group's hyperparameters (lr, momentum or betas, and what the
+    scheduler keeps there: initial_lr, max_lr, ...)."""
+    return [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]
 
 
 SCHEDULER_CASES = [  # (scheduler, kwargs, optimizer): defaults, per-group values, and the argument checks
@@ -398,7 +404,7 @@ def test_scheduler_arguments_like_torch(name, kwargs, optimizer):
 
 
 def test_scheduler_needs_an_optimizer():
-    for name, args in [("StepLR", (2,)), ("ReduceLROnPlateau", ())]:
+    for name, args in [("StepLR", (2,)), ("ReduceLROnPlateau", ()), ("OneCycleLR", (1.0, 10))]:
         assert (_outcome(lambda: getattr(minitorch.optim.lr_scheduler, name)(3, *args))
                 == _outcome(lambda: getattr(torch.optim.lr_scheduler, name)(3, *args)))
 
@@ -415,7 +421,7 @@ def test_scheduler_resumed_from_last_epoch_and_stepped_to_given_epochs(case, las
         for group in opt.param_groups:
             group["initial_lr"] = group["lr"] * 2
         sched = getattr(lib.optim.lr_scheduler, name)(opt, last_epoch=last_epoch, **kwargs)
-        seen = [_hyper(opt)]
+        seen = [_hyper(opt), sched.last_epoch]
         for _ in range(4):
             opt.step()
             sched.step()
@@ -442,6 +448,7 @@ def test_scheduler_state_dict_resumes_like_torch(case):
             opt.step()
             sched.step()
         saved_opt, saved = opt.state_dict(), sched.state_dict()
+        lambdas = saved.get("lr_lambdas")  # LambdaLR keeps None for a plain function, as torch
         opt = _groups(lib, "SGD")
         opt.load_state_dict(saved_opt)
         sched = getattr(lib.optim.lr_scheduler, name)(opt, **kwargs)
@@ -451,7 +458,7 @@ def test_scheduler_state_dict_resumes_like_torch(case):
             opt.step()
             sched.step()
             seen.append((_hyper(opt), sched.get_last_lr(), sched.last_epoch))
-        return seen
+        return seen, lambdas
     _same(run(minitorch), run(torch))
 
 
@@ -460,6 +467,7 @@ PLATEAU_METRICS = [1.0, 0.5, 0.5, 1.5, 1.5, 0.25, 2.25, 2.25, 0.125, 0.125, 0.12
 
 @pytest.mark.parametrize("kwargs", [
     dict(threshold=0.0, patience=0),  # an equal metric is no improvement
+    dict(threshold=0.25, patience=0),  # relative: better is below best * 0.75 (not best - 0.25)
     dict(threshold=0.5, threshold_mode="abs", patience=0),  # exactly best - threshold is none either
     dict(mode="max", threshold=0.5, patience=0), dict(mode="max", threshold=0.5, threshold_mode="abs", patience=1),
     dict(factor=0.5, patience=0, eps=0.05),  # a change of exactly eps is not made
@@ -470,7 +478,7 @@ def test_reduce_lr_on_plateau_state_like_torch(kwargs):
     def run(lib):
         opt = _groups(lib, "SGD")
         sched = lib.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
-        seen = []
+        seen = [(sched.get_last_lr(), sched.best, sched.num_bad_epochs, sched.cooldown_counter, sched.last_epoch)]
         for m in PLATEAU_METRICS:
             opt.step()
             sched.step(m)
@@ -481,3 +489,32 @@ def test_reduce_lr_on_plateau_state_like_torch(kwargs):
             sched.step(0.5, epoch=40)
         return seen, sched.last_epoch, [(w.category, str(w.message)) for w in caught]
     _same(run(minitorch), run(torch))
+
+
+FLAGS = {"SGD": dict(foreach=False, fused=False, differentiable=False, maximize=True),
+         "Adam": dict(foreach=False, fused=False, capturable=False, decoupled_weight_decay=True),
+         "AdamW": dict(foreach=False, fused=False, capturable=False, maximize=True),
+         "RMSprop": dict(foreach=False, capturable=False, maximize=True),
+         "Adagrad": dict(foreach=False, fused=False, maximize=True)}
+
+
+@pytest.mark.parametrize("name", FLAGS)
+def test_flags_reach_the_param_groups_like_torch(name):
+    """torch's implementation switches (foreach, fused, capturable, ...) do nothing here, but are kept in
+    the groups as torch keeps them, so state_dicts match."""
+    groups = [getattr(lib.optim, name)([lib.ones(2, requires_grad=True)], **FLAGS[name]).state_dict()["param_groups"]
+              for lib in (minitorch, torch)]
+    assert groups[0] == groups[1]
+
+
+def test_state_dict_holds_the_live_state_like_torch():
+    """opt.state_dict() is no snapshot in torch: its state is the optimizer's own, and moves on with it."""
+    def run(lib):
+        p = lib.ones(2, requires_grad=True)
+        opt = lib.optim.SGD([p], lr=0.1, momentum=0.9)
+        p.grad = lib.ones(2)
+        opt.step()
+        saved = opt.state_dict()
+        opt.step()
+        return saved["state"][0] is opt.state[p], saved["state"][0]["momentum_buffer"].tolist()
+    assert run(minitorch) == run(torch)
