@@ -375,6 +375,8 @@ SCHEDULER_CASES = [  # (scheduler, kwargs, optimizer): defaults, per-group value
     ("OneCycleLR", dict(max_lr=1.0, total_steps=10, pct_start=1), "SGD"),
     ("OneCycleLR", dict(max_lr=1.0, total_steps=10, anneal_strategy="step"), "SGD"),
     ("OneCycleLR", dict(max_lr=[1.0, 2.0, 3.0], total_steps=10), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=10, max_momentum=[0.9, 0.9, 0.9]), "SGD"),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=10, base_momentum=[0.8]), "SGD"),
     ("OneCycleLR", dict(max_lr=1.0, total_steps=10), "Adagrad"),  # no momentum to cycle
     ("ReduceLROnPlateau", dict(factor=1.0), "SGD"), ("ReduceLROnPlateau", dict(mode="median"), "SGD"),
     ("ReduceLROnPlateau", dict(threshold_mode="relative"), "SGD"),
@@ -518,3 +520,15 @@ def test_state_dict_holds_the_live_state_like_torch():
         opt.step()
         return saved["state"][0] is opt.state[p], saved["state"][0]["momentum_buffer"].tolist()
     assert run(minitorch) == run(torch)
+
+
+@pytest.mark.parametrize("name", FLAGS)
+def test_repr_like_torch(name):
+    """Every group's hyperparameters, sorted, a blank line between groups; and the `required` marker."""
+    from minitorch.optim.optimizer import required as mine
+    from torch.optim.optimizer import required as theirs
+    texts = [repr(getattr(lib.optim, name)([{"params": [lib.ones(2, requires_grad=True)]},
+                                            {"params": [lib.ones(2, requires_grad=True)], "lr": 0.5}]))
+             for lib in (minitorch, torch)]
+    assert texts[0] == texts[1]
+    assert repr(mine) == repr(theirs)
