@@ -294,12 +294,15 @@ def sub(input, other, *, alpha=1, out=None):
     return _out(Sub.apply(input, other, alpha) if alpha != 1 else Sub.apply(input, other), out)
 
 
-# The reflected operators (``2 - x``, ``2 / x``, ``2 ** x``) are only called with what is not a Tensor.
-# A number is ours; for anything else (a list) they answer NotImplemented, as torch's do, and Python raises
-# its TypeError ("unsupported operand type(s) for -: 'list' and 'Tensor'").
-def rsub(input, other):
-    """other - input, for a number other."""
-    return Rsub.apply(input, other) if _is_number(other) else NotImplemented
+# The reflected operators (``2 - x``, ``2 / x``, ``2 ** x``) take a number or a Tensor (``x.__rsub__(y)``
+# called by name, as torch's tests do). For anything else (a list) they answer NotImplemented, as torch's
+# do, and Python raises its TypeError ("unsupported operand type(s) for -: 'list' and 'Tensor'").
+def _reflected(number_case, tensor_case):
+    def operator(input, other):
+        if _is_number(other):
+            return number_case(input, other)
+        return tensor_case(input, other) if isinstance(other, Tensor) else NotImplemented
+    return operator
 
 
 def mul(input, other, *, out=None):
@@ -328,9 +331,14 @@ multiply = mul
 subtract = sub
 
 
-def rdiv(input, other):
+def _rdiv_number(input, other):
     """other / input for a number other: torch records it as reciprocal(input) * other."""
-    return Mul.apply(Reciprocal.apply(input), other) if _is_number(other) else NotImplemented
+    return Mul.apply(Reciprocal.apply(input), other)
+
+
+_rsub = _reflected(Rsub.apply, lambda input, other: sub(other, input))
+rdiv = _reflected(_rdiv_number, _rdiv_number)  # torch's __rtruediv__ is reciprocal() * other for tensors too
+_rpow = _reflected(lambda input, other: pow(other, input), lambda input, other: pow(other, input))
 
 
 def neg(input):
@@ -389,8 +397,8 @@ TENSOR_METHODS = {
     "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div, "divide": div,
     "true_divide": div, "floor_divide": floor_divide, "neg": neg, "negative": neg, "pow": pow,
     "reciprocal": reciprocal,
-    "__add__": _add_operator, "__radd__": _add_operator, "__sub__": _sub_operator, "__rsub__": rsub,
+    "__add__": _add_operator, "__radd__": _add_operator, "__sub__": _sub_operator, "__rsub__": _rsub,
     "__mul__": _mul_operator, "__rmul__": _mul_operator, "__truediv__": _div_operator, "__rtruediv__": rdiv,
     "__floordiv__": _floordiv_operator, "__rfloordiv__": _rfloordiv_operator, "__neg__": neg, "__pow__": pow,
-    "__rpow__": lambda self, other: pow(other, self) if _is_number(other) else NotImplemented,
+    "__rpow__": _rpow,
 }
