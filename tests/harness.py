@@ -8,6 +8,8 @@ both libraries keep the arrays' strides). It compares the forward values and the
 upstream gradient, the gradient of every floating-point input. Float64 is compared tightly, float32
 loosely.
 """
+import contextlib
+
 import numpy as np
 import torch
 from hypothesis import strategies as st
@@ -95,3 +97,23 @@ def second_order(fn, *arrays, seed=1):
     dtype = arrays[0].dtype
     _gradients.compare_second_order(fn, [np.ascontiguousarray(a) for a in arrays], [True] * len(arrays),
                                     seed=seed, tolerance=lambda _: _tolerance(dtype))
+
+
+# -- conv2d's fast kernel: force each of its layouts (minitorch/kernels/conv.py chooses by image size) ------
+CONV_LAYOUTS = {"batch last": dict(PER_IMAGE_MIN_PIXELS=10 ** 9),
+                "per image, one image per chunk": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=1),
+                "per image, whole batch": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=10 ** 9)}
+
+
+@contextlib.contextmanager
+def forced_conv_layout(layout):
+    """kernels/conv.py's layout choice forced to ``layout`` (a key of CONV_LAYOUTS), whatever the image size."""
+    from minitorch.kernels import conv as kconv
+    saved = {name: getattr(kconv, name) for name in CONV_LAYOUTS[layout]}
+    for name, value in CONV_LAYOUTS[layout].items():
+        setattr(kconv, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(kconv, name, value)

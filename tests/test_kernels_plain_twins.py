@@ -4,7 +4,6 @@ The plain twins are what the docs send a learner to first; these tests keep them
 as the fast kernels the Ops use (exactly where the result is a selection, within a stated float tolerance
 where sums are computed in another order), and the same values as torch.
 """
-import contextlib
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ import torch
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
+from harness import CONV_LAYOUTS, forced_conv_layout
 from minitorch.kernels import conv as kconv, erf as kerf, masks as kmasks, pool as kpool
 
 # sums of float products in another order: float64 to ~1e-10, float32 to ~1e-5 (relative, and absolute for
@@ -49,22 +49,8 @@ def conv_geometry(draw):
     return x, w, b, g, (stride, padding, dilation, groups)
 
 
-LAYOUTS = {"batch last": dict(PER_IMAGE_MIN_PIXELS=10 ** 9),
-           "per image, one image per chunk": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=1),
-           "per image, whole batch": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=10 ** 9)}
-
-
-@contextlib.contextmanager
-def forced(layout):
-    """The fast kernel's layout forced, whatever the image size."""
-    saved = {name: getattr(kconv, name) for name in LAYOUTS[layout]}
-    for name, value in LAYOUTS[layout].items():
-        setattr(kconv, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(kconv, name, value)
+LAYOUTS = CONV_LAYOUTS
+forced = forced_conv_layout
 
 
 def torch_conv(x, w, b, g, geometry):

@@ -2,7 +2,6 @@
 conv2d's two layouts (batch last, per image in chunks) forced on random problems; max pooling where windows
 tie or hold NaN (which position gets the gradient, and the returned indices); erf in float64 against
 torch.erf over its whole range."""
-import contextlib
 
 import numpy as np
 import pytest
@@ -10,28 +9,14 @@ import torch
 from hypothesis import given, settings, strategies as st
 
 import minitorch
-from harness import assert_close, check
+from harness import CONV_LAYOUTS, assert_close, check, forced_conv_layout
 from minitorch.kernels import conv as mconv  # the layout constants live beside the fast kernel
 from test_nn_conv import F, conv_problem, second_order
 
 
 # -- conv2d: both layouts on the same problems ------------------------------------------------------------
-LAYOUTS = {"batch last": dict(PER_IMAGE_MIN_PIXELS=10 ** 9),
-           "per image, one image per chunk": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=1),
-           "per image, whole batch": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=10 ** 9)}
-
-
-@contextlib.contextmanager
-def forced(layout):
-    """kernels/conv.py's layout choice forced, whatever the image size."""
-    saved = {name: getattr(mconv, name) for name in LAYOUTS[layout]}
-    for name, value in LAYOUTS[layout].items():
-        setattr(mconv, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(mconv, name, value)
+LAYOUTS = CONV_LAYOUTS
+forced = forced_conv_layout
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
