@@ -11,7 +11,10 @@
 * ``_views``       for a base that may change in place: its live views (id -> weak reference), whose
                    history follows the base's
 
-Operations live in ``minitorch/ops``; the methods here just call them (``t.exp()`` is ``ops.exp(t)``).
+The operations live in ``minitorch/ops``, one module per family; ``ops/__init__.py`` attaches each family's
+``TENSOR_METHODS`` to this class (``t.exp()`` is ``ops.pointwise.exp(t)``, ``t + u`` is ``ops.arithmetic``'s
+``__add__``) and makes the in-place twins (``t.exp_()``). What is defined here: attributes, grad bookkeeping,
+hooks, conversions and printing.
 """
 import warnings
 import weakref
