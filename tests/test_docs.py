@@ -83,3 +83,28 @@ def test_lenet_picture_is_the_walkthroughs_graph(tmp_path):
         with open(tmp_path / "check.svg") as f:
             assert sorted(re.findall(r"<text[^>]*>([^<]*)</text>", f.read())) == sorted(
                 re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+
+def test_architecture_names_only_what_exists():
+    """docs/architecture.md names files (`minitorch/...`, `tests/...`) and the functions `loss.backward()`
+    passes through; each file must exist, and each function must be defined in the file the text puts it
+    in, so the map cannot drift from the tree."""
+    root = os.path.dirname(DOCS)
+    with open(os.path.join(DOCS, "architecture.md")) as f:
+        text = f.read()
+    paths = set(re.findall(r"`((?:minitorch|examples|reference|tests|benchmarks)/[\w/.]*)`", text))
+    assert len(paths) > 20
+    for path in paths:
+        assert os.path.exists(os.path.join(root, path)), f"architecture.md names {path}, which does not exist"
+    functions = {"minitorch/autograd/function.py": ["Op", "apply", "OpNode", "_link", "_save", "edge_of",
+                                                    "AccumulateGrad", "_run_backward"],
+                 "minitorch/tensor.py": ["backward"], "minitorch/autograd/__init__.py": ["backward"],
+                 "minitorch/autograd/engine.py": ["run_backward", "_discover", "_add_to_buffer",
+                                                  "_tensor_pre_hooks", "_fit_to_input", "_leaf", "_accumulate"]}
+    for path, names in functions.items():
+        with open(os.path.join(root, path)) as f:
+            source = f.read()
+        for name in names:
+            assert f"`{name}`" in text or f"`{name.lstrip('_')}" in text or f".{name}`" in text, \
+                f"{name} is listed here but architecture.md does not name it"
+            assert re.search(rf"^\s*(def|class) {name}\b", source, re.M), f"{path} defines no {name}"
