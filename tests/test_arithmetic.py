@@ -271,3 +271,10 @@ def test_subtraction_of_booleans_and_reflected_operators_like_torch(name):
             return type(e).__name__, str(e)
         return str(out.dtype), out.tolist()
     assert outcome(minitorch) == outcome(torch)
+
+
+@given(array(dtype=np.float64, low=-1e6, high=1e6), st.floats(-1e3, 1e3).filter(lambda b: abs(b) > 1e-3),
+       st.sampled_from(["trunc", "floor"]))
+def test_div_rounding_modes_on_generated_inputs(a, b, mode):
+    """Generated dividends (negatives, zeros) and divisors: values, DivBackward2 and zero gradients as torch."""
+    check(lambda lib, x, y: lib.div(x, y, rounding_mode=mode), a, np.full(a.shape[-1:] or (1,), b))

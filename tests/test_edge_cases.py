@@ -8,6 +8,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
 import torch
 import torchvision
 
@@ -490,3 +492,11 @@ def test_ops_that_broadcast_agree_with_torch_on_size_0_and_mismatches(name):
         assert mine[0] == "ok" and tuple(mine[1].shape) == tuple(theirs[1].shape)
     else:
         assert mine == theirs
+
+
+@given(hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=3).flatmap(
+    lambda shape: st.lists(st.lists(st.sampled_from([0, 1] + list(shape) or [1]), min_size=0, max_size=4), max_size=4)))
+def test_broadcast_shapes_generated_like_torch(shapes):
+    """Generated shape lists (0-size dims, mismatches and all): the same shape, or the same error, as torch."""
+    mine, theirs = (_outcome(lambda: tuple(lib.broadcast_shapes(*shapes)))[0] for lib in (minitorch, torch))
+    assert mine == theirs
