@@ -336,8 +336,12 @@ def _link(node, inputs, results, non_diff=()):
     node._seq = next(_sequence)
     if anomaly_mode.STATE.enabled:  # anomaly mode (autograd/anomaly_mode.py): remember where it was made
         anomaly_mode.record(node)
-    node.next_functions = tuple([edge_of(t) for t in inputs])
-    node._input_meta = tuple([(t._data.shape, t._data.dtype) for t in inputs])
+    edges, meta = [], []  # one loop, not two comprehensions: this runs for every recorded operation
+    for t in inputs:
+        edges.append(edge_of(t))
+        meta.append((t._data.shape, t._data.dtype))
+    node.next_functions = tuple(edges)
+    node._input_meta = tuple(meta)
     if len(results) > 1:
         node._out_meta = [None if r is None else (r._data.shape, r._data.dtype) for r in results]
     for nr, out in enumerate(results):
