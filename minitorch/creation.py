@@ -12,7 +12,7 @@ import numpy as np
 
 from . import _dtype
 from ._device import check_device
-from .autograd.function import Op
+from .ops.op import Op
 from .random import rng
 from .tensor import Tensor, _make
 

@@ -5,7 +5,7 @@ Broadcasting needs no code here: the engine sums each gradient back to its input
 import numpy as np
 
 from .._dtype import get_default_dtype
-from ..autograd.function import Op
+from .op import Op
 from ..tensor import Tensor, _make
 
 

@@ -1,5 +1,5 @@
 """Copies and dtype conversions."""
-from ..autograd.function import Op
+from .op import Op
 
 
 class ToCopy(Op):

@@ -18,7 +18,7 @@ import numpy as np
 from .. import _dtype
 from .._size import broadcast_shape
 from ..autograd import grad_mode
-from ..autograd.function import Op
+from .op import Op
 from ..tensor import Tensor, _make, _wrap_dim
 from .inplace import Copy, apply_inplace
 from .shape import Alias, Unsqueeze

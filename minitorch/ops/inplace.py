@@ -21,7 +21,8 @@ Views need more, because a view and its base are one memory seen twice:
 import numpy as np
 
 from ..autograd import grad_mode
-from ..autograd.function import Op, forward_op_name, view_ops
+from ..autograd.function import forward_op_name
+from .op import Op, view_ops
 
 LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_ERROR = "a view of a leaf Variable that requires grad is being used in an in-place operation."

@@ -11,7 +11,7 @@ import types
 import numpy as np
 
 from .._size import broadcast_shape
-from ..autograd.function import Op
+from .op import Op
 from ..tensor import _make
 from .reduction import amax, amin, norm_input, vector_norm
 from .shape import UnsafeView

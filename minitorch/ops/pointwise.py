@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from .._dtype import bool_, get_default_dtype, result_type, uint8
-from ..autograd.function import Op
+from .op import Op
 from ..kernels.erf import erf_fast
 from ..kernels.masks import select_fast
 from ..tensor import Tensor, _make

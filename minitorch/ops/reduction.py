@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from .._dtype import get_default_dtype
-from ..autograd.function import Op
+from .op import Op
 
 
 def _all_dims(dim):

@@ -12,7 +12,7 @@ views of the input's array: they share its memory and its version counter, as to
 import numpy as np
 
 from .._dtype import bool_, result_type
-from ..autograd.function import Op
+from .op import Op
 from ..tensor import _wrap_dim
 from .convert import clone, contiguous
 

@@ -5,7 +5,7 @@ Both subtract the largest value along ``dim`` before exponentiating: the shift c
 """
 import numpy as np
 
-from ..autograd.function import Op
+from .op import Op
 from ..tensor import _wrap_dim
 
 

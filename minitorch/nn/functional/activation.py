@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from ..._args import tensor_arg
-from ...autograd.function import Op
+from ...ops.op import Op
 from ...ops.inplace import apply_inplace
 from ...ops.pointwise import erf, where
 from ...tensor import _make

@@ -25,7 +25,7 @@ lines; the Ops call ``conv2d_fast``, the same products arranged for speed.
 import numpy as np
 
 from ..._args import invalid_combination
-from ...autograd.function import Op
+from ...ops.op import Op
 from ...kernels.conv import (conv2d_fast, conv2d_input_grad_fast, conv2d_weight_grad_fast, crop2d, fold_windows,
                              out_size, pad2d, padded_size, windows)
 from ...tensor import Tensor, _make

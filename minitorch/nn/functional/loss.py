@@ -10,7 +10,7 @@ import numpy as np
 
 from ..._args import tensor_arg
 from ..._size import broadcast_shape
-from ...autograd.function import Op
+from ...ops.op import Op
 from ...tensor import _make
 from .activation import logsigmoid
 

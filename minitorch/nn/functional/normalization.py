@@ -7,7 +7,7 @@ In evaluation the running estimates are used instead, so each sample is normalis
 """
 import numpy as np
 
-from ...autograd.function import Op
+from ...ops.op import Op
 from ...tensor import _make
 
 

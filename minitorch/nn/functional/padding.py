@@ -18,7 +18,7 @@ import operator
 
 import numpy as np
 
-from ...autograd.function import Op
+from ...ops.op import Op
 from ...ops.indexing import CopySlices, Slice, _key
 from ...ops.inplace import apply_inplace
 from ...ops.linalg import _check_not_bool

@@ -9,7 +9,7 @@ its scatter are in kernels/pool.py: ``max_pool_plain`` there is the readable ver
 """
 import numpy as np
 
-from ...autograd.function import Op
+from ...ops.op import Op
 from ...kernels.conv import crop2d, fold_windows, pad2d, padded_size, windows
 from ...kernels.pool import max_pool_fast, scatter_add_fast
 

@@ -11,7 +11,7 @@ import numpy as np
 from ..._args import tensor_arg
 from ..._dtype import tp_name
 from ...autograd import grad_mode
-from ...autograd.function import Op
+from ...ops.op import Op
 from ...tensor import _make
 
 
