@@ -9,6 +9,6 @@ test_kernels_plain_twins.py checks that they agree), only in an order the CPU li
     erf.py     erf (NumPy has none)             plain: math.erf on each element
     masks.py   where (relu's backward)          plain: np.where
 
-The Ops that call them (nn/functional/conv.py, nn/functional/pooling.py, ops/pointwise.py) hold the maths
+The Ops that call them (nn/functional/conv.py, nn/functional/pooling.py, ops/pointwise/) hold the maths
 and the VJPs. Kernels work on NumPy arrays only and import nothing from minitorch.
 """

@@ -1,4 +1,4 @@
-"""erf on arrays, for ``Erf`` in ops/pointwise.py. NumPy has no erf.
+"""erf on arrays, for ``Erf`` in ops/pointwise/activations.py. NumPy has no erf.
 
 Plain: Python's ``math.erf`` on each element. Fast: the same values from two power series, vectorised:
 1.8x faster than ``np.vectorize(math.erf)`` on 10⁵ float64 values (NumPy 2.4).

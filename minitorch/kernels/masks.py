@@ -1,4 +1,4 @@
-"""where(c, x, y) on arrays: relu's backward (``ThresholdBackward``) and ``Where`` in ops/pointwise.py.
+"""where(c, x, y) on arrays: relu's backward (``ThresholdBackward``) and ``Where`` (ops/pointwise/).
 
 Plain: ``np.where(c, x, y)``. Fast: the same selection by bit masks. np.where branches on each element,
 which is slow when the mask is unpredictable - and relu's backward mask is (about half the elements of a

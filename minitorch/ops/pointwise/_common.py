@@ -1,0 +1,40 @@
+"""Helpers shared by the pointwise families: float conversion, computing as torch does, torch's errors."""
+import numpy as np
+
+from ..._dtype import get_default_dtype
+from ...tensor import Tensor, _make
+
+
+def _float(a):
+    """``a`` itself if floating point, else converted to the default dtype."""
+    return a if a.dtype.kind == "f" else a.astype(get_default_dtype().np)
+
+
+def _compute(fn, *arrays):
+    """``fn(*arrays)`` as torch computes it: half precision in float32, rounded once at the end, and
+    without NumPy's warnings (torch returns inf and nan silently: log(0), exp(1000))."""
+    dtype = arrays[0].dtype
+    if dtype == np.float16:
+        arrays = [x.astype(np.float32) for x in arrays]
+    with np.errstate(all="ignore"):
+        return np.asarray(fn(*arrays)).astype(dtype, copy=False)
+
+
+def _number(value, dtype):
+    """A number as torch casts it into a tensor's dtype (-1 is 255 as a uint8); None stays None."""
+    return None if value is None else np.asarray(value).astype(dtype)
+
+
+def _zeros(g):
+    """The gradient of a function that is flat almost everywhere (sign, floor, ...)."""
+    return _make(np.zeros_like(g._data))
+
+
+def _not_implemented(kernel, input):
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.scalar_name}'")
+
+
+def _tensor_only(fn_name, value):
+    """torch's TypeError for a number where only a Tensor is accepted (``maximum(x, 2)``)."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn_name}(): argument 'other' (position 2) must be Tensor, not {type(value).__name__}")

@@ -1,0 +1,202 @@
+"""Trigonometric and hyperbolic functions: sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, atan2."""
+import numpy as np
+
+from ..arithmetic import _out
+from ..op import Op
+from ._common import _compute, _float, _tensor_only
+
+
+class Sin(Op):
+    """z = sin a.   VJP: da = g cos a."""
+    node_name = "SinBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _compute(np.sin, _float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * a.cos()
+
+
+def sin(input, *, out=None):
+    return _out(Sin.apply(input), out)
+
+
+class Cos(Op):
+    """z = cos a.   VJP: da = -g sin a."""
+    node_name = "CosBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _compute(np.cos, _float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return -g * a.sin()
+
+
+def cos(input, *, out=None):
+    return _out(Cos.apply(input), out)
+
+
+class Tan(Op):
+    """z = tan a.   VJP: da = g (1 + z²)."""
+    node_name = "TanBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        z = _compute(np.tan, _float(a))
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        return g * (1 + z * z)
+
+
+def tan(input, *, out=None):
+    return _out(Tan.apply(input), out)
+
+
+class Asin(Op):
+    """z = arcsin a.   VJP: da = g / √(1 - a²)."""
+    node_name = "AsinBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _compute(np.arcsin, _float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * (1 - a * a).rsqrt()
+
+
+def asin(input, *, out=None):
+    return _out(Asin.apply(input), out)
+
+
+class Acos(Op):
+    """z = arccos a.   VJP: da = -g / √(1 - a²)."""
+    node_name = "AcosBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _compute(np.arccos, _float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return -g * (1 - a * a).rsqrt()
+
+
+def acos(input, *, out=None):
+    return _out(Acos.apply(input), out)
+
+
+class Atan(Op):
+    """z = arctan a.   VJP: da = g / (1 + a²)."""
+    node_name = "AtanBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _compute(np.arctan, _float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (1 + a * a)
+
+
+def atan(input, *, out=None):
+    return _out(Atan.apply(input), out)
+
+
+class Sinh(Op):
+    """z = sinh a.   VJP: da = g cosh a."""
+    node_name = "SinhBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _compute(np.sinh, _float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * a.cosh()
+
+
+def sinh(input, *, out=None):
+    return _out(Sinh.apply(input), out)
+
+
+class Cosh(Op):
+    """z = cosh a.   VJP: da = g sinh a."""
+    node_name = "CoshBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _compute(np.cosh, _float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * a.sinh()
+
+
+def cosh(input, *, out=None):
+    return _out(Cosh.apply(input), out)
+
+
+class Tanh(Op):
+    """z = tanh a.   VJP: da = g (1 - z²)."""
+    node_name = "TanhBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        z = np.tanh(_float(a))
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        return g * (1 - z * z)
+
+
+def tanh(input, *, out=None):
+    return _out(Tanh.apply(input), out)
+
+
+class Atan2(Op):
+    """z = atan2(a, b), the angle of the point (b, a).   VJP: da = g b / (a² + b²),  db = -g a / (a² + b²)."""
+    node_name = "Atan2Backward0"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(_float(a), _float(b))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        r2 = a * a + b * b
+        return (g * b / r2 if da else None), (-g * a / r2 if db else None)
+
+
+def atan2(input, other, *, out=None):
+    _tensor_only("atan2", other)
+    return _out(Atan2.apply(input, other), out)
