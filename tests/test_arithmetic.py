@@ -121,10 +121,14 @@ def test_pow_negative_number_to_a_tensor(c, x):
     lambda lib, a: a ** lib.full_like(a, -0.5),
     lambda lib, a: (-2.0) ** (a + 0.5),
     lambda lib, a: (a + 2.0) ** -1,
-], ids=["tensor**float", "tensor**tensor", "number**tensor", "zero**-1"])
+    lambda lib, a: (a * 1e200) ** 2.0,
+    lambda lib, a: (a * 1e200) ** lib.full_like(a, 2.0),
+    lambda lib, a: 10.0 ** (a * 400),
+], ids=["tensor**float", "tensor**tensor", "number**tensor", "zero**-1", "overflow tensor**float",
+        "overflow tensor**tensor", "overflow number**tensor"])
 def test_pow_nan_and_inf_come_silently(fn):
-    """A negative base to a fractional power is NaN, value and gradients, 0 ** -1 is inf, and torch says
-    nothing."""
+    """A negative base to a fractional power is NaN, value and gradients, 0 ** -1 and an overflow are inf,
+    and torch says nothing."""
     a = np.array([-2.0, -0.5, 1.5])
     with warnings.catch_warnings():
         warnings.simplefilter("error")

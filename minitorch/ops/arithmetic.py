@@ -112,6 +112,36 @@ class Div(Op):
         return (g / b if da else None), (-g * a / (b * b) if db else None)
 
 
+# torch's C++ code (its losses) multiplies and divides by plain numbers: MulBackward1/DivBackward1, one edge each.
+# ``x * 2`` is MulBackward0: the number becomes a constant tensor, an edge of its own (see Op's _promote).
+class MulScalar(Op):
+    """z = a·c for a number c.   VJP: da = g·c."""
+    node_name = "MulBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        ctx.c = c
+        return a * a.dtype.type(c)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.c
+
+
+class DivScalar(Op):
+    """z = a / c for a number c.   VJP: da = g / c."""
+    node_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        ctx.c = c
+        return a / a.dtype.type(c)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / ctx.c
+
+
 class Reciprocal(Op):
     """z = 1 / a.   VJP: da = -g * z²."""
     node_name = "ReciprocalBackward0"
@@ -144,8 +174,9 @@ class Neg(Op):
 
 
 def _silent():
-    """torch computes 0 ** -1 = inf and (-8) ** (1/3) = nan without a word; NumPy would warn."""
-    return np.errstate(divide="ignore", invalid="ignore")
+    """torch computes inf and NaN without a word where NumPy warns: 0 ** -1 and 10 ** 400 (inf), (-8) ** (1/3),
+    inf - inf and 0·inf (NaN), the mean of no elements (NaN). The values are the same."""
+    return np.errstate(over="ignore", divide="ignore", invalid="ignore")
 
 
 class Pow(Op):

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..._args import tensor_arg
 from ..._size import broadcast_shape
+from ...ops.arithmetic import DivScalar, MulScalar, _silent  # _silent: torch's losses warn of no inf or NaN
 from ...ops.op import Op
 from ...tensor import _make
 from .activation import logsigmoid
@@ -28,11 +29,6 @@ def _reduction(size_average, reduce, reduction):
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return reduction
-
-
-# torch computes its losses silently where NumPy warns: inf - inf and 0·inf (NaN), overflow (inf), the mean of
-# no elements (NaN). The values are the same; the losses' forwards run under np.errstate(**_SILENT).
-_SILENT = dict(over="ignore", invalid="ignore", divide="ignore")
 
 
 def _reduce(losses, reduction):
@@ -78,36 +74,6 @@ def _warn_size(input, target):
                       "the same size.", stacklevel=3)
 
 
-# -- scalar arithmetic with torch's node names ------------------------------------------------------------
-# (torch's C++ losses multiply and divide by plain numbers: MulBackward1/DivBackward1, one edge each)
-class _MulScalar(Op):
-    """z = a·c for a number c.   VJP: da = g·c."""
-    node_name = "MulBackward1"
-
-    @staticmethod
-    def forward(ctx, a, c):
-        ctx.c = c
-        return a * a.dtype.type(c)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * ctx.c
-
-
-class _DivScalar(Op):
-    """z = a / c for a number c.   VJP: da = g / c."""
-    node_name = "DivBackward1"
-
-    @staticmethod
-    def forward(ctx, a, c):
-        ctx.c = c
-        return a / a.dtype.type(c)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g / ctx.c
-
-
 # -- regression losses ------------------------------------------------------------------------------------
 class MseLoss(Op):
     """l = (a - b)², reduced.   VJP: da = 2(a - b)·g (/n for mean),  db = -da."""
@@ -117,7 +83,7 @@ class MseLoss(Op):
     def forward(ctx, a, b, reduction):
         ctx.save_for_backward(a, b)
         ctx.reduction = reduction
-        with np.errstate(**_SILENT):
+        with _silent():
             d = a - b
             return _reduce(d * d, reduction)
 
@@ -290,11 +256,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                                f"{target.dtype.scalar_name}")
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
-        with np.errstate(**_SILENT):  # composed of tensor operations: silent as a whole, as torch's fused loss
+        with _silent():  # composed of tensor operations: silent as a whole, as torch's fused loss
             return _cross_entropy_probs(input, target, weight, reduction, label_smoothing, class_dim)
     if label_smoothing > 0.0:
         _check_smoothing(label_smoothing)
-        with np.errstate(**_SILENT):
+        with _silent():
             return _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, label_smoothing, class_dim)
     return _nll(input.log_softmax(class_dim), target, weight, reduction, ignore_index)
 
@@ -328,7 +294,7 @@ def _cross_entropy_probs(input, target, weight, reduction, label_smoothing, clas
         return -terms.sum()
     if not input.numel():  # as torch: the sum filled with NaN (no 0/0), hence its graph Neg <- Fill <- Sum
         return -terms.sum().fill_(float("nan"))
-    return _DivScalar.apply(-terms.sum(), input.numel() / n_classes)
+    return DivScalar.apply(-terms.sum(), input.numel() / n_classes)
 
 
 def _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, label_smoothing, class_dim):
@@ -351,7 +317,7 @@ def _cross_entropy_smoothed(input, target, weight, reduction, ignore_index, labe
         smooth = smooth.sum() / _make(denominator)
     elif reduction == "sum":
         smooth = smooth.sum()
-    return _MulScalar.apply(nll, 1 - label_smoothing) + _MulScalar.apply(smooth, label_smoothing / n_classes)
+    return MulScalar.apply(nll, 1 - label_smoothing) + MulScalar.apply(smooth, label_smoothing / n_classes)
 
 
 def _bce_reduce(losses, dtype, weight, reduction):
@@ -387,7 +353,7 @@ class BinaryCrossEntropy(Op):
             raise RuntimeError("all elements of target should be between 0 and 1")
         ctx.save_for_backward(x, t)
         ctx.weight, ctx.reduction = weight, reduction
-        with np.errstate(**_SILENT):  # log 0 = -inf (clamped to -100), the mean of no elements
+        with _silent():  # log 0 = -inf (clamped to -100), the mean of no elements
             log_x, log_1mx = np.maximum(np.log(x), -100), np.maximum(np.log1p(-x), -100)
             return _bce_reduce(-(t * log_x + (1 - t) * log_1mx), x.dtype, weight, reduction)
 
@@ -425,7 +391,7 @@ class BinaryCrossEntropyWithLogits(Op):
     def forward(ctx, x, t, weight, pos_weight, reduction):
         ctx.save_for_backward(x, t)
         ctx.weight, ctx.pos_weight, ctx.reduction = weight, pos_weight, reduction
-        with np.errstate(**_SILENT):
+        with _silent():
             log_sig = _log_sigmoid(x)
             if pos_weight is not None:
                 log_sig = log_sig * ((pos_weight - 1) * t + 1)
