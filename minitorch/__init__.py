@@ -5,7 +5,7 @@ Use it like torch: ``import minitorch as torch``.
 from . import _dtype
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64,
                      get_default_dtype, set_default_dtype, promote_types)
-from ._device import device
+from ._device import device, set_default_device, get_default_device
 from ._size import Size, broadcast_shapes
 from .tensor import Tensor
 from . import autograd
@@ -18,6 +18,7 @@ from .creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full, 
                        empty_like, full_like, rand_like, randn_like, randint_like)
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 from . import cuda
+from . import backends
 from . import optim
 from . import utils
 from .serialization import save, load

@@ -45,6 +45,21 @@ class device:
 CPU = device("cpu")
 
 
+_default = [CPU]  # torch.set_default_device: where factories put tensors when no device= is given
+
+
+def set_default_device(device_):
+    """``torch.set_default_device``: the device of tensors made without ``device=`` (None: the CPU). Any
+    device torch knows is accepted here; one minitorch lacks fails when a tensor is made, as in a
+    CPU-only torch build."""
+    _default[0] = CPU if device_ is None else device(device_) if not isinstance(device_, device) else device_
+
+
+def get_default_device():
+    """``torch.get_default_device``: the device set by ``set_default_device`` (the CPU unless set)."""
+    return _default[0]
+
+
 def check_device(d):
     """Accept what torch accepts for a device; raise a clear error for anything but the CPU."""
     if d is None:
@@ -53,3 +68,9 @@ def check_device(d):
     if d.type != "cpu":
         raise RuntimeError(f"{CUDA_ERROR} (asked for device '{d}')")
     return CPU
+
+
+def check_factory_device(d):
+    """``check_device`` for a factory (``zeros``, ``rand``, ``tensor``, ...): without ``device=`` the
+    tensor goes to the default device (``set_default_device``)."""
+    return check_device(_default[0] if d is None else d)

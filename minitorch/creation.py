@@ -4,6 +4,7 @@ Each follows torch's rule for the result's dtype (``tensor([1, 2.5])`` is float3
 int64, ``arange(0, 1, 0.1)`` float32 with 10 values) and raises torch's error for a bad argument.
 """
 import functools
+import inspect
 import math
 import numbers
 import operator
@@ -11,7 +12,7 @@ import operator
 import numpy as np
 
 from . import _dtype
-from ._device import check_device
+from ._device import check_factory_device
 from .ops.op import Op
 from .random import rng
 from .tensor import Tensor, _make
@@ -140,7 +141,7 @@ def _fits(x, dtype):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of ``data``: a number, nested sequences of numbers, an ndarray or a tensor."""
-    check_device(device)
+    check_factory_device(device)
     dtype = _dtype.as_dtype(dtype, "tensor")
     if dtype is None:
         dtype = data.dtype if isinstance(data, Tensor) else _infer_dtype(data)
@@ -149,7 +150,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 def as_tensor(data, dtype=None, device=None):
     """Like ``tensor`` but shares memory with an ndarray or tensor when no conversion is needed."""
-    check_device(device)
+    check_factory_device(device)
     dtype = _dtype.as_dtype(dtype, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
@@ -208,19 +209,59 @@ def _dt(dtype, fn):
     return (_dtype.as_dtype(dtype, fn) or _dtype.get_default_dtype()).np
 
 
+def _factory(fn):
+    """The calling forms torch accepts for every factory, added to ``fn``: ``out=`` (the tensor is made in
+    out's dtype, or in ``dtype=`` if it is the same, and written into ``out``, resized), and, for the
+    ``f(*size)`` factories, the shape as ``size=`` keyword (``rand(size=(2, 3))``)."""
+    name = fn.__name__
+    star_size = fn.__code__.co_flags & inspect.CO_VARARGS
+
+    @functools.wraps(fn)
+    def factory(*args, out=None, **kwargs):
+        if star_size and "size" in kwargs:
+            size = kwargs.pop("size")
+            if args:
+                got = ", ".join(type(a).__name__ for a in args)
+                raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}, size="
+                                f"{type(size).__name__}), but expected one of:\n * (tuple of ints size, *, ...)")
+            args = (size,)
+        if out is None:
+            return fn(*args, **kwargs)
+        return _into_out(name, fn, args, kwargs, out)
+    return factory
+
+
+def _into_out(name, fn, args, kwargs, out):
+    """``fn(*args, **kwargs)`` written into ``out`` as torch's factories do it."""
+    from .ops.inplace import copy_into_out  # (ops import this module's factories)
+    dtype = _dtype.as_dtype(kwargs.get("dtype"), name)
+    if dtype is not None and dtype is not out.dtype:
+        raise RuntimeError(f"dtype {dtype.scalar_name} does not match dtype of out parameter "
+                           f"({out.dtype.scalar_name})")
+    requires_grad = kwargs.pop("requires_grad", False)
+    if out.requires_grad:
+        raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
+    copy_into_out(out, fn(*args, **{**kwargs, "dtype": out.dtype}))
+    return out.requires_grad_() if requires_grad else out
+
+
+@_factory
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    check_device(device)
+    check_factory_device(device)
     return _finish(np.zeros(_size("zeros", size), _dt(dtype, "zeros")), requires_grad)
 
 
+@_factory
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    check_device(device)
+    check_factory_device(device)
     return _finish(np.ones(_size("ones", size), _dt(dtype, "ones")), requires_grad)
 
 
+@_factory
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Uninitialised memory, as in torch: the values are whatever was there."""
-    check_device(device)
+    check_factory_device(device)
     return _finish(np.empty(_size("empty", size), _dt(dtype, "empty")), requires_grad)
 
 
@@ -250,10 +291,11 @@ def _filled(shape, value, dtype, requires_grad):
     return _finish(np.full(shape, value, dtype.np), requires_grad)
 
 
+@_factory
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     """A tensor of shape ``size`` filled with ``fill_value``: ``full((2,), 7)`` is int64, ``full((2,), 7.)``
     float32, ``full((2,), True)`` bool."""
-    check_device(device)
+    check_factory_device(device)
     dtype = _dtype.as_dtype(dtype, "full")
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
@@ -261,9 +303,10 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     return _filled(_size("full", (size,)), fill_value, dtype or _fill_dtype(fill_value), requires_grad)
 
 
+@_factory
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     """The n x m (default n x n) identity matrix."""
-    check_device(device)
+    check_factory_device(device)
     for position, name, k in ((1, "n", n), (2, "m", m)):
         if k is None:
             continue
@@ -324,13 +367,14 @@ def _scalar(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
+@_factory
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     """``ceil((end - start) / step)`` values from ``start`` (default 0), ``step`` apart, ``end`` excluded.
 
     int64 when start, end and step are all integers, else the default dtype: ``arange(0, 1, 0.1)`` is
     float32 with 10 values. An integer dtype truncates float bounds first, as torch does.
     """
-    check_device(device)
+    check_factory_device(device)
     if end is None:
         start, end = 0, start
     start, end, step = _scalar(start), _scalar(end), _scalar(step)
@@ -367,12 +411,13 @@ def _two_halves(steps, counting_up, counting_down):
     return np.where(i < steps // 2, counting_up(i), counting_down(steps - 1 - i))
 
 
+@_factory
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     """``steps`` values evenly spaced from ``start`` to ``end``, both included (default dtype: float32).
 
     Bit for bit as torch's kernel: the step is taken in the dtype's precision (float64 for integer
     types), and each value is ``start + step * i`` with one rounding (a fused multiply-add)."""
-    check_device(device)
+    check_factory_device(device)
     dtype = _dtype.as_dtype(dtype, "linspace") or _dtype.get_default_dtype()
     s, e, steps = _ends(start, end, steps, dtype)
     if steps <= 1:
@@ -389,10 +434,11 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     return _finish(values.astype(dtype.np), requires_grad)
 
 
+@_factory
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     """``base ** linspace(start, end, steps)`` as torch computes it: the exponents in float64 from the
     ends rounded to ``dtype`` (without fused multiply-adds), the powers in float64, then rounded."""
-    check_device(device)
+    check_factory_device(device)
     dtype = _dtype.as_dtype(dtype, "logspace") or _dtype.get_default_dtype()
     s, e, steps = _ends(start, end, steps, dtype)
     if steps == 1:  # torch takes the power of the unrounded start
@@ -426,16 +472,18 @@ def _normal(generator, shape, dtype):
     return rng(generator).standard_normal(shape, dtype=wide).astype(dtype.np, copy=False)
 
 
+@_factory
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1)."""
-    check_device(device)
+    check_factory_device(device)
     dtype = _random_dtype(_dtype.as_dtype(dtype, "rand") or _dtype.get_default_dtype(), "check_uniform_bounds")
     return _finish(_uniform(generator, _size("rand", size), dtype), requires_grad)
 
 
+@_factory
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal."""
-    check_device(device)
+    check_factory_device(device)
     dtype = _dtype.as_dtype(dtype, "randn") or _dtype.get_default_dtype()
     return _finish(_normal(generator, _size("randn", size), dtype), requires_grad)
 
@@ -446,12 +494,15 @@ def _integers(generator, low, high, shape, dtype):
     return rng(generator).integers(low, high, shape).astype(dtype.np)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+@_factory
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Integers uniform on [low, high) (int64 unless ``dtype`` says otherwise); ``randint(high, size)``
-    starts at 0."""
-    check_device(device)
+    and ``randint(high, size=size)`` start at 0."""
+    check_factory_device(device)
     if size is None:
         low, high, size = 0, low, high
+    elif high is None:
+        low, high = 0, low
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(size).__name__}")
     shape = _size("randint", (size,))
@@ -459,9 +510,10 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
                    requires_grad)
 
 
+@_factory
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0 .. n-1."""
-    check_device(device)
+    check_factory_device(device)
     _size("randperm", (n,))
     dtype = _dtype.as_dtype(dtype, "randperm") or _dtype.int64
     return _finish(rng(generator).permutation(n).astype(dtype.np), requires_grad)
@@ -501,7 +553,7 @@ class _BernoulliDrawn(_Drawn):
 def normal(mean, std, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal samples: of ``size`` for number arguments, else elementwise over tensor means/stds."""
     if size is not None:
-        check_device(device)
+        check_factory_device(device)
         return _finish(rng(generator).normal(mean, std, _size("normal", (size,))).astype(_dt(dtype, "normal")),
                        requires_grad)
     mean_a = mean._data if isinstance(mean, Tensor) else mean
@@ -534,7 +586,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 # -- *_like ---------------------------------------------------------------------------------------------
 def _like(fn, input, dtype, device):
     """The shape of ``input`` and the dtype of the result (``input``'s unless given) for ``fn``."""
-    check_device(device)
+    check_factory_device(device)
     return input._data.shape, _dtype.as_dtype(dtype, fn) or input.dtype
 
 

@@ -322,3 +322,21 @@ def test_errors_like_torch(expr):
     theirs = run(torch)
     assert theirs is not None, "torch accepts this: the test is wrong"
     assert run(minitorch) == theirs
+
+
+@pytest.mark.parametrize("index", [
+    lambda: range(1, 3), lambda: (range(2), [0, 2]), lambda: (slice(None), range(2, -1, -1)), lambda: range(0),
+    lambda: (range(2), range(2))])
+def test_index_with_a_range_as_torch(index):
+    """torch reads a Python range in an index as the list of its numbers (nn_tutorial: input[range(n), target])."""
+    results = []
+    for lib in (torch, minitorch):
+        x = lib.arange(9.0, dtype=lib.float64).view(3, 3).requires_grad_()
+        y = x[index()]
+        y.sum().backward()
+        results.append((y.tolist(), y.grad_fn.name(), x.grad.tolist()))
+        with lib.no_grad():
+            z = lib.zeros(3, 3)
+            z[index()] = 1.0
+            results.append(z.tolist())
+    assert results[:2] == results[2:]
