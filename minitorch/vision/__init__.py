@@ -1,2 +1,2 @@
 """minitorch.vision: torchvision's data sets, transforms and utilities, in NumPy."""
-from . import datasets, models, transforms, utils
+from . import datasets, io, models, transforms, utils
