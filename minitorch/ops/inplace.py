@@ -197,8 +197,8 @@ def _retarget_saved_output(result, self):
     """A node that saved its output saved ``result``; its values now live in ``self``: watch self's
     version counter instead, so that a later in-place change of self is caught in backward."""
     node = result.grad_fn
-    if node is None or not node._saved_outputs:
-        return
+    if node is None or not node._saved_outputs or node._unpack is not None:
+        return  # (what saved_tensors_hooks packed is the hooks' business: torch tracks no versions there)
     saved, versions = list(node._saved), dict(node._saved_versions)
     for i, _ in node._saved_outputs:
         saved[i] = self.detach()
