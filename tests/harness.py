@@ -9,6 +9,7 @@ upstream gradient, the gradient of every floating-point input. Float64 is compar
 loosely.
 """
 import contextlib
+import warnings
 
 import numpy as np
 import torch
@@ -99,6 +100,28 @@ def second_order(fn, *arrays, seed=1):
                                     seed=seed, tolerance=lambda _: _tolerance(dtype))
 
 
+def double_backward(fn, a, seed=1):
+    """Compare d/dv <w, VJP_v(x)> between minitorch and torch, for one input array ``a`` and random v, w:
+    the derivative of the VJP with respect to the upstream gradient v (the "double backward" trick, which
+    gives the Jacobian-vector product J w). It checks that a VJP is itself recorded and differentiable even
+    where fn is piecewise linear (indexing, reshaping), whose second derivative in x (``second_order``) is
+    zero. The first-order gradients are compared too; the input keeps ``a``'s layout."""
+    results = []
+    for lib, make in ((minitorch, to_mini), (torch, to_torch)):
+        rng = np.random.default_rng(seed)
+        x = make(a, True)
+        y = fn(lib, x)
+        v = lib.tensor(rng.standard_normal(tuple(y.shape)), dtype=x.dtype, requires_grad=True)
+        (gx,) = lib.autograd.grad(y, x, v, create_graph=True)
+        w = lib.tensor(rng.standard_normal(tuple(gx.shape)), dtype=x.dtype)
+        results.append((v, gx, w))
+    (m_v, m_gx, m_w), (t_v, t_gx, t_w) = results
+    assert_close(m_gx, t_gx, a.dtype, "first-order gradient")
+    if t_gx.requires_grad:  # (torch skips the graph when the gradient is empty)
+        assert_close(minitorch.autograd.grad((m_gx * m_w).sum(), m_v)[0],
+                     torch.autograd.grad((t_gx * t_w).sum(), t_v)[0], a.dtype, "second-order gradient")
+
+
 # -- conv2d's fast kernel: force each of its layouts (minitorch/kernels/conv.py chooses by image size) ------
 CONV_LAYOUTS = {"batch last": dict(PER_IMAGE_MIN_PIXELS=10 ** 9),
                 "per image, one image per chunk": dict(PER_IMAGE_MIN_PIXELS=0, CHUNK_ELEMENTS=1),
@@ -117,3 +140,33 @@ def forced_conv_layout(layout):
     finally:
         for name, value in saved.items():
             setattr(kconv, name, value)
+
+
+# -- errors: the same exception as torch's, word for word ---------------------------------------------------
+def error_of(call):
+    """(exception type, message) that ``call()`` raises, or None when it returns. What it warns on the way
+    is not looked at here (tests that check warnings record them themselves)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            call()
+        except Exception as e:  # noqa: BLE001 - whatever torch raises is what minitorch must raise
+            return type(e), str(e)
+    return None
+
+
+def same_error(fn, *arrays, words=lambda message: message):
+    """``fn(lib, *tensors)`` raises in torch (or the test is wrong), and in minitorch it raises the same
+    exception type with the same message, word for word. ``arrays`` (NumPy) become each library's tensors;
+    without them ``fn(lib)`` is called. ``words`` rewrites both messages where they cannot agree (torch's C++
+    backtrace, a module path such as ``torch.Tensor``); leave it out everywhere else."""
+    def call(lib):
+        return lambda: fn(lib, *[lib.from_numpy(a) if isinstance(a, np.ndarray) else a for a in arrays])
+    theirs = error_of(call(torch))
+    assert theirs is not None, "torch does not raise here: the test is wrong"
+    mine = error_of(call(minitorch))
+    assert mine is not None, f"minitorch does not raise; torch raises {theirs[0].__name__}: {theirs[1]}"
+    assert mine[0] is theirs[0], f"minitorch raises {mine[0].__name__}: {mine[1]}\ntorch raises {theirs[0].__name__}"
+    assert words(mine[1]) == words(theirs[1]), f"minitorch says:\n{mine[1]}\ntorch says:\n{theirs[1]}"
+
+

@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
-from harness import array, assert_close, check, float_dtypes, to_mini, to_torch, second_order
+from harness import array, assert_close, check, float_dtypes, same_error, second_order, to_mini, to_torch
 
 
 @st.composite
@@ -202,12 +202,8 @@ ERRORS = [
 
 @pytest.mark.parametrize("fn", ERRORS)
 def test_errors_like_torch(fn):
-    with pytest.raises(Exception) as theirs:
-        fn(torch)
-    with pytest.raises(Exception) as mine:
-        fn(minitorch)
-    assert type(mine.value) is type(theirs.value)
-    assert str(mine.value) == str(theirs.value)
+    same_error(fn)
+
 
 
 @pytest.mark.parametrize("shapes", [((3, 4), (4, 2)), ((2, 3, 4), (4,)), ((4,), (4,))])

@@ -13,18 +13,10 @@ import torch
 
 import minitorch
 import minitorch.nn  # noqa: F401  (makes minitorch.nn available as lib.nn)
+from harness import same_error
 
 LIBS = (minitorch, torch)
 
-
-def same_error(fn):
-    """``fn(minitorch)`` and ``fn(torch)`` raise the same exception type with the same message."""
-    caught = []
-    for lib in LIBS:
-        with pytest.raises(Exception) as info:
-            fn(lib)
-        caught.append((type(info.value).__name__, str(info.value)))
-    assert caught[0] == caught[1]
 
 
 def copy_weights(src, dst):

@@ -12,7 +12,7 @@ import torch
 from hypothesis import given, strategies as st
 
 import minitorch
-from harness import assert_close, check
+from harness import assert_close, check, same_error, second_order
 import importlib
 
 # the submodules (nn.functional re-exports functions of the same names, e.g. dropout)
@@ -21,7 +21,7 @@ mdropout, mnorm, msparse = (importlib.import_module(f"minitorch.nn.functional.{m
 from minitorch.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
 from minitorch.nn.modules.dropout import Dropout, Dropout2d
 from minitorch.nn.modules.sparse import Embedding
-from test_nn_conv import _same_error, second_order
+
 
 MINI_F = types.SimpleNamespace(batch_norm=mnorm.batch_norm, dropout=mdropout.dropout, dropout2d=mdropout.dropout2d,
                                embedding=msparse.embedding)
@@ -144,7 +144,7 @@ def test_batch_norm_module_attributes(layer, kwargs):
     lambda lib, x: F(lib).batch_norm(x, None, None, training=True, eps=0.0),
 ])
 def test_batch_norm_errors(fn):
-    _same_error(fn, np.zeros((2, 3, 4, 4), np.float32))
+    same_error(fn, np.zeros((2, 3, 4, 4), np.float32))
 
 
 # -- dropout -------------------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ def test_dropout2d_warnings_like_torch():
     lambda lib, x: nn(lib).Dropout2d(-1),
 ])
 def test_dropout_errors(fn):
-    _same_error(fn, np.zeros((2, 3, 4, 4), np.float32))
+    same_error(fn, np.zeros((2, 3, 4, 4), np.float32))
 
 
 @pytest.mark.parametrize("make", [lambda nn: nn.Dropout(), lambda nn: nn.Dropout(p=0.25),
@@ -327,4 +327,4 @@ def test_embedding_from_pretrained():
     lambda lib, w: nn(lib).Embedding.from_pretrained(w[0]),
 ])
 def test_embedding_errors(fn):
-    _same_error(fn, np.zeros((10, 3), np.float32))
+    same_error(fn, np.zeros((10, 3), np.float32))

@@ -5,29 +5,12 @@ import torch
 from hypothesis import given, strategies as st
 
 import minitorch
-from harness import array, assert_close, check, float_dtypes, to_mini, to_torch
+from harness import array, assert_close, check, double_backward, float_dtypes, same_error, to_mini, to_torch
 
 # torch deprecates x.T for ndim != 2 (the harness and these tests use it to make non-contiguous inputs)
 pytestmark = [pytest.mark.filterwarnings("ignore:The use of `x.T`:UserWarning"),
               pytest.mark.filterwarnings("ignore:Tensor.T is deprecated:UserWarning")]
 
-
-def second_order(fn, a, seed=1):
-    """d/dv of <w, VJP(v)> for random v, w: checks that the VJP is itself correctly differentiable."""
-    results = []
-    for lib, make in ((minitorch, to_mini), (torch, to_torch)):
-        rng = np.random.default_rng(seed)
-        x = make(a, True)
-        y = fn(lib, x)
-        v = lib.tensor(rng.standard_normal(tuple(y.shape)), dtype=x.dtype, requires_grad=True)
-        (gx,) = lib.autograd.grad(y, x, v, create_graph=True)
-        w = lib.tensor(rng.standard_normal(tuple(gx.shape)), dtype=x.dtype)
-        results.append((v, gx, w))
-    (m_v, m_gx, m_w), (t_v, t_gx, t_w) = results
-    assert_close(m_gx, t_gx, a.dtype, "first-order gradient")
-    if t_gx.requires_grad:  # (torch skips the graph when the gradient is empty)
-        assert_close(minitorch.autograd.grad((m_gx * m_w).sum(), m_v)[0],
-                     torch.autograd.grad((t_gx * t_w).sum(), t_v)[0], a.dtype, "second-order gradient")
 
 
 # -- single-tensor ops, with arguments drawn to fit the input's shape ----------------------------------
@@ -123,7 +106,7 @@ def test_one_input_ops(name, data, shape, dtype):
 @given(data=st.data(), shape=shapes_with_ones)
 def test_one_input_ops_second_order(name, data, shape):
     a = data.draw(array(shape=shape, dtype=np.float64))
-    second_order(draw_op(name, data, a), a)
+    double_backward(draw_op(name, data, a), a)
 
 
 @pytest.mark.parametrize("name", VIEWS)
@@ -246,7 +229,7 @@ def test_pieces_partly_used(name, data, dtype):
 def test_pieces_second_order(name, data):
     a = data.draw(array(dtype=np.float64, min_dims=1))
     fn = draw_pieces(name, data, a)
-    second_order(lambda lib, x: lib.cat([p.reshape(-1) for p in fn(lib, x)] + [x.reshape(-1)[:0]]), a)
+    double_backward(lambda lib, x: lib.cat([p.reshape(-1) for p in fn(lib, x)] + [x.reshape(-1)[:0]]), a)
 
 
 # -- cat and stack --------------------------------------------------------------------------------------
@@ -281,8 +264,8 @@ def test_stack(data, n, dtype):
 def test_cat_second_order(inputs):
     arrays, dim = inputs
     a = arrays[0].astype(np.float64)
-    second_order(lambda lib, x: lib.cat([x, x * 2, x], dim), a)
-    second_order(lambda lib, x: lib.stack([x, x * 3], dim), a)
+    double_backward(lambda lib, x: lib.cat([x, x * 2, x], dim), a)
+    double_backward(lambda lib, x: lib.stack([x, x * 3], dim), a)
 
 
 @pytest.mark.parametrize("dtypes", [("float32", "float64"), ("int64", "float32"), ("int32", "int64"),
@@ -329,16 +312,7 @@ ERRORS = [
 ]
 
 
-def raised(lib, expr):
-    try:
-        eval(expr, {"lib": lib})
-    except Exception as e:  # noqa: BLE001 - comparing whatever torch raises
-        return type(e), str(e)
-    return None
-
-
 @pytest.mark.parametrize("expr", ERRORS)
 def test_errors_like_torch(expr):
-    theirs = raised(torch, expr)
-    assert theirs is not None, "torch accepts this: the test is wrong"
-    assert raised(minitorch, expr) == theirs
+    same_error(lambda lib: eval(expr, {"lib": lib}))
+
