@@ -170,3 +170,40 @@ def same_error(fn, *arrays, words=lambda message: message):
     assert words(mine[1]) == words(theirs[1]), f"minitorch says:\n{mine[1]}\ntorch says:\n{theirs[1]}"
 
 
+
+
+# -- the recorded graph, as the blitz walks it ---------------------------------------------------------------
+def graph(t, depth=None):
+    """The backward graph below tensor ``t``, as nested (node name, [children]) along
+    ``grad_fn.next_functions``, with None for an edge to nothing (an input that needs no gradient), down to
+    ``depth`` levels (all when None; below that, names without children). torch's names are compared as they
+    are (``torch::autograd::AccumulateGrad`` included): ``graph(mine) == graph(theirs)``."""
+    def walk(node, depth):
+        if node is None:
+            return None
+        if depth == 0:
+            return node.name(), "..."
+        return node.name(), [walk(child, None if depth is None else depth - 1) for child, _ in node.next_functions]
+    return walk(t.grad_fn, depth)
+
+
+def same_graphs(mine, theirs, depth=None):
+    """Each of minitorch's outputs (a tensor or a sequence of them, as ``check`` returns) recorded the same
+    graph as torch's (``graph``)."""
+    mine, theirs = ((x,) if hasattr(x, "grad_fn") else x for x in (mine, theirs))
+    assert len(mine) == len(theirs)
+    for i, (m, t) in enumerate(zip(mine, theirs)):
+        m_graph, t_graph = graph(m, depth), graph(t, depth)
+        assert m_graph == t_graph, f"output {i}: minitorch's graph\n{m_graph}\ntorch's\n{t_graph}"
+
+
+def outcome(call):
+    """What ``call()`` gives, in a form to compare with ==: its error (``error_of``), or for each tensor it
+    returns (one, or a tuple of them) its shape, dtype and values, exactly (as lists: for results that IEEE
+    754 makes exact, such as copies and selections)."""
+    result = []
+    error = error_of(lambda: result.append(call()))
+    if error is not None:
+        return error
+    tensors = result[0] if isinstance(result[0], tuple) else (result[0],)
+    return [(tuple(x.shape), str(x.dtype), x.detach().numpy().tolist()) for x in tensors]

@@ -9,17 +9,7 @@ from hypothesis import given, strategies as st
 
 import minitorch
 import minitorch.nn  # noqa: F401
-from harness import array, assert_close, check, float_dtypes, second_order
-
-
-def graph(t):
-    """The backward graph below ``t`` as nested (name, [children]) - the structure the blitz walks."""
-    def walk(node):
-        if node is None:
-            return None
-        name = node.name().replace("torch::autograd::", "")
-        return name, [walk(n) for n, _ in node.next_functions]
-    return walk(t.grad_fn)
+from harness import array, assert_close, check, float_dtypes, graph, second_order
 
 
 def away_from(a, *kinks, gap=1e-3):

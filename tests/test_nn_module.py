@@ -13,7 +13,7 @@ import torch
 
 import minitorch
 import minitorch.nn  # noqa: F401  (makes minitorch.nn available as lib.nn)
-from harness import same_error
+from harness import graph, same_error
 
 LIBS = (minitorch, torch)
 
@@ -545,15 +545,6 @@ def test_blitz_lenet_prints_like_torch():
     loss_mine = minitorch.nn.MSELoss()(out_mine, minitorch.from_numpy(target))
     loss_theirs = torch.nn.MSELoss()(out_theirs, torch.from_numpy(target))
     assert graph(loss_mine) == graph(loss_theirs)  # the whole backward graph the blitz walks
-
-
-def graph(t):
-    """The backward graph below ``t`` as nested (node name, [children])."""
-    def walk(node):
-        if node is None:
-            return None
-        return node.name().replace("torch::autograd::", ""), [walk(n) for n, _ in node.next_functions]
-    return walk(t.grad_fn)
 
 
 def test_cnn_with_batchnorm_buffers_and_modes():
