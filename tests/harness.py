@@ -20,6 +20,7 @@ import minitorch
 from minitorch import testing
 from minitorch.testing import _gradients, strategies
 from minitorch.testing._gradients import same_layout_copy
+from reference.interop import copy_weights
 
 TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=1e-5, atol=1e-6)}
 
@@ -207,3 +208,49 @@ def outcome(call):
         return error
     tensors = result[0] if isinstance(result[0], tuple) else (result[0],)
     return [(tuple(x.shape), str(x.dtype), x.detach().numpy().tolist()) for x in tensors]
+
+
+# -- the 60-minute blitz's LeNet ("Neural Networks", 3x3 convolutions), for either engine --------------------
+def lenet(lib):
+    """The blitz's ``Net``, written as the tutorial writes it (``num_flat_features`` included), for
+    ``lib`` = minitorch or torch; examples/neural_networks.py runs the same net."""
+    nn, F = lib.nn, lib.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super(Net, self).__init__()
+            self.conv1 = nn.Conv2d(1, 6, 3)
+            self.conv2 = nn.Conv2d(6, 16, 3)
+            self.fc1 = nn.Linear(16 * 6 * 6, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+            x = x.view(-1, self.num_flat_features(x))
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+
+        def num_flat_features(self, x):
+            size = x.size()[1:]
+            num_features = 1
+            for s in size:
+                num_features *= s
+            return num_features
+
+    return Net()
+
+
+def lenet_losses():
+    """The blitz LeNet's MSE loss in both engines, same weights and inputs: [(lib, net, loss)] for minitorch,
+    then torch."""
+    nets = {torch: lenet(torch), minitorch: lenet(minitorch)}
+    copy_weights(nets[torch], nets[minitorch])
+    result = []
+    for lib in (minitorch, torch):
+        x = lib.arange(1024, dtype=lib.float32).view(1, 1, 32, 32) / 1024
+        target = lib.arange(10, dtype=lib.float32).view(1, -1) / 10
+        result.append((lib, nets[lib], lib.nn.MSELoss()(nets[lib](x), target)))
+    return result

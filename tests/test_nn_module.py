@@ -13,7 +13,7 @@ import torch
 
 import minitorch
 import minitorch.nn  # noqa: F401  (makes minitorch.nn available as lib.nn)
-from harness import graph, same_error
+from harness import graph, lenet, same_error
 
 LIBS = (minitorch, torch)
 
@@ -504,35 +504,7 @@ def test_blitz_lenet_prints_like_torch():
     if not hasattr(minitorch.nn, "Conv2d"):
         pytest.skip("minitorch.nn.Conv2d is not written yet")
 
-    def build(lib):
-        nn, F = lib.nn, lib.nn.functional
-
-        class Net(nn.Module):
-            def __init__(self):
-                super(Net, self).__init__()
-                self.conv1 = nn.Conv2d(1, 6, 3)
-                self.conv2 = nn.Conv2d(6, 16, 3)
-                self.fc1 = nn.Linear(16 * 6 * 6, 120)
-                self.fc2 = nn.Linear(120, 84)
-                self.fc3 = nn.Linear(84, 10)
-
-            def forward(self, x):
-                x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
-                x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-                x = x.view(-1, self.num_flat_features(x))
-                x = F.relu(self.fc1(x))
-                x = F.relu(self.fc2(x))
-                return self.fc3(x)
-
-            def num_flat_features(self, x):
-                size = x.size()[1:]
-                num_features = 1
-                for s in size:
-                    num_features *= s
-                return num_features
-
-        return Net()
-    mine, theirs = build(minitorch), build(torch)
+    mine, theirs = lenet(minitorch), lenet(torch)
     assert repr(mine) == repr(theirs)
     assert [(k, tuple(v.shape)) for k, v in mine.state_dict().items()] == \
         [(k, tuple(v.shape)) for k, v in theirs.state_dict().items()]
