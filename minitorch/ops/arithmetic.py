@@ -424,12 +424,30 @@ def _rfloordiv_operator(self, other):
     return FloorDivide.apply(other, self)
 
 
-TENSOR_METHODS = {
-    "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div, "divide": div,
-    "true_divide": div, "floor_divide": floor_divide, "neg": neg, "negative": neg, "pow": pow,
-    "reciprocal": reciprocal,
-    "__add__": _add_operator, "__radd__": _add_operator, "__sub__": _sub_operator, "__rsub__": _rsub,
-    "__mul__": _mul_operator, "__rmul__": _mul_operator, "__truediv__": _div_operator, "__rtruediv__": rdiv,
-    "__floordiv__": _floordiv_operator, "__rfloordiv__": _rfloordiv_operator, "__neg__": neg, "__pow__": pow,
-    "__rpow__": _rpow,
-}
+# ``x += 1`` is in place on a tensor, as in torch (without these Python would rebind x to a new tensor)
+def _iadd(self, other):
+    return self.add_(other)
+
+
+def _isub(self, other):
+    return self.sub_(other)
+
+
+def _imul(self, other):
+    return self.mul_(other)
+
+
+def _itruediv(self, other):
+    return self.div_(other)
+
+
+def _ifloordiv(self, other):
+    return self.floor_divide_(other)
+
+
+def _imod(self, other):
+    return self.remainder_(other)
+
+
+def _ipow(self, other):
+    return self.pow_(other)

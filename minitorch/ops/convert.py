@@ -47,6 +47,3 @@ def contiguous(input, memory_format=None):
     if input._data.flags.c_contiguous:
         return input
     return Clone.apply(input)
-
-
-TENSOR_METHODS = {"clone": clone, "contiguous": contiguous}

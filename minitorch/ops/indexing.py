@@ -570,9 +570,3 @@ def index_put(input, indices, values, accumulate=False):
 def index_put_(self, indices, values, accumulate=False):
     key = _index_put_key(self, indices, values)
     return apply_inplace(self, IndexPut.apply, values, key, bool(accumulate))
-
-
-TENSOR_METHODS = {"__getitem__": getitem, "__setitem__": setitem, "select": select, "narrow": narrow,
-                  "index_select": index_select, "gather": gather, "take_along_dim": take_along_dim,
-                  "masked_fill": masked_fill, "index_fill": index_fill, "index_put": index_put,
-                  "index_put_": index_put_}

@@ -291,6 +291,3 @@ def make_inplace(fn):
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place version of ``{fn.__name__}``: writes the result into this tensor."
     return method
-
-
-TENSOR_METHODS = {"copy_": copy_, "fill_": fill_, "zero_": zero_}

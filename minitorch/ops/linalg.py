@@ -448,10 +448,3 @@ def _rmatmul_method(self, other):
     if not isinstance(other, Tensor):
         return NotImplemented
     return matmul(other, self)
-
-
-TENSOR_METHODS = {
-    "matmul": matmul, "mm": mm, "bmm": bmm, "mv": mv, "dot": dot, "addmm": addmm, "outer": outer, "ger": outer,
-    "__matmul__": _matmul_method, "__rmatmul__": _rmatmul_method,
-}
-FUNCTIONS = {"linalg": linalg}

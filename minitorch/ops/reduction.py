@@ -660,10 +660,3 @@ def count_nonzero(input, dim=None):
     from ..tensor import _make
     dims = reduced_dims(dim, input.ndim)
     return _make(np.asarray(np.count_nonzero(input._data, axis=dims), np.int64))
-
-
-TENSOR_METHODS = {
-    "sum": sum, "mean": mean, "sum_to_size": sum_to_size, "prod": prod, "max": max, "min": min,
-    "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin, "var": var, "std": std, "norm": norm,
-    "logsumexp": logsumexp, "cumsum": cumsum, "count_nonzero": count_nonzero,
-}

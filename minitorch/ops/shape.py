@@ -720,16 +720,3 @@ def unsqueeze_(self, dim):
 
 def squeeze_(self, dim=None):
     return _become(self, _squeeze(self, dim, (SqueezeInplace, SqueezeDimInplace, SqueezeDimsInplace)))
-
-
-TENSOR_METHODS = {"view": view, "reshape": reshape, "expand": expand, "expand_as": expand_as, "view_as": view_as,
-                  "reshape_as": reshape_as, "flatten": flatten, "ravel": ravel, "unflatten": unflatten,
-                  "squeeze": squeeze, "unsqueeze": unsqueeze, "permute": permute, "movedim": movedim,
-                  "moveaxis": movedim, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
-                  "t": t, "T": property(_reversed_dims), "mT": property(_matrix_transpose), "repeat": repeat,
-                  "flip": flip, "split": split, "chunk": chunk, "unbind": unbind, "t_": t_,
-                  "transpose_": transpose_, "swapaxes_": transpose_, "swapdims_": transpose_,
-                  "unsqueeze_": unsqueeze_, "squeeze_": squeeze_, "tensor_split": tensor_split}
-FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack, "hstack": hstack, "vstack": vstack,
-             "row_stack": vstack, "dstack": dstack, "column_stack": column_stack, "atleast_1d": atleast_1d,
-             "atleast_2d": atleast_2d, "atleast_3d": atleast_3d}

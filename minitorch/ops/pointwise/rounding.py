@@ -7,7 +7,7 @@ from ...tensor import _make
 from ..arithmetic import _out
 from ..op import Op
 from ._common import _not_implemented, _zeros
-from .clamp import where
+from .clamping import where
 
 
 def _sign(a):
