@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, strategies as st
 
 import minitorch
-from harness import array, assert_close, check, same_error, second_order
+from harness import array, assert_close, check, conv_problem, same_error, second_order
 from minitorch.nn.functional import conv as mconv
 from minitorch.nn.modules.conv import Conv2d
 
@@ -19,34 +19,6 @@ MINI_F = types.SimpleNamespace(conv2d=mconv.conv2d, unfold=mconv.unfold, fold=mc
 
 def F(lib):
     return MINI_F if lib is minitorch else torch.nn.functional
-
-
-# -- random convolution problems -----------------------------------------------------------------------
-@st.composite
-def conv_problem(draw, dtype=None):
-    """Input, weight, bias arrays and conv2d keyword arguments that torch accepts."""
-    dtype = dtype or draw(st.sampled_from([np.float32, np.float64]))
-    groups = draw(st.integers(1, 3))
-    cg, og = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    kernel = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
-    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
-    padding = draw(st.sampled_from(["int", "pair", "same", "valid"]))
-    stride = (1, 1) if padding == "same" else (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    if padding == "int":
-        padding = draw(st.integers(0, 2))
-    elif padding == "pair":
-        padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
-    pads = (padding, padding) if isinstance(padding, int) else (0, 0) if isinstance(padding, str) else padding
-    reach = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
-    low = [max(1, r - 2 * p) for r, p in zip(reach, pads)]
-    size = tuple(draw(st.integers(lo, lo + 5)) for lo in low)
-    batch = draw(st.sampled_from([None, 1, 2, 3]))  # None: an unbatched (C, H, W) image
-    x_shape = ((batch,) if batch else ()) + (groups * cg,) + size
-    x = draw(array(shape=x_shape, dtype=dtype, low=-1, high=1))
-    w = draw(array(shape=(groups * og, cg) + kernel, dtype=dtype, low=-1, high=1))
-    b = draw(array(shape=(groups * og,), dtype=dtype, low=-1, high=1))
-    stride_arg = draw(st.sampled_from([stride, stride[0]])) if stride[0] == stride[1] else stride
-    return x, w, b, dict(stride=stride_arg, padding=padding, dilation=dilation, groups=groups)
 
 
 @given(conv_problem(), st.booleans())
