@@ -101,6 +101,25 @@ def second_order(fn, *arrays, seed=1):
                                     seed=seed, tolerance=lambda _: _tolerance(dtype))
 
 
+def check_second_order(fn, *arrays, seed=1):
+    """Like ``second_order`` (d/dx <w, VJP_v(x)> for random v, w, through ``create_graph=True``), but
+    stricter, for ops that are smooth everywhere they are tested: the inputs keep their layouts, the
+    first-order gradients are compared too, and minitorch must give a tensor wherever torch does."""
+    results = []
+    for lib, make in ((minitorch, to_mini), (torch, to_torch)):
+        rng = np.random.default_rng(seed)
+        xs = [make(a, True) for a in arrays]
+        y = fn(lib, *xs)
+        v = lib.tensor(rng.standard_normal(tuple(y.shape)).astype(arrays[0].dtype))
+        grads = lib.autograd.grad(y, xs, v, create_graph=True)
+        ws = [lib.tensor(rng.standard_normal(tuple(g.shape)).astype(arrays[0].dtype)) for g in grads]
+        total = sum((g * w).sum() for g, w in zip(grads, ws))
+        results.append((grads, lib.autograd.grad(total, xs)))
+    (g1, gg1), (g2, gg2) = results
+    for a, b in zip(g1 + gg1, g2 + gg2):
+        assert_close(a, b, arrays[0].dtype, "second order")
+
+
 def double_backward(fn, a, seed=1):
     """Compare d/dv <w, VJP_v(x)> between minitorch and torch, for one input array ``a`` and random v, w:
     the derivative of the VJP with respect to the upstream gradient v (the "double backward" trick, which
@@ -198,6 +217,32 @@ def same_error(fn, *arrays, words=lambda message: message):
     assert words(mine[1]) == words(theirs[1]), f"minitorch says:\n{mine[1]}\ntorch says:\n{theirs[1]}"
 
 
+
+
+def check_same(fn):
+    """``fn(minitorch)`` and ``fn(torch)`` give equal results (value and dtype; floats within the suite's
+    tolerance) or raise the same error (``same_error``)."""
+    result = []
+    if error_of(lambda: result.append(fn(torch))) is not None:
+        same_error(fn)
+        return
+    mine, theirs = fn(minitorch), result[0]
+    if not isinstance(theirs, torch.Tensor):
+        assert mine == theirs, f"minitorch gives {mine!r}, torch {theirs!r}"
+        return
+    assert str(mine.dtype) == str(theirs.dtype), f"minitorch's dtype {mine.dtype}, torch's {theirs.dtype}"
+    m, t = mine.detach().numpy(), theirs.detach().numpy()
+    if t.dtype.kind == "f":
+        assert_close(mine, theirs, t.dtype)
+    else:
+        np.testing.assert_array_equal(m, t)
+        assert m.shape == t.shape, f"minitorch's shape {m.shape}, torch's {t.shape}"
+
+
+def on_grid(a):
+    """``a`` rounded to multiples of 1/4, in place: equal elements (ties, comparisons) become common."""
+    a[...] = np.round(a * 4) / 4
+    return a
 
 
 # -- the recorded graph, as the blitz walks it ---------------------------------------------------------------
