@@ -247,7 +247,7 @@ def on_grid(a):
 
 # -- the recorded graph, as the blitz walks it ---------------------------------------------------------------
 def graph(t, depth=None):
-    """The backward graph below tensor ``t``, as nested (node name, [children]) along
+    """The backward graph below tensor ``t``, as nested (node name, [(child, its output number)]) along
     ``grad_fn.next_functions``, with None for an edge to nothing (an input that needs no gradient), down to
     ``depth`` levels (all when None; below that, names without children). torch's names are compared as they
     are (``torch::autograd::AccumulateGrad`` included): ``graph(mine) == graph(theirs)``."""
@@ -256,8 +256,10 @@ def graph(t, depth=None):
             return None
         if depth == 0:
             return node.name(), "..."
-        return node.name(), [walk(child, None if depth is None else depth - 1) for child, _ in node.next_functions]
+        return node.name(), [(walk(child, None if depth is None else depth - 1), number)
+                             for child, number in node.next_functions]
     return walk(t.grad_fn, depth)
+
 
 
 def same_graphs(mine, theirs, depth=None):
