@@ -217,8 +217,6 @@ def same_error(fn, *arrays, words=lambda message: message):
     assert words(mine[1]) == words(theirs[1]), f"minitorch says:\n{mine[1]}\ntorch says:\n{theirs[1]}"
 
 
-
-
 def check_same(fn):
     """``fn(minitorch)`` and ``fn(torch)`` give equal results (value and dtype; floats within the suite's
     tolerance) or raise the same error (``same_error``)."""
@@ -259,7 +257,6 @@ def graph(t, depth=None):
         return node.name(), [(walk(child, None if depth is None else depth - 1), number)
                              for child, number in node.next_functions]
     return walk(t.grad_fn, depth)
-
 
 
 def same_graphs(mine, theirs, depth=None):

@@ -244,7 +244,6 @@ lambda lib, a, b: lib.div(a, b, rounding_mode=mode), DIVIDENDS, DIVISORS)
         same_error(make)
 
 
-
 SUBTRACTIONS = {
     "bool - bool": lambda lib, b, i: b - b, "int - bool": lambda lib, b, i: i - b, "bool - int": lambda lib, b, i: b - i,
     "bool - 1": lambda lib, b, i: b - 1, "1 - bool": lambda lib, b, i: 1 - b, "2.5 - bool": lambda lib, b, i: 2.5 - b,

@@ -26,7 +26,6 @@ def raised(scenario):
     return out
 
 
-
 def same_state(mine, theirs):
     """The tensors a scenario kept hold the same values (float32 ulps aside) in both libraries, at the same
     versions (except for gradients, whose version counts torch's internal steps)."""

@@ -50,7 +50,6 @@ def same_outcome(make):
     return same_tensor(make)
 
 
-
 # -- tensor(): dtype inference ----------------------------------------------------------------------------
 DATA = {
     "floats": lambda lib: [1.5, 2],

@@ -98,7 +98,6 @@ def test_sampler_and_shuffle_are_exclusive_like_torch():
                                                      shuffle=True))
 
 
-
 def test_subset_concat_random_split():
     ds = mdata.TensorDataset(minitorch.arange(10))
     sub = mdata.Subset(ds, [3, 1])

@@ -29,7 +29,6 @@ def _outcome(fn):
     return result, [f"{w.category.__name__}: {w.message}" for w in caught]
 
 
-
 # -- BatchNorm on an empty batch ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("layer, shape", [("BatchNorm1d", (0, 3)), ("BatchNorm1d", (0, 3, 4)),
                                           ("BatchNorm1d", (2, 3, 0)), ("BatchNorm2d", (0, 3, 2, 2)),

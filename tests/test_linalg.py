@@ -34,7 +34,6 @@ def same_graph(fn, *arrays, requires_grad=None):
     same_graphs(mine, theirs)
 
 
-
 @given(pair=matmul_pair())
 def test_matmul(pair):
     check(lambda lib, a, b: a @ b, *pair)
@@ -197,7 +196,6 @@ ERRORS = [
 @pytest.mark.parametrize("fn", ERRORS)
 def test_errors_like_torch(fn):
     same_error(fn)
-
 
 
 @pytest.mark.parametrize("shapes", [((3, 4), (4, 2)), ((2, 3, 4), (4,)), ((4,), (4,))])

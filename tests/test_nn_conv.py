@@ -208,7 +208,6 @@ def test_conv2d_module_errors():
                    words=_sorted_sets)
 
 
-
 @pytest.mark.parametrize("grads", [(True, False, False), (False, True, False), (False, False, True)])
 def test_conv2d_only_requested_gradients(grads):
     rng = np.random.default_rng(6)

@@ -14,7 +14,6 @@ from harness import same_error
 N = 20000  # samples per statistical check: moments within a few standard errors
 
 
-
 @pytest.mark.parametrize("nonlinearity, param", [
     ("linear", None), ("conv2d", None), ("sigmoid", None), ("tanh", None), ("relu", None), ("leaky_relu", None),
     ("leaky_relu", 0.2), ("leaky_relu", 3), ("selu", None), ("conv_transpose3d", None)])

@@ -14,7 +14,6 @@ from harness import array, assert_close, check, float_dtypes, same_error, second
 REDUCTIONS = st.sampled_from(["mean", "sum", "none"])
 
 
-
 # -- regression ----------------------------------------------------------------------------------------------
 @given(st.data(), float_dtypes, REDUCTIONS, st.sampled_from(["mse_loss", "l1_loss"]), st.booleans())
 def test_regression_losses(data, dtype, reduction, name, weighted):

@@ -18,7 +18,6 @@ from harness import graph, lenet, same_error
 LIBS = (minitorch, torch)
 
 
-
 def copy_weights(src, dst):
     """Load torch module ``src``'s parameters and buffers into minitorch module ``dst``."""
     dst.load_state_dict({k: minitorch.from_numpy(v.detach().numpy().copy()) for k, v in src.state_dict().items()})

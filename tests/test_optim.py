@@ -117,7 +117,6 @@ def test_bad_hyperparameters_raise_like_torch():
         same_error(lambda lib: getattr(lib.optim, name)([lib.ones(2, requires_grad=True)], **kwargs))
 
 
-
 SCHEDULERS = {
     "step": ("StepLR", dict(step_size=3, gamma=0.5)),
     "multistep": ("MultiStepLR", dict(milestones=[2, 5, 5, 9], gamma=0.3)),

@@ -14,7 +14,6 @@ from harness import (array, assert_close, broadcast_pair, check, check_same, che
                      on_grid)
 
 
-
 # -- helpers -----------------------------------------------------------------------------------------
 def nonzero(a, gap=0.1):
     """``a`` with elements near 0 moved to 0.5, in place (keeping a non-contiguous layout)."""

@@ -14,7 +14,6 @@ pytestmark = [pytest.mark.filterwarnings("ignore:The use of `x.T`:UserWarning"),
               pytest.mark.filterwarnings("ignore:Tensor.T is deprecated:UserWarning")]
 
 
-
 # -- single-tensor ops, with arguments drawn to fit the input's shape ----------------------------------
 def _dim(data, a, extra=0):
     n = max(a.ndim + extra, 1)
