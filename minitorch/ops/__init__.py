@@ -3,7 +3,7 @@ subclass of ``Op`` (op.py). methods.py attaches them to Tensor, one line per met
 exp_log.exp``); ``FUNCTIONS`` below is what minitorch exports at top level (``minitorch.exp``, ``minitorch.cat``).
 """
 from ..tensor import Tensor
-from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, shape, softmax
+from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, shape, softmax, where
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
 
@@ -31,7 +31,7 @@ FUNCTIONS = {
     "swapdims": shape.transpose, "t": shape.t, "T": Tensor.T, "mT": Tensor.mT, "repeat": shape.repeat,
     "flip": shape.flip, "split": shape.split, "chunk": shape.chunk, "unbind": shape.unbind, "t_": shape.t_,
     "transpose_": shape.transpose_, "swapaxes_": shape.transpose_, "swapdims_": shape.transpose_,
-    "unsqueeze_": shape.unsqueeze_, "squeeze_": shape.squeeze_, "tensor_split": shape.tensor_split,
+    "unsqueeze_": shape.unsqueeze_, "squeeze_": shape.squeeze_, 
     "cat": shape.cat, "concat": shape.cat, "concatenate": shape.cat, "stack": shape.stack, "hstack": shape.hstack,
     "vstack": shape.vstack, "row_stack": shape.vstack, "dstack": shape.dstack, "column_stack": shape.column_stack,
     "atleast_1d": shape.atleast_1d, "atleast_2d": shape.atleast_2d, "atleast_3d": shape.atleast_3d,
@@ -54,8 +54,10 @@ FUNCTIONS = {
     "round": rounding.round, "frac": rounding.frac, "nan_to_num": rounding.nan_to_num, "isnan": rounding.isnan,
     "isinf": rounding.isinf, "isfinite": rounding.isfinite,
     # ops/pointwise/clamping.py
-    "clamp": clamping.clamp, "clip": clamping.clip, "clamp_min": clamping.clamp_min, "clamp_max": clamping.clamp_max,
-    "maximum": clamping.maximum, "minimum": clamping.minimum, "where": clamping.where,
+    "clamp": clamping.clamp, "clip": clamping.clip, "clamp_min": clamping.clamp_min,
+    "clamp_max": clamping.clamp_max, "maximum": clamping.maximum, "minimum": clamping.minimum,
+    # ops/where.py
+    "where": where.where,
     # ops/pointwise/blend.py
     "lerp": blend.lerp, "addcmul": blend.addcmul, "addcdiv": blend.addcdiv,
     # ops/pointwise/remainders.py
@@ -71,9 +73,10 @@ FUNCTIONS = {
     "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "mv": linalg.mv, "dot": linalg.dot,
     "addmm": linalg.addmm, "outer": linalg.outer, "ger": linalg.outer, "linalg": linalg.linalg,
     # ops/indexing.py
-    "select": indexing.select, "narrow": indexing.narrow, "index_select": indexing.index_select,
-    "gather": indexing.gather, "take_along_dim": indexing.take_along_dim, "masked_fill": indexing.masked_fill,
-    "index_fill": indexing.index_fill, "index_put": indexing.index_put, "index_put_": indexing.index_put_,
+    "select": indexing.select, "narrow": indexing.narrow, "tensor_split": indexing.tensor_split,
+    "index_select": indexing.index_select, "gather": indexing.gather, "take_along_dim": indexing.take_along_dim,
+    "masked_fill": indexing.masked_fill, "index_fill": indexing.index_fill, "index_put": indexing.index_put,
+    "index_put_": indexing.index_put_,
     # ops/softmax.py
     "softmax": softmax.softmax, "log_softmax": softmax.log_softmax,
 }

@@ -5,8 +5,10 @@ Broadcasting needs no code here: the engine sums each gradient back to its input
 import numpy as np
 
 from .._dtype import get_default_dtype
-from .op import Op
 from ..tensor import Tensor, _make
+from .inplace import copy_into_out
+from .op import Op
+from .where import where
 
 
 class Add(Op):
@@ -218,7 +220,6 @@ class PowTensor(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from .pointwise import where
         a, b, z = ctx.saved_tensors
         da, db = ctx.needs_input_grad
         # where b == 0, z = 1 is flat in a: 0 as torch, also at a == 0 (where b * a^(b-1) = 0 * inf = nan)
@@ -245,7 +246,6 @@ class RPow(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from .pointwise import where
         z, a = ctx.saved_tensors
         dz = g * z * float(np.log(ctx.c))
         if ctx.c == 0:  # as torch: 0 ** a is flat (0, or 1 at a == 0) where a >= 0; z ln 0 = -inf elsewhere
@@ -395,7 +395,6 @@ def _out(result, out):
     """Support torch's ``out=`` argument: write the result into ``out`` (no gradient flows through it)."""
     if out is None:
         return result
-    from .inplace import copy_into_out
     return copy_into_out(out, result)
 
 

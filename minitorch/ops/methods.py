@@ -7,7 +7,7 @@ twin such as ``t.exp_()`` is ``make_inplace(exp)`` (ops/inplace.py): it computes
 into ``t``, with the version counter and graph bookkeeping that in-place changes need.
 """
 from ..tensor import Tensor
-from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, shape, softmax
+from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, shape, softmax, where
 from .inplace import make_inplace
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
 
@@ -96,7 +96,6 @@ Tensor.t_ = shape.t_
 Tensor.transpose_ = Tensor.swapaxes_ = Tensor.swapdims_ = shape.transpose_
 Tensor.unsqueeze_ = shape.unsqueeze_
 Tensor.squeeze_ = shape.squeeze_
-Tensor.tensor_split = shape.tensor_split
 
 # -- writing into a tensor: ops/inplace.py -------------------------------------------------------------------------
 Tensor.copy_ = inplace.copy_
@@ -177,21 +176,23 @@ Tensor.trunc_ = make_inplace(rounding.trunc)
 Tensor.frac_ = make_inplace(rounding.frac)
 Tensor.sgn_ = make_inplace(rounding.sgn)
 
-# -- clamping and where: ops/pointwise/clamping.py ----------------------------------------------------------------
+# -- clamping: ops/pointwise/clamping.py --------------------------------------------------------------------------
 Tensor.clamp = clamping.clamp
 Tensor.clip = clamping.clip
 Tensor.clamp_min = clamping.clamp_min
 Tensor.clamp_max = clamping.clamp_max
 Tensor.maximum = clamping.maximum
 Tensor.minimum = clamping.minimum
-Tensor.where = clamping._where_method
 Tensor.clamp_ = make_inplace(clamping.clamp)
 Tensor.clip_ = make_inplace(clamping.clip)
 Tensor.clamp_min_ = make_inplace(clamping.clamp_min)
 Tensor.clamp_max_ = make_inplace(clamping.clamp_max)
-Tensor.where_ = make_inplace(clamping._where_method)
 Tensor.maximum_ = make_inplace(clamping.maximum)
 Tensor.minimum_ = make_inplace(clamping.minimum)
+
+# -- where: ops/where.py ------------------------------------------------------------------------------------------
+Tensor.where = where._where_method  # x.where(condition, y) is where(condition, x, y)
+Tensor.where_ = make_inplace(where._where_method)
 
 # -- blends: ops/pointwise/blend.py --------------------------------------------------------------------------------
 Tensor.lerp = blend.lerp
@@ -258,6 +259,7 @@ Tensor.__getitem__ = indexing.getitem
 Tensor.__setitem__ = indexing.setitem
 Tensor.select = indexing.select
 Tensor.narrow = indexing.narrow
+Tensor.tensor_split = indexing.tensor_split
 Tensor.index_select = indexing.index_select
 Tensor.gather = indexing.gather
 Tensor.take_along_dim = indexing.take_along_dim

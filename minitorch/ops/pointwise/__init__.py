@@ -7,12 +7,13 @@ Where the derivative is not defined (relu at 0, a tie in maximum, ...) the VJPs 
 
 One module per family, each op class followed by its public function: ``exp_log.py``, ``trig.py``,
 ``activations.py`` (sigmoid, relu, erf, logaddexp), ``rounding.py`` (abs, sign, floor, ...), ``clamping.py``
-(maximum, minimum, clamp, where), ``blend.py`` (lerp, addcmul, addcdiv), ``remainders.py`` (fmod,
-remainder); ``_common.py`` holds the helpers they share.
+(maximum, minimum, clamp), ``blend.py`` (lerp, addcmul, addcdiv), ``remainders.py`` (fmod, remainder);
+``_common.py`` holds the helpers they share. ``where``, which many VJPs choose with, is a level lower, in
+ops/where.py, so that arithmetic can use it too.
 """
 from .activations import erf, logaddexp, relu, sigmoid
 from .blend import addcdiv, addcmul, lerp
-from .clamping import clamp, clamp_max, clamp_min, clip, maximum, minimum, where
+from .clamping import clamp, clamp_max, clamp_min, clip, maximum, minimum
 from .exp_log import exp, exp2, expm1, log, log10, log1p, log2, rsqrt, sqrt, square
 from .remainders import fmod, remainder
 from .rounding import (abs, ceil, fix, floor, frac, isfinite, isinf, isnan, nan_to_num, round, sgn, sign,
