@@ -45,3 +45,28 @@ def test_every_tensor_method_is_defined_in_tensor_py_or_attached_by_name_in_ops_
     assert len(attached) == len(set(attached)), "ops/methods.py attaches a name twice"
     from_elsewhere = set(vars(minitorch.Tensor)) - _tensor_body_names()
     assert from_elsewhere == set(attached), sorted(from_elsewhere ^ set(attached))
+
+
+def _imported_modules(path):
+    """The absolute names of the modules that a source file of minitorch imports, anywhere in it."""
+    package = ".".join(("minitorch",) + path.relative_to(PACKAGE).parent.parts)
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_autograd_imports_nothing_from_the_layers_above_it():
+    """autograd/ (the graph, the engine, Function, and the learner tools that watch the engine) sits below the
+    operations and the top-level learner tools: none of its modules imports minitorch.viz, minitorch.ops or
+    minitorch.nn, not even inside a function."""
+    for path in sorted((PACKAGE / "autograd").glob("*.py")):
+        above = {m for m in _imported_modules(path)
+                 if m.split(".")[:2] in (["minitorch", "viz"], ["minitorch", "ops"], ["minitorch", "nn"])}
+        assert not above, f"{path.name} imports {sorted(above)}"
