@@ -325,3 +325,15 @@ def lenet_losses():
         target = lib.arange(10, dtype=lib.float32).view(1, -1) / 10
         result.append((lib, nets[lib], lib.nn.MSELoss()(nets[lib](x), target)))
     return result
+
+
+def outcome_and_warnings(call):
+    """What ``call()`` gives: ("ok", its value) or (exception type name, message); and the warnings it gave
+    on the way, as "Category: text" - for comparisons where torch is silent and minitorch must be too."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = ("ok", call())
+        except Exception as e:  # noqa: BLE001 - the outcome is compared with torch's, whatever it is
+            result = (type(e).__name__, str(e))
+    return result, [f"{w.category.__name__}: {w.message}" for w in caught]

@@ -296,3 +296,32 @@ def test_linalg_is_importable_as_a_module():
     mod = importlib.import_module("minitorch.linalg")
     assert mod is minitorch.linalg
     from minitorch.linalg import matrix_norm  # noqa: F401
+
+
+# -- empty batches ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("a_shape, b_shape", [
+    ((0, 2, 3), (1, 3, 4)), ((1, 2, 3), (0, 3, 4)), ((0, 2, 3), (0, 3, 4)), ((2, 0, 2, 3), (1, 1, 3, 4)),
+    ((0, 2, 3), (3, 4)), ((2, 3), (0, 3, 4)), ((0, 2, 3), (3,)), ((3,), (0, 3, 4)), ((2, 0), (0, 4)), ((0, 3), (3, 0)),
+    ((1, 0, 3), (5, 3, 2)), ((4, 1, 2, 3), (0, 3, 4)),
+])
+@pytest.mark.parametrize("grad", [False, True])
+def test_matmul_of_empty_batches(a_shape, b_shape, grad):
+    """(0, 2, 3) @ (1, 3, 4) is (0, 2, 4): a size-1 batch dim broadcasts to 0, as any size-1 dim does."""
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
+    outs = []
+    for lib in (minitorch, torch):
+        x, y = (lib.from_numpy(v.copy()).requires_grad_(grad) for v in (a, b))
+        z = lib.matmul(x, y)
+        if grad:
+            (z * 2).sum().backward()
+        outs.append((z, x.grad, y.grad))
+    for m, t in zip(*outs):
+        if t is not None:
+            assert_close(m, t)
+
+
+@pytest.mark.parametrize("a_shape, b_shape", [((2, 3, 4, 5), (3, 2, 5, 6)), ((0, 2, 3), (3, 3, 4)),
+                                              ((2, 5, 2, 3), (4, 1, 3, 4))])
+def test_matmul_batch_mismatch_names_the_last_dim_that_differs(a_shape, b_shape):
+    same_error(lambda lib: lib.matmul(lib.zeros(*a_shape), lib.zeros(*b_shape)))

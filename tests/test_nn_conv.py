@@ -221,3 +221,44 @@ def test_conv2d_only_requested_gradients(grads):
         assert (mine is None) == (theirs is None)
         if theirs is not None:
             assert_close(mine, theirs)
+
+
+# -- empty batches ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("x_shape, w_shape, kwargs", [
+    ((0, 1, 5, 5), (2, 1, 3, 3), {}), ((0, 2, 20, 20), (4, 2, 3, 3), {}), ((0, 4, 5, 5), (4, 2, 3, 3), dict(groups=2)),
+    ((0, 1, 5, 5), (2, 1, 3, 3), dict(padding=1, stride=2)), ((0, 1, 5, 5), (2, 1, 3, 3), dict(padding="same")),
+    ((0, 1, 6, 6), (2, 1, 2, 2), dict(dilation=2)),
+])
+def test_conv2d_of_an_empty_batch(x_shape, w_shape, kwargs):
+    """Convolution reshaped with -1 beside a 0 (N = 0), which NumPy cannot infer: a raw ValueError."""
+    rng = np.random.default_rng(2)
+    x, w, b = (rng.standard_normal(s) for s in (x_shape, w_shape, (w_shape[0],)))
+    outs = []
+    for lib in (minitorch, torch):
+        xt, wt, bt = (lib.from_numpy(v.copy()).requires_grad_() for v in (x, w, b))
+        y = lib.nn.functional.conv2d(xt, wt, bt, **kwargs)
+        y.sum().backward(retain_graph=True)
+        # second order: the convolution's own backward (ConvolutionBackwardBackward0) on an empty batch
+        gw, = lib.autograd.grad((y * y).sum(), wt, create_graph=True)
+        gw.sum().backward()
+        outs.append((tuple(y.shape), y.grad_fn.name(), xt.grad, wt.grad, bt.grad))
+    assert outs[0][:2] == outs[1][:2]
+    for m, t in zip(outs[0][2:], outs[1][2:]):
+        assert_close(m, t)
+
+
+@pytest.mark.parametrize("padding_mode", ["zeros", "reflect", "replicate", "circular"])
+def test_conv2d_layer_on_an_empty_batch(padding_mode):
+    shapes = []
+    for lib in (minitorch, torch):
+        lib.manual_seed(0)
+        layer = lib.nn.Conv2d(1, 2, 3, padding=1, padding_mode=padding_mode)
+        y = layer(lib.zeros(0, 1, 5, 5))
+        y.sum().backward()
+        shapes.append((tuple(y.shape), layer.weight.grad.abs().sum().item(), layer.bias.grad.abs().sum().item()))
+    assert shapes[0] == shapes[1]
+
+
+def test_conv2d_with_no_output_channels_is_refused_like_torch():
+    same_error(lambda lib: lib.nn.functional.conv2d(lib.zeros(2, 1, 5, 5), lib.zeros(0, 1, 3, 3)))
+    same_error(lambda lib: lib.nn.functional.conv2d(lib.zeros(2, 4, 5, 5), lib.zeros(0, 2, 3, 3), groups=2))

@@ -1,4 +1,5 @@
-"""vision against torchvision: readers on small files the tests write, transforms, make_grid."""
+"""vision against torchvision: readers on small files the tests write, transforms (Normalize's checks of the
+channels included), make_grid."""
 import os
 import pickle
 
@@ -9,6 +10,7 @@ import torch
 import torchvision
 
 import minitorch
+from harness import assert_close, outcome_and_warnings
 from minitorch.vision import datasets, transforms, utils
 from vision_support import make_cifar, make_mnist
 
@@ -173,3 +175,40 @@ def test_make_grid_matches_torchvision(kwargs, shape):
     mine = utils.make_grid(minitorch.from_numpy(x), **kwargs)
     theirs = torchvision.utils.make_grid(torch.from_numpy(x), **kwargs)
     np.testing.assert_allclose(mine.numpy(), theirs.numpy(), rtol=1e-6, atol=1e-6)
+
+
+# -- vision.transforms.Normalize: the channels must match ---------------------------------------------------------
+@pytest.mark.parametrize("shape, mean", [
+    ((1, 4, 4), (0.5, 0.5, 0.5)),          # 3 channels of statistics for a 1-channel image: broadcast silently
+    ((2, 1, 4, 4), (0.5, 0.5, 0.5)),
+    ((1, 4, 3), (0.5, 0.5, 0.5, 0.5)),
+    ((2, 4, 4), (0.5, 0.5, 0.5)),          # 2 against 3: NumPy's own error
+    ((3, 4, 4), (0.5, 0.5)),
+    ((3, 4, 4), ((0.5,), (0.5,), (0.5,))),  # a 2-d mean is not viewed as (C, 1, 1)
+    ((4, 4), (0.5,)), ((4,), (0.5,)),       # not an image
+    ((3, 4, 4), (0.5,)), ((3, 4, 4), 0.5), ((3, 4, 4), [[0.5]]), ((2, 3, 4, 4), (0.5, 0.25, 0.125)),
+    ((0, 4, 4), (0.5,)),
+])
+@pytest.mark.parametrize("inplace", [False, True])
+def test_normalize_checks_channels_like_torchvision(shape, mean, inplace):
+    data = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape) / 7
+    std = mean if not isinstance(mean, tuple) or len(mean) != 3 else (0.25, 0.5, 2.0)
+    outcomes = []
+    for lib, tf in ((minitorch, transforms), (torch, torchvision.transforms)):
+        x = lib.from_numpy(data.copy())
+        result = outcome_and_warnings(lambda: tf.Normalize(mean, std, inplace=inplace)(x))[0]
+        outcomes.append((result, x.numpy().copy()))
+    (mine, mine_x), (theirs, theirs_x) = outcomes
+    assert mine[0] == theirs[0]
+    if theirs[0] == "ok":
+        assert_close(mine[1], theirs[1], np.float32)
+        np.testing.assert_array_equal(mine_x, theirs_x)  # changed in place exactly when inplace=True
+    else:
+        assert mine[1] == theirs[1]
+
+
+def test_normalize_refuses_what_is_not_a_float_tensor_image():
+    for make in (lambda lib: np.zeros((3, 4, 4), np.float32), lambda lib: lib.zeros(3, 4, 4, dtype=lib.uint8)):
+        mine = outcome_and_warnings(lambda: transforms.Normalize((0.5,), (0.5,))(make(minitorch)))[0]
+        theirs = outcome_and_warnings(lambda: torchvision.transforms.Normalize((0.5,), (0.5,))(make(torch)))[0]
+        assert mine == theirs and mine[0] == "TypeError"
