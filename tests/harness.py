@@ -1,5 +1,5 @@
-"""The one shared helper: run an op in minitorch and in torch on the same data and compare - now a thin
-layer over the public ``minitorch.testing`` (so learners use what the suite uses), with the suite's
+"""The suite's shared harness. Its core: run an op in minitorch and in torch on the same data and compare -
+a thin layer over the public ``minitorch.testing`` (so learners use what the suite uses), with the suite's
 tighter tolerances.
 
 ``check(fn, *arrays)`` calls ``fn(lib, *tensors)`` once with ``lib = minitorch`` and once with
@@ -7,6 +7,13 @@ tighter tolerances.
 both libraries keep the arrays' strides). It compares the forward values and then, with one random
 upstream gradient, the gradient of every floating-point input. Float64 is compared tightly, float32
 loosely.
+
+Everything else more than one test file needs lives here too (a test module never imports another):
+hypothesis strategies; second derivatives (``second_order``, ``check_second_order``, ``double_backward``);
+conv2d problems and its kernel's layouts; torch's errors word for word (``same_error``) and results or
+errors (``outcome``, ``outcome_and_warnings``, ``check_same``); the recorded graph (``graph``,
+``same_graphs``); and the blitz's LeNet (``lenet``, ``lenet_losses``). Small data files for the dataset
+readers are written by tests/vision_support.py.
 """
 import contextlib
 import warnings
@@ -90,6 +97,13 @@ def broadcast_pair(draw, dtype=None, low=-10.0, high=10.0):
             draw(array(shape=b_shape, dtype=dtype, low=low, high=high)))
 
 
+def on_grid(a):
+    """``a`` rounded to multiples of 1/4, in place: equal elements (ties, comparisons) become common."""
+    a[...] = np.round(a * 4) / 4
+    return a
+
+
+# -- second derivatives -------------------------------------------------------------------------------------
 def second_order(fn, *arrays, seed=1):
     """Compare, for every input x, d/dx <w, VJP_u(x)> between minitorch and torch (u, w random): a
     Hessian-vector product through ``create_graph=True``, so the VJPs themselves must be differentiable.
@@ -217,6 +231,30 @@ def same_error(fn, *arrays, words=lambda message: message):
     assert words(mine[1]) == words(theirs[1]), f"minitorch says:\n{mine[1]}\ntorch says:\n{theirs[1]}"
 
 
+def outcome(call):
+    """What ``call()`` gives, in a form to compare with ==: its error (``error_of``), or for each tensor it
+    returns (one, or a tuple of them) its shape, dtype and values, exactly (as lists: for results that IEEE
+    754 makes exact, such as copies and selections)."""
+    result = []
+    error = error_of(lambda: result.append(call()))
+    if error is not None:
+        return error
+    tensors = result[0] if isinstance(result[0], tuple) else (result[0],)
+    return [(tuple(x.shape), str(x.dtype), x.detach().numpy().tolist()) for x in tensors]
+
+
+def outcome_and_warnings(call):
+    """What ``call()`` gives: ("ok", its value) or (exception type name, message); and the warnings it gave
+    on the way, as "Category: text" - for comparisons where torch is silent and minitorch must be too."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = ("ok", call())
+        except Exception as e:  # noqa: BLE001 - the outcome is compared with torch's, whatever it is
+            result = (type(e).__name__, str(e))
+    return result, [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
 def check_same(fn):
     """``fn(minitorch)`` and ``fn(torch)`` give equal results (value and dtype; floats within the suite's
     tolerance) or raise the same error (``same_error``)."""
@@ -235,12 +273,6 @@ def check_same(fn):
     else:
         np.testing.assert_array_equal(m, t)
         assert m.shape == t.shape, f"minitorch's shape {m.shape}, torch's {t.shape}"
-
-
-def on_grid(a):
-    """``a`` rounded to multiples of 1/4, in place: equal elements (ties, comparisons) become common."""
-    a[...] = np.round(a * 4) / 4
-    return a
 
 
 # -- the recorded graph, as the blitz walks it ---------------------------------------------------------------
@@ -267,18 +299,6 @@ def same_graphs(mine, theirs, depth=None):
     for i, (m, t) in enumerate(zip(mine, theirs)):
         m_graph, t_graph = graph(m, depth), graph(t, depth)
         assert m_graph == t_graph, f"output {i}: minitorch's graph\n{m_graph}\ntorch's\n{t_graph}"
-
-
-def outcome(call):
-    """What ``call()`` gives, in a form to compare with ==: its error (``error_of``), or for each tensor it
-    returns (one, or a tuple of them) its shape, dtype and values, exactly (as lists: for results that IEEE
-    754 makes exact, such as copies and selections)."""
-    result = []
-    error = error_of(lambda: result.append(call()))
-    if error is not None:
-        return error
-    tensors = result[0] if isinstance(result[0], tuple) else (result[0],)
-    return [(tuple(x.shape), str(x.dtype), x.detach().numpy().tolist()) for x in tensors]
 
 
 # -- the 60-minute blitz's LeNet ("Neural Networks", 3x3 convolutions), for either engine --------------------
@@ -325,15 +345,3 @@ def lenet_losses():
         target = lib.arange(10, dtype=lib.float32).view(1, -1) / 10
         result.append((lib, nets[lib], lib.nn.MSELoss()(nets[lib](x), target)))
     return result
-
-
-def outcome_and_warnings(call):
-    """What ``call()`` gives: ("ok", its value) or (exception type name, message); and the warnings it gave
-    on the way, as "Category: text" - for comparisons where torch is silent and minitorch must be too."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = ("ok", call())
-        except Exception as e:  # noqa: BLE001 - the outcome is compared with torch's, whatever it is
-            result = (type(e).__name__, str(e))
-    return result, [f"{w.category.__name__}: {w.message}" for w in caught]
