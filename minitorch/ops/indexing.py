@@ -352,6 +352,38 @@ def narrow(input, dim, start, length):
     return Slice.apply(input, _key(dim, slice(start, start + length, 1)))
 
 
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views of ``input`` along ``dim``: ``sections`` pieces as equal as possible (the first n % sections one
+    longer), or the pieces between ``indices`` (``[2, 5]``: [:2], [2:5], [5:]; out-of-range or decreasing
+    indices give empty pieces, as Python slices do). Each piece is a slice of its own (SliceBackward0): this is
+    why tensor_split lives here, beside ``Slice``."""
+    if input.ndim == 0:
+        raise RuntimeError(f"tensor_split expected at least a 1-dimensional tensor, but got a tensor with "
+                           f"{input.ndim} dims")
+    if isinstance(indices_or_sections, Tensor):
+        split = indices_or_sections
+        if split.dtype.name != "int64":
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{split.dtype.scalar_name}")
+        if split.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {split.ndim} dims")
+        indices_or_sections = split.item() if split.ndim == 0 else split.tolist()
+    dim = _wrap_dim(dim, input.ndim)
+    n = input.shape[dim]
+    if isinstance(indices_or_sections, int):
+        sections = indices_or_sections
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        size, extra = divmod(n, sections)
+        bounds = np.cumsum([0] + [size + (i < extra) for i in range(sections)])
+        pieces = zip(bounds[:-1], bounds[1:])
+    else:
+        indices = [int(i) for i in indices_or_sections]
+        pieces = zip([0] + indices, indices + [n])
+    return tuple(Slice.apply(input, _key(dim, slice(*slice(int(a), int(b)).indices(n)))) for a, b in pieces)
+
+
 def index_select(input, dim, index):
     """input[:, ..., index] along ``dim``, for a 1-d (or 0-d) integer ``index``. A 0-d input is read as
     shape (1,) and stays 0-d, so its index must hold exactly one value."""
@@ -570,9 +602,3 @@ def index_put(input, indices, values, accumulate=False):
 def index_put_(self, indices, values, accumulate=False):
     key = _index_put_key(self, indices, values)
     return apply_inplace(self, IndexPut.apply, values, key, bool(accumulate))
-
-
-TENSOR_METHODS = {"__getitem__": getitem, "__setitem__": setitem, "select": select, "narrow": narrow,
-                  "index_select": index_select, "gather": gather, "take_along_dim": take_along_dim,
-                  "masked_fill": masked_fill, "index_fill": index_fill, "index_put": index_put,
-                  "index_put_": index_put_}

@@ -11,8 +11,9 @@ import types
 import numpy as np
 
 from .._size import broadcast_shape
+from ..tensor import Tensor, _make, _wrap_dim
+from .inplace import copy_into_out
 from .op import Op
-from ..tensor import _make
 from .reduction import amax, amin, norm_input, vector_norm
 from .shape import UnsafeView
 
@@ -235,7 +236,6 @@ def matmul(input, other, *, out=None):
     ``out=`` writes the product into ``out`` (resized if needed), as torch's.
     """
     if out is not None:
-        from .inplace import copy_into_out
         return copy_into_out(out, matmul(input, other))
     d1, d2 = input.ndim, other.ndim
     if d1 == 0 or d2 == 0:
@@ -382,7 +382,6 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     dim = (dim,) if isinstance(dim, int) else tuple(dim)
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
-    from ..tensor import _wrap_dim
     d0, d1 = _wrap_dim(dim[0], A.ndim), _wrap_dim(dim[1], A.ndim)
     if d0 == d1:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
@@ -437,21 +436,12 @@ sys.modules[linalg.__name__] = linalg  # so that ``import minitorch.linalg`` wor
 
 
 def _matmul_method(self, other):
-    from ..tensor import Tensor
     if not isinstance(other, Tensor):
         return NotImplemented  # Python then raises its own TypeError, as for torch
     return matmul(self, other)
 
 
 def _rmatmul_method(self, other):
-    from ..tensor import Tensor
     if not isinstance(other, Tensor):
         return NotImplemented
     return matmul(other, self)
-
-
-TENSOR_METHODS = {
-    "matmul": matmul, "mm": mm, "bmm": bmm, "mv": mv, "dot": dot, "addmm": addmm, "outer": outer, "ger": outer,
-    "__matmul__": _matmul_method, "__rmatmul__": _rmatmul_method,
-}
-FUNCTIONS = {"linalg": linalg}

@@ -13,7 +13,9 @@ import warnings
 import numpy as np
 
 from .._dtype import get_default_dtype
+from ..tensor import Tensor, _make
 from .op import Op
+from .pointwise.clamping import maximum, minimum
 
 
 def _all_dims(dim):
@@ -65,7 +67,6 @@ def expand_reduced(g, shape, dims, keepdim):
 
 def _const(array, like):
     """A constant tensor (no graph) of ``array`` in the dtype of tensor ``like``."""
-    from ..tensor import _make
     return _make(np.asarray(array, like._data.dtype))
 
 
@@ -329,10 +330,8 @@ max_return, min_return = _return_type("max"), _return_type("min")
 
 
 def _extreme(name, all_op, dim_op, result, input, dim, keepdim):
-    from ..tensor import Tensor
     if isinstance(dim, Tensor):  # torch.max(a, b) is the elementwise maximum (minimum for min)
-        from . import pointwise
-        return (pointwise.maximum if name == "max" else pointwise.minimum)(input, dim)
+        return (maximum if name == "max" else minimum)(input, dim)
     if dim is None:
         if keepdim:
             raise TypeError(f"{name}() received an invalid combination of arguments - got (keepdim=bool)")
@@ -382,7 +381,6 @@ def amin(input, dim=(), keepdim=False):
 
 
 def _arg(name, fn, input, dim, keepdim):
-    from ..tensor import _make
     a = input._data
     if a.dtype == np.bool_:
         raise RuntimeError(f"{name}(): does not support bool input")
@@ -657,13 +655,5 @@ def cumsum(input, dim, *, dtype=None):
 
 
 def count_nonzero(input, dim=None):
-    from ..tensor import _make
     dims = reduced_dims(dim, input.ndim)
     return _make(np.asarray(np.count_nonzero(input._data, axis=dims), np.int64))
-
-
-TENSOR_METHODS = {
-    "sum": sum, "mean": mean, "sum_to_size": sum_to_size, "prod": prod, "max": max, "min": min,
-    "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin, "var": var, "std": std, "norm": norm,
-    "logsumexp": logsumexp, "cumsum": cumsum, "count_nonzero": count_nonzero,
-}

@@ -3,8 +3,8 @@
 Their VJPs rearrange the gradient the opposite way: a reshape's VJP reshapes back, an expand's VJP
 sums over the broadcast dims, a permute's VJP applies the inverse permutation, a split's VJP
 concatenates the pieces' gradients, a concatenation's VJP splits the gradient. hstack, vstack, dstack,
-column_stack, atleast_nd and tensor_split are compositions of these, built as torch builds them (so their graphs
-have torch's nodes) and with no VJP of their own.
+column_stack and atleast_nd are compositions of these, built as torch builds them (so their graphs have torch's
+nodes) and with no VJP of their own; tensor_split, whose pieces are slices, is in indexing.py beside ``Slice``.
 
 Views (view, expand, squeeze, unsqueeze, permute, transpose, t, split and unbind pieces) return NumPy
 views of the input's array: they share its memory and its version counter, as torch's views do.
@@ -12,9 +12,10 @@ views of the input's array: they share its memory and its version counter, as to
 import numpy as np
 
 from .._dtype import bool_, result_type
-from .op import Op
-from ..tensor import _wrap_dim
+from ..tensor import Tensor, _make, _wrap_dim
 from .convert import clone, contiguous
+from .inplace import copy_into_out
+from .op import Op
 
 
 def _shape_arg(size):
@@ -118,7 +119,6 @@ class Expand(Op):
 
 def view(input, *shape):
     if len(shape) == 1 and hasattr(shape[0], "np"):  # view(dtype) reinterprets bytes
-        from ..tensor import _make
         return _make(input._data.view(shape[0].np))
     shape = _infer_shape(_shape_arg(shape), input._data.size)
     if not _viewable(input._data, shape):
@@ -541,7 +541,6 @@ def cat(tensors, dim=0, *, out=None):
                                    f"got size {s} for tensor number {i} in the list.")
     result = Cat.apply(dim, dtype, *tensors)
     if out is not None:
-        from .inplace import copy_into_out
         return copy_into_out(out, result)
     return result
 
@@ -570,7 +569,6 @@ def stack(tensors, dim=0, *, out=None):
                                f"entry 0 and {list(t.shape)} at entry {i}")
     result = Stack.apply(_wrap_dim(dim, tensors[0].ndim + 1), result_type(*tensors).np, *tensors)
     if out is not None:
-        from .inplace import copy_into_out
         return copy_into_out(out, result)
     return result
 
@@ -634,39 +632,6 @@ def column_stack(tensors, *, out=None):
     return cat([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensors], 1, out=out)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
-    """Views of ``input`` along ``dim``: ``sections`` pieces as equal as possible (the first n % sections one
-    longer), or the pieces between ``indices`` (``[2, 5]``: [:2], [2:5], [5:]; out-of-range or decreasing
-    indices give empty pieces, as Python slices do). Each piece is a slice of its own (SliceBackward0)."""
-    from ..tensor import Tensor
-    from .indexing import Slice, _key
-    if input.ndim == 0:
-        raise RuntimeError(f"tensor_split expected at least a 1-dimensional tensor, but got a tensor with "
-                           f"{input.ndim} dims")
-    if isinstance(indices_or_sections, Tensor):
-        split = indices_or_sections
-        if split.dtype.name != "int64":
-            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
-                               f"{split.dtype.scalar_name}")
-        if split.ndim > 1:
-            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
-                               f"one-dimensional tensor, but got a tensor with {split.ndim} dims")
-        indices_or_sections = split.item() if split.ndim == 0 else split.tolist()
-    dim = _wrap_dim(dim, input.ndim)
-    n = input.shape[dim]
-    if isinstance(indices_or_sections, int):
-        sections = indices_or_sections
-        if sections <= 0:
-            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
-        size, extra = divmod(n, sections)
-        bounds = np.cumsum([0] + [size + (i < extra) for i in range(sections)])
-        pieces = zip(bounds[:-1], bounds[1:])
-    else:
-        indices = [int(i) for i in indices_or_sections]
-        pieces = zip([0] + indices, indices + [n])
-    return tuple(Slice.apply(input, _key(dim, slice(*slice(int(a), int(b)).indices(n)))) for a, b in pieces)
-
-
 # -- in-place view ops: the tensor itself takes the view's shape and strides ---------------------------------
 # (torch numbers their nodes differently from the out-of-place ones; the math is the same)
 class TInplace(T):
@@ -720,16 +685,3 @@ def unsqueeze_(self, dim):
 
 def squeeze_(self, dim=None):
     return _become(self, _squeeze(self, dim, (SqueezeInplace, SqueezeDimInplace, SqueezeDimsInplace)))
-
-
-TENSOR_METHODS = {"view": view, "reshape": reshape, "expand": expand, "expand_as": expand_as, "view_as": view_as,
-                  "reshape_as": reshape_as, "flatten": flatten, "ravel": ravel, "unflatten": unflatten,
-                  "squeeze": squeeze, "unsqueeze": unsqueeze, "permute": permute, "movedim": movedim,
-                  "moveaxis": movedim, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
-                  "t": t, "T": property(_reversed_dims), "mT": property(_matrix_transpose), "repeat": repeat,
-                  "flip": flip, "split": split, "chunk": chunk, "unbind": unbind, "t_": t_,
-                  "transpose_": transpose_, "swapaxes_": transpose_, "swapdims_": transpose_,
-                  "unsqueeze_": unsqueeze_, "squeeze_": squeeze_, "tensor_split": tensor_split}
-FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack, "hstack": hstack, "vstack": vstack,
-             "row_stack": vstack, "dstack": dstack, "column_stack": column_stack, "atleast_1d": atleast_1d,
-             "atleast_2d": atleast_2d, "atleast_3d": atleast_3d}

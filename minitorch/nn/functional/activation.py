@@ -12,7 +12,8 @@ import numpy as np
 from ..._args import tensor_arg
 from ...ops.op import Op
 from ...ops.inplace import apply_inplace
-from ...ops.pointwise import erf, where
+from ...ops.pointwise import erf
+from ...ops.where import where
 from ...tensor import _make
 
 
