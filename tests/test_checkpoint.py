@@ -243,3 +243,22 @@ def test_non_deterministic_function_is_caught():
         y = lib.utils.checkpoint.checkpoint(changing, x, use_reentrant=False)
         with pytest.raises(lib.utils.checkpoint.CheckpointError, match="different metadata"):
             y.backward()
+
+
+@pytest.mark.parametrize("op", ["mul", "mm", "linear", "bmm"])
+@pytest.mark.parametrize("needs", [(True, True), (True, False), (False, True)])
+def test_ops_keep_only_what_the_asked_gradients_need(op, needs):
+    """As torch's: ``x @ w`` keeps ``w`` only when x's gradient will be asked for, and ``x`` only for w's
+    (what the pack hook sees: the same tensors in both engines)."""
+    seen = {}
+    for lib in ENGINES:
+        rng = np.random.default_rng(4)
+        shapes = {"mul": ((3, 4), (3, 4)), "mm": ((3, 4), (4, 5)), "linear": ((3, 4), (5, 4)),
+                  "bmm": ((2, 3, 4), (2, 4, 5))}[op]
+        a, b = (lib.tensor(rng.standard_normal(s), requires_grad=n) for s, n in zip(shapes, needs))
+        bias = lib.zeros(5, dtype=lib.float64)
+        packed = seen[lib.__name__] = []
+        with lib.autograd.graph.saved_tensors_hooks(lambda t: packed.append(tuple(t.shape)) or t, lambda t: t):
+            {"mul": lambda: a * b, "mm": lambda: a @ b, "linear": lambda: lib.nn.functional.linear(a, b, bias),
+             "bmm": lambda: lib.bmm(a, b)}[op]()
+    assert sorted(seen["minitorch"]) == sorted(seen["torch"])

@@ -61,7 +61,8 @@ class Mm(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # da needs b, db needs a: keep each only if the other's gradient will be asked for (as torch)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return a @ b
 
     @staticmethod
@@ -77,7 +78,7 @@ class Bmm(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return a @ b
 
     @staticmethod
@@ -94,7 +95,7 @@ class Addmm(Op):
 
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[2] else None, b if ctx.needs_input_grad[1] else None)
         ctx.beta, ctx.alpha = beta, alpha
         product = a @ b if alpha == 1 else alpha * (a @ b)
         if beta == 0:  # torch ignores c then, even its nans
