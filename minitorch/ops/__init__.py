@@ -7,6 +7,7 @@ from ..tensor import Tensor
 from .inplace import make_inplace
 
 MODULES = ["arithmetic", "convert", "reduction", "shape", "inplace", "pointwise", "compare", "linalg",
+           "sorting",
            "indexing", "softmax"]
 
 INPLACE = ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh",

@@ -1,0 +1,258 @@
+"""Sorting and selection: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode (values and the
+indices they came from, along a dim); unique, unique_consecutive; searchsorted, bucketize; histc, histogram;
+quantile, nanquantile.
+
+One core serves the selection ops: ``_order`` is NumPy's stable argsort along a dim, with NaN the largest
+value, as torch sorts. Each op picks positions of that order (all of them for sort, the first k for topk,
+the middle one for median, ...), and ``_Selection`` takes the values there. Their VJP is one helper,
+``_put_back``: zeros shaped like the input, with the gradient put at the selected indices - an IndexPut,
+whose own VJP is a gather, so second derivatives work too.
+
+quantile is composed as torch composes it: the ranks found on sorted values, gathered from the input
+(``GatherBackward0``), then interpolated with ``lerp`` (``LerpBackward1``). unique, unique_consecutive and
+histogram record a node whose backward raises, as torch's; searchsorted, bucketize and histc record none.
+"""
+import numpy as np
+
+from .. import _dtype
+from ..tensor import Tensor, _make, _wrap_dim
+from .indexing import IndexPut
+from .op import Op
+from .reduction import _EvenlySplit, _return_type
+
+sort_return, topk_return, kthvalue_return = _return_type("sort"), _return_type("topk"), _return_type("kthvalue")
+median_return, nanmedian_return, mode_return = _return_type("median"), _return_type("nanmedian"), _return_type("mode")
+
+
+# -- the core: one order, values and indices taken from it, the gradient put back -------------------------------
+def _order(a, dim, descending=False):
+    """The stable order of ``a`` along ``dim`` (equal elements keep their order); NaN is the largest value.
+
+    Descending: the ascending order of ``a`` reversed, read backwards - equal elements still in their order."""
+    if not descending:
+        return np.argsort(a, axis=dim, kind="stable")
+    backwards = np.argsort(np.flip(a, dim), axis=dim, kind="stable")
+    return np.flip(a.shape[dim] - 1 - backwards, dim)
+
+
+def _along(idx, dim):
+    """The NumPy key that picks ``idx`` along ``dim`` and position i, j, ... along the other dims."""
+    key = list(np.ix_(*(np.arange(n) for n in idx.shape)))
+    key[dim] = idx
+    return tuple(key)
+
+
+def _put_back(g, shape, dim, idx):
+    """The one VJP of the selection ops: zeros of ``shape``, with ``g`` (shaped as ``idx``) at ``idx`` along ``dim``."""
+    if g.shape != idx.shape:
+        g = g.reshape(idx.shape)
+    return IndexPut.apply(_make(np.zeros(shape, g._data.dtype)), g, _along(idx, dim), True)
+
+
+class _Selection(Op):
+    """(values, indices) = the elements of ``a`` at the positions ``select`` picks along ``dim``.
+    VJP: da = g at the selected indices, 0 elsewhere."""
+    reduces = False  # kthvalue, median, mode: one element per slice, the dim dropped unless keepdim
+
+    @classmethod
+    def forward(cls, ctx, a, dim, keepdim, *args):
+        flat = a.reshape(a.shape or (1,))  # a 0-d tensor has one element along dim 0
+        idx = cls.select(flat, dim, *args)
+        values = np.take_along_axis(flat, idx, axis=dim)
+        ctx.shape, ctx.dim, ctx.idx = a.shape, dim, idx
+        if not a.ndim or (cls.reduces and not keepdim):
+            values, idx = values.reshape(values.shape[:dim] + values.shape[dim + 1:]), idx.squeeze(dim)
+        return values, idx.astype(np.int64)
+
+    @staticmethod
+    def backward(ctx, g, _):
+        return _put_back(g, ctx.shape, ctx.dim, ctx.idx)
+
+
+class Sort(_Selection):
+    """(values, indices) = a sorted along ``dim`` (stable; NaN largest).   VJP: da = g put back at indices."""
+    node_name = "SortBackward0"
+
+    @staticmethod
+    def select(a, dim, descending):
+        return _order(a, dim, descending)
+
+
+class SortStable(Sort):
+    """sort(stable=...): the same sort (every sort here is stable), torch's other node name."""
+    node_name = "SortBackward1"
+
+
+_UNSET = object()
+
+
+def sort(input, dim=-1, descending=False, *, stable=_UNSET):
+    op = Sort if stable is _UNSET else SortStable
+    return sort_return(*op.apply(input, _wrap_dim(dim, input.ndim), False, bool(descending)))
+
+
+def argsort(input, dim=-1, descending=False, *, stable=False):
+    """sort's indices (no graph: indices have no gradient)."""
+    dim, a = _wrap_dim(dim, input.ndim), input._data
+    return _make(_order(a.reshape(a.shape or (1,)), dim, bool(descending)).reshape(a.shape).astype(np.int64))
+
+
+def msort(input):
+    """sort along dim 0: its values (torch composes it so: the node is SortBackward0)."""
+    return sort(input, 0).values
+
+
+class Topk(_Selection):
+    """(values, indices) = the k largest (or smallest) of a along ``dim``.   VJP: da = g put back at indices."""
+    node_name = "TopkBackward0"
+
+    @staticmethod
+    def select(a, dim, k, largest):
+        return np.take(_order(a, dim, largest), np.arange(k), axis=dim)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """The ``k`` largest elements along ``dim`` (smallest with ``largest=False``), in order. ``sorted=False``
+    lets torch return them in any order; they come sorted here."""
+    dim = _wrap_dim(dim, input.ndim)
+    if input.dtype is _dtype.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
+    if not 0 <= k <= (input.shape[dim] if input.ndim else 1):
+        raise RuntimeError("selected index k out of range")
+    return topk_return(*Topk.apply(input, dim, False, int(k), bool(largest)))
+
+
+def _reduction_dim(name, input, dim):
+    """``dim`` wrapped, with torch's error for a slice of no elements."""
+    dim = _wrap_dim(dim, input.ndim)
+    if input.ndim and input.shape[dim] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+    return dim
+
+
+def _not_bool(kernel, input):
+    if input.dtype is _dtype.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+class Kthvalue(_Selection):
+    """(values, indices) = the k-th smallest of a along ``dim``.   VJP: da = g at its index, 0 elsewhere."""
+    node_name = "KthvalueBackward0"
+    reduces = True
+
+    @staticmethod
+    def select(a, dim, k):
+        return np.take(_order(a, dim), [k - 1], axis=dim)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    _not_bool("kthvalue_cpu", input)
+    dim = _reduction_dim("kthvalue", input, dim)
+    if not 1 <= k <= (input.shape[dim] if input.ndim else 1):
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    return kthvalue_return(*Kthvalue.apply(input, dim, keepdim, int(k)))
+
+
+def _nan_count(a, dim):
+    return np.isnan(a).sum(axis=dim, keepdims=True) if a.dtype.kind == "f" else np.zeros_like(a, int).sum(
+        axis=dim, keepdims=True)
+
+
+class MedianDim(_Selection):
+    """(values, indices) = the lower median of a along ``dim`` (the ((n-1)//2)-th smallest; the first NaN if
+    the slice has one).   VJP: da = g at its index, 0 elsewhere."""
+    node_name = "MedianBackward1"
+    reduces = True
+
+    @staticmethod
+    def select(a, dim):
+        order, n, nans = _order(a, dim), a.shape[dim], _nan_count(a, dim)
+        # sorted, the NaNs are last and in their order: the first NaN is at n - nans
+        return np.take_along_axis(order, np.where(nans > 0, n - nans, (n - 1) // 2), axis=dim)
+
+
+class NanmedianDim(_Selection):
+    """(values, indices) = the lower median of the non-NaN elements of a along ``dim`` (NaN if all are).
+    VJP: da = g at its index, 0 elsewhere."""
+    node_name = "NanmedianBackward1"
+    reduces = True
+
+    @staticmethod
+    def select(a, dim):
+        numbers = a.shape[dim] - _nan_count(a, dim)
+        return np.take_along_axis(_order(a, dim), np.maximum(numbers - 1, 0) // 2, axis=dim)
+
+
+def _lower_median(a, axis, keepdims, skip_nan=False):
+    """The lower median of all of ``a`` (NaN if a NaN is among them, or if nothing is left), as (1,) * ndim."""
+    flat = a.reshape(-1)
+    if skip_nan and a.dtype.kind == "f":
+        flat = flat[~np.isnan(flat)]
+    if not flat.size or (a.dtype.kind == "f" and np.isnan(flat).any()):
+        return np.full((1,) * a.ndim, np.nan, a.dtype)
+    return np.sort(flat)[(flat.size - 1) // 2].reshape((1,) * a.ndim)
+
+
+class MedianAll(_EvenlySplit):
+    """z = the lower median of all elements.   VJP: da = g / n where a equals z (n ties), else 0 (as torch)."""
+    node_name = "MedianBackward0"
+    reduce = staticmethod(_lower_median)
+
+
+class NanmedianAll(_EvenlySplit):
+    """z = the lower median of the non-NaN elements.   VJP: da = g / n where a equals z (n ties), else 0."""
+    node_name = "NanmedianBackward0"
+    reduce = staticmethod(lambda a, axis, keepdims: _lower_median(a, axis, keepdims, skip_nan=True))
+
+
+def _median(name, all_op, dim_op, result, input, dim, keepdim):
+    _not_bool(f"{name}_cpu", input)
+    if dim is None:
+        return all_op.apply(input, tuple(range(input.ndim)), False)
+    return result(*dim_op.apply(input, _reduction_dim("median", input, dim), keepdim))
+
+
+def median(input, dim=None, keepdim=False):
+    """The lower median (of the two middle values, the smaller), of all elements or along ``dim``
+    (-> values, indices); NaN where there is a NaN."""
+    return _median("median", MedianAll, MedianDim, median_return, input, dim, keepdim)
+
+
+def nanmedian(input, dim=None, keepdim=False):
+    """median, leaving the NaNs out."""
+    return _median("nanmedian", NanmedianAll, NanmedianDim, nanmedian_return, input, dim, keepdim)
+
+
+class Mode(_Selection):
+    """(values, indices) = the most frequent value along ``dim`` (the smallest such) and the index of its last
+    occurrence.   VJP: da = g at that index, 0 elsewhere."""
+    node_name = "ModeBackward0"
+    reduces = True
+
+    @staticmethod
+    def select(a, dim):
+        order = _order(a, dim)
+        s = np.take_along_axis(a, order, axis=dim)
+        positions = np.arange(a.shape[dim]).reshape([-1 if d == dim else 1 for d in range(a.ndim)])
+        starts = np.ones(a.shape, bool)  # where a run of equal values starts, in sorted order
+        rest = [slice(None)] * a.ndim
+        rest[dim] = slice(1, None)
+        before = [slice(None)] * a.ndim
+        before[dim] = slice(None, -1)
+        starts[tuple(rest)] = s[tuple(rest)] != s[tuple(before)]
+        run_start = np.maximum.accumulate(np.where(starts, positions, 0), axis=dim)
+        length = positions - run_start + 1  # the length of the run so far: its full length at its last element
+        # the first position reaching the longest length ends the longest run of the smallest value; sorting
+        # is stable, so that run's last element is the value's last occurrence
+        last = np.argmax(length == length.max(axis=dim, keepdims=True), axis=dim)
+        return np.take_along_axis(order, np.expand_dims(last, dim), axis=dim)
+
+
+def mode(input, dim=-1, keepdim=False):
+    return mode_return(*Mode.apply(input, _reduction_dim("mode", input, dim), keepdim))
+
+
+TENSOR_METHODS = {
+    "sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "kthvalue": kthvalue, "median": median,
+    "nanmedian": nanmedian, "mode": mode,
+}
