@@ -252,7 +252,117 @@ def mode(input, dim=-1, keepdim=False):
     return mode_return(*Mode.apply(input, _reduction_dim("mode", input, dim), keepdim))
 
 
+# -- unique, unique_consecutive: no derivative ------------------------------------------------------------------
+class _NoDerivative(Op):
+    """An op torch has no derivative for: its output still requires grad (as torch's), through a node whose
+    backward raises torch's error."""
+    error = NotImplementedError
+
+    @classmethod
+    def backward(cls, ctx, *grads):
+        raise cls.error(cls.message)
+
+
+def _no_empty_other_dims(a, dim):
+    if any(n == 0 for d, n in enumerate(a.shape) if d != dim):
+        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+
+
+def _runs(slices):
+    """For ``slices`` (n, ...) in order: where each run of equal slices starts (a boolean per slice), and each
+    slice's run number. NaN equals nothing, as in torch."""
+    n = len(slices)
+    starts = np.ones(n, bool)
+    if n > 1:
+        starts[1:] = (slices[1:] != slices[:-1]).reshape(n - 1, int(np.prod(slices.shape[1:]))).any(axis=1)
+    return starts, np.cumsum(starts) - 1
+
+
+def _unique_outputs(values, inverse, starts):
+    """(values, inverse, counts), the counts from where the runs of the sorted or consecutive slices start."""
+    counts = np.diff(np.append(np.flatnonzero(starts), len(starts)))
+    return values, inverse.astype(np.int64), counts.astype(np.int64)
+
+
+class Unique(_NoDerivative):
+    """The sorted distinct elements of a (NaNs each their own), where each element went (inverse), and how often
+    each occurs (counts). No derivative."""
+    node_name = "Unique2Backward0"
+    message = "the derivative for '_unique2' is not implemented."
+
+    @staticmethod
+    def forward(ctx, a):
+        flat = a.reshape(-1)
+        order = np.argsort(flat, kind="stable")
+        starts, run = _runs(flat[order])
+        inverse = np.empty(flat.size, np.int64)
+        inverse[order] = run
+        return _unique_outputs(flat[order][starts], inverse.reshape(a.shape), starts)
+
+
+class UniqueDim(_NoDerivative):
+    """The sorted distinct slices of a along ``dim`` (slices compared element by element, in order),
+    inverse and counts. No derivative."""
+    node_name = "UniqueDimBackward0"
+    message = "the derivative for 'unique_dim' is not implemented."
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        slices = np.moveaxis(a.reshape(a.shape or (1,)), dim, 0)
+        flat = slices.reshape(len(slices), int(np.prod(slices.shape[1:])))
+        order = np.lexsort(flat.T[::-1]) if flat.shape[1] else np.arange(len(flat))  # by first element, then next...
+        starts, run = _runs(flat[order])
+        inverse = np.empty(len(flat), np.int64)
+        inverse[order] = run
+        values = np.moveaxis(slices[order][starts], 0, dim)
+        return _unique_outputs(values.reshape(values.shape if a.ndim else ()), inverse, starts)
+
+
+class UniqueConsecutive(_NoDerivative):
+    """The first element of each run of equal consecutive elements (along ``dim``: equal slices), inverse and
+    counts. No derivative."""
+    node_name = "UniqueConsecutiveBackward0"
+    message = "the derivative for 'unique_consecutive' is not implemented."
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        if dim is None:
+            flat = a.reshape(-1)
+            starts, run = _runs(flat)
+            return _unique_outputs(flat[starts], run.reshape(a.shape), starts)
+        slices = np.moveaxis(a.reshape(a.shape or (1,)), dim, 0)
+        starts, run = _runs(slices)
+        values = np.moveaxis(slices[starts], 0, dim)
+        return _unique_outputs(values.reshape(values.shape if a.ndim else ()), run, starts)
+
+
+def _picked(outputs, return_inverse, return_counts):
+    values, inverse, counts = outputs
+    if not (return_inverse or return_counts):
+        return values
+    return (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct elements (or slices along ``dim``), sorted; with ``return_inverse`` the index of each
+    element's (slice's) value among them, with ``return_counts`` how often each occurs. ``sorted=False``
+    lets torch return them in any order: on the CPU they come sorted, as here."""
+    if dim is None:
+        return _picked(Unique.apply(input), return_inverse, return_counts)
+    dim = _wrap_dim(dim, input.ndim)
+    _no_empty_other_dims(input, dim)
+    return _picked(UniqueDim.apply(input, dim), return_inverse, return_counts)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """The elements (or slices along ``dim``) with each run of equal consecutive ones made one."""
+    if dim is not None:
+        dim = _wrap_dim(dim, input.ndim)
+        _no_empty_other_dims(input, dim)
+    return _picked(UniqueConsecutive.apply(input, dim), return_inverse, return_counts)
+
+
 TENSOR_METHODS = {
     "sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "kthvalue": kthvalue, "median": median,
-    "nanmedian": nanmedian, "mode": mode,
+    "nanmedian": nanmedian, "mode": mode, "unique": unique, "unique_consecutive": unique_consecutive,
 }
