@@ -362,7 +362,90 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     return _picked(UniqueConsecutive.apply(input, dim), return_inverse, return_counts)
 
 
+# -- searchsorted, bucketize: no graph (indices) -----------------------------------------------------------------
+def _binary_search(seq, values, right):
+    """torch's binary search for every value at once, in each row of ``seq`` (rows: its leading dims, matching
+    those of ``values``; or one row for all). As torch's loop: go right of ``mid`` unless seq[mid] >= value
+    (> value for ``right``) - so a NaN, which compares false, sends every search to the right."""
+    n = seq.shape[-1]
+    rows = seq.reshape(-1, n)
+    vals = values.reshape(len(rows), -1) if len(rows) > 1 else values.reshape(1, -1)
+    lo, hi = np.zeros(vals.shape, np.int64), np.full(vals.shape, n, np.int64)
+    while True:
+        active = lo < hi
+        if not active.any():
+            return lo.reshape(values.shape)
+        mid = lo + (hi - lo) // 2
+        at_mid = np.take_along_axis(rows, np.minimum(mid, n - 1), axis=1)
+        with np.errstate(invalid="ignore"):
+            go_right = ~(at_mid > vals) if right else ~(at_mid >= vals)
+        lo = np.where(active & go_right, mid + 1, lo)
+        hi = np.where(active & ~go_right, mid, hi)
+
+
+def _side(side, right):
+    if side is None:
+        return bool(right)
+    if side not in ("left", "right"):
+        raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+    if right and side == "left":
+        raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left while "
+                           "right was True")
+    return side == "right"
+
+
+def _search(name, boundaries, input, out_int32, right, sorter=None):
+    """Positions of ``input``'s values among ``boundaries`` (sorted along the last dim), compared at their
+    common dtype as torch compares them."""
+    if not isinstance(input, Tensor):  # a number: a 0-d tensor of its own type
+        input = _make(np.asarray(input))
+    if boundaries.dtype is _dtype.bool_:
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
+    common = _dtype.result_type(boundaries, input).np
+    seq, values = boundaries._data.astype(common), input._data.astype(common)
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter._data, axis=-1)
+    out = _binary_search(seq, values, right) if seq.size else np.zeros(values.shape, np.int64)
+    return _make(out.astype(np.int32 if out_int32 else np.int64))
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    """For each value of ``input``, the index in ``sorted_sequence`` (sorted along its last dim) where it would
+    go to keep it sorted: before equal elements (``side='left'``), or after them (``'right'``, ``right=True``).
+    ``sorter``: indices that sort the sequence, if it is not sorted itself."""
+    right = _side(side, right)
+    seq = sorted_sequence
+    if seq.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                           "dimension")
+    in_shape = input.shape if isinstance(input, Tensor) else ()
+    if seq.ndim != 1 and (seq.ndim != len(in_shape) or tuple(seq.shape[:-1]) != tuple(in_shape[:-1])):
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                           f"dimensions of boundaries tensor and input value tensor must match, but we got "
+                           f"boundaries tensor {list(seq.shape)} and input value tensor {list(in_shape)}")
+    if sorter is not None:
+        if sorter.dtype is not _dtype.int64:
+            raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but got dtype "
+                               f"{sorter.dtype.scalar_name}")
+        if tuple(sorter.shape) != tuple(seq.shape):
+            raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same size, but got "
+                               f"boundary tensor {list(seq.shape)}and got sorter tensor {list(sorter.shape)}")
+        if sorter.numel() and (sorter._data.min() < 0 or sorter._data.max() >= seq.shape[-1]):
+            raise RuntimeError("torch.searchsorted(): sorter index out of range")
+    return _search("searchsorted_out_cpu", seq, input, out_int32, right, sorter)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each value of ``input`` among the 1-d ``boundaries``: i with boundaries[i-1] < x <=
+    boundaries[i] (``right=True``: boundaries[i-1] <= x < boundaries[i]) - searchsorted with its arguments
+    swapped."""
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    return _search("bucketize_cpu", boundaries, input, out_int32, right)
+
+
 TENSOR_METHODS = {
     "sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "kthvalue": kthvalue, "median": median,
     "nanmedian": nanmedian, "mode": mode, "unique": unique, "unique_consecutive": unique_consecutive,
 }
+FUNCTIONS = {"searchsorted": searchsorted, "bucketize": bucketize}
