@@ -12,6 +12,8 @@ quantile is composed as torch composes it: the ranks found on sorted values, gat
 (``GatherBackward0``), then interpolated with ``lerp`` (``LerpBackward1``). unique, unique_consecutive and
 histogram record a node whose backward raises, as torch's; searchsorted, bucketize and histc record none.
 """
+import collections
+
 import numpy as np
 
 from .. import _dtype
@@ -444,8 +446,126 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     return _search("bucketize_cpu", boundaries, input, out_int32, right)
 
 
+# -- histc, histogram ------------------------------------------------------------------------------------------
+def _bin_counts(a, edges, weight, how):
+    """torch's histogram kernel on the elements of ``a``: each one in [edges[0], edges[-1]] (never a NaN) adds
+    its weight (or 1) to its bin; the last bin includes its right edge. The bin is found by binary search
+    (``how='search'``), or, for evenly spaced edges, by division ('divide'), then, for histogram, checked
+    against the edges beside it ('divide, then check'): division can put an element at an edge one bin off."""
+    x, n = a.reshape(-1), len(edges)
+    w = np.ones_like(x) if weight is None else weight.reshape(-1)
+    with np.errstate(invalid="ignore"):
+        inside = (x >= edges[0]) & (x <= edges[-1])
+    x, w = x[inside], w[inside]
+    if how == "search":
+        pos = _binary_search(edges, x, right=True) - 1
+    else:
+        pos = ((x - edges[0]) * a.dtype.type(n - 1) / (edges[-1] - edges[0])).astype(np.int64)
+        if how == "divide, then check":  # torch's upper_bound among edges[pos-1 : pos+2]
+            near = pos[:, None] + np.arange(-1, 2)
+            usable = (near >= 0) & (near < n)
+            below = usable & (edges[np.clip(near, 0, n - 1)] <= x[:, None])
+            pos = np.maximum(pos - 1, 0) + below.sum(axis=1) - 1
+    pos[pos == n - 1] = n - 2
+    hist = np.zeros(n - 1, a.dtype)
+    np.add.at(hist, pos, w)
+    return hist
+
+
+def _edges(low, high, bins, dtype):
+    from ..creation import linspace
+    return linspace(low, high, bins + 1, dtype=dtype)._data
+
+
+def histc(input, bins=100, min=0, max=0):
+    """Counts of ``input``'s elements in ``bins`` equal bins from ``min`` to ``max`` (both 0, or equal: from
+    the smallest element to the largest); elements outside are left out. No graph (torch records none)."""
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{input.dtype.scalar_name}'")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    low, high = float(min), float(max)
+    if low == high and input.numel():
+        low, high = float(input._data.min()), float(input._data.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise RuntimeError(f"torch.histc: range of [{low:g}, {high:g}] is not finite")
+    if not low < high:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    return _make(_bin_counts(input._data, _edges(low, high, bins, input.dtype), None, "divide"))
+
+
+class Histogram(_NoDerivative):
+    """(hist, bin_edges): the (weighted) counts of a's elements in the bins between ``edges``; with
+    ``density``, divided by their sum and the bins' widths. No derivative (torch's node: NotImplemented)."""
+    node_name = "torch::autograd::NotImplemented"
+    error, message = RuntimeError, "derivative for aten::histogram is not implemented"
+
+    @staticmethod
+    def forward(ctx, a, edges, weight, how, density):
+        hist = _bin_counts(a, edges, weight, how)
+        if density:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                hist = hist / hist.sum(dtype=a.dtype) / np.diff(edges)
+        return hist, edges.copy()
+
+
+def _histogram_repr(self):
+    return f"torch.return_types.histogram(\nhist={self.hist!r},\nbin_edges={self.bin_edges!r})"
+
+
+histogram_return = type("histogram", (collections.namedtuple("histogram", ["hist", "bin_edges"]),),
+                        {"__slots__": (), "__repr__": _histogram_repr})
+
+
+def histogram(input, bins, *, range=None, weight=None, density=False):
+    """(hist, bin_edges): counts of ``input``'s elements (each adding its ``weight``, if given) in ``bins``
+    equal bins over ``range`` (default: the smallest element to the largest), or between the edges of a 1-d
+    tensor ``bins``; ``density``: a probability density instead (divided by the total and the bin widths)."""
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{input.dtype.scalar_name}'")
+    if isinstance(bins, Tensor):
+        edges, how = bins, "search"
+        if bins.dtype is not input.dtype:
+            raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the same dtype, but got "
+                               f"input with dtype {input.dtype.cpp_name} and bins for dimension 0 with dtype "
+                               f"{bins.dtype.cpp_name}")
+        if bins.ndim != 1:
+            raise RuntimeError(f"torch.histogramdd: bins tensor should have one dimension, but got {bins.ndim} "
+                               f"dimensions in the bins tensor for dimension 0")
+        if not bins.numel():
+            raise RuntimeError("torch.histogramdd: bins tensor should have at least 1 element, but got 0 elements in "
+                               "the bins tensor for dimension 0")
+    else:
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+        low, high = (0.0, 1.0) if range is None else map(float, range)  # (an empty input without a range: 0 to 1)
+        if range is None and input.numel():
+            low, high = float(input._data.min()), float(input._data.max())
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise RuntimeError(f"torch.histogramdd: dimension 0's range [{low:g}, {high:g}] is not finite")
+        if low > high:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {low:g} max {high:g} for "
+                               f"dimension 0")
+        if low == high:  # an empty range widened, as NumPy's
+            low, high = low - 0.5, high + 0.5
+        edges, how = _make(_edges(low, high, int(bins), input.dtype)), "divide, then check"
+    if weight is not None:
+        if weight.numel() != input.numel():  # (torch compares them flattened)
+            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided it should have the same shape as the "
+                               f"input tensor excluding its innermost dimension, but got input with shape "
+                               f"{[input.numel(), 1]} and weight with shape {[weight.numel()]}")
+        if weight.dtype is not input.dtype:
+            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should "
+                               f"have the same dtype, but got input({input.dtype.cpp_name}), and "
+                               f"weight({weight.dtype.cpp_name})")
+    return histogram_return(*Histogram.apply(input, edges, weight, how, bool(density)))
+
+
 TENSOR_METHODS = {
     "sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "kthvalue": kthvalue, "median": median,
     "nanmedian": nanmedian, "mode": mode, "unique": unique, "unique_consecutive": unique_consecutive,
+    "histc": histc, "histogram": histogram,
 }
 FUNCTIONS = {"searchsorted": searchsorted, "bucketize": bucketize}
