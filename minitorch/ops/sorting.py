@@ -563,9 +563,92 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
     return histogram_return(*Histogram.apply(input, edges, weight, how, bool(density)))
 
 
+# -- quantile, nanquantile: composed of a gather and a lerp, as torch composes them -------------------------------
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
+    """The q-th quantiles of ``input`` (all of it, or along ``dim``): the value at rank q·(n-1) among the sorted
+    values, between two ranks interpolated as ``interpolation`` says. The ranks are found on the sorted values
+    (constants); the values there are gathered from the input and lerped, so the gradient reaches the two
+    elements each quantile lies between (torch's graph: GatherBackward0, LerpBackward1)."""
+    if not isinstance(q, Tensor):
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q:g}")
+        q = _make(np.asarray(q, input._data.dtype))
+    if not input.numel():
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if q.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if input.dtype not in (_dtype.float32, _dtype.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if q.dtype is not input.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    if not ((q._data >= 0) & (q._data <= 1)).all():
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
+    # the values to take quantiles of along the last dim; the dims before it are the result's
+    if dim is not None:
+        dim = _wrap_dim(dim, input.ndim)
+    if dim is None or input.ndim == 0:
+        kept = [1] * input.ndim if keepdim else []
+        values = input.flatten().view(kept + [input.numel()])
+    else:
+        kept = list(input.shape)
+        if keepdim:
+            kept[dim] = 1
+        else:
+            del kept[dim]
+        shape = kept + [input.shape[dim]]
+        values = input.view(shape) if dim == input.ndim - 1 else input.unsqueeze(-1).transpose(dim, -1).reshape(shape)
+    order = np.argsort(values._data, axis=-1, kind="stable")  # NaN last
+    ranks = _ranks(values._data, q.reshape(-1), ignore_nan)
+    r = ranks._data
+    r = {"lower": np.floor, "higher": np.ceil, "nearest": np.round}.get(interpolation, lambda r: r)(r)  # half to even
+    below = r.astype(np.int64)
+    out = values.gather(-1, _make(np.take_along_axis(order, below, -1)))
+    if interpolation in ("linear", "midpoint"):
+        above = values.gather(-1, _make(np.take_along_axis(order, np.ceil(r).astype(np.int64), -1)))
+        if interpolation == "linear":  # (the weights depend on q: so does the gradient)
+            weights = ranks - _make(below.astype(r.dtype))
+        else:
+            weights = _make(np.where(r == below, 0, 0.5).astype(r.dtype))
+        out = out.lerp(above, weights)
+    if q.ndim == 0:
+        return out.squeeze_(-1)
+    return out.unsqueeze_(0).transpose_(0, -1).squeeze_(-1)  # the q dim first
+
+
+def _ranks(a, q, ignore_nan):
+    """The rank of each quantile ``q`` (1-d) in each row of ``a`` (sorted): q·(n-1), a tensor, differentiable in
+    q. NaN is the largest: quantile's rank is the last where a row has one (its quantiles are NaN); nanquantile's
+    ranks count the other elements only (a row of NaNs: rank 0, NaN too)."""
+    nan = np.isnan(a)
+    if ignore_nan:
+        ranks = q * _make((~nan).sum(axis=-1, keepdims=True).astype(a.dtype) - 1)
+        return ranks.masked_fill(ranks < 0, 0)
+    last = a.shape[-1] - 1
+    shape = a.shape[:-1] + q.shape
+    return (q * last).expand(shape).masked_fill(_make(np.broadcast_to(nan.any(axis=-1, keepdims=True), shape)), last)
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The ``q``-th quantiles (q a number, or a 0-d or 1-d tensor; its values first in the result) of all of
+    ``input`` or along ``dim``; between two values: 'linear' (interpolated), 'lower', 'higher', 'nearest',
+    'midpoint'. NaN where there is a NaN."""
+    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=False)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """quantile, leaving the NaNs out."""
+    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=True)
+
+
 TENSOR_METHODS = {
     "sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "kthvalue": kthvalue, "median": median,
     "nanmedian": nanmedian, "mode": mode, "unique": unique, "unique_consecutive": unique_consecutive,
-    "histc": histc, "histogram": histogram,
+    "histc": histc, "histogram": histogram, "quantile": quantile, "nanquantile": nanquantile,
 }
 FUNCTIONS = {"searchsorted": searchsorted, "bucketize": bucketize}
