@@ -8,8 +8,9 @@ the middle one for median, ...), and ``_Selection`` takes the values there. Thei
 ``_put_back``: zeros shaped like the input, with the gradient put at the selected indices - an IndexPut,
 whose own VJP is a gather, so second derivatives work too.
 
-quantile is composed as torch composes it: the ranks found on sorted values, gathered from the input
-(``GatherBackward0``), then interpolated with ``lerp`` (``LerpBackward1``). unique, unique_consecutive and
+quantile is composed as torch composes it: the ranks found on sorted values, the values there gathered
+(``GatherBackward0``; from the input, or, for short rows, from its sort) and interpolated with ``lerp``
+(``LerpBackward1``). unique, unique_consecutive and
 histogram record a node whose backward raises, as torch's; searchsorted, bucketize and histc record none.
 """
 import collections
@@ -17,7 +18,7 @@ import collections
 import numpy as np
 
 from .. import _dtype
-from ..tensor import Tensor, _make, _wrap_dim
+from ..tensor import Tensor, _make, _wrap_dim, _wrap_shape_dim
 from .indexing import IndexPut
 from .op import Op
 from .reduction import _EvenlySplit, _return_type
@@ -121,6 +122,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= (input.shape[dim] if input.ndim else 1):
         raise RuntimeError("selected index k out of range")
+    if not input.ndim:  # torch gives a 0-d tensor's one element, for k = 0 too
+        k = 1
     return topk_return(*Topk.apply(input, dim, False, int(k), bool(largest)))
 
 
@@ -351,7 +354,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     lets torch return them in any order: on the CPU they come sorted, as here."""
     if dim is None:
         return _picked(Unique.apply(input), return_inverse, return_counts)
-    dim = _wrap_dim(dim, input.ndim)
+    dim = _wrap_shape_dim(dim, input.ndim)
     _no_empty_other_dims(input, dim)
     return _picked(UniqueDim.apply(input, dim), return_inverse, return_counts)
 
@@ -359,7 +362,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """The elements (or slices along ``dim``) with each run of equal consecutive ones made one."""
     if dim is not None:
-        dim = _wrap_dim(dim, input.ndim)
+        dim = _wrap_shape_dim(dim, input.ndim)
         _no_empty_other_dims(input, dim)
     return _picked(UniqueConsecutive.apply(input, dim), return_inverse, return_counts)
 
@@ -603,14 +606,21 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
             del kept[dim]
         shape = kept + [input.shape[dim]]
         values = input.view(shape) if dim == input.ndim - 1 else input.unsqueeze(-1).transpose(dim, -1).reshape(shape)
-    order = np.argsort(values._data, axis=-1, kind="stable")  # NaN last
     ranks = _ranks(values._data, q.reshape(-1), ignore_nan)
     r = ranks._data
     r = {"lower": np.floor, "higher": np.ceil, "nearest": np.round}.get(interpolation, lambda r: r)(r)  # half to even
+    # torch sorts the values (SortBackward0) when a row is short for the k ranks it looks up (n < k²); else it
+    # gathers them from the input itself, where the order puts them
+    two = interpolation in ("linear", "midpoint")
+    if values.shape[-1] < (q.numel() * (2 if two else 1)) ** 2:
+        values, position = sort(values).values, lambda ranks: ranks
+    else:
+        order = np.argsort(values._data, axis=-1, kind="stable")  # NaN last
+        values, position = values.contiguous(), lambda ranks: np.take_along_axis(order, ranks, -1)
     below = r.astype(np.int64)
-    out = values.gather(-1, _make(np.take_along_axis(order, below, -1)))
-    if interpolation in ("linear", "midpoint"):
-        above = values.gather(-1, _make(np.take_along_axis(order, np.ceil(r).astype(np.int64), -1)))
+    out = values.gather(-1, _make(position(below)))
+    if two:
+        above = values.gather(-1, _make(position(np.ceil(r).astype(np.int64))))
         if interpolation == "linear":  # (the weights depend on q: so does the gradient)
             weights = ranks - _make(below.astype(r.dtype))
         else:
