@@ -159,8 +159,9 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 
 
 def _nan_count(a, dim):
-    return np.isnan(a).sum(axis=dim, keepdims=True) if a.dtype.kind == "f" else np.zeros_like(a, int).sum(
-        axis=dim, keepdims=True)
+    """How many NaNs each slice of ``a`` along ``dim`` holds (the dim kept, as size 1)."""
+    nan = np.isnan(a) if a.dtype.kind == "f" else np.zeros(a.shape, bool)
+    return nan.sum(axis=dim, keepdims=True)
 
 
 class MedianDim(_Selection):
@@ -238,13 +239,11 @@ class Mode(_Selection):
     def select(a, dim):
         order = _order(a, dim)
         s = np.take_along_axis(a, order, axis=dim)
-        positions = np.arange(a.shape[dim]).reshape([-1 if d == dim else 1 for d in range(a.ndim)])
-        starts = np.ones(a.shape, bool)  # where a run of equal values starts, in sorted order
-        rest = [slice(None)] * a.ndim
-        rest[dim] = slice(1, None)
-        before = [slice(None)] * a.ndim
-        before[dim] = slice(None, -1)
-        starts[tuple(rest)] = s[tuple(rest)] != s[tuple(before)]
+        # where a run of equal values starts, in sorted order
+        n = a.shape[dim]
+        starts = np.concatenate([np.ones_like(np.take(s, [0], dim), bool),
+                                 np.take(s, np.arange(1, n), dim) != np.take(s, np.arange(n - 1), dim)], axis=dim)
+        positions = np.arange(n).reshape([-1 if d == dim else 1 for d in range(a.ndim)])
         run_start = np.maximum.accumulate(np.where(starts, positions, 0), axis=dim)
         length = positions - run_start + 1  # the length of the run so far: its full length at its last element
         # the first position reaching the longest length ends the longest run of the smallest value; sorting
