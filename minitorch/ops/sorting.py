@@ -282,6 +282,16 @@ def _runs(slices):
     return starts, np.cumsum(starts) - 1
 
 
+def _distinct(slices):
+    """unique's core, for ``slices`` (n, m) compared element by element, the first one first: the (stable) order
+    that sorts them, where each run of equal ones starts in that order, and each slice's run number (inverse)."""
+    order = np.lexsort(slices.T[::-1]) if slices.shape[1] else np.arange(len(slices))  # (NaN last, as argsort)
+    starts, run = _runs(slices[order])
+    inverse = np.empty(len(slices), np.int64)
+    inverse[order] = run
+    return order, starts, inverse
+
+
 def _unique_outputs(values, inverse, starts):
     """(values, inverse, counts), the counts from where the runs of the sorted or consecutive slices start."""
     counts = np.diff(np.append(np.flatnonzero(starts), len(starts)))
@@ -297,10 +307,7 @@ class Unique(_NoDerivative):
     @staticmethod
     def forward(ctx, a):
         flat = a.reshape(-1)
-        order = np.argsort(flat, kind="stable")
-        starts, run = _runs(flat[order])
-        inverse = np.empty(flat.size, np.int64)
-        inverse[order] = run
+        order, starts, inverse = _distinct(flat[:, None])
         return _unique_outputs(flat[order][starts], inverse.reshape(a.shape), starts)
 
 
@@ -312,14 +319,9 @@ class UniqueDim(_NoDerivative):
 
     @staticmethod
     def forward(ctx, a, dim):
-        slices = np.moveaxis(a.reshape(a.shape or (1,)), dim, 0)
-        flat = slices.reshape(len(slices), int(np.prod(slices.shape[1:])))
-        order = np.lexsort(flat.T[::-1]) if flat.shape[1] else np.arange(len(flat))  # by first element, then next...
-        starts, run = _runs(flat[order])
-        inverse = np.empty(len(flat), np.int64)
-        inverse[order] = run
-        values = np.moveaxis(slices[order][starts], 0, dim)
-        return _unique_outputs(values.reshape(values.shape if a.ndim else ()), inverse, starts)
+        slices = np.moveaxis(a, dim, 0)
+        order, starts, inverse = _distinct(slices.reshape(len(slices), int(np.prod(slices.shape[1:]))))
+        return _unique_outputs(np.moveaxis(slices[order][starts], 0, dim), inverse, starts)
 
 
 class UniqueConsecutive(_NoDerivative):
@@ -334,10 +336,9 @@ class UniqueConsecutive(_NoDerivative):
             flat = a.reshape(-1)
             starts, run = _runs(flat)
             return _unique_outputs(flat[starts], run.reshape(a.shape), starts)
-        slices = np.moveaxis(a.reshape(a.shape or (1,)), dim, 0)
+        slices = np.moveaxis(a, dim, 0)
         starts, run = _runs(slices)
-        values = np.moveaxis(slices[starts], 0, dim)
-        return _unique_outputs(values.reshape(values.shape if a.ndim else ()), run, starts)
+        return _unique_outputs(np.moveaxis(slices[starts], 0, dim), run, starts)
 
 
 def _picked(outputs, return_inverse, return_counts):
@@ -373,7 +374,7 @@ def _binary_search(seq, values, right):
     (> value for ``right``) - so a NaN, which compares false, sends every search to the right."""
     n = seq.shape[-1]
     rows = seq.reshape(-1, n)
-    vals = values.reshape(len(rows), -1) if len(rows) > 1 else values.reshape(1, -1)
+    vals = values.reshape(len(rows), -1)
     lo, hi = np.zeros(vals.shape, np.int64), np.full(vals.shape, n, np.int64)
     while True:
         active = lo < hi
@@ -559,8 +560,8 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
                                f"input tensor excluding its innermost dimension, but got input with shape "
                                f"{[input.numel(), 1]} and weight with shape {[weight.numel()]}")
         if weight.dtype is not input.dtype:
-            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should "
-                               f"have the same dtype, but got input({input.dtype.cpp_name}), and "
+            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and weight tensor "
+                               f"should have the same dtype, but got input({input.dtype.cpp_name}), and "
                                f"weight({weight.dtype.cpp_name})")
     return histogram_return(*Histogram.apply(input, edges, weight, how, bool(density)))
 
