@@ -434,7 +434,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                                f"{sorter.dtype.scalar_name}")
         if tuple(sorter.shape) != tuple(seq.shape):
             raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same size, but got "
-                               f"boundary tensor {list(seq.shape)}and got sorter tensor {list(sorter.shape)}")
+                               f"boundary tensor {list(seq.shape)}and got sorter tensor {list(sorter.shape)}")  # sic
         if sorter.numel() and (sorter._data.min() < 0 or sorter._data.max() >= seq.shape[-1]):
             raise RuntimeError("torch.searchsorted(): sorter index out of range")
     return _search("searchsorted_out_cpu", seq, input, out_int32, right, sorter)
