@@ -3,7 +3,7 @@ subclass of ``Op`` (op.py). methods.py attaches them to Tensor, one line per met
 exp_log.exp``); ``FUNCTIONS`` below is what minitorch exports at top level (``minitorch.exp``, ``minitorch.cat``).
 """
 from ..tensor import Tensor
-from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, shape, softmax, where
+from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, shape, softmax, sorting, where
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
 
@@ -79,4 +79,10 @@ FUNCTIONS = {
     "index_put_": indexing.index_put_,
     # ops/softmax.py
     "softmax": softmax.softmax, "log_softmax": softmax.log_softmax,
+    # ops/sorting.py
+    "sort": sorting.sort, "argsort": sorting.argsort, "msort": sorting.msort, "topk": sorting.topk,
+    "kthvalue": sorting.kthvalue, "median": sorting.median, "nanmedian": sorting.nanmedian, "mode": sorting.mode,
+    "unique": sorting.unique, "unique_consecutive": sorting.unique_consecutive, "histc": sorting.histc,
+    "histogram": sorting.histogram, "quantile": sorting.quantile, "nanquantile": sorting.nanquantile,
+    "searchsorted": sorting.searchsorted, "bucketize": sorting.bucketize,
 }

@@ -7,7 +7,7 @@ twin such as ``t.exp_()`` is ``make_inplace(exp)`` (ops/inplace.py): it computes
 into ``t``, with the version counter and graph bookkeeping that in-place changes need.
 """
 from ..tensor import Tensor
-from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, shape, softmax, where
+from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, shape, softmax, sorting, where
 from .inplace import make_inplace
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
 
@@ -273,3 +273,19 @@ Tensor.index_fill_ = make_inplace(indexing.index_fill)
 # -- softmax: ops/softmax.py ---------------------------------------------------------------------------------------
 Tensor.softmax = softmax.softmax
 Tensor.log_softmax = softmax.log_softmax
+
+# -- sorting: ops/sorting.py -----------------------------------------------------------------------
+Tensor.sort = sorting.sort
+Tensor.argsort = sorting.argsort
+Tensor.msort = sorting.msort
+Tensor.topk = sorting.topk
+Tensor.kthvalue = sorting.kthvalue
+Tensor.median = sorting.median
+Tensor.nanmedian = sorting.nanmedian
+Tensor.mode = sorting.mode
+Tensor.unique = sorting.unique
+Tensor.unique_consecutive = sorting.unique_consecutive
+Tensor.histc = sorting.histc
+Tensor.histogram = sorting.histogram
+Tensor.quantile = sorting.quantile
+Tensor.nanquantile = sorting.nanquantile
