@@ -1,0 +1,536 @@
+"""Gather and scatter: reading a tensor at a key, and writing into it there - one core for a family of ops.
+
+Every op here turns its arguments into one NumPy advanced-index ``key`` on its input (0-d inputs are read as
+shape (1,), as torch does), and then only two things happen:
+
+* ``ReadAt``:  z = a[key]                      (gather, index_select, take, masked_select, ``t[i]``)
+* ``WriteAt``: z = a with src written at key   (scatter, index_copy, put, masked_scatter, ``t[i] = v``),
+  or reduced into a there with ``np.<ufunc>.at``, where repeated positions combine (scatter_add,
+  scatter_reduce, index_add, index_reduce, ``put(accumulate=True)``, ``index_put(accumulate=True)``).
+
+The keys, one per family:
+
+* along ``dim``, an index of the input's rank (gather, scatter): element ``[i, j, k]`` of the index names
+  position ``index[i, j, k]`` along dim and ``i, j, k`` itself along the others (open arange grids);
+* along ``dim``, a 1-d index (index_select, index_add): ``[:, ..., index, ...]``;
+* flat positions (take, put): ``np.unravel_index``;
+* a boolean mask (masked_select, masked_scatter): ``mask.nonzero()``.
+
+The VJPs are the same two ops again, as torch derives them (tools/autograd/derivatives.yaml): reading's VJP
+is a scatter-add of the gradient, writing's VJP reads the gradient back at the key. Each class names its
+family (``reader``, ``adder``, ``filler``), so that the backward graph has torch's node names too
+(``gather``'s VJP is a ``ScatterAddBackward0``, ``take``'s a ``PutBackward0``).
+"""
+import numpy as np
+
+from .op import Op
+from ..tensor import Tensor, _make, _wrap_dim
+
+REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
+
+
+def _zeros(shape, like):
+    return _make(np.zeros(shape, like._data.dtype))
+
+
+def _at_least_1d(array):
+    return array.reshape(array.shape or (1,))
+
+
+def _key(dim, item):
+    """The NumPy index for ``item`` at ``dim`` (the trailing ``...`` keeps a 0-d result an array view)."""
+    return (slice(None),) * dim + (item, ...)
+
+
+def _key_shape(shape, key):
+    """The shape of ``array[key]`` for an array of ``shape`` (read off a zero-strided stand-in, not data)."""
+    return np.broadcast_to(np.empty((), bool), shape or (1,))[key].shape
+
+
+def _identity(reduce, dtype):
+    """What a position holds before the values reduced into it, when the input's own value is left out."""
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    big = np.inf if dtype.kind == "f" else np.iinfo(dtype).max
+    return -big if reduce == "amax" else big
+
+
+def _write(out, key, src, reduce, include_self):
+    """Write ``src`` into ``out`` (in place) at ``key``: assigned, or reduced with ``ufunc.at`` (repeated
+    positions combine). Returns the count of values each position averaged over ('mean'), else None."""
+    view = _at_least_1d(out)
+    if reduce is None:
+        view[key] = src
+        return None
+    if not include_self:
+        view[key] = _identity(reduce, out.dtype)
+    _UFUNC[reduce].at(view, key, src)
+    if reduce != "mean":
+        return None
+    count = np.full(view.shape, 1 if include_self else 0, out.dtype)
+    np.add.at(count, key, 1)
+    count = np.maximum(count, 1)
+    if out.dtype.kind == "f":
+        view /= count
+    else:
+        view //= count  # torch floors an integer mean
+    return count.reshape(out.shape)
+
+
+class ReadAt(Op):
+    """z = a[key] (a copy).   VJP: da = zeros like a, with g added at key (repeated positions add up)."""
+    node_name = "IndexBackward0"
+    adder = None  # the family's WriteAt class whose 'sum' is this VJP (set below each family)
+
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.shape, ctx.key = a.shape, key
+        return _at_least_1d(a)[key]
+
+    @staticmethod
+    def backward(ctx, g):
+        return ctx._function.adder.apply(_zeros(ctx.shape, g), g, ctx.key, "sum")
+
+
+class WriteAt(Op):
+    """z = a with src written at key; with ``reduce``, src combined with a there (sum, prod, mean, amax, amin;
+    without ``include_self`` a's own values at key are left out of it).
+    VJP (torch's, as a read at the key: R(t) = t[key]):
+      assign:    da = g with zeros at key,  dsrc = R(g)
+      sum:       da = g,  dsrc = R(g)
+      mean:      da = g / N,  dsrc = R(g / N)     (N: how many values each position averaged)
+      prod:      da = g * z' / a' (a' = a with zeros as ones, z' = its result),  dsrc = R(g z) / src, or for a
+                 src that is the one zero at its position R(g * z''), z'' the result with that zero as a one
+      amax/amin: the gradient shared evenly among the values equal to the result:
+                 da = [a = z] g / n,  dsrc = [src = R(z)] R(g / n),  n = [a = z] + Σ_key [src = R(z)]
+    and without ``include_self`` da is zeroed at key."""
+    node_name = "IndexPutBackward0"
+    reader = adder = filler = None  # the family's ReadAt, its scatter-add and its zero-fill (set below)
+
+    @staticmethod
+    def forward(ctx, a, src, key, reduce=None, include_self=True):
+        if isinstance(src, np.ndarray) and src.ndim and src.ndim == len(target := _key_shape(a.shape, key)) \
+                and any(s > t for s, t in zip(src.shape, target)):
+            src = src[tuple(slice(0, t) for t in target)]  # scatter reads only the index's part of src
+        ctx.key, ctx.reduce, ctx.include_self = key, reduce, include_self
+        out = a.copy()
+        ctx.count = _write(out, key, src, reduce, include_self)
+        if reduce in ("prod", "amax", "amin"):
+            ctx.save_for_backward(a, src, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        cls, key, reduce = ctx._function, ctx.key, ctx.reduce
+        read = lambda t: cls.reader.apply(t, key)  # noqa: E731
+        if reduce is None:
+            da, dsrc = cls.filler.apply(g, 0, key), read(g)
+        elif reduce == "sum":
+            da, dsrc = g, read(g)
+        elif reduce == "mean":
+            da = g / _make(ctx.count)
+            dsrc = read(da)
+        elif reduce == "prod":
+            da, dsrc = _prod_vjp(ctx, cls, g, read)
+        else:
+            a, src, out = ctx.saved_tensors
+            a_is, src_is = (a == out).to(g.dtype), (src == read(out)).to(g.dtype)
+            shared = g / cls.adder.apply(a_is, src_is, key, "sum")
+            da, dsrc = a_is * shared, src_is * read(shared)
+        if not ctx.include_self:
+            da = cls.filler.apply(da, 0, key)
+        return (da, dsrc) if len(ctx.needs_input_grad) == 2 else da
+
+
+def _prod_vjp(ctx, cls, g, read):
+    """The product's VJP without dividing by zero (torch's scatter_reduce_backward)."""
+    a, src, out = ctx.saved_tensors
+    key, include_self = ctx.key, ctx.include_self
+    a_ones = a.masked_fill(a == 0, 1)
+    da = g * cls.apply(a_ones, src, key, "prod", include_self) / a_ones
+    src_zero = src == 0
+    zeros_there = read(cls.adder.apply(_zeros(a.shape, a), src_zero.to(a.dtype), key, "sum"))
+    lone_zero = src_zero & (zeros_there == 1)
+    without_it = cls.apply(a, src.masked_fill(lone_zero, 1), key, "prod", include_self)
+    dsrc = read(g * without_it).where(lone_zero, read(g * out) / src.masked_fill(src_zero, 1))
+    return da, dsrc
+
+
+# -- advanced indexing, t[i] and t[i] = v (ops/indexing.py reads the index) ---------------------------------
+class Index(ReadAt):
+    """z = a[key], ``key`` holding integer arrays (NumPy advanced indexing: a copy)."""
+    node_name = "IndexBackward0"
+
+
+class IndexPut(WriteAt):
+    """z = a with a[key] = v (or a[key] += v, reduce 'sum'; repeated indices then add up)."""
+    node_name = "IndexPutBackward0"
+
+
+Index.adder = IndexPut.adder = IndexPut.filler = IndexPut
+IndexPut.reader = Index
+
+
+# -- the index checks shared by the families -------------------------------------------------------------
+def _check_int(index, what, int32=True):
+    kinds = (np.int32, np.int64) if int32 else (np.int64,)
+    if index._data.dtype not in kinds:
+        raise RuntimeError(what.format(dtype=index.dtype.scalar_name))
+
+
+def _same_dtype(input, src, message):
+    if isinstance(src, Tensor) and src.dtype != input.dtype:
+        raise RuntimeError(message.format(self=input.dtype.scalar_name, src=src.dtype.scalar_name))
+
+
+# -- along a dim, an index of the input's rank: gather, scatter, scatter_add, scatter_reduce -----------------
+class Gather(ReadAt):
+    """z[i, j, ...] = a[i, index[i, j, ...], ...] along ``dim`` (a ReadAt with its own node name)."""
+    node_name = "GatherBackward0"
+
+
+class Scatter(WriteAt):
+    """z = a with src[i, j, ...] at [i, index[i, j, ...], ...] along ``dim``."""
+    node_name = "ScatterBackward0"
+
+
+class ScatterValue(WriteAt):
+    """z = a with a number at [i, index[i, j, ...], ...] along ``dim``."""
+    node_name = "ScatterBackward1"
+
+
+class ScatterAdd(WriteAt):
+    """z = a with src[i, j, ...] added at [i, index[i, j, ...], ...] along ``dim``."""
+    node_name = "ScatterAddBackward0"
+
+
+class ScatterReduce(WriteAt):
+    """z = a with src reduced into [i, index[i, j, ...], ...] along ``dim``."""
+    node_name = "ScatterReduceBackward0"
+
+
+class ScatterLegacyReduce(WriteAt):
+    """scatter(..., reduce='add'/'multiply'): torch has no derivative for it."""
+    node_name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def backward(ctx, g):
+        raise NotImplementedError("the derivative for 'scatter' is not implemented.")
+
+
+for _cls in (Gather, Scatter, ScatterValue, ScatterAdd, ScatterReduce, ScatterLegacyReduce):
+    _cls.reader, _cls.adder, _cls.filler = Gather, ScatterAdd, ScatterValue
+
+
+def along_dim_key(index, dim, ndim):
+    """The key of element ``[i, j, ...]`` of ``index`` (an array of the input's rank): ``index[i, j, ...]``
+    along ``dim``, ``i, j, ...`` itself along the other dims."""
+    if ndim <= 1:  # one dim: the index itself (0-d stays 0-d: the ``...`` keeps it an array)
+        return (index, ...)
+    grid = list(np.ix_(*(np.arange(n) for n in index.shape)))
+    grid[dim] = index
+    return tuple(grid)
+
+
+def _scatter_key(input, dim, index, src):
+    """The checked key of ``scatter``-like ops (torch's scatter_gather_dtype_check and shape checks)."""
+    dim, idx = _wrap_dim(dim, input.ndim), index._data
+    _check_int(index, "scatter(): Expected dtype int32/int64 for index")
+    if isinstance(src, Tensor):
+        _same_dtype(input, src, "scatter(): Expected self.dtype to be equal to src.dtype")
+    if idx.size == 0:
+        return dim, (np.zeros(idx.shape, np.intp),) * max(input.ndim, 1)  # writes nothing
+    in_shape, idx_shape = input.shape or (1,), idx.shape or (1,)
+    if len(idx_shape) != len(in_shape):
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if isinstance(src, Tensor):
+        src_shape = src.shape or (1,)
+        if len(idx_shape) != len(src_shape):
+            raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+        if any((d != dim and i > s) or i > t for d, (i, s, t) in enumerate(zip(idx_shape, in_shape, src_shape))):
+            raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self {list(input.shape)} apart "
+                               f"from dimension {dim} and to be no larger size than src {list(src.shape)}")
+    elif any(d != dim and i > s for d, (i, s) in enumerate(zip(idx_shape, in_shape))):
+        raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self {list(input.shape)} apart "
+                           f"from dimension {dim}")
+    bad = idx[(idx < 0) | (idx >= in_shape[dim])]
+    if bad.size:
+        raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {in_shape[dim]}")
+    return dim, along_dim_key(idx, dim, input.ndim)
+
+
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    """input with ``src[i][j]`` written at ``[index[i][j]][j]`` for dim=0 (and likewise for the other dims);
+    ``src`` a tensor or a number (``value``). ``reduce='add'`` or ``'multiply'`` combines instead of writing
+    (not differentiable, as in torch)."""
+    src = value if src is None else src
+    if src is None:
+        raise TypeError("scatter() missing 1 required positional argument: 'src' or 'value'")
+    if isinstance(src, Tensor) and src.ndim == 0 and index.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    _, key = _scatter_key(input, dim, index, src)
+    if not isinstance(src, Tensor):
+        src = np.asarray(src).astype(input._data.dtype)[()]
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        return ScatterLegacyReduce.apply(input, src, key, "sum" if reduce == "add" else "prod")
+    return (Scatter if isinstance(src, Tensor) else ScatterValue).apply(input, src, key)
+
+
+def scatter_add(input, dim, index, src):
+    """input with ``src[i][j]`` added at ``[index[i][j]][j]`` for dim=0; repeated positions add up."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"scatter_add(): argument 'src' (position 3) must be Tensor, not {type(src).__name__}")
+    _, key = _scatter_key(input, dim, index, src)
+    return ScatterAdd.apply(input, src, key, "sum")
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """input with ``src`` reduced into the positions ``index`` names along ``dim`` (as scatter):
+    ``reduce`` one of 'sum', 'prod', 'mean', 'amax', 'amin'; ``include_self``: input's values take part."""
+    if reduce not in REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    _, key = _scatter_key(input, dim, index, src)
+    return ScatterReduce.apply(input, src, key, reduce, bool(include_self))
+
+
+# -- along a dim, a 1-d index: index_select, index_add, index_copy, index_reduce ----------------------------
+class IndexSelect(ReadAt):
+    """z = a.index_select(dim, i) = a[:, ..., i] (a ReadAt with its own node name)."""
+    node_name = "IndexSelectBackward0"
+
+
+class IndexAdd(WriteAt):
+    """z = a with source's slices added at a[:, ..., index] along ``dim``."""
+    node_name = "IndexAddBackward0"
+
+
+class IndexCopy(WriteAt):
+    """z = a with source's slices written at a[:, ..., index] along ``dim``."""
+    node_name = "IndexCopyBackward0"
+
+
+class IndexReduce(WriteAt):
+    """z = a with source's slices reduced into a[:, ..., index] along ``dim``."""
+    node_name = "IndexReduceBackward0"
+
+
+class IndexFillAt(WriteAt):
+    """z = a with a number at a[:, ..., index] along ``dim`` (index_fill: the VJP of index_copy, index_reduce)."""
+    node_name = "IndexFillBackward0"
+
+
+for _cls in (IndexSelect, IndexAdd, IndexCopy, IndexReduce, IndexFillAt):
+    _cls.reader, _cls.adder, _cls.filler = IndexSelect, IndexAdd, IndexFillAt
+
+
+def _index_key(name, input, dim, index, source):
+    """The checked key ``[:, ..., index]`` of index_add/index_copy/index_reduce (messages as torch's)."""
+    dim, idx = _wrap_dim(dim, input.ndim), index._data
+    n = input.shape[dim] if input.ndim else 1
+    if name == "index_copy":
+        _check_int(index, "index_copy_(): Expected a long tensor for index, but got {dtype}", int32=False)
+    elif name == "index_add":
+        _check_int(index, "index_add_(): Expected dtype int32/int64 for index but got: {dtype}")
+    else:
+        _check_int(index, "index_reduce_(): Expected dtype int32/int64 for index but got: {dtype}")
+    if idx.ndim > 1:
+        raise IndexError(f"{name}_(): Index is supposed to be a vector, but got dim: {idx.ndim} with type: "
+                         f"{index.dtype.scalar_name} and size: {list(idx.shape)}")
+    idx = idx.reshape(-1)
+    src_n = source.shape[dim] if source.ndim else 1
+    if name == "index_copy":
+        _same_dtype(input, source, "index_copy_(): self and source expected to have the same dtype, but got (self) "
+                                   "{self} and (source) {src}")
+        if idx.size != src_n:
+            raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to source.size(dim) "
+                             f"({src_n})")
+        dst_slice = [s for d, s in enumerate(input.shape) if d != dim]
+        src_slice = [s for d, s in enumerate(source.shape) if d != dim]
+        for d, (s, t) in enumerate(zip(dst_slice, src_slice)):
+            if s != t:
+                raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice shapes. "
+                                   f"Destination slice shape: {s} at dimension {d} and source slice shape: {t} at "
+                                   f"dimension {d}.")
+        bad = idx[(idx < 0) | (idx >= n)]
+        if bad.size:
+            raise IndexError(f"index_copy_(): index {bad[0]} is out of bounds for dimension {dim} with size {n}")
+    else:
+        if name == "index_add":
+            _same_dtype(input, source, "index_add_(): self ({self}) and source ({src}) must have the same scalar type")
+            if idx.size != src_n:
+                raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+                                   f"({src_n}), for dim: {dim}")
+        else:
+            _same_dtype(input, source, "index_reduce_(): self ({self}) and source ({src}) must have the same scalar "
+                                       "type")
+        if source.ndim and (source.ndim != input.ndim or any(
+                s != t for d, (s, t) in enumerate(zip(input.shape, source.shape)) if d != dim)):
+            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                               f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+        bad = idx[(idx < 0) | (idx >= n)]
+        if bad.size:
+            if name == "index_reduce":
+                raise IndexError("index out of range in self")
+            raise RuntimeError(f"index {bad[0]} is out of bounds for dimension {dim} with size {n}")
+    return _key(dim, idx)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """input with ``alpha * source``'s slices added at ``index`` along ``dim``; repeated indices add up."""
+    key = _index_key("index_add", input, dim, index, source)
+    if alpha != 1:
+        source = source * (alpha if input.is_floating_point() else int(alpha))
+    return IndexAdd.apply(input, source, key, "sum")
+
+
+def index_copy(input, dim, index, source):
+    """input with source's slices written at ``index`` along ``dim``."""
+    return IndexCopy.apply(input, source, _index_key("index_copy", input, dim, index, source))
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    """input with source's slices reduced into the slices ``index`` along ``dim``: ``reduce`` one of 'prod',
+    'mean', 'amax', 'amin'; ``include_self``: input's values take part."""
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    key = _index_key("index_reduce", input, dim, index, source)
+    return IndexReduce.apply(input, source, key, reduce, bool(include_self))
+
+
+# -- flat positions: take, put ---------------------------------------------------------------------------
+class Take(ReadAt):
+    """z = a.reshape(-1)[index] (a ReadAt with its own node name)."""
+    node_name = "TakeBackward0"
+
+
+class Put(WriteAt):
+    """z = a with source written at a.reshape(-1)[index] (or added, ``accumulate``)."""
+    node_name = "PutBackward0"
+
+
+Take.adder = Put.adder = Put.filler = Put
+Put.reader = Take
+
+
+def _flat_key(name, input, index):
+    if index._data.dtype != np.int64:
+        raise RuntimeError(f"{name}(): Expected a long tensor for index, but got {index.dtype.scalar_name}")
+    n, idx = input._data.size, index._data
+    if n == 0 and idx.size:
+        raise IndexError(f"{name}(): tried to take from an empty tensor")
+    bad = idx[(idx < -n) | (idx >= n)]
+    if bad.size:
+        raise IndexError(f"out of range: tried to access index {bad.flat[0]} on a tensor of {n} elements.")
+    return np.unravel_index(idx % max(n, 1), input.shape or (1,))
+
+
+def take(input, index):
+    """input read as 1-d, at ``index`` (negative counts from the end); the result has index's shape."""
+    return Take.apply(input, _flat_key("take", input, index))
+
+
+def put(input, index, source, accumulate=False):
+    """input with source written at ``index`` of input read as 1-d (added when ``accumulate``)."""
+    key = _flat_key("put_", input, index)
+    if source.numel() != index.numel():
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
+    _same_dtype(input, source, "put_(): self and source expected to have the same dtype, but got self.dtype = {self} "
+                               "and source.dtype = {src}")
+    if source.shape != index.shape:
+        source = source.reshape(index.shape)
+    return Put.apply(input, source, key, "sum" if accumulate else None)
+
+
+# -- a boolean mask: masked_select, masked_scatter -----------------------------------------------------------
+class MaskedSelect(ReadAt):
+    """z = a[mask] (1-d, a and mask broadcast together; a ReadAt with its own node name)."""
+    node_name = "MaskedSelectBackward0"
+
+
+class MaskedScatter(WriteAt):
+    """z = a with source's first values written where mask is True, in order."""
+    node_name = "MaskedScatterBackward0"
+
+
+class MaskedFillAt(WriteAt):
+    """z = a with a number where mask is True (masked_fill: the VJP of masked_scatter)."""
+    node_name = "MaskedFillBackward0"
+
+
+for _cls in (MaskedSelect, MaskedScatter, MaskedFillAt):
+    _cls.reader, _cls.adder, _cls.filler = MaskedSelect, MaskedScatter, MaskedFillAt
+
+
+def _broadcast(shapes):
+    from .indexing import _broadcast_shapes
+    shape = ()
+    for s in shapes:
+        shape = _broadcast_shapes(shape, s)
+    return tuple(shape)
+
+
+def masked_select(input, mask):
+    """The values of input where mask is True, as a 1-d tensor (input and mask broadcast together)."""
+    if mask._data.dtype != bool:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = _broadcast([mask.shape, input.shape])
+    if input.shape != shape:
+        input = input.expand(shape)
+    key = np.nonzero(_at_least_1d(np.broadcast_to(mask._data, shape)))
+    return MaskedSelect.apply(input, key)
+
+
+def masked_scatter(input, mask, source):
+    """input with source's values, in order, written where mask is True (mask broadcast to input)."""
+    if mask._data.dtype != bool:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype.cpp_name}")
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                           f"{input.dtype.scalar_name} and {source.dtype.scalar_name}")
+    shape = _broadcast([input.shape, mask.shape])
+    if input.shape != shape:
+        input = input.expand(shape)
+    key = np.nonzero(_at_least_1d(np.broadcast_to(mask._data, shape)))
+    k = len(key[0])
+    if source.numel() < k:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return MaskedScatter.apply(input, source.reshape(-1)[:k], key)
+
+
+def masked_scatter_(self, mask, source):
+    """In place: the mask must broadcast to self's shape (self cannot grow)."""
+    from .inplace import apply_inplace
+    if mask._data.dtype == bool and _broadcast([self.shape, mask.shape]) != self.shape:
+        raise RuntimeError(f"masked_scatter_: expected mask to be broadcastable to self's shape {list(self.shape)}, "
+                           f"got {list(mask.shape)}")
+    return apply_inplace(self, masked_scatter, mask, source)
+
+
+# -- where a tensor is nonzero ---------------------------------------------------------------------------------
+def nonzero(input, *, as_tuple=False):
+    """The positions of input's nonzero values: an (n, ndim) int64 tensor, or with ``as_tuple`` one 1-d tensor
+    per dim (a 0-d input counts as 1-d)."""
+    where = np.nonzero(_at_least_1d(input._data))
+    if as_tuple:
+        return tuple(_make(w.astype(np.int64)) for w in where)
+    if not input.ndim:  # one row per nonzero value, with no columns
+        return _make(np.zeros((len(where[0]), 0), np.int64))
+    return _make(np.stack(where, axis=1).astype(np.int64))
+
+
+def argwhere(input):
+    """``nonzero(input)``: the (n, ndim) positions of input's nonzero values."""
+    return nonzero(input)
+
+
+TENSOR_METHODS = {"scatter": scatter, "scatter_add": scatter_add, "scatter_reduce": scatter_reduce,
+                  "index_add": index_add, "index_copy": index_copy, "index_reduce": index_reduce,
+                  "take": take, "put": put, "masked_select": masked_select, "masked_scatter": masked_scatter,
+                  "masked_scatter_": masked_scatter_, "nonzero": nonzero, "argwhere": argwhere}
