@@ -238,15 +238,19 @@ def along_dim_key(index, dim, ndim):
 def _scatter_key(input, dim, index, src):
     """The checked key of ``scatter``-like ops (torch's scatter_gather_dtype_check and shape checks)."""
     dim, idx = _wrap_dim(dim, input.ndim), index._data
-    _check_int(index, "scatter(): Expected dtype int32/int64 for index")
+    if idx.size:  # (an empty index writes nothing and is not checked, as in torch)
+        _check_int(index, "scatter(): Expected dtype int32/int64 for index")
     if isinstance(src, Tensor):
         _same_dtype(input, src, "scatter(): Expected self.dtype to be equal to src.dtype")
     if idx.size == 0:
-        return dim, (np.zeros(idx.shape, np.intp),) * max(input.ndim, 1)  # writes nothing
+        return dim, (np.zeros(idx.shape, np.intp),) * max(input.ndim, 1)
     in_shape, idx_shape = input.shape or (1,), idx.shape or (1,)
     if len(idx_shape) != len(in_shape):
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     if isinstance(src, Tensor):
+        if 0 < src.ndim < len(idx_shape):  # torch reads src.size(d) for each of the index's dims first
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-src.ndim}, {src.ndim - 1}], but "
+                             f"got {src.ndim})")
         src_shape = src.shape or (1,)
         if len(idx_shape) != len(src_shape):
             raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
@@ -292,6 +296,7 @@ def scatter_add(input, dim, index, src):
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """input with ``src`` reduced into the positions ``index`` names along ``dim`` (as scatter):
     ``reduce`` one of 'sum', 'prod', 'mean', 'amax', 'amin'; ``include_self``: input's values take part."""
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # (torch's older names, still accepted)
     if reduce not in REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     _, key = _scatter_key(input, dim, index, src)
@@ -490,11 +495,11 @@ def masked_scatter(input, mask, source):
     """input with source's values, in order, written where mask is True (mask broadcast to input)."""
     if mask._data.dtype != bool:
         raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
-                           f"{mask.dtype.cpp_name}")
+                           f"{mask.dtype.scalar_name}")
     if source.dtype != input.dtype:
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
                            f"{input.dtype.scalar_name} and {source.dtype.scalar_name}")
-    shape = _broadcast([input.shape, mask.shape])
+    shape = _broadcast([mask.shape, input.shape])
     if input.shape != shape:
         input = input.expand(shape)
     key = np.nonzero(_at_least_1d(np.broadcast_to(mask._data, shape)))
@@ -511,6 +516,221 @@ def masked_scatter_(self, mask, source):
         raise RuntimeError(f"masked_scatter_: expected mask to be broadcastable to self's shape {list(self.shape)}, "
                            f"got {list(mask.shape)}")
     return apply_inplace(self, masked_scatter, mask, source)
+
+
+# -- writing into a view: select_scatter, slice_scatter, diagonal_scatter ---------------------------------
+class _ViewRead(ReadAt):
+    """z = a copy of a[key], where the key may be basic indexing (NumPy then gives a view, copied here: a gradient
+    is not a view of another)."""
+
+    @staticmethod
+    def forward(ctx, a, key):
+        return np.array(ReadAt.forward(ctx, a, key))
+
+
+class SelectRead(_ViewRead):
+    """z = a.select(dim, i), as a copy (select_scatter's VJP for src)."""
+    node_name = "SelectBackward0"
+
+
+class SliceRead(_ViewRead):
+    """z = a[:, ..., start:end:step], as a copy (slice_scatter's VJP for src)."""
+    node_name = "SliceBackward0"
+
+
+class DiagonalRead(_ViewRead):
+    """z = a.diagonal(offset, dim1, dim2), as a copy (diagonal_scatter's VJP for src)."""
+    node_name = "DiagonalBackward0"
+
+
+class SelectScatter(WriteAt):
+    """z = a with a.select(dim, i) replaced by src."""
+    node_name = "SelectScatterBackward0"
+
+
+class SliceScatter(WriteAt):
+    """z = a with a[:, ..., start:end:step] replaced by src."""
+    node_name = "SliceScatterBackward0"
+
+
+class DiagonalScatter(WriteAt):
+    """z = a with a.diagonal(offset, dim1, dim2) replaced by src."""
+    node_name = "DiagonalScatterBackward0"
+
+
+# their VJPs: the region read back, or written into zeros (torch's select_backward is a select_scatter), or zeroed
+for _read, _write_cls in ((SelectRead, SelectScatter), (SliceRead, SliceScatter), (DiagonalRead, DiagonalScatter)):
+    _read.adder = _write_cls.adder = _write_cls.filler = _write_cls
+    _write_cls.reader = _read
+
+
+def _region(input, src, key):
+    """The checked key of a ``*_scatter`` op: src must have the region's shape."""
+    shape = list(_key_shape(input.shape, key)) if input.ndim else []
+    if list(src.shape) != shape:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {shape}")
+    return key
+
+
+def select_scatter(input, src, dim, index):
+    """input with ``input.select(dim, index)`` replaced by src (out of place)."""
+    dim = _wrap_dim(dim, input.ndim)
+    n = input.shape[dim]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+                         f"dimension {dim}")
+    return SelectScatter.apply(input, src, _region(input, src, _key(dim, index % n)))
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """input with ``input[:, ..., start:end:step]`` (along ``dim``) replaced by src (out of place)."""
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    dim = _wrap_dim(dim, input.ndim)
+    n = input.shape[dim]
+    start, end, _ = slice(start, end, step).indices(n)
+    return SliceScatter.apply(input, src, _region(input, src, _key(dim, slice(start, max(start, end), step))))
+
+
+def _diagonal_key(shape, offset, dim1, dim2):
+    """Open grids that read torch's diagonal (the other dims first, in order, then the diagonal) as one key."""
+    s1, s2 = (0, offset) if offset >= 0 else (-offset, 0)
+    k = max(0, min(shape[dim1] - s1, shape[dim2] - s2))
+    others = [d for d in range(len(shape)) if d not in (dim1, dim2)]
+    grids = np.ix_(*(np.arange(n) for n in [shape[d] for d in others] + [k]))
+    key = [None] * len(shape)
+    for j, d in enumerate(others):
+        key[d] = grids[j]
+    key[dim1], key[dim2] = grids[-1] + s1, grids[-1] + s2
+    return tuple(key)
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """input with ``input.diagonal(offset, dim1, dim2)`` replaced by src (out of place)."""
+    dim1, dim2 = _wrap_dim(dim1, input.ndim), _wrap_dim(dim2, input.ndim)
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return DiagonalScatter.apply(input, src, _region(input, src, _diagonal_key(input.shape, offset, dim1, dim2)))
+
+
+# -- storage positions: as_strided, as_strided_copy, as_strided_scatter -----------------------------------------
+def _storage(array):
+    """The memory block that ``array`` views, as a 1-d array (torch's storage: the root base NumPy array), and
+    the position of array's first element in it."""
+    root = array
+    while True:
+        base = root.base
+        base = base if isinstance(base, np.ndarray) else getattr(base, "base", None)  # (as_strided's stand-in)
+        if not isinstance(base, np.ndarray):
+            break
+        root = base
+    if not (root.flags.c_contiguous or root.flags.f_contiguous):  # (not one block: its own copy stands for it)
+        root = array = np.ascontiguousarray(array)
+    storage = np.lib.stride_tricks.as_strided(root, (root.size,), (root.itemsize,))
+    start = array.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return storage, start // array.itemsize
+
+
+def _positions(size, stride, offset):
+    """The storage position of every element of a tensor of ``size``, ``stride`` and ``offset``."""
+    pos = np.full(tuple(size), offset, np.int64)
+    for d, (n, s) in enumerate(zip(size, stride)):
+        pos += (np.arange(n) * s).reshape((-1,) + (1,) * (len(size) - d - 1))
+    return pos
+
+
+def _check_strided(size, stride, offset, storage_size, itemsize):
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: {list(stride)}")
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    need = 0 if 0 in size else offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
+    if need > storage_size:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+                           f"itemsize {itemsize} requiring a storage size of {need * itemsize} are out of bounds for "
+                           f"storage of size {storage_size * itemsize}")
+
+
+class AsStrided(Op):
+    """z = the view of a's storage with sizes ``size``, strides ``stride``, from position ``offset``.
+    VJP: da = zeros like a, with g added where a's own elements are the storage positions z read (elements of z
+    that share a position add up; positions outside a get nothing)."""
+    node_name = "AsStridedBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, size, stride, offset):
+        storage, start = _storage(a)
+        _check_strided(size, stride, offset, storage.size, a.itemsize)
+        # which element of a holds each storage position z reads (-1: none of a's)
+        owner = np.full(storage.size, -1, np.int64)
+        owner[_positions(a.shape, [s // a.itemsize for s in a.strides], start).reshape(-1)] = \
+            np.arange(a.size)
+        held = owner[_positions(size, stride, offset)]
+        ctx.shape, ctx.out_key = a.shape, np.nonzero(_at_least_1d(held >= 0))
+        ctx.in_key = np.unravel_index(held[held >= 0], a.shape or (1,))
+        return np.lib.stride_tricks.as_strided(storage[offset:], tuple(size), tuple(s * a.itemsize for s in stride))
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexPut.apply(_zeros(ctx.shape, g), Index.apply(g, ctx.out_key), ctx.in_key, "sum")
+
+
+class AsStridedCopy(AsStrided):
+    """z = as_strided(a, ...), copied (not a view)."""
+    node_name = "AsStridedBackward0_copy"
+    is_view = False
+
+    @staticmethod
+    def forward(ctx, a, size, stride, offset):
+        return AsStrided.forward(ctx, a, size, stride, offset).copy()
+
+
+def _strided_args(input, size, stride, storage_offset):
+    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
+    return size, stride, _storage(input._data)[1] if storage_offset is None else int(storage_offset)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """The view of input's memory with sizes ``size`` and strides ``stride`` (in elements), starting at
+    ``storage_offset`` (by default input's own) - elements may repeat. Positions are those of the whole memory
+    block input views, as torch's storage."""
+    return AsStrided.apply(input, *_strided_args(input, size, stride, storage_offset))
+
+
+def as_strided_copy(input, size, stride, storage_offset=None):
+    """``as_strided``, as a copy."""
+    return AsStridedCopy.apply(input, *_strided_args(input, size, stride, storage_offset))
+
+
+class AsStridedRead(_ViewRead):
+    """z = a.contiguous().as_strided(size, stride, offset), as a copy (as_strided_scatter's VJP for src)."""
+    node_name = "AsStridedBackward0"
+
+
+class AsStridedScatter(WriteAt):
+    """z = a (a copy, contiguous) with its view as_strided(size, stride, offset) replaced by src."""
+    node_name = "AsStridedScatterBackward0"
+
+
+AsStridedRead.adder = AsStridedScatter.adder = AsStridedScatter.filler = AsStridedScatter
+AsStridedScatter.reader = AsStridedRead
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """input with the view ``as_strided(size, stride, storage_offset)`` of a contiguous copy of it replaced by src
+    (out of place)."""
+    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
+    offset = 0 if storage_offset is None else int(storage_offset)
+    _check_strided(size, stride, offset, input.numel(), input.element_size())
+    if list(src.shape) != list(size):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(size)}")
+    key = np.unravel_index(_positions(size, stride, offset), input.shape or (1,))
+    return AsStridedScatter.apply(input, src, key)
 
 
 # -- where a tensor is nonzero ---------------------------------------------------------------------------------
@@ -533,4 +753,8 @@ def argwhere(input):
 TENSOR_METHODS = {"scatter": scatter, "scatter_add": scatter_add, "scatter_reduce": scatter_reduce,
                   "index_add": index_add, "index_copy": index_copy, "index_reduce": index_reduce,
                   "take": take, "put": put, "masked_select": masked_select, "masked_scatter": masked_scatter,
-                  "masked_scatter_": masked_scatter_, "nonzero": nonzero, "argwhere": argwhere}
+                  "masked_scatter_": masked_scatter_, "nonzero": nonzero, "argwhere": argwhere,
+                  "select_scatter": select_scatter, "slice_scatter": slice_scatter,
+                  "diagonal_scatter": diagonal_scatter, "as_strided": as_strided,
+                  "as_strided_scatter": as_strided_scatter}
+FUNCTIONS = {"as_strided_copy": as_strided_copy}
