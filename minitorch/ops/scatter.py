@@ -170,8 +170,14 @@ class IndexPut(WriteAt):
     node_name = "IndexPutBackward0"
 
 
-Index.adder = IndexPut.adder = IndexPut.filler = IndexPut
-IndexPut.reader = Index
+class IndexPutImpl(IndexPut):
+    """z = zeros with g added at key: the VJP of ``t[i]`` (torch's ``_index_put_impl_``)."""
+    node_name = "IndexPutImplBackward0"
+
+
+Index.adder = IndexPutImpl
+IndexPut.adder = IndexPut.filler = IndexPutImpl.adder = IndexPutImpl.filler = IndexPut
+IndexPut.reader = IndexPutImpl.reader = Index
 
 
 # -- the index checks shared by the families -------------------------------------------------------------
@@ -459,8 +465,37 @@ class MaskedSelect(ReadAt):
 
 
 class MaskedScatter(WriteAt):
-    """z = a with source's first values written where mask is True, in order."""
+    """z = a with source's first values (read as 1-d) written where mask is True, in order.
+    VJP: da = g where not mask,  dsource = g[mask], then zeros, in source's shape."""
     node_name = "MaskedScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, a, source, key, reduce=None, include_self=True):
+        ctx.source_shape = source.shape
+        return WriteAt.forward(ctx, a, source.reshape(-1)[:len(key[0])], key, reduce, include_self)
+
+    @staticmethod
+    def backward(ctx, g):
+        da = (g if ctx.reduce else MaskedFillAt.apply(g, 0, ctx.key)) if ctx.needs_input_grad[0] else None
+        return da, MaskedScatterVJP.apply(g, ctx.key, ctx.source_shape) if ctx.needs_input_grad[1] else None
+
+
+class MaskedScatterVJP(Op):
+    """z = g[mask] followed by zeros, in source's shape (masked_scatter's VJP for source).
+    VJP: dg = zeros like g with gz's first values where mask is True (a masked_scatter)."""
+    node_name = "MaskedScatterBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, key, shape):
+        ctx.shape, ctx.key = g.shape, key
+        out = np.zeros(int(np.prod(shape)), g.dtype)
+        picked = _at_least_1d(g)[key]
+        out[:picked.size] = picked
+        return out.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, gz):
+        return MaskedScatter.apply(_zeros(ctx.shape, gz), gz, ctx.key)
 
 
 class MaskedFillAt(WriteAt):
@@ -506,7 +541,7 @@ def masked_scatter(input, mask, source):
     k = len(key[0])
     if source.numel() < k:
         raise RuntimeError("Number of elements of source < number of ones in mask")
-    return MaskedScatter.apply(input, source.reshape(-1)[:k], key)
+    return MaskedScatter.apply(input, source, key)
 
 
 def masked_scatter_(self, mask, source):
@@ -676,7 +711,12 @@ class AsStrided(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return IndexPut.apply(_zeros(ctx.shape, g), Index.apply(g, ctx.out_key), ctx.in_key, "sum")
+        return AsStridedVJP.apply(_zeros(ctx.shape, g), Index.apply(g, ctx.out_key), ctx.in_key, "sum")
+
+
+class AsStridedVJP(IndexPut):
+    """as_strided's VJP: g added at a's elements (torch's ends in an as_strided, whence its node name)."""
+    node_name = "AsStridedBackward0"
 
 
 class AsStridedCopy(AsStrided):
