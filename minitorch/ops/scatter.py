@@ -21,6 +21,8 @@ is a scatter-add of the gradient, writing's VJP reads the gradient back at the k
 family (``reader``, ``adder``, ``filler``), so that the backward graph has torch's node names too
 (``gather``'s VJP is a ``ScatterAddBackward0``, ``take``'s a ``PutBackward0``).
 """
+import warnings
+
 import numpy as np
 
 from .op import Op
@@ -224,7 +226,7 @@ class ScatterLegacyReduce(WriteAt):
 
     @staticmethod
     def backward(ctx, g):
-        raise NotImplementedError("the derivative for 'scatter' is not implemented.")
+        raise RuntimeError("derivative for aten::scatter is not implemented")
 
 
 for _cls in (Gather, Scatter, ScatterValue, ScatterAdd, ScatterReduce, ScatterLegacyReduce):
@@ -287,6 +289,10 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     if reduce is not None:
         if reduce not in ("add", "multiply"):
             raise RuntimeError("reduce argument must be either add or multiply.")
+        if isinstance(src, Tensor):
+            warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in "
+                          "a future PyTorch release. Use torch.scatter_reduce instead for more reduction options.",
+                          UserWarning, stacklevel=2)
         return ScatterLegacyReduce.apply(input, src, key, "sum" if reduce == "add" else "prod")
     return (Scatter if isinstance(src, Tensor) else ScatterValue).apply(input, src, key)
 
