@@ -302,11 +302,21 @@ def test_second_order(name):
     check_gradients(SECOND_ORDER[name], a, s, i, rtol=1e-10, atol=1e-12)
 
 
-def test_prod_with_two_zeros_at_one_position():
-    """Two zeros reduced into one position: the first derivative is torch's (zero for both). (torch refuses the
-    second derivative here with a DelayedError; minitorch does not.)"""
+@pytest.mark.parametrize("op", ["scatter_reduce", "index_reduce"])
+def test_prod_with_two_zeros_at_one_position(op):
+    """Two zeros reduced into one position: the first derivative is torch's (zero for both); the second is
+    refused, with torch's error, where the first was taken with create_graph."""
     a, s, i = np.array([2.0, 3.0]), np.array([0.0, 0.0, 4.0]), np.array([0, 0, 1])
-    check(lambda lib, a, s, i: a.scatter_reduce(0, i, s, "prod"), a, s, i)
+    check(lambda lib, a, s, i: getattr(a, op)(0, i, s, "prod"), a, s, i)
+    outcomes = []
+    for lib in (minitorch, torch):
+        x, y = lib.tensor(a, requires_grad=True), lib.tensor(s, requires_grad=True)
+        out = getattr(x, op)(0, lib.tensor(i), y, "prod")
+        (gy,) = lib.autograd.grad(out.sum(), y, create_graph=True)
+        with pytest.raises(RuntimeError) as error:
+            lib.autograd.grad(gy.sum(), y)
+        outcomes.append((gy.tolist(), gy.grad_fn.name(), str(error.value)))
+    assert outcomes[0] == outcomes[1]
 
 
 # -- node names, first and second order ------------------------------------------------------------------------------

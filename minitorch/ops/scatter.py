@@ -25,6 +25,7 @@ import warnings
 
 import numpy as np
 
+from ..autograd import grad_mode
 from .op import Op
 from ..tensor import Tensor, _make, _wrap_dim
 
@@ -158,7 +159,25 @@ def _prod_vjp(ctx, cls, g, read):
     lone_zero = src_zero & (zeros_there == 1)
     without_it = cls.apply(a, src.masked_fill(lone_zero, 1), key, "prod", include_self)
     dsrc = read(g * without_it).where(lone_zero, read(g * out) / src.masked_fill(src_zero, 1))
+    if grad_mode.STATE.enabled and (zeros_there._data > 1).any():
+        # several zeros in one product: their first derivatives are zero, but not differentiable as written
+        dsrc = DelayedError.apply(dsrc, f"{cls.op_name}(): Double backward is unsupported for {cls.src_name} when >1 "
+                                        f"zeros in {cls.src_name} are scattered to the same position in self")
     return da, dsrc
+
+
+class DelayedError(Op):
+    """z = g, whose VJP raises ``message``: a value that may be used but not differentiated."""
+    node_name = "torch::autograd::Error"
+
+    @staticmethod
+    def forward(ctx, g, message):
+        ctx.message = message
+        return g.copy()
+
+    @staticmethod
+    def backward(ctx, gz):
+        raise RuntimeError(ctx.message)
 
 
 # -- advanced indexing, t[i] and t[i] = v (ops/indexing.py reads the index) ---------------------------------
@@ -218,6 +237,7 @@ class ScatterAdd(WriteAt):
 class ScatterReduce(WriteAt):
     """z = a with src reduced into [i, index[i, j, ...], ...] along ``dim``."""
     node_name = "ScatterReduceBackward0"
+    op_name, src_name = "scatter_reduce", "src"
 
 
 class ScatterLegacyReduce(WriteAt):
@@ -334,6 +354,7 @@ class IndexCopy(WriteAt):
 class IndexReduce(WriteAt):
     """z = a with source's slices reduced into a[:, ..., index] along ``dim``."""
     node_name = "IndexReduceBackward0"
+    op_name, src_name = "index_reduce", "source"
 
 
 class IndexFillAt(WriteAt):
