@@ -428,6 +428,92 @@ def test_integer_and_bool_values(expr):
     assert mine.tolist() == theirs.tolist()
 
 
+# -- corner cases: 0-d, empty, bool and integer tensors, NaN, layouts ---------------------------------------------
+CORNERS = {
+    "scatter 0d": "x0.scatter(0, T(0), T(1.5))",
+    "scatter 0d idx1": "x0.scatter(0, T([0]), T([1.5]))",
+    "scatter 0d value": "x0.scatter(-1, T(0), 7)",
+    "scatter empty": "e0.scatter(1, lib.zeros(0, 2).long(), lib.zeros(0, 2))",
+    "scatter empty2": "e0.scatter(0, lib.zeros(0, 3).long(), 1.0)",
+    "scatter bool": "b3.scatter(0, T([1]), T([True]))",
+    "scatter_add bool": "b3.scatter_add(0, T([1, 1]), T([True, True]))",
+    "scatter_reduce bool sum": "b3.scatter_reduce(0, T([1, 1]), T([True, True]), 'sum')",
+    "scatter_reduce bool amax": "b3.scatter_reduce(0, T([1]), T([True]), 'amax')",
+    "scatter_reduce int prod": "i2.scatter_reduce(1, T([[0, 0]]), T([[5, 6]]), 'prod', include_self=False)",
+    "scatter_reduce nan amax": "T([1., nan, 3.]).scatter_reduce(0, T([0, 2]), T([nan, 2.]), 'amax')",
+    "scatter_reduce amin empty fiber": "T([1., 2., 3.]).scatter_reduce(0, T([0, 0]), T([5., -2.]), 'amin', "
+                                       "include_self=False)",
+    "scatter_reduce mean noself unscattered": "T([1., 2., 3.]).scatter_reduce(0, T([0, 0]), T([5., -2.]), 'mean', "
+                                              "include_self=False)",
+    "scatter_reduce int32 idx": "T([1., 2., 3.]).scatter_reduce(0, T([0, 0], dtype=lib.int32), T([5., -2.]), 'sum')",
+    "index_add 0d": "x0.index_add(0, T([0]), T(1.0))",
+    "index_add 0d 0didx": "x0.index_add(0, T(0), T(1.0))",
+    "index_add empty idx": "i2.index_add(0, lib.zeros(0).long(), lib.zeros(0, 2).long())",
+    "index_add bool": "b3.index_add(0, T([0]), T([True]))",
+    "index_add alpha float": "lib.ones(3).index_add(0, T([0, 0]), lib.ones(2), alpha=0.5)",
+    "index_copy 0d": "x0.index_copy(0, T([0]), T(7.))",
+    "index_copy 0d 0didx": "x0.index_copy(0, T(0), T(7.))",
+    "index_copy empty": "i2.index_copy(1, lib.zeros(0).long(), lib.zeros(2, 0).long())",
+    "index_reduce 0d": "x0.index_reduce(0, T([0]), T(7.), 'amax')",
+    "index_reduce int amax noself": "i2.index_reduce(0, T([1]), T([[-9, 9]]), 'amax', include_self=False)",
+    "index_reduce dim out": "i2.index_reduce(2, T([1]), T([[-9, 9]]), 'amax')",
+    "take 0d": "x0.take(T(0))",
+    "take 0d idx -1": "x0.take(T([-1]))",
+    "take nc": "i2.t().take(T([1, 2]))",
+    "put nc": "i2.t().put(T([1, 2]), T([7, 8]))",
+    "put 0d": "x0.put(T([0]), T([1.]))",
+    "put empty self": "lib.zeros(0).put(lib.zeros(0).long(), lib.zeros(0))",
+    "put empty self idx": "lib.zeros(0).put(T([0]), lib.zeros(1))",
+    "put acc dup": "lib.zeros(3).put(T([1, 1, -1]), lib.ones(3), accumulate=True)",
+    "masked_select 0d": "x0.masked_select(T(True))",
+    "masked_select empty": "e0.masked_select(lib.ones(3, dtype=lib.bool))",
+    "masked_select int": "i2.masked_select(i2 > 2)",
+    "masked_scatter 0d": "x0.masked_scatter(T(True), T([4., 5.]))",
+    "masked_scatter 0d src": "x0.masked_scatter(T(True), T(4.))",
+    "masked_scatter int": "i2.masked_scatter(i2 > 2, T([[7, 8, 9]]))",
+    "masked_scatter_ bigger mask": "lib.zeros(3).masked_scatter_(lib.ones(2, 3, dtype=lib.bool), lib.ones(6))",
+    "nonzero bool": "lib.nonzero(b3)",
+    "nonzero empty": "lib.nonzero(e0)",
+    "nonzero tuple 2d": "i2.nonzero(as_tuple=True)",
+    "nonzero nan": "lib.nonzero(T([0., nan, -0.]))",
+    "argwhere int": "lib.argwhere(i2 - 1)",
+    "select_scatter 0d src int": "lib.select_scatter(lib.zeros(3), T(5), 0, -1)",
+    "select_scatter neg dim": "lib.select_scatter(lib.zeros(2, 3), lib.ones(2), -1, 1)",
+    "slice_scatter neg": "lib.slice_scatter(lib.zeros(5), lib.ones(2), 0, -3, -1)",
+    "slice_scatter out": "lib.slice_scatter(lib.zeros(5), lib.ones(0), 0, 7, 9)",
+    "slice_scatter default": "lib.slice_scatter(lib.zeros(2, 2), lib.ones(2, 2))",
+    "slice_scatter end<start": "lib.slice_scatter(lib.zeros(5), lib.ones(0), 0, 3, 1)",
+    "diagonal_scatter big offset": "lib.diagonal_scatter(lib.zeros(2, 3), lib.ones(0), 5)",
+    "diagonal_scatter neg dims": "lib.diagonal_scatter(lib.zeros(2, 3, 4), lib.ones(2, 3), 0, -1, 0)",
+    "as_strided 0d": "x0.as_strided((), ())",
+    "as_strided 0d 1": "x0.as_strided((1,), (1,))",
+    "as_strided size0": "lib.zeros(3).as_strided((0, 2), (1, 1), 5)",
+    "as_strided_copy": "lib.as_strided_copy(lib.arange(6.), (2, 2), (2, 1), 1)",
+    "as_strided_scatter default": "lib.as_strided_scatter(lib.zeros(6), lib.ones(2, 2), (2, 2), (2, 1))",
+    "as_strided_scatter nc": "lib.as_strided_scatter(lib.zeros(2, 3).t(), lib.ones(2), (2,), (1,), 1)",
+    "take_along_dim": "lib.take_along_dim(lib.arange(6.).reshape(2, 3), T([[2], [0]]), 1)",
+    "gather int32": "lib.arange(6.).reshape(2, 3).gather(1, T([[2], [0]], dtype=lib.int32))",
+    "index_put": "lib.zeros(3).index_put((T([0, 0]),), T(1.), accumulate=True)",
+}
+
+
+def _outcome(lib, expr):
+    names = dict(lib=lib, T=lib.tensor, x0=lib.tensor(2.5), e0=lib.zeros(0, 3), b3=lib.tensor([True, False, True]),
+                 i2=lib.tensor([[1, 2], [3, 4]]), nan=float("nan"))
+    try:
+        r = eval(expr, names)
+    except Exception as e:  # noqa: BLE001 - the error is the outcome compared
+        return type(e).__name__, str(e)
+    r = r if isinstance(r, tuple) else (r,)
+    return [(str(t.dtype), tuple(t.shape), np.asarray(t.tolist()).tobytes(), t.grad_fn and t.grad_fn.name())
+            for t in r]
+
+
+@pytest.mark.parametrize("name", CORNERS)
+def test_corner_cases(name):
+    assert _outcome(minitorch, CORNERS[name]) == _outcome(torch, CORNERS[name])
+
+
 # -- errors, word for word ---------------------------------------------------------------------------------------
 X = "lib.arange(12.).reshape(3, 4)"
 IDX = "lib.tensor([[0, 1, 2, 0]])"

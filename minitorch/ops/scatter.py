@@ -70,7 +70,8 @@ def _write(out, key, src, reduce, include_self):
         return None
     if not include_self:
         view[key] = _identity(reduce, out.dtype)
-    _UFUNC[reduce].at(view, key, src)
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN and inf are values here, as in torch: no warnings
+        _UFUNC[reduce].at(view, key, src)
     if reduce != "mean":
         return None
     count = np.full(view.shape, 1 if include_self else 0, out.dtype)
@@ -460,7 +461,8 @@ def _flat_key(name, input, index):
         raise RuntimeError(f"{name}(): Expected a long tensor for index, but got {index.dtype.scalar_name}")
     n, idx = input._data.size, index._data
     if n == 0 and idx.size:
-        raise IndexError(f"{name}(): tried to take from an empty tensor")
+        raise IndexError("take(): tried to take from an empty tensor" if name == "take" else
+                         "put_(): Tried to put elements into an empty tensor")
     bad = idx[(idx < -n) | (idx >= n)]
     if bad.size:
         raise IndexError(f"out of range: tried to access index {bad.flat[0]} on a tensor of {n} elements.")
@@ -574,9 +576,8 @@ def masked_scatter(input, mask, source):
 def masked_scatter_(self, mask, source):
     """In place: the mask must broadcast to self's shape (self cannot grow)."""
     from .inplace import apply_inplace
-    if mask._data.dtype == bool and _broadcast([self.shape, mask.shape]) != self.shape:
-        raise RuntimeError(f"masked_scatter_: expected mask to be broadcastable to self's shape {list(self.shape)}, "
-                           f"got {list(mask.shape)}")
+    if mask._data.dtype == bool and mask.shape != self.shape:
+        mask = mask.expand(self.shape)  # (torch's expand error when it cannot)
     return apply_inplace(self, masked_scatter, mask, source)
 
 
@@ -796,7 +797,12 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     if list(src.shape) != list(size):
         raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
                            f"slice size = {list(size)}")
-    key = np.unravel_index(_positions(size, stride, offset), input.shape or (1,))
+    # the positions are those of input's copy, which keeps input's layout (a transposed input stays transposed)
+    layout = np.empty_like(input._data)
+    element = np.empty(input.numel(), np.int64)  # storage position -> element of input (C order)
+    element[_positions(input.shape, [s // layout.itemsize for s in layout.strides], 0).reshape(-1)] = \
+        np.arange(input.numel())
+    key = np.unravel_index(element[_positions(size, stride, offset)], input.shape or (1,))
     return AsStridedScatter.apply(input, src, key)
 
 
