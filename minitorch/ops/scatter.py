@@ -272,7 +272,7 @@ def _scatter_key(input, dim, index, src):
     if isinstance(src, Tensor):
         _same_dtype(input, src, "scatter(): Expected self.dtype to be equal to src.dtype")
     if idx.size == 0:
-        return dim, (np.zeros(idx.shape, np.intp),) * max(input.ndim, 1)
+        return (np.zeros(idx.shape, np.intp),) * max(input.ndim, 1)
     in_shape, idx_shape = input.shape or (1,), idx.shape or (1,)
     if len(idx_shape) != len(in_shape):
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
@@ -292,7 +292,7 @@ def _scatter_key(input, dim, index, src):
     bad = idx[(idx < 0) | (idx >= in_shape[dim])]
     if bad.size:
         raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {in_shape[dim]}")
-    return dim, along_dim_key(idx, dim, input.ndim)
+    return along_dim_key(idx, dim, input.ndim)
 
 
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
@@ -304,7 +304,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         raise TypeError("scatter() missing 1 required positional argument: 'src' or 'value'")
     if isinstance(src, Tensor) and src.ndim == 0 and index.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
-    _, key = _scatter_key(input, dim, index, src)
+    key = _scatter_key(input, dim, index, src)
     if not isinstance(src, Tensor):
         src = np.asarray(src).astype(input._data.dtype)[()]
     if reduce is not None:
@@ -322,7 +322,7 @@ def scatter_add(input, dim, index, src):
     """input with ``src[i][j]`` added at ``[index[i][j]][j]`` for dim=0; repeated positions add up."""
     if not isinstance(src, Tensor):
         raise TypeError(f"scatter_add(): argument 'src' (position 3) must be Tensor, not {type(src).__name__}")
-    _, key = _scatter_key(input, dim, index, src)
+    key = _scatter_key(input, dim, index, src)
     return ScatterAdd.apply(input, src, key, "sum")
 
 
@@ -332,7 +332,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # (torch's older names, still accepted)
     if reduce not in REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
-    _, key = _scatter_key(input, dim, index, src)
+    key = _scatter_key(input, dim, index, src)
     return ScatterReduce.apply(input, src, key, reduce, bool(include_self))
 
 
