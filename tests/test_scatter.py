@@ -257,6 +257,17 @@ def test_as_strided_of_a_view_reads_its_memory_block():
     assert outcomes[0] == outcomes[1]
 
 
+def test_as_strided_in_place():
+    outcomes = []
+    for lib in (minitorch, torch):
+        base = lib.arange(6.0, dtype=lib.float64).requires_grad_()
+        x = base * 1
+        assert x.as_strided_((2, 2), (1, 2), 1) is x
+        (g,) = lib.autograd.grad((x * lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64)).sum(), base)
+        outcomes.append((x.tolist(), x.stride(), x.grad_fn.name(), g.tolist()))
+    assert outcomes[0] == outcomes[1]
+
+
 def test_as_strided_scatter_gradients():
     """torch 2.14.1's VJP of as_strided_scatter for self is wrong (tests/test_opinfo.py XFAIL): minitorch's is
     checked against finite differences (first and second order), and its value, node name and gradient for src

@@ -769,6 +769,16 @@ def as_strided(input, size, stride, storage_offset=None):
     return AsStrided.apply(input, *_strided_args(input, size, stride, storage_offset))
 
 
+class AsStridedInplace(AsStrided):
+    """x.as_strided_(...): x itself takes the view's sizes and strides (torch numbers the node differently)."""
+    node_name = "AsStridedBackward1"
+
+
+def as_strided_(self, size, stride, storage_offset=None):
+    from .shape import _become
+    return _become(self, AsStridedInplace.apply(self, *_strided_args(self, size, stride, storage_offset)))
+
+
 def as_strided_copy(input, size, stride, storage_offset=None):
     """``as_strided``, as a copy."""
     return AsStridedCopy.apply(input, *_strided_args(input, size, stride, storage_offset))
@@ -828,6 +838,6 @@ TENSOR_METHODS = {"scatter": scatter, "scatter_add": scatter_add, "scatter_reduc
                   "take": take, "put": put, "masked_select": masked_select, "masked_scatter": masked_scatter,
                   "masked_scatter_": masked_scatter_, "nonzero": nonzero, "argwhere": argwhere,
                   "select_scatter": select_scatter, "slice_scatter": slice_scatter,
-                  "diagonal_scatter": diagonal_scatter, "as_strided": as_strided,
+                  "diagonal_scatter": diagonal_scatter, "as_strided": as_strided, "as_strided_": as_strided_,
                   "as_strided_scatter": as_strided_scatter}
 FUNCTIONS = {"as_strided_copy": as_strided_copy}
