@@ -22,7 +22,8 @@ from .op import Op
 from ..tensor import Tensor, _make, _wrap_dim
 from .inplace import Copy, apply_inplace
 from .shape import Alias, Unsqueeze
-from .scatter import Gather, Index, IndexPut, IndexSelect, _at_least_1d, _key, _zeros, along_dim_key
+from .scatter import (Gather, Index, IndexFill, IndexFillTensor, IndexPut, IndexSelect, _key, _zeros,
+                      along_dim_key)
 
 
 # -- basic indexing: views ------------------------------------------------------------------------------
@@ -416,41 +417,7 @@ def masked_fill(input, mask, value):
 
 
 # -- index_fill and index_put ----------------------------------------------------------------------------------
-class IndexFill(Op):
-    """z = a with the slices at ``index`` along ``dim`` set to a number (cast to a's dtype).
-    VJP: da = g with those slices zeroed (an index_fill of g with 0)."""
-    node_name = "IndexFillBackward0"
-
-    @staticmethod
-    def forward(ctx, a, key, value):
-        ctx.key = key
-        out = a.copy()
-        _at_least_1d(out)[key] = np.asarray(value).astype(a.dtype)  # (a 0-d tensor is indexed as shape (1,))
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        return IndexFill.apply(g, ctx.key, 0)
-
-
-class IndexFillTensor(Op):
-    """z = a with the slices at ``index`` along ``dim`` set to a 0-d tensor's value.
-    VJP: da = g with those slices zeroed;  dvalue = Σ g over those slices (each slice once, however often
-    ``index`` repeats it, as torch: the value is written there once)."""
-    node_name = "IndexFillBackward1"
-
-    @staticmethod
-    def forward(ctx, a, value, key, unique_key):
-        ctx.key, ctx.unique_key = key, unique_key
-        return IndexFill.forward(ctx, a, key, value)
-
-    @staticmethod
-    def backward(ctx, g):
-        da, dvalue = ctx.needs_input_grad
-        return (IndexFill.apply(g, ctx.key, 0) if da else None,
-                Index.apply(g.reshape(g.shape or (1,)), ctx.unique_key).sum() if dvalue else None)
-
-
+# (IndexFill and IndexFillTensor, writes at a key, are the gather/scatter core's: ops/scatter.py)
 def index_fill(input, dim, index, value):
     """input with the slices ``index`` (a 0-d or 1-d int64 tensor) along ``dim`` set to ``value`` (a number or a
     0-d tensor)."""
@@ -468,8 +435,8 @@ def index_fill(input, dim, index, value):
         raise IndexError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {n}")
     idx = idx.reshape(-1) % n
     if isinstance(value, Tensor):
-        return IndexFillTensor.apply(input, value, _key(dim, idx), _key(dim, np.unique(idx)))
-    return IndexFill.apply(input, _key(dim, idx), value)
+        return IndexFillTensor.apply(input, value, _key(dim, np.unique(idx)))
+    return IndexFill.apply(input, np.asarray(value).astype(input._data.dtype)[()], _key(dim, idx))
 
 
 def _index_put_key(self, indices, values):

@@ -4,7 +4,8 @@ Every op here turns its arguments into one NumPy advanced-index ``key`` on its i
 shape (1,), as torch does), and then only two things happen:
 
 * ``ReadAt``:  z = a[key]                      (gather, index_select, take, masked_select, ``t[i]``)
-* ``WriteAt``: z = a with src written at key   (scatter, index_copy, put, masked_scatter, ``t[i] = v``),
+* ``WriteAt``: z = a with src written at key   (scatter, index_copy, index_fill, put, masked_scatter, the
+  ``*_scatter`` ops, ``t[i] = v``),
   or reduced into a there with ``np.<ufunc>.at``, where repeated positions combine (scatter_add,
   scatter_reduce, index_add, index_reduce, ``put(accumulate=True)``, ``index_put(accumulate=True)``).
 
@@ -14,7 +15,12 @@ The keys, one per family:
   position ``index[i, j, k]`` along dim and ``i, j, k`` itself along the others (open arange grids);
 * along ``dim``, a 1-d index (index_select, index_add): ``[:, ..., index, ...]``;
 * flat positions (take, put): ``np.unravel_index``;
-* a boolean mask (masked_select, masked_scatter): ``mask.nonzero()``.
+* a boolean mask (masked_select, masked_scatter): ``mask.nonzero()``;
+* a region (select_scatter, slice_scatter: basic indexing; diagonal_scatter: grids along the diagonal;
+  as_strided_scatter: the positions in memory).
+
+``as_strided`` is a view, not a copy, but its VJP is a scatter-add too: of the gradient at the memory positions
+it read.
 
 The VJPs are the same two ops again, as torch derives them (tools/autograd/derivatives.yaml): reading's VJP
 is a scatter-add of the gradient, writing's VJP reads the gradient back at the key. Each class names its
@@ -358,13 +364,19 @@ class IndexReduce(WriteAt):
     op_name, src_name = "index_reduce", "source"
 
 
-class IndexFillAt(WriteAt):
-    """z = a with a number at a[:, ..., index] along ``dim`` (index_fill: the VJP of index_copy, index_reduce)."""
+class IndexFill(WriteAt):
+    """z = a with a number at a[:, ..., index] along ``dim`` (index_fill; with 0, the VJP of index_copy)."""
     node_name = "IndexFillBackward0"
 
 
-for _cls in (IndexSelect, IndexAdd, IndexCopy, IndexReduce, IndexFillAt):
-    _cls.reader, _cls.adder, _cls.filler = IndexSelect, IndexAdd, IndexFillAt
+class IndexFillTensor(WriteAt):
+    """z = a with a 0-d tensor's value at a[:, ..., index] along ``dim`` (each slice once in the key: the VJP for
+    the value sums each slice once, however often the index repeats it, as torch's)."""
+    node_name = "IndexFillBackward1"
+
+
+for _cls in (IndexSelect, IndexAdd, IndexCopy, IndexReduce, IndexFill, IndexFillTensor):
+    _cls.reader, _cls.adder, _cls.filler = IndexSelect, IndexAdd, IndexFill
 
 
 def _index_key(name, input, dim, index, source):
@@ -505,7 +517,11 @@ class MaskedScatter(WriteAt):
 
     @staticmethod
     def backward(ctx, g):
-        da = (g if ctx.reduce else MaskedFillAt.apply(g, 0, ctx.key)) if ctx.needs_input_grad[0] else None
+        da = None
+        if ctx.needs_input_grad[0]:
+            mask = np.zeros(g.shape, bool)
+            _at_least_1d(mask)[ctx.key] = True
+            da = g if ctx.reduce else g.masked_fill(_make(mask), 0)
         return da, MaskedScatterVJP.apply(g, ctx.key, ctx.source_shape) if ctx.needs_input_grad[1] else None
 
 
@@ -527,13 +543,8 @@ class MaskedScatterVJP(Op):
         return MaskedScatter.apply(_zeros(ctx.shape, gz), gz, ctx.key)
 
 
-class MaskedFillAt(WriteAt):
-    """z = a with a number where mask is True (masked_fill: the VJP of masked_scatter)."""
-    node_name = "MaskedFillBackward0"
-
-
-for _cls in (MaskedSelect, MaskedScatter, MaskedFillAt):
-    _cls.reader, _cls.adder, _cls.filler = MaskedSelect, MaskedScatter, MaskedFillAt
+MaskedSelect.adder = MaskedScatter
+MaskedScatter.reader = MaskedSelect
 
 
 def _broadcast(shapes):
