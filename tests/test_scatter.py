@@ -191,17 +191,14 @@ def test_masked_select_and_scatter(case):
 @few
 @given(a=array(min_dims=0, max_dims=4))
 def test_nonzero_argwhere(a):
-    a = _ties(a)
-    for lib in (minitorch, torch):
-        x = lib.from_numpy(a.copy())
-        got = (lib.nonzero(x), x.nonzero(as_tuple=True), lib.argwhere(x), lib.nonzero(x, as_tuple=False))
-        if lib is minitorch:
-            mine = got
-    for m, t in zip(mine, got):
-        for mm, tt in zip(m if isinstance(m, tuple) else [m], t if isinstance(t, tuple) else [t]):
-            assert str(mm.dtype) == str(tt.dtype) and tuple(mm.shape) == tuple(tt.shape)
-            np.testing.assert_array_equal(mm.numpy(), tt.numpy())
-        assert isinstance(m, tuple) == isinstance(t, tuple) and len(m) == len(t)
+    def positions(lib):
+        x = lib.from_numpy(_ties(a).copy())
+        return [lib.nonzero(x), *x.nonzero(as_tuple=True), lib.argwhere(x)]
+    mine, theirs = positions(minitorch), positions(torch)
+    assert len(mine) == len(theirs)
+    for m, t in zip(mine, theirs):
+        assert (str(m.dtype), tuple(m.shape)) == (str(t.dtype), tuple(t.shape))
+        np.testing.assert_array_equal(m.numpy(), t.numpy())
 
 
 # -- select_scatter, slice_scatter, diagonal_scatter ----------------------------------------------------------------
