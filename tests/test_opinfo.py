@@ -41,7 +41,15 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 # Failures known and not fixed (op id -> why), run as strict xfails: counted as failing in the census, and a
 # fix makes them fail loudly until the entry goes.
-XFAIL = {}
+XFAIL = {
+    "as_strided.partial_views": "its inputs are views into a larger torch storage (offset 5 of 20 elements), and "
+                                "as_strided reads that storage outside the view; the samples reach minitorch as copies "
+                                "of the view alone (opinfo_support.Converter), so there is no storage to read",
+    "as_strided_scatter": "torch 2.14.1's VJP for self is wrong: it passes the gradient inside the scattered region "
+                          "and zeros outside it (torch.autograd.gradcheck fails on it); minitorch's is the derivative, "
+                          "da = g with the region zeroed (tests/test_scatter.py checks it against finite differences "
+                          "and torch's gradient for src)",
+}
 
 
 def _write_missing(path):

@@ -3,7 +3,7 @@ subclass of ``Op`` (op.py). methods.py attaches them to Tensor, one line per met
 exp_log.exp``); ``FUNCTIONS`` below is what minitorch exports at top level (``minitorch.exp``, ``minitorch.cat``).
 """
 from ..tensor import Tensor
-from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, shape, softmax, sorting, where
+from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, scatter, shape, softmax, sorting, where
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
 
@@ -85,4 +85,13 @@ FUNCTIONS = {
     "unique": sorting.unique, "unique_consecutive": sorting.unique_consecutive, "histc": sorting.histc,
     "histogram": sorting.histogram, "quantile": sorting.quantile, "nanquantile": sorting.nanquantile,
     "searchsorted": sorting.searchsorted, "bucketize": sorting.bucketize,
+    # ops/scatter.py
+    "scatter": scatter.scatter, "scatter_add": scatter.scatter_add, "scatter_reduce": scatter.scatter_reduce,
+    "index_add": scatter.index_add, "index_copy": scatter.index_copy, "index_reduce": scatter.index_reduce,
+    "take": scatter.take, "put": scatter.put, "masked_select": scatter.masked_select,
+    "masked_scatter": scatter.masked_scatter, "masked_scatter_": scatter.masked_scatter_, "nonzero": scatter.nonzero,
+    "argwhere": scatter.argwhere, "select_scatter": scatter.select_scatter, "slice_scatter": scatter.slice_scatter,
+    "diagonal_scatter": scatter.diagonal_scatter, "as_strided": scatter.as_strided,
+    "as_strided_": scatter.as_strided_, "as_strided_scatter": scatter.as_strided_scatter,
+    "as_strided_copy": scatter.as_strided_copy,
 }

@@ -22,10 +22,8 @@ from .op import Op
 from ..tensor import Tensor, _make, _wrap_dim
 from .inplace import Copy, apply_inplace
 from .shape import Alias, Unsqueeze
-
-
-def _zeros(shape, like):
-    return _make(np.zeros(shape, like._data.dtype))
+from .scatter import (Gather, Index, IndexFill, IndexFillTensor, IndexPut, IndexSelect, _key, _zeros,
+                      along_dim_key)
 
 
 # -- basic indexing: views ------------------------------------------------------------------------------
@@ -78,11 +76,6 @@ class SliceBackwardBackward(SelectBackwardBackward):
         return Slice.apply(gz, ctx.key)
 
 
-def _key(dim, item):
-    """The NumPy index for ``item`` at ``dim`` (the trailing ``...`` keeps a 0-d result an array view)."""
-    return (slice(None),) * dim + (item, ...)
-
-
 def _step(t, dim, item):
     """One basic index item applied to tensor ``t`` at ``dim``."""
     if item is None:
@@ -91,54 +84,8 @@ def _step(t, dim, item):
 
 
 # -- advanced indexing: copies --------------------------------------------------------------------------
-class Index(Op):
-    """z = a[key], ``key`` holding integer arrays (NumPy advanced indexing: a copy).
-    VJP: da = zeros like a, with g added at [key] (repeated indices add up)."""
-    node_name = "IndexBackward0"
-
-    @staticmethod
-    def forward(ctx, a, key):
-        ctx.shape, ctx.key = a.shape, key
-        return _at_least_1d(a)[key]  # a 0-d tensor is indexed as shape (1,) (index_select, gather of a scalar)
-
-    @staticmethod
-    def backward(ctx, g):
-        return IndexPut.apply(_zeros(ctx.shape, g), g, ctx.key, True)
-
-
-class IndexSelect(Index):
-    """z = a.index_select(dim, i) = a[:, ..., i] (an Index with its own node name)."""
-    node_name = "IndexSelectBackward0"
-
-
-class Gather(Index):
-    """z[i, j, ...] = a[i, index[i, j, ...], ...] along ``dim`` (an Index with its own node name)."""
-    node_name = "GatherBackward0"
-
-
-class IndexPut(Op):
-    """z = a with a[key] = v (or a[key] += v when ``accumulate``; repeated indices then add up).
-    VJP: da = g, with zeros at [key] unless accumulating;  dv = g[key] (the engine sums it to v's shape)."""
-    node_name = "IndexPutBackward0"
-
-    @staticmethod
-    def forward(ctx, a, v, key, accumulate):
-        ctx.key, ctx.accumulate = key, accumulate
-        out = a.copy()
-        target = _at_least_1d(out)  # (a view of out: a 0-d tensor is indexed as shape (1,), as in Index)
-        if accumulate:
-            np.add.at(target, key, v)
-        else:
-            target[key] = v
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        need_a, need_v = ctx.needs_input_grad
-        da = None
-        if need_a:
-            da = g if ctx.accumulate else IndexPut.apply(g, _zeros((), g), ctx.key, False)
-        return da, (Index.apply(g, ctx.key) if need_v else None)
+# Index (z = a[key]) and IndexPut (z = a with v written or added at key) are the gather/scatter core's
+# (ops/scatter.py), as are Gather and IndexSelect.
 
 
 # -- reading an index -----------------------------------------------------------------------------------
@@ -321,7 +268,7 @@ def setitem(self, index, value):
     elif not steps and advanced is None:
         apply_inplace(self, Fill.apply if scalar else Copy.apply, value)
     elif not steps:
-        apply_inplace(self, IndexPut.apply, value, advanced, False)
+        apply_inplace(self, IndexPut.apply, value, advanced, None)
     elif self.is_leaf and self.requires_grad:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     else:
@@ -419,12 +366,7 @@ def gather(input, dim, index):
     bad = idx[(idx < 0) | (idx >= in_shape[dim])]
     if bad.size:
         raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {in_shape[dim]}")
-    if input.ndim <= 1:  # one dim: the index itself (0-d stays 0-d: the ``...`` keeps it an array)
-        return Gather.apply(input, (idx, ...))
-    # along the other dims, element [i, j, ...] reads position i, j, ... itself: open arange grids
-    grid = list(np.ix_(*(np.arange(n) for n in idx.shape)))
-    grid[dim] = idx
-    return Gather.apply(input, tuple(grid))
+    return Gather.apply(input, along_dim_key(idx, dim, input.ndim))
 
 
 def take_along_dim(input, indices, dim=None):
@@ -507,45 +449,7 @@ def masked_fill(input, mask, value):
 
 
 # -- index_fill and index_put ----------------------------------------------------------------------------------
-class IndexFill(Op):
-    """z = a with the slices at ``index`` along ``dim`` set to a number (cast to a's dtype).
-    VJP: da = g with those slices zeroed (an index_fill of g with 0)."""
-    node_name = "IndexFillBackward0"
-
-    @staticmethod
-    def forward(ctx, a, key, value):
-        ctx.key = key
-        out = a.copy()
-        _at_least_1d(out)[key] = np.asarray(value).astype(a.dtype)  # (a 0-d tensor is indexed as shape (1,))
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        return IndexFill.apply(g, ctx.key, 0)
-
-
-class IndexFillTensor(Op):
-    """z = a with the slices at ``index`` along ``dim`` set to a 0-d tensor's value.
-    VJP: da = g with those slices zeroed;  dvalue = Σ g over those slices (each slice once, however often
-    ``index`` repeats it, as torch: the value is written there once)."""
-    node_name = "IndexFillBackward1"
-
-    @staticmethod
-    def forward(ctx, a, value, key, unique_key):
-        ctx.key, ctx.unique_key = key, unique_key
-        return IndexFill.forward(ctx, a, key, value)
-
-    @staticmethod
-    def backward(ctx, g):
-        da, dvalue = ctx.needs_input_grad
-        return (IndexFill.apply(g, ctx.key, 0) if da else None,
-                Index.apply(g.reshape(g.shape or (1,)), ctx.unique_key).sum() if dvalue else None)
-
-
-def _at_least_1d(array):
-    return array.reshape(array.shape or (1,))
-
-
+# (IndexFill and IndexFillTensor, writes at a key, are the gather/scatter core's: ops/scatter.py)
 def index_fill(input, dim, index, value):
     """input with the slices ``index`` (a 0-d or 1-d int64 tensor) along ``dim`` set to ``value`` (a number or a
     0-d tensor)."""
@@ -563,8 +467,8 @@ def index_fill(input, dim, index, value):
         raise IndexError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {n}")
     idx = idx.reshape(-1) % n
     if isinstance(value, Tensor):
-        return IndexFillTensor.apply(input, value, _key(dim, idx), _key(dim, np.unique(idx)))
-    return IndexFill.apply(input, _key(dim, idx), value)
+        return IndexFillTensor.apply(input, value, _key(dim, np.unique(idx)))
+    return IndexFill.apply(input, np.asarray(value).astype(input._data.dtype)[()], _key(dim, idx))
 
 
 def _index_put_key(self, indices, values):
@@ -596,9 +500,9 @@ def _index_put_key(self, indices, values):
 def index_put(input, indices, values, accumulate=False):
     """input with input[indices] = values (or += values when ``accumulate``, where repeated positions add up);
     ``indices`` is a tuple of index tensors, one per leading dim, as in ``input[i, j]``."""
-    return IndexPut.apply(input, values, _index_put_key(input, indices, values), bool(accumulate))
+    return IndexPut.apply(input, values, _index_put_key(input, indices, values), "sum" if accumulate else None)
 
 
 def index_put_(self, indices, values, accumulate=False):
     key = _index_put_key(self, indices, values)
-    return apply_inplace(self, IndexPut.apply, values, key, bool(accumulate))
+    return apply_inplace(self, IndexPut.apply, values, key, "sum" if accumulate else None)

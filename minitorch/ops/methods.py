@@ -7,7 +7,7 @@ twin such as ``t.exp_()`` is ``make_inplace(exp)`` (ops/inplace.py): it computes
 into ``t``, with the version counter and graph bookkeeping that in-place changes need.
 """
 from ..tensor import Tensor
-from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, shape, softmax, sorting, where
+from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, scatter, shape, softmax, sorting, where
 from .inplace import make_inplace
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
 
@@ -289,3 +289,31 @@ Tensor.histc = sorting.histc
 Tensor.histogram = sorting.histogram
 Tensor.quantile = sorting.quantile
 Tensor.nanquantile = sorting.nanquantile
+
+# -- scatter: ops/scatter.py -----------------------------------------------------------------------
+Tensor.scatter = scatter.scatter
+Tensor.scatter_add = scatter.scatter_add
+Tensor.scatter_reduce = scatter.scatter_reduce
+Tensor.index_add = scatter.index_add
+Tensor.index_copy = scatter.index_copy
+Tensor.index_reduce = scatter.index_reduce
+Tensor.take = scatter.take
+Tensor.put = scatter.put
+Tensor.masked_select = scatter.masked_select
+Tensor.masked_scatter = scatter.masked_scatter
+Tensor.masked_scatter_ = scatter.masked_scatter_
+Tensor.nonzero = scatter.nonzero
+Tensor.argwhere = scatter.argwhere
+Tensor.select_scatter = scatter.select_scatter
+Tensor.slice_scatter = scatter.slice_scatter
+Tensor.diagonal_scatter = scatter.diagonal_scatter
+Tensor.as_strided = scatter.as_strided
+Tensor.as_strided_ = scatter.as_strided_
+Tensor.as_strided_scatter = scatter.as_strided_scatter
+Tensor.scatter_ = make_inplace(scatter.scatter)
+Tensor.scatter_add_ = make_inplace(scatter.scatter_add)
+Tensor.scatter_reduce_ = make_inplace(scatter.scatter_reduce)
+Tensor.index_add_ = make_inplace(scatter.index_add)
+Tensor.index_copy_ = make_inplace(scatter.index_copy)
+Tensor.index_reduce_ = make_inplace(scatter.index_reduce)
+Tensor.put_ = make_inplace(scatter.put)

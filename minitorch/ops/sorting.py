@@ -49,7 +49,7 @@ def _put_back(g, shape, dim, idx):
     """The one VJP of the selection ops: zeros of ``shape``, with ``g`` (shaped as ``idx``) at ``idx`` along ``dim``."""
     if g.shape != idx.shape:
         g = g.reshape(idx.shape)
-    return IndexPut.apply(_make(np.zeros(shape, g._data.dtype)), g, _along(idx, dim), True)
+    return IndexPut.apply(_make(np.zeros(shape, g._data.dtype)), g, _along(idx, dim), "sum")
 
 
 class _Selection(Op):
