@@ -338,7 +338,7 @@ def select(input, dim, index):
     return Select.apply(input, _key(dim, index % n))
 
 
-def narrow(input, dim, start, length):
+def narrow(input, dim, start, length, _op=Slice):
     """The ``length`` elements from ``start`` along ``dim`` (a view)."""
     dim = _wrap_dim(dim, input.ndim)
     n, start = input.shape[dim], int(start)
@@ -349,7 +349,7 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow(): length must be non-negative.")
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return Slice.apply(input, _key(dim, slice(start, start + length, 1)))
+    return _op.apply(input, _key(dim, slice(start, start + length, 1)))
 
 
 def index_select(input, dim, index):

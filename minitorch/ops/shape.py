@@ -116,7 +116,7 @@ class Expand(Op):
         return g.sum_to_size(ctx.shape)
 
 
-def view(input, *shape):
+def view(input, *shape, _op=View):
     if len(shape) == 1 and hasattr(shape[0], "np"):  # view(dtype) reinterprets bytes
         from ..tensor import _make
         return _make(input._data.view(shape[0].np))
@@ -124,7 +124,7 @@ def view(input, *shape):
     if not _viewable(input._data, shape):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
-    return View.apply(input, shape)
+    return _op.apply(input, shape)
 
 
 def _viewable(a, shape):
@@ -147,7 +147,7 @@ def reshape(input, *shape):
     return UnsafeView.apply(clone(input), shape)
 
 
-def expand(input, *sizes):
+def expand(input, *sizes, _op=Expand):
     sizes = _shape_arg(sizes)
     ndim = input._data.ndim
     if len(sizes) < ndim:
@@ -169,7 +169,7 @@ def expand(input, *sizes):
             raise RuntimeError(f"The expanded size of the tensor ({sizes[i]}) must match the existing size ({own}) "
                                f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(input.shape)}")
-    return Expand.apply(input, tuple(shape))
+    return _op.apply(input, tuple(shape))
 
 
 def expand_as(input, other):
@@ -274,8 +274,8 @@ class Unsqueeze(Op):
         return g.squeeze(ctx.dim)
 
 
-def unsqueeze(input, dim):
-    return Unsqueeze.apply(input, _wrap_dim(dim, input.ndim + 1))
+def unsqueeze(input, dim, _op=Unsqueeze):
+    return _op.apply(input, _wrap_dim(dim, input.ndim + 1))
 
 
 class Permute(Op):
@@ -294,7 +294,7 @@ class Permute(Op):
         return g.permute(tuple(int(d) for d in np.argsort(ctx.dims)))
 
 
-def permute(input, *dims):
+def permute(input, *dims, _op=Permute):
     """``permute(1, 0)`` or ``permute((1, 0))``."""
     dims = _shape_arg(dims)
     if len(dims) != input.ndim:
@@ -304,7 +304,7 @@ def permute(input, *dims):
     dims = tuple(_wrap_dim(d, input.ndim) for d in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply(input, dims)
+    return _op.apply(input, dims)
 
 
 def movedim(input, source, destination):
@@ -342,8 +342,8 @@ class Transpose(Op):
         return g.transpose(*ctx.dims)
 
 
-def transpose(input, dim0, dim1):
-    return Transpose.apply(input, _wrap_dim(dim0, input.ndim), _wrap_dim(dim1, input.ndim))
+def transpose(input, dim0, dim1, _op=Transpose):
+    return _op.apply(input, _wrap_dim(dim0, input.ndim), _wrap_dim(dim1, input.ndim))
 
 
 class T(Op):
@@ -458,22 +458,28 @@ class SplitWithSizes(Split):
 
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    if not isinstance(split_size_or_sections, int):
+        return split_with_sizes(tensor, split_size_or_sections, dim)
     dim = _wrap_dim(dim, tensor.ndim)
     n = tensor.shape[dim]
-    if not isinstance(split_size_or_sections, int):
-        sizes = list(split_size_or_sections)
-        if any(s < 0 for s in sizes):
-            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
-                               f"split_sizes={sizes}")
-        if sum(sizes) != n:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
-                               f"dimension {dim}), but got split_sizes={sizes}")
-        return SplitWithSizes.apply(tensor, sizes, dim)
     size = split_size_or_sections
     if size == 0 and n:
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
     pieces = max(-(-n // size), 1) if size else 1
     return Split.apply(tensor, [min(size, n - i * size) for i in range(pieces)], dim)
+
+
+def split_with_sizes(input, split_sizes, dim=0, _op=SplitWithSizes):
+    """Consecutive pieces of the listed sizes along ``dim`` (views)."""
+    dim = _wrap_dim(dim, input.ndim)
+    n, sizes = input.shape[dim], [int(s) for s in split_sizes]
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                           f"split_sizes={sizes}")
+    if sum(sizes) != n:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                           f"dimension {dim}), but got split_sizes={sizes}")
+    return _op.apply(input, sizes, dim)
 
 
 def chunk(input, chunks, dim=0):
@@ -501,8 +507,8 @@ class Unbind(Op):
         return stack(grads, ctx.dim)
 
 
-def unbind(input, dim=0):
-    return Unbind.apply(input, _wrap_dim(dim, input.ndim))
+def unbind(input, dim=0, _op=Unbind):
+    return _op.apply(input, _wrap_dim(dim, input.ndim))
 
 
 class Cat(Op):
