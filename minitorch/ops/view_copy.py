@@ -11,8 +11,8 @@ from .diagonal import Diagonal, diagonal
 from .indexing import Slice, narrow
 from .convert import clone
 from .shape import (Alias, Expand, Permute, SplitWithSizes, Squeeze, SqueezeDim, SqueezeDims, T, Transpose, Unbind,
-                    Unsqueeze, View, _squeeze, expand, permute, split_with_sizes, t, transpose, unbind,
-                    unsqueeze, view)
+                    Unfold, Unsqueeze, View, _squeeze, expand, permute, split_with_sizes, t, transpose, unbind,
+                    unfold, unsqueeze, view)
 
 
 def _copied(a):
@@ -32,7 +32,7 @@ def _copy_twin(view_op, node_name=None):
 ExpandCopy, PermuteCopy, TCopy, TransposeCopy = (_copy_twin(op) for op in (Expand, Permute, T, Transpose))
 ViewCopy, UnsqueezeCopy, UnbindCopy, AliasCopy = (_copy_twin(op) for op in (View, Unsqueeze, Unbind, Alias))
 SqueezeCopies = tuple(_copy_twin(op) for op in (Squeeze, SqueezeDim, SqueezeDims))
-SplitWithSizesCopy, DiagonalCopy = _copy_twin(SplitWithSizes), _copy_twin(Diagonal)
+SplitWithSizesCopy, DiagonalCopy, UnfoldCopy = _copy_twin(SplitWithSizes), _copy_twin(Diagonal), _copy_twin(Unfold)
 NarrowCopy = _copy_twin(Slice, "NarrowCopyBackward0")  # (torch's one copy twin with a name of its own)
 
 
@@ -86,9 +86,13 @@ def diagonal_copy(input, offset=0, dim1=0, dim2=1):
     return diagonal(input, offset, dim1, dim2, _op=DiagonalCopy)
 
 
+def unfold_copy(input, dimension, size, step):
+    return unfold(input, dimension, size, step, _op=UnfoldCopy)
+
+
 TENSOR_METHODS = {"narrow_copy": narrow_copy}
 FUNCTIONS = {"expand_copy": expand_copy, "permute_copy": permute_copy, "t_copy": t_copy,
              "transpose_copy": transpose_copy, "view_copy": view_copy, "squeeze_copy": squeeze_copy,
              "unsqueeze_copy": unsqueeze_copy, "unbind_copy": unbind_copy,
              "split_with_sizes_copy": split_with_sizes_copy, "alias_copy": alias_copy,
-             "diagonal_copy": diagonal_copy}
+             "diagonal_copy": diagonal_copy, "unfold_copy": unfold_copy}
