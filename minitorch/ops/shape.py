@@ -512,9 +512,10 @@ def rot90(input, k=1, dims=(0, 1)):
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if input.ndim < 2:
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
-    if dims[0] == dims[1] or abs(dims[0] - dims[1]) == input.ndim:  # (0, -2) of a matrix is one dim twice
+    wrapped = tuple(_wrap_dim(d, input.ndim) for d in dims)
+    if wrapped[0] == wrapped[1]:  # ((0, -2) of a matrix too: torch names the dims as given)
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
-    return Rot90.apply(input, k % 4, tuple(_wrap_dim(d, input.ndim) for d in dims))
+    return Rot90.apply(input, k % 4, wrapped)
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
