@@ -101,7 +101,8 @@ def test_inplace_triangles(name):
 def test_dtypes(dtype):
     for expr in ("lib.tril(x, -1)", "lib.triu(x)", "lib.diag(x)", "lib.diag(x[0])", "x.diagonal(1)",
                  "lib.diag_embed(x)", "lib.diagflat(x)") + (("lib.trace(x)",) if dtype != "bool" else ()):
-        results = [eval(expr, {"lib": lib, "x": lib.ones(3, 3, dtype=getattr(lib, dtype))}) for lib in (minitorch, torch)]
+        results = [eval(expr, {"lib": lib, "x": lib.ones(3, 3, dtype=getattr(lib, dtype))})
+                   for lib in (minitorch, torch)]
         assert str(results[0].dtype) == str(results[1].dtype), expr
         assert np.array_equal(results[0].numpy(), results[1].numpy()), expr
 

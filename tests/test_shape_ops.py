@@ -172,7 +172,8 @@ def test_block_diag_promotes_and_places_blocks_like_torch():
 
 def test_repeat_interleave_of_repeats_alone():
     for dtype in ("int32", "int64"):
-        mine, theirs = (lib.repeat_interleave(lib.tensor([2, 0, 3], dtype=getattr(lib, dtype))) for lib in (minitorch, torch))
+        mine, theirs = (lib.repeat_interleave(lib.tensor([2, 0, 3], dtype=getattr(lib, dtype)))
+                        for lib in (minitorch, torch))
         assert str(mine.dtype) == str(theirs.dtype) and mine.tolist() == theirs.tolist()
 
 
@@ -215,7 +216,8 @@ ERRORS = [
     "lib.rot90(lib.ones(2, 3), 1, (0, 1, 1))", "lib.rot90(lib.ones(2, 3), 1, (0, 2))",
     "lib.fliplr(lib.ones(3))", "lib.flipud(lib.tensor(1.))", "lib.tile(lib.ones(2, 3), (-1,))",
     "lib.repeat_interleave(lib.ones(2, 3), -1)", "lib.repeat_interleave(lib.ones(3), lib.ones(2, 2).long(), 0)",
-    "lib.repeat_interleave(lib.ones(3), lib.ones(3), 0)", "lib.repeat_interleave(lib.ones(3, 2), lib.tensor([1, 2]), 0)",
+    "lib.repeat_interleave(lib.ones(3), lib.ones(3), 0)",
+    "lib.repeat_interleave(lib.ones(3, 2), lib.tensor([1, 2]), 0)",
     "lib.repeat_interleave(lib.ones(3), lib.tensor([1, -1, 1]), 0)",
     "lib.repeat_interleave(lib.ones(3), lib.tensor([1, 1, 1]), 0, output_size=5)",
     "lib.repeat_interleave(lib.ones(3), 2, 0, output_size=5)", "lib.repeat_interleave(lib.tensor(1.), 3, 0)",

@@ -48,13 +48,28 @@ def draw_op(name, data, a):
         start = data.draw(st.integers(0, n))
         length = data.draw(st.integers(0, n - start))
         return lambda lib, x: x.narrow_copy(dim, start, length)
+    if name == "select_copy":
+        index = data.draw(st.integers(-a.shape[dim], a.shape[dim] - 1))
+        return lambda lib, x: lib.select_copy(x, dim, index)
+    if name == "slice_copy":
+        start, end = data.draw(st.none() | st.integers(-4, 4)), data.draw(st.none() | st.integers(-4, 4))
+        step = data.draw(st.integers(1, 3))
+        return lambda lib, x: lib.slice_copy(x, dim, start, end, step)
+    if name == "split_copy":
+        size = data.draw(st.integers(1, 3))
+        return lambda lib, x: lib.split_copy(x, size, dim)
+    if name == "unfold_copy":
+        size, step = data.draw(st.integers(0, a.shape[dim])), data.draw(st.integers(1, 3))
+        return lambda lib, x: lib.unfold_copy(x, dim, size, step)
     if name == "diagonal_copy":
         return lambda lib, x: lib.diagonal_copy(x.unsqueeze(-1) if nd < 2 else x, 0, 0, -1)
     raise KeyError(name)
 
 
 COPIES = ["expand_copy", "permute_copy", "t_copy", "transpose_copy", "view_copy", "squeeze_copy", "unsqueeze_copy",
-          "unbind_copy", "split_with_sizes_copy", "alias_copy", "narrow_copy", "diagonal_copy"]
+          "unbind_copy", "split_with_sizes_copy", "alias_copy", "narrow_copy", "diagonal_copy", "select_copy",
+          "slice_copy", "split_copy", "unfold_copy"]
+SEVERAL_OUTPUTS = ("unbind_copy", "split_with_sizes_copy", "split_copy")
 
 
 @pytest.mark.parametrize("name", COPIES)
@@ -70,7 +85,7 @@ def test_copies_like_torch(name, data, shape, dtype):
 def test_copies_second_order(name, data, shape):
     a = data.draw(array(shape=shape, dtype=np.float64))
     fn = draw_op(name, data, a)
-    if name in ("unbind_copy", "split_with_sizes_copy"):  # (several outputs: joined into one for the check)
+    if name in SEVERAL_OUTPUTS:  # (joined into one output for the check)
         second_order(lambda lib, x: lib.cat([p.flatten() for p in fn(lib, x)]), a)
     else:
         second_order(fn, a)
@@ -80,7 +95,9 @@ def test_copies_second_order(name, data, shape):
                                   "lib.t_copy(x[0])", "lib.transpose_copy(x, 0, 2)", "lib.view_copy(x, (12,))",
                                   "lib.squeeze_copy(x[:1])", "lib.unsqueeze_copy(x, 1)", "lib.unbind_copy(x, 1)[0]",
                                   "lib.split_with_sizes_copy(x, [1, 2], 1)[1]", "lib.alias_copy(x)",
-                                  "x.narrow_copy(2, 1, 2)", "lib.diagonal_copy(x, 0, 1, 2)"])
+                                  "x.narrow_copy(2, 1, 2)", "lib.diagonal_copy(x, 0, 1, 2)",
+                                  "lib.select_copy(x, 2, 1)", "lib.slice_copy(x, 2, 1, None, 2)",
+                                  "lib.split_copy(x, 2, 2)[1]", "lib.unfold_copy(x, 2, 2, 1)"])
 def test_copies_own_their_memory(expr):
     """A copy is contiguous, is not a view, and writing to it leaves the input alone (as in torch)."""
     for lib in (minitorch, torch):
@@ -96,7 +113,10 @@ ERRORS = ["lib.expand_copy(lib.ones(2, 3), (2,))", "lib.permute_copy(lib.ones(2,
           "lib.view_copy(lib.ones(2, 3), (4,))", "lib.squeeze_copy(lib.ones(2), 1)",
           "lib.unsqueeze_copy(lib.ones(2), 3)", "lib.unbind_copy(lib.ones(2), 1)",
           "lib.split_with_sizes_copy(lib.ones(3), [1, 1])", "lib.ones(3).narrow_copy(0, 2, 5)",
-          "lib.diagonal_copy(lib.ones(2, 3), 0, 1, 1)"]
+          "lib.diagonal_copy(lib.ones(2, 3), 0, 1, 1)", "lib.select_copy(lib.ones(2, 3), 1, 3)",
+          "lib.select_copy(lib.tensor(1.), 0, 0)", "lib.slice_copy(lib.ones(2, 3), 1, 0, 3, 0)",
+          "lib.slice_copy(lib.tensor(1.))", "lib.split_copy(lib.ones(3), [1, 2])", "lib.split_copy(lib.ones(3), 0)",
+          "lib.unfold_copy(lib.ones(3), 0, 4, 1)"]
 
 
 def raised(lib, expr):

@@ -329,13 +329,15 @@ def setitem(self, index, value):
 
 
 # -- named indexing ops ---------------------------------------------------------------------------------
-def select(input, dim, index):
+def select(input, dim, index, _op=Select):
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = _wrap_dim(dim, input.ndim)
     n = input.shape[dim]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
                          f"dimension {dim}")
-    return Select.apply(input, _key(dim, index % n))
+    return _op.apply(input, _key(dim, index % n))
 
 
 def narrow(input, dim, start, length, _op=Slice):

@@ -590,7 +590,7 @@ class SplitWithSizes(Split):
     node_name = "SplitWithSizesBackward0"
 
 
-def split(tensor, split_size_or_sections, dim=0):
+def split(tensor, split_size_or_sections, dim=0, _op=Split):
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
     if not isinstance(split_size_or_sections, int):
         return split_with_sizes(tensor, split_size_or_sections, dim)
@@ -600,7 +600,7 @@ def split(tensor, split_size_or_sections, dim=0):
     if size == 0 and n:
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
     pieces = max(-(-n // size), 1) if size else 1
-    return Split.apply(tensor, [min(size, n - i * size) for i in range(pieces)], dim)
+    return _op.apply(tensor, [min(size, n - i * size) for i in range(pieces)], dim)
 
 
 def split_with_sizes(input, split_sizes, dim=0, _op=SplitWithSizes):

@@ -7,12 +7,13 @@ calls the view function, which checks the arguments as the view does, with the t
 """
 import numpy as np
 
-from .diagonal import Diagonal, diagonal
-from .indexing import Slice, narrow
 from .convert import clone
-from .shape import (Alias, Expand, Permute, SplitWithSizes, Squeeze, SqueezeDim, SqueezeDims, T, Transpose, Unbind,
-                    Unfold, Unsqueeze, View, _squeeze, expand, permute, split_with_sizes, t, transpose, unbind,
-                    unfold, unsqueeze, view)
+from .diagonal import Diagonal, diagonal
+from .indexing import Select, Slice, _key, narrow, select
+from .shape import (Alias, Expand, Permute, Split, SplitWithSizes, Squeeze, SqueezeDim, SqueezeDims, T, Transpose,
+                    Unbind, Unfold, Unsqueeze, View, _squeeze, expand, permute, split, split_with_sizes, t, transpose,
+                    unbind, unfold, unsqueeze, view)
+from ..tensor import _wrap_dim
 
 
 def _copied(a):
@@ -33,6 +34,7 @@ ExpandCopy, PermuteCopy, TCopy, TransposeCopy = (_copy_twin(op) for op in (Expan
 ViewCopy, UnsqueezeCopy, UnbindCopy, AliasCopy = (_copy_twin(op) for op in (View, Unsqueeze, Unbind, Alias))
 SqueezeCopies = tuple(_copy_twin(op) for op in (Squeeze, SqueezeDim, SqueezeDims))
 SplitWithSizesCopy, DiagonalCopy, UnfoldCopy = _copy_twin(SplitWithSizes), _copy_twin(Diagonal), _copy_twin(Unfold)
+SelectCopy, SliceCopy, SplitCopy = _copy_twin(Select), _copy_twin(Slice), _copy_twin(Split)
 NarrowCopy = _copy_twin(Slice, "NarrowCopyBackward0")  # (torch's one copy twin with a name of its own)
 
 
@@ -74,6 +76,28 @@ def split_with_sizes_copy(input, split_sizes, dim=0):
     return split_with_sizes(input, split_sizes, dim, _op=SplitWithSizesCopy)
 
 
+def split_copy(input, split_size, dim=0):
+    if not isinstance(split_size, int):
+        raise TypeError(f"split_copy(): argument 'split_size' (position 2) must be int, not "
+                        f"{type(split_size).__name__}")
+    return split(input, split_size, dim, _op=SplitCopy)
+
+
+def select_copy(input, dim, index):
+    return select(input, dim, index, _op=SelectCopy)
+
+
+def slice_copy(input, dim=0, start=None, end=None, step=1):
+    """``input[..., start:end:step]`` along ``dim``, copied (there is no slice view function to call: the
+    view is ``t[...]``'s)."""
+    if input.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    dim = _wrap_dim(dim, input.ndim)
+    return SliceCopy.apply(input, _key(dim, slice(*slice(start, end, step).indices(input.shape[dim]))))
+
+
 def alias_copy(input):
     return AliasCopy.apply(input)
 
@@ -95,4 +119,5 @@ FUNCTIONS = {"expand_copy": expand_copy, "permute_copy": permute_copy, "t_copy":
              "transpose_copy": transpose_copy, "view_copy": view_copy, "squeeze_copy": squeeze_copy,
              "unsqueeze_copy": unsqueeze_copy, "unbind_copy": unbind_copy,
              "split_with_sizes_copy": split_with_sizes_copy, "alias_copy": alias_copy,
-             "diagonal_copy": diagonal_copy, "unfold_copy": unfold_copy}
+             "diagonal_copy": diagonal_copy, "unfold_copy": unfold_copy, "split_copy": split_copy,
+             "select_copy": select_copy, "slice_copy": slice_copy}
