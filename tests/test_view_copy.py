@@ -132,3 +132,17 @@ def test_errors_like_torch(expr):
     theirs = raised(torch, expr)
     assert theirs is not None, "torch accepts this: the test is wrong"
     assert raised(minitorch, expr) == theirs
+
+
+@pytest.mark.parametrize("expr", ["lib.expand_copy(x, (2, 3, 4), out=out)", "lib.permute_copy(x, (2, 0, 1), out=out)",
+                                  "lib.narrow_copy(x, 1, 1, 2, out=out)", "lib.diagonal_copy(x, 0, 1, 2, out=out)",
+                                  "lib.tril(x, out=out)", "lib.triu(x, 1, out=out)", "lib.diag(x[0], out=out)",
+                                  "lib.diag(x[0, 0], 1, out=out)"])
+def test_out(expr):
+    """``out=`` gets the result (resized to its shape) and is returned, as in torch."""
+    results = []
+    for lib in (minitorch, torch):
+        x, out = lib.arange(12.0).reshape(1, 3, 4), lib.zeros(0)
+        assert eval(expr, {"lib": lib, "x": x, "out": out}) is out
+        results.append(out)
+    assert results[0].tolist() == results[1].tolist()

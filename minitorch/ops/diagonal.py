@@ -85,14 +85,20 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     return DiagEmbed.apply(input, shape, int(offset), d1, d2)
 
 
-def diag(input, diagonal=0):
+def diag(input, diagonal=0, *, out=None):
     """A vector's diagonal matrix (diag_embed), or a matrix's diagonal (a copy: diagonal_copy)."""
     if input.ndim == 1:
-        return diag_embed(input, diagonal)
+        return _out(out, diag_embed(input, diagonal))
     if input.ndim == 2:
         from .view_copy import diagonal_copy
-        return diagonal_copy(input, diagonal)
+        return _out(out, diagonal_copy(input, diagonal))
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+def _out(out, result):
+    """torch's ``out=``: the result written into ``out`` (or the result itself, without one)."""
+    from .inplace import copy_into_out
+    return result if out is None else copy_into_out(out, result)
 
 
 def diagflat(input, offset=0):
@@ -147,10 +153,10 @@ class Triu(Tril):
 
 
 def _triangle(op, name):
-    def fn(input, diagonal=0):
+    def fn(input, diagonal=0, *, out=None):
         if input.ndim < 2:
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-        return op.apply(input, int(diagonal))
+        return _out(out, op.apply(input, int(diagonal)))
     fn.__name__ = name
     return fn
 

@@ -5,10 +5,12 @@ its output copied (not a view, so no shared memory or version counter) and its n
 the view's node name + ``_copy`` (``ExpandBackward0_copy``); the VJP is the view op's own. Each function then
 calls the view function, which checks the arguments as the view does, with the twin in place of the view op.
 """
+import functools
+
 import numpy as np
 
 from .convert import clone
-from .diagonal import Diagonal, diagonal
+from .diagonal import Diagonal, _out, diagonal
 from .indexing import Select, Slice, _key, narrow, select
 from .shape import (Alias, Expand, Permute, Split, SplitWithSizes, Squeeze, SqueezeDim, SqueezeDims, T, Transpose,
                     Unbind, Unfold, Unsqueeze, View, _squeeze, expand, permute, split, split_with_sizes, t, transpose,
@@ -114,10 +116,20 @@ def unfold_copy(input, dimension, size, step):
     return unfold(input, dimension, size, step, _op=UnfoldCopy)
 
 
+def _with_out(fn):
+    """``fn`` taking torch's ``out=`` too (the functions of one result; torch's copies all take it)."""
+    @functools.wraps(fn)
+    def call(*args, out=None, **kwargs):
+        return _out(out, fn(*args, **kwargs))
+    return call
+
+
 TENSOR_METHODS = {"narrow_copy": narrow_copy}
 FUNCTIONS = {"expand_copy": expand_copy, "permute_copy": permute_copy, "t_copy": t_copy,
              "transpose_copy": transpose_copy, "view_copy": view_copy, "squeeze_copy": squeeze_copy,
-             "unsqueeze_copy": unsqueeze_copy, "unbind_copy": unbind_copy,
-             "split_with_sizes_copy": split_with_sizes_copy, "alias_copy": alias_copy,
-             "diagonal_copy": diagonal_copy, "unfold_copy": unfold_copy, "split_copy": split_copy,
-             "select_copy": select_copy, "slice_copy": slice_copy}
+             "unsqueeze_copy": unsqueeze_copy, "alias_copy": alias_copy, "diagonal_copy": diagonal_copy,
+             "unfold_copy": unfold_copy, "select_copy": select_copy, "slice_copy": slice_copy,
+             "narrow_copy": narrow_copy}
+FUNCTIONS = {name: _with_out(fn) for name, fn in FUNCTIONS.items()}
+FUNCTIONS.update({"unbind_copy": unbind_copy, "split_with_sizes_copy": split_with_sizes_copy,
+                  "split_copy": split_copy})
