@@ -8,6 +8,9 @@ from hypothesis import given, strategies as st
 import minitorch
 from harness import array, assert_close, check, float_dtypes, second_order, to_mini, to_torch
 
+# torch warns when meshgrid gets no indexing= (test_meshgrid_without_indexing_warns_and_is_ij checks both do)
+pytestmark = pytest.mark.filterwarnings("ignore:torch.meshgrid. in an upcoming release:UserWarning")
+
 shapes = st.lists(st.integers(0, 3), min_size=0, max_size=4).map(tuple)
 
 
@@ -207,6 +210,32 @@ def test_unfold_is_a_view(data):
         assert w._version == base._version == 2
         bases.append(base)
     assert_close(bases[0], bases[1], what="base after writing through the windows")
+
+
+GRAPHS = {
+    "diagonal": lambda lib, x: x.diagonal(1), "diag_embed": lambda lib, x: lib.diag_embed(x),
+    "trace": lambda lib, x: lib.trace(x), "tril": lambda lib, x: x.tril(), "roll": lambda lib, x: x.roll(1, 0),
+    "rot90": lambda lib, x: x.rot90(), "tile": lambda lib, x: x.tile(2, 1, 1),
+    "repeat_interleave": lambda lib, x: x.repeat_interleave(2, 0), "block_diag": lambda lib, x: lib.block_diag(x, x),
+    "cartesian_prod": lambda lib, x: lib.cartesian_prod(x[0], x[1]),
+    "combinations": lambda lib, x: lib.combinations(x[0]),
+    "meshgrid": lambda lib, x: lib.meshgrid(x[0], x[1], indexing="xy")[0], "unfold": lambda lib, x: x.unfold(1, 2, 1),
+    "hsplit": lambda lib, x: x.hsplit(2)[1], "diagonal_copy": lambda lib, x: lib.diagonal_copy(x),
+}
+
+
+@pytest.mark.parametrize("name", GRAPHS)
+def test_gradient_graph_like_torch(name):
+    """The gradient, taken with create_graph=True, is built of torch's ops: its node names agree (so a learner
+    reading ``x.grad.grad_fn`` sees what torch shows)."""
+    names = []
+    for lib in (minitorch, torch):
+        x = lib.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
+        y = GRAPHS[name](lib, x)
+        v = lib.tensor(np.random.default_rng(0).standard_normal(tuple(y.shape)), requires_grad=True)
+        (g,) = lib.autograd.grad(y, x, v, create_graph=True)
+        names.append(g.grad_fn.name())
+    assert names[0] == names[1]
 
 
 ERRORS = [

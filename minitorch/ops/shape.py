@@ -386,7 +386,8 @@ def _matrix_transpose(input):
 
 class Repeat(Op):
     """z = a tiled ``repeats`` times along each dim (leading new dims when there are more repeats).
-    VJP: da = g summed over the copies: view g as (r0, s0, r1, s1, ...) and sum the r axes."""
+    VJP: da = g summed over the copies: view g as (r0, s0, r1, s1, ...) and sum the r axes (and the size-1 s axes
+    of the leading new dims, so that the sum is a's shape: as torch, whose last node is the sum)."""
     node_name = "RepeatBackward0"
 
     @staticmethod
@@ -396,9 +397,11 @@ class Repeat(Op):
 
     @staticmethod
     def backward(ctx, g):
-        sizes = (1,) * (len(ctx.repeats) - len(ctx.shape)) + ctx.shape
-        pairs = tuple(n for r, s in zip(ctx.repeats, sizes) for n in (r, s))
-        return g.reshape(pairs).sum(tuple(range(0, len(pairs), 2))).reshape(ctx.shape)
+        lead = len(ctx.repeats) - len(ctx.shape)
+        if not ctx.repeats:  # (a 0-d tensor repeated no times: itself)
+            return g
+        pairs = tuple(n for r, s in zip(ctx.repeats, (1,) * lead + ctx.shape) for n in (r, s))
+        return g.reshape(pairs).sum(tuple(range(0, len(pairs), 2)) + tuple(range(1, 2 * lead, 2)))
 
 
 def repeat(input, *repeats):
