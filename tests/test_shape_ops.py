@@ -238,6 +238,41 @@ def test_gradient_graph_like_torch(name):
     assert names[0] == names[1]
 
 
+def _graph(t):
+    """The names of the nodes of t's graph, depth first."""
+    names, stack = [], [t.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is not None:
+            names.append(node.name())
+            stack.extend(n for n, _ in node.next_functions)
+    return names
+
+
+COMPOSED = ["lib.diagflat(x)", "lib.diag(x)", "lib.diag(x[0])", "x.repeat_interleave(2)",
+            "x.repeat_interleave(lib.tensor([1, 0, 2]), 0)", "lib.cartesian_prod(x[0], x[1, :2])",
+            "lib.combinations(x[0], 3, True)", "lib.meshgrid(x[0], x[1], x[2, :1], indexing='xy')[2]",
+            "lib.broadcast_tensors(x, x[:1])[1]", "lib.broadcast_to(x, (2, 3, 4))", "lib.fliplr(x)", "lib.flipud(x)",
+            "lib.tile(x, (2,))", "x.hsplit([1, 3])[1]", "lib.vsplit(x, 3)[2]", "lib.expand_copy(x[:1], (2, 4))",
+            "lib.narrow_copy(x, 1, 1, 2)", "lib.squeeze_copy(x[:1], 0)", "lib.split_copy(x, 2, 1)[0]"]
+
+
+LAYOUTS = {  # a 3x4 input that requires grad, laid out three ways
+    "contiguous": lambda lib: lib.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True) * 1,
+    "transposed": lambda lib: lib.tensor(np.arange(12.0).reshape(4, 3), requires_grad=True).t(),
+    "sliced": lambda lib: lib.tensor(np.arange(24.0).reshape(3, 8), requires_grad=True)[:, ::2],
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("expr", COMPOSED)
+def test_graph_like_torch(expr, layout):
+    """The ops built of others have torch's whole graph, node for node (contiguous or not: reshape and
+    contiguous add nodes only for strided inputs)."""
+    graphs = [_graph(eval(expr, {"lib": lib, "x": LAYOUTS[layout](lib)})) for lib in (minitorch, torch)]
+    assert graphs[0] == graphs[1]
+
+
 ERRORS = [
     "lib.roll(lib.ones(2, 3), (), ())", "lib.roll(lib.ones(2, 3), (1, 2), (0,))", "lib.roll(lib.ones(2, 3), (1, 2))",
     "lib.roll(lib.tensor(1.), 1, 0)", "lib.roll(lib.ones(2), 1, 1)",

@@ -11,7 +11,8 @@ import numpy as np
 from .indexing import index_fill
 from .op import Op
 from ..tensor import _make, _wrap_dim
-from .shape import reshape
+from .convert import contiguous
+from .shape import view
 
 
 def _diagonal_dims(dim1, dim2, ndim):
@@ -103,8 +104,10 @@ def _out(out, result):
 
 
 def diagflat(input, offset=0):
-    """The flattened input on the diagonal of a square matrix: diag_embed of ``input.contiguous().view(-1)``."""
-    return diag_embed(input if input.ndim == 1 else reshape(input, -1), offset)
+    """The flattened input on the diagonal of a square matrix: diag_embed of ``input.contiguous().view(-1)``
+    (of the input itself when it is a contiguous vector, as torch's graphs show)."""
+    flat = input if input.ndim == 1 and input.is_contiguous() else view(contiguous(input), -1)
+    return diag_embed(flat, offset)
 
 
 class Trace(Op):

@@ -2,12 +2,16 @@
 
 Their VJPs rearrange the gradient the opposite way: a reshape's VJP reshapes back, an expand's VJP
 sums over the broadcast dims, a permute's VJP applies the inverse permutation, a split's VJP
-concatenates the pieces' gradients, a concatenation's VJP splits the gradient. hstack, vstack, dstack,
-column_stack, atleast_nd and tensor_split are compositions of these, built as torch builds them (so their graphs
-have torch's nodes) and with no VJP of their own.
+concatenates the pieces' gradients, a concatenation's VJP splits the gradient; roll, rot90, tile (repeat),
+block_diag and unfold likewise. hstack, vstack, dstack, column_stack, atleast_nd, tensor_split, hsplit/vsplit/dsplit,
+fliplr/flipud, broadcast_to/broadcast_tensors, meshgrid, cartesian_prod, combinations and repeat_interleave are
+compositions of these (and of indexing), built as torch builds them (so their graphs have torch's nodes) and with
+no VJP of their own.
 
-Views (view, expand, squeeze, unsqueeze, permute, transpose, t, split and unbind pieces) return NumPy
-views of the input's array: they share its memory and its version counter, as torch's views do.
+Views (view, expand, squeeze, unsqueeze, permute, transpose, t, split and unbind pieces, unfold) return NumPy
+views of the input's array: they share its memory and its version counter, as torch's views do. The view
+functions take the op to apply as ``_op``: ops/view_copy.py passes each view op's copy twin (``expand_copy`` is
+``expand`` applying ``ExpandCopy``), so that the arguments are checked in one place.
 """
 import functools
 import itertools
