@@ -63,18 +63,31 @@ def draw_op(name, data, shape):
         n = shape[dim] if nd else 0
         cut = data.draw(st.integers(0, n))
         return 1, lambda lib, x: lib.split_with_sizes(x, [cut, n - cut], dim)
+    if name in ("unsafe_split", "unsafe_chunk"):
+        dim, k = _dim(data, nd), data.draw(st.integers(1, 4))
+        return 1, lambda lib, x: getattr(x, name)(k, dim)
+    if name == "unsafe_split_with_sizes":
+        dim = _dim(data, nd)
+        n = shape[dim] if nd else 0
+        cut = data.draw(st.integers(0, n))
+        return 1, lambda lib, x: lib.unsafe_split_with_sizes(x, [cut, n - cut], dim)
+    if name in ("H", "mH", "adjoint"):
+        return (2, lambda lib, x: x.H) if name == "H" else (2, lambda lib, x: x.mH if name == "mH" else x.adjoint())
     raise KeyError(name)
 
 
 ONE_INPUT = ["roll", "rot90", "fliplr", "flipud", "tile", "repeat_interleave", "broadcast_to", "unfold", "hsplit",
-             "vsplit", "dsplit", "split_with_sizes"]
+             "vsplit", "dsplit", "split_with_sizes", "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes", "H",
+             "mH", "adjoint"]
+SEVERAL_OUTPUTS = ("hsplit", "vsplit", "dsplit", "split_with_sizes", "unsafe_split", "unsafe_chunk",
+                   "unsafe_split_with_sizes")
 
 
 def _input(name, data, dtype):
     shape = data.draw(shapes)
     need, fn = draw_op(name, data, shape)
-    if len(shape) < need:
-        shape = shape + (2,) * (need - len(shape))
+    if len(shape) < need or (name == "H" and len(shape) != 2):
+        shape = (shape + (2,) * need)[:max(need, len(shape))] if name != "H" else (shape + (2, 2))[:2]
         need, fn = draw_op(name, data, shape)
     return data.draw(array(shape=shape, dtype=dtype)), fn
 
@@ -92,7 +105,7 @@ def test_one_input_ops(name, data, dtype):
 def test_one_input_ops_second_order(name, data):
     a, fn = _input(name, data, np.float64)
     joined = lambda lib, x: lib.cat([p.flatten() for p in fn(lib, x)] + [x.flatten()[:0]])  # noqa: E731
-    second_order(joined if name.endswith("split") or name == "split_with_sizes" else fn, a)
+    second_order(joined if name in SEVERAL_OUTPUTS else fn, a)
 
 
 vectors = st.lists(st.integers(0, 3), min_size=1, max_size=3)
@@ -212,6 +225,24 @@ def test_unfold_is_a_view(data):
     assert_close(bases[0], bases[1], what="base after writing through the windows")
 
 
+def test_unsafe_pieces_share_memory_but_are_not_views():
+    for lib in (minitorch, torch):
+        x = lib.arange(6.0)
+        for piece in lib.unsafe_split(x, 4) + lib.unsafe_chunk(x, 2) + lib.unsafe_split_with_sizes(x, [1, 5]):
+            assert piece._base is None
+            piece.add_(1)
+            assert x._version == 0
+        assert x.tolist() == [3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+
+
+@pytest.mark.parametrize("attr", ["H", "mH", "adjoint()"])
+def test_adjoint_of_a_scalar_warns_and_is_the_scalar(attr):
+    for lib in (minitorch, torch):
+        x = lib.tensor(1.5)
+        with pytest.warns(UserWarning, match="deprecated on 0-D tensors"):
+            assert eval(f"x.{attr}", {"x": x}).item() == 1.5
+
+
 GRAPHS = {
     "diagonal": lambda lib, x: x.diagonal(1), "diag_embed": lambda lib, x: lib.diag_embed(x),
     "trace": lambda lib, x: lib.trace(x), "tril": lambda lib, x: x.tril(), "roll": lambda lib, x: x.roll(1, 0),
@@ -299,6 +330,9 @@ ERRORS = [
     "lib.combinations(lib.ones(3), -1)",
     "lib.ones(3, 4).unfold(1, 5, 1)", "lib.ones(3, 4).unfold(1, 2, 0)", "lib.ones(3, 4).unfold(1, -1, 1)",
     "lib.ones(3, 4).unfold(2, 1, 1)", "lib.tensor(1.).unfold(0, 2, 1)", "lib.unfold_copy(lib.ones(3), 0, 4, 1)",
+    "lib.ones(3).H", "lib.ones(2, 3, 4).H", "lib.ones(3).mH", "lib.ones(3).adjoint()", "lib.adjoint(lib.ones(3))",
+    "lib.unsafe_split(lib.ones(3), [1, 2])", "lib.unsafe_chunk(lib.ones(3), 0)",
+    "lib.unsafe_split_with_sizes(lib.ones(3), [1, 1])",
 ]
 
 

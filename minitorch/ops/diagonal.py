@@ -1,7 +1,7 @@
 """Diagonals and triangles: diagonal (a view), diag_embed, diag, diagflat, trace, tril, triu.
 
 One mechanism serves the diagonal ops: ``_diagonal_view`` is the (writable) NumPy view of the elements
-``a[..., i, i + offset]`` of two dims, and ``DiagonalScatter`` writes values into that view of zeros. Taking
+``a[..., i, i + offset]`` of two dims, and ``ZerosWithDiagonal`` writes values into that view of zeros. Taking
 a diagonal and scattering one are each other's VJPs: diagonal's VJP scatters g onto the diagonal of zeros
 shaped like the input, diag_embed's (which scatters its input) reads the diagonal of g. diag and diagflat are
 compositions, as in torch (their nodes tell: diag of a matrix is diagonal_copy, of a vector diag_embed).
@@ -46,9 +46,9 @@ class Diagonal(Op):
         return DiagonalBackwardBackward.apply(g, ctx.shape, *ctx.args)
 
 
-class DiagonalScatter(Op):
-    """z = zeros of ``shape`` with g on the diagonal (offset, d1, d2).   VJP: dg = the diagonal of gz."""
-    node_name = "DiagonalScatterBackward0"
+class ZerosWithDiagonal(Op):
+    """z = zeros of ``shape`` with g on the diagonal (offset, d1, d2).   VJP: dg = the diagonal of gz.
+    (The maths of the two ops below, which torch names.)"""
 
     @staticmethod
     def forward(ctx, g, shape, offset, d1, d2):
@@ -62,12 +62,12 @@ class DiagonalScatter(Op):
         return Diagonal.apply(gz, *ctx.args)
 
 
-class DiagonalBackwardBackward(DiagonalScatter):
+class DiagonalBackwardBackward(ZerosWithDiagonal):
     """Diagonal's VJP as an op (so that it differentiates again)."""
     node_name = "DiagonalBackwardBackward0"
 
 
-class DiagEmbed(DiagonalScatter):
+class DiagEmbed(ZerosWithDiagonal):
     """z = a's last dim laid on the diagonal (offset, d1, d2) of new square dims, zeros elsewhere.
     VJP: da = the diagonal of g."""
     node_name = "DiagEmbedBackward0"

@@ -354,6 +354,17 @@ def narrow(input, dim, start, length, _op=Slice):
     return _op.apply(input, _key(dim, slice(start, start + length, 1)))
 
 
+def slice_along(input, dim=0, start=None, end=None, step=1, _op=Slice):
+    """``input[..., start:end:step]`` with the slice at ``dim`` (a view; aten's ``slice``, which torch has as
+    ``t[...]`` and its twins ``slice_copy``, ``slice_scatter``)."""
+    if input.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    dim = _wrap_dim(dim, input.ndim)
+    return _op.apply(input, _key(dim, slice(*slice(start, end, step).indices(input.shape[dim]))))
+
+
 def index_select(input, dim, index):
     """input[:, ..., index] along ``dim``, for a 1-d (or 0-d) integer ``index``. A 0-d input is read as
     shape (1,) and stays 0-d, so its index must hold exactly one value."""

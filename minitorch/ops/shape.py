@@ -388,6 +388,35 @@ def _matrix_transpose(input):
     return transpose(input, -2, -1)
 
 
+# The conjugate transposes: for real tensors (minitorch's only kind) the conjugate is the tensor itself
+def _adjoint_of_scalar(input, name):
+    warnings.warn(f"{name} is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=3)
+    return input
+
+
+def _conj_transpose(input):
+    """``x.H``: a matrix's conjugate transpose."""
+    if input.ndim == 0:
+        return _adjoint_of_scalar(input, "Tensor.H")
+    if input.ndim != 2:
+        hint = " For batches of matrices, consider using tensor.mH" if input.ndim > 2 else ""
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {input.ndim}-D tensor.{hint}")
+    return transpose(input, 0, 1)
+
+
+def _matrix_adjoint(input, name="tensor.mH"):
+    """``x.mH``, ``x.adjoint()``: the last two dims swapped, conjugated."""
+    if input.ndim == 0:
+        return _adjoint_of_scalar(input, "Tensor.mH" if name == "tensor.mH" else "adjoint()")
+    if input.ndim < 2:
+        raise RuntimeError(f"{name} is only supported on matrices or batches of matrices. Got {input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def adjoint(input):
+    return _matrix_adjoint(input, "tensor.adjoint()")
+
+
 class Repeat(Op):
     """z = a tiled ``repeats`` times along each dim (leading new dims when there are more repeats).
     VJP: da = g summed over the copies: view g as (r0, s0, r1, s1, ...) and sum the r axes (and the size-1 s axes
@@ -623,14 +652,42 @@ def split_with_sizes(input, split_sizes, dim=0, _op=SplitWithSizes):
     return _op.apply(input, sizes, dim)
 
 
-def chunk(input, chunks, dim=0):
-    """At most ``chunks`` pieces of equal size (the last may be smaller)."""
+def chunk(input, chunks, dim=0, _ops=(Split, SplitWithSizes)):
+    """At most ``chunks`` pieces of equal size (the last may be smaller); of an empty dim, ``chunks`` empty pieces
+    (torch's split_with_sizes then, as its node names tell)."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[_wrap_dim(dim, input.ndim)]
     if n == 0:
-        return Split.apply(input, [0] * chunks, _wrap_dim(dim, input.ndim))
-    return split(input, -(-n // chunks), dim)
+        return _ops[1].apply(input, [0] * chunks, _wrap_dim(dim, input.ndim))
+    return split(input, -(-n // chunks), dim, _ops[0])
+
+
+# torch's "unsafe" splits: the same pieces, sharing memory, but not tracked as views (so that they can be changed
+# in place, at the caller's risk)
+class UnsafeSplit(Split):
+    node_name = "UnsafeSplitBackward0"
+    is_view = False
+
+
+class UnsafeSplitWithSizes(SplitWithSizes):
+    node_name = "UnsafeSplitWithSizesBackward0"
+    is_view = False
+
+
+def unsafe_split(input, split_size, dim=0):
+    if not isinstance(split_size, int):
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not "
+                        f"{type(split_size).__name__}")
+    return split(input, split_size, dim, UnsafeSplit)
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    return split_with_sizes(input, split_sizes, dim, UnsafeSplitWithSizes)
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    return chunk(input, chunks, dim, (UnsafeSplit, UnsafeSplitWithSizes))
 
 
 class Unbind(Op):
@@ -1049,7 +1106,10 @@ TENSOR_METHODS = {"view": view, "reshape": reshape, "expand": expand, "expand_as
                   "unsqueeze_": unsqueeze_, "squeeze_": squeeze_, "tensor_split": tensor_split,
                   "split_with_sizes": split_with_sizes, "roll": roll, "rot90": rot90, "fliplr": fliplr,
                   "flipud": flipud, "tile": tile, "repeat_interleave": repeat_interleave, "broadcast_to": broadcast_to,
-                  "hsplit": hsplit, "vsplit": vsplit, "dsplit": dsplit, "unfold": unfold}
+                  "hsplit": hsplit, "vsplit": vsplit, "dsplit": dsplit, "unfold": unfold,
+                  "H": property(_conj_transpose), "mH": property(_matrix_adjoint), "adjoint": adjoint,
+                  "unsafe_split": unsafe_split, "unsafe_split_with_sizes": unsafe_split_with_sizes,
+                  "unsafe_chunk": unsafe_chunk}
 FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack, "hstack": hstack, "vstack": vstack,
              "row_stack": vstack, "dstack": dstack, "column_stack": column_stack, "atleast_1d": atleast_1d,
              "atleast_2d": atleast_2d, "atleast_3d": atleast_3d, "broadcast_tensors": broadcast_tensors,

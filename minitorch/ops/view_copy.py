@@ -11,11 +11,10 @@ import numpy as np
 
 from .convert import clone
 from .diagonal import Diagonal, _out, diagonal
-from .indexing import Select, Slice, _key, narrow, select
+from .indexing import Select, Slice, narrow, select, slice_along
 from .shape import (Alias, Expand, Permute, Split, SplitWithSizes, Squeeze, SqueezeDim, SqueezeDims, T, Transpose,
                     Unbind, Unfold, Unsqueeze, View, _squeeze, expand, permute, split, split_with_sizes, t, transpose,
                     unbind, unfold, unsqueeze, view)
-from ..tensor import _wrap_dim
 
 
 def _copied(a):
@@ -90,14 +89,7 @@ def select_copy(input, dim, index):
 
 
 def slice_copy(input, dim=0, start=None, end=None, step=1):
-    """``input[..., start:end:step]`` along ``dim``, copied (there is no slice view function to call: the
-    view is ``t[...]``'s)."""
-    if input.ndim == 0:
-        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
-    if step <= 0:
-        raise RuntimeError("slice step must be positive")
-    dim = _wrap_dim(dim, input.ndim)
-    return SliceCopy.apply(input, _key(dim, slice(*slice(start, end, step).indices(input.shape[dim]))))
+    return slice_along(input, dim, start, end, step, _op=SliceCopy)
 
 
 def alias_copy(input):
