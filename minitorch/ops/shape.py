@@ -517,6 +517,8 @@ class Roll(Op):
 
 
 def roll(input, shifts, dims=None):
+    """Elements shifted ``shifts`` places along ``dims``, those pushed off the end coming back at the start; with
+    no dims, those of the flattened tensor (one shift)."""
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
     dims = () if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
     if not shifts:
