@@ -71,8 +71,12 @@ def draw_op(name, data, shape):
         n = shape[dim] if nd else 0
         cut = data.draw(st.integers(0, n))
         return 1, lambda lib, x: lib.unsafe_split_with_sizes(x, [cut, n - cut], dim)
-    if name in ("H", "mH", "adjoint"):
-        return (2, lambda lib, x: x.H) if name == "H" else (2, lambda lib, x: x.mH if name == "mH" else x.adjoint())
+    if name == "H":
+        return 2, lambda lib, x: x.H
+    if name == "mH":
+        return 2, lambda lib, x: x.mH
+    if name == "adjoint":
+        return 2, lambda lib, x: x.adjoint()
     raise KeyError(name)
 
 
@@ -84,12 +88,16 @@ SEVERAL_OUTPUTS = ("hsplit", "vsplit", "dsplit", "split_with_sizes", "unsafe_spl
 
 
 def _input(name, data, dtype):
+    """An input for op ``name`` (with the dims it needs: x.H exactly 2) and ``fn(lib, x)``."""
     shape = data.draw(shapes)
     need, fn = draw_op(name, data, shape)
-    if len(shape) < need or (name == "H" and len(shape) != 2):
-        shape = (shape + (2,) * need)[:max(need, len(shape))] if name != "H" else (shape + (2, 2))[:2]
-        need, fn = draw_op(name, data, shape)
-    return data.draw(array(shape=shape, dtype=dtype)), fn
+    if name == "H" and len(shape) != 2:
+        shape = (shape + (2, 2))[:2]
+    elif len(shape) < need:
+        shape += (2,) * (need - len(shape))
+    else:
+        return data.draw(array(shape=shape, dtype=dtype)), fn
+    return data.draw(array(shape=shape, dtype=dtype)), draw_op(name, data, shape)[1]
 
 
 @pytest.mark.parametrize("name", ONE_INPUT)
