@@ -12,8 +12,8 @@ shapes = st.lists(st.sampled_from([1, 2, 3]), min_size=1, max_size=3).map(tuple)
 
 
 def draw_op(name, data, a):
-    """``fn(lib, x)`` calling ``lib.<name>`` with arguments drawn for an input like ``a`` (tuple outputs stacked
-    by the harness as several outputs)."""
+    """``fn(lib, x)`` calling ``lib.<name>`` with arguments drawn for an input like ``a`` (a tuple result is
+    compared output by output)."""
     nd = a.ndim
     dim = data.draw(st.integers(-nd, nd - 1))
     if name == "expand_copy":
