@@ -3,7 +3,8 @@ subclass of ``Op`` (op.py). methods.py attaches them to Tensor, one line per met
 exp_log.exp``); ``FUNCTIONS`` below is what minitorch exports at top level (``minitorch.exp``, ``minitorch.cat``).
 """
 from ..tensor import Tensor
-from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, scatter, shape, softmax, sorting, where
+from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, reduction, scatter, shape, softmax,
+               sorting, view_copy, where)
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
 
@@ -94,4 +95,17 @@ FUNCTIONS = {
     "diagonal_scatter": scatter.diagonal_scatter, "as_strided": scatter.as_strided,
     "as_strided_": scatter.as_strided_, "as_strided_scatter": scatter.as_strided_scatter,
     "as_strided_copy": scatter.as_strided_copy,
+    # ops/diagonal.py
+    "diagonal": diagonal.diagonal, "diag_embed": diagonal.diag_embed, "diag": diagonal.diag,
+    "diagflat": diagonal.diagflat, "trace": diagonal.trace, "tril": diagonal.tril, "triu": diagonal.triu,
+    # ops/shape.py (more)
+    "split_with_sizes": shape.split_with_sizes, "roll": shape.roll, "rot90": shape.rot90, "fliplr": shape.fliplr,
+    "flipud": shape.flipud, "tile": shape.tile, "repeat_interleave": shape.repeat_interleave,
+    "broadcast_to": shape.broadcast_to, "hsplit": shape.hsplit, "vsplit": shape.vsplit, "dsplit": shape.dsplit,
+    "adjoint": shape.adjoint, "unsafe_split": shape.unsafe_split,
+    "unsafe_split_with_sizes": shape.unsafe_split_with_sizes, "unsafe_chunk": shape.unsafe_chunk,
+    "broadcast_tensors": shape.broadcast_tensors, "meshgrid": shape.meshgrid, "cartesian_prod": shape.cartesian_prod,
+    "combinations": shape.combinations, "block_diag": shape.block_diag,
 }
+# ops/view_copy.py: the *_copy functions, each made from its view op there (one-result ones take out=)
+FUNCTIONS.update(view_copy.COPIES)

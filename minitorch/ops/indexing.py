@@ -276,16 +276,18 @@ def setitem(self, index, value):
 
 
 # -- named indexing ops ---------------------------------------------------------------------------------
-def select(input, dim, index):
+def select(input, dim, index, _op=Select):
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = _wrap_dim(dim, input.ndim)
     n = input.shape[dim]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
                          f"dimension {dim}")
-    return Select.apply(input, _key(dim, index % n))
+    return _op.apply(input, _key(dim, index % n))
 
 
-def narrow(input, dim, start, length):
+def narrow(input, dim, start, length, _op=Slice):
     """The ``length`` elements from ``start`` along ``dim`` (a view)."""
     dim = _wrap_dim(dim, input.ndim)
     n, start = input.shape[dim], int(start)
@@ -296,7 +298,18 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow(): length must be non-negative.")
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return Slice.apply(input, _key(dim, slice(start, start + length, 1)))
+    return _op.apply(input, _key(dim, slice(start, start + length, 1)))
+
+
+def slice_along(input, dim=0, start=None, end=None, step=1, _op=Slice):
+    """``input[..., start:end:step]`` with the slice at ``dim`` (a view; aten's ``slice``, which torch has as
+    ``t[...]`` and its twins ``slice_copy``, ``slice_scatter``)."""
+    if input.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    dim = _wrap_dim(dim, input.ndim)
+    return _op.apply(input, _key(dim, slice(*slice(start, end, step).indices(input.shape[dim]))))
 
 
 def tensor_split(input, indices_or_sections, dim=0):

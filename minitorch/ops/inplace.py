@@ -174,11 +174,11 @@ class CopyIntoView(Op):
         _view_of_array(out, steps)[...] = v
         return out
 
-    @staticmethod
-    def backward(ctx, g):
+    @classmethod
+    def backward(cls, ctx, g):
         da, dv = ctx.needs_input_grad
         zero = _make(np.zeros((), g._data.dtype))
-        return (CopyIntoView.apply(g, zero, ctx.steps) if da else None), (_view_of(g, ctx.steps) if dv else None)
+        return (cls.apply(g, zero, ctx.steps) if da else None), (_view_of(g, ctx.steps) if dv else None)
 
 
 def _write(self, result):

@@ -7,7 +7,8 @@ twin such as ``t.exp_()`` is ``make_inplace(exp)`` (ops/inplace.py): it computes
 into ``t``, with the version counter and graph bookkeeping that in-place changes need.
 """
 from ..tensor import Tensor
-from . import arithmetic, compare, convert, indexing, inplace, linalg, reduction, scatter, shape, softmax, sorting, where
+from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, reduction, scatter, shape, softmax,
+               sorting, view_copy, where)
 from .inplace import make_inplace
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
 
@@ -317,3 +318,37 @@ Tensor.index_add_ = make_inplace(scatter.index_add)
 Tensor.index_copy_ = make_inplace(scatter.index_copy)
 Tensor.index_reduce_ = make_inplace(scatter.index_reduce)
 Tensor.put_ = make_inplace(scatter.put)
+
+# -- diagonal: ops/diagonal.py ---------------------------------------------------------------------
+Tensor.diagonal = diagonal.diagonal
+Tensor.diag_embed = diagonal.diag_embed
+Tensor.diag = diagonal.diag
+Tensor.diagflat = diagonal.diagflat
+Tensor.trace = diagonal.trace
+Tensor.tril = diagonal.tril
+Tensor.triu = diagonal.triu
+Tensor.tril_ = make_inplace(diagonal.tril)
+Tensor.triu_ = make_inplace(diagonal.triu)
+
+# -- shape: ops/shape.py (more) ------------------------------------------------------------------------------
+Tensor.split_with_sizes = shape.split_with_sizes
+Tensor.roll = shape.roll
+Tensor.rot90 = shape.rot90
+Tensor.fliplr = shape.fliplr
+Tensor.flipud = shape.flipud
+Tensor.tile = shape.tile
+Tensor.repeat_interleave = shape.repeat_interleave
+Tensor.broadcast_to = shape.broadcast_to
+Tensor.hsplit = shape.hsplit
+Tensor.vsplit = shape.vsplit
+Tensor.dsplit = shape.dsplit
+Tensor.unfold = shape.unfold
+Tensor.H = property(shape._conj_transpose)
+Tensor.mH = property(shape._matrix_adjoint)
+Tensor.adjoint = shape.adjoint
+Tensor.unsafe_split = shape.unsafe_split
+Tensor.unsafe_split_with_sizes = shape.unsafe_split_with_sizes
+Tensor.unsafe_chunk = shape.unsafe_chunk
+
+# -- view_copy: ops/view_copy.py ---------------------------------------------------------------------------------
+Tensor.narrow_copy = view_copy.narrow_copy

@@ -649,6 +649,8 @@ def _region(input, src, key):
 
 def select_scatter(input, src, dim, index):
     """input with ``input.select(dim, index)`` replaced by src (out of place)."""
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = _wrap_dim(dim, input.ndim)
     n = input.shape[dim]
     if not -n <= index < n:
