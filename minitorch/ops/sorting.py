@@ -522,7 +522,7 @@ histogram_return = type("histogram", (collections.namedtuple("histogram", ["hist
                         {"__slots__": (), "__repr__": _histogram_repr})
 
 
-def histogram(input, bins, *, range=None, weight=None, density=False):
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
     """(hist, bin_edges): counts of ``input``'s elements (each adding its ``weight``, if given) in ``bins``
     equal bins over ``range`` (default: the smallest element to the largest), or between the edges of a 1-d
     tensor ``bins``; ``density``: a probability density instead (divided by the total and the bin widths)."""
