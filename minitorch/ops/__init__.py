@@ -7,7 +7,7 @@ from ..tensor import Tensor
 from .inplace import make_inplace
 
 MODULES = ["arithmetic", "convert", "reduction", "shape", "inplace", "pointwise", "compare", "linalg",
-           "indexing", "softmax"]
+           "indexing", "softmax", "scan"]
 
 INPLACE = ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh",
            "sigmoid", "relu", "abs", "sign", "clamp", "clip", "floor", "ceil", "round", "trunc", "reciprocal",
