@@ -15,7 +15,8 @@ INPLACE = ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "rsqr
            "addcdiv", "clamp_min", "clamp_max", "subtract", "multiply", "divide", "true_divide",
            "negative", "exp2", "log2", "log10", "frac", "sgn", "hardtanh", "leaky_relu", "t",
            "transpose", "squeeze", "unsqueeze", "logical_not", "logical_and", "logical_or", "where",
-           "maximum", "minimum", "atan2", "tan", "asin", "acos", "atan", "sinh", "cosh", "floor_divide"]
+           "maximum", "minimum", "atan2", "tan", "asin", "acos", "atan", "sinh", "cosh", "floor_divide",
+           "cumprod", "renorm"]
 
 _ns = {}
 FUNCTIONS = {}  # what minitorch exports at top level: minitorch.exp, minitorch.cat, ...
