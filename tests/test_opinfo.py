@@ -41,7 +41,12 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 # Failures known and not fixed (op id -> why), run as strict xfails: counted as failing in the census, and a
 # fix makes them fail loudly until the entry goes.
-XFAIL = {}
+XFAIL = {
+    # 4 samples of 40: float32 aweights that require grad, with a float64 input. Their values and first-order
+    # gradients agree; their second-order gradients for the aweights are 1-4 float32 ulps off torch's: each is a
+    # float32 sum of several contributions, and the two engines add them in different orders.
+    "cov": "float32 aweights: second-order gradients differ by a few float32 ulps (summation order)",
+}
 
 
 def _write_missing(path):

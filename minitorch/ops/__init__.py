@@ -7,7 +7,7 @@ from ..tensor import Tensor
 from .inplace import make_inplace
 
 MODULES = ["arithmetic", "convert", "reduction", "shape", "inplace", "pointwise", "compare", "linalg",
-           "indexing", "softmax", "scan"]
+           "indexing", "softmax", "scan", "products"]
 
 INPLACE = ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh",
            "sigmoid", "relu", "abs", "sign", "clamp", "clip", "floor", "ceil", "round", "trunc", "reciprocal",
@@ -16,7 +16,7 @@ INPLACE = ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "rsqr
            "negative", "exp2", "log2", "log10", "frac", "sgn", "hardtanh", "leaky_relu", "t",
            "transpose", "squeeze", "unsqueeze", "logical_not", "logical_and", "logical_or", "where",
            "maximum", "minimum", "atan2", "tan", "asin", "acos", "atan", "sinh", "cosh", "floor_divide",
-           "cumprod", "renorm"]
+           "cumprod", "renorm", "addmv", "addr", "baddbmm"]
 
 _ns = {}
 FUNCTIONS = {}  # what minitorch exports at top level: minitorch.exp, minitorch.cat, ...

@@ -109,7 +109,7 @@ class Div(Op):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        return (g / b if da else None), (-g * a / (b * b) if db else None)
+        return (g / b if da else None), (-g * ((a / b) / b) if db else None)
 
 
 class Reciprocal(Op):

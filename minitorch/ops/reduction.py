@@ -539,7 +539,8 @@ def vector_norm_array(a, p, dims, keepdim):
     """The ``p``-norm of array ``a`` over ``dims`` (VectorNorm's forward; dist, renorm and cdist use it too)."""
     absolute = np.abs(a)
     if p == np.inf or p == -np.inf:
-        out = (np.max if p > 0 else np.min)(absolute, axis=dims, keepdims=keepdim)
+        # (the initial values change nothing, but give an empty slice 0, as torch's cdist; vector_norm refuses it)
+        out = (np.max if p > 0 else np.min)(absolute, axis=dims, keepdims=keepdim, initial=0 if p > 0 else np.inf)
     elif p == 0:
         out = np.count_nonzero(a, axis=dims, keepdims=keepdim)
     elif p == 1:
