@@ -64,6 +64,14 @@ def test_cumprod_with_zeros_second_order(a):
     second_order(lambda lib, x: (x * 1.5).cumprod(0), a)
 
 
+def test_cumprod_in_place_and_zero_d():
+    a = np.array([[1.5, 0.0, -2.0], [0.5, 2.0, 3.0]])
+    check(lambda lib, x: (x * 1).cumprod_(1), a)
+    check(lambda lib, x: (x * 1).cumprod_(dim=0), a)
+    check(lambda lib, x: x.cumprod(0), np.array(1.5))
+    check(lambda lib, x: x.cumprod(-1), np.zeros((2, 0)))
+
+
 @pytest.mark.parametrize("dtype", ["int32", "bool", "uint8"])
 def test_cumprod_dtypes(dtype):
     a = np.array([[1, 2, 0], [3, 1, 2]]).astype(dtype)

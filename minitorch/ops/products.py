@@ -14,7 +14,7 @@ import numpy as np
 from .._dtype import get_default_dtype, result_type
 from .._size import broadcast_shape
 from ..tensor import Tensor, _make
-from .linalg import _check_expandable, _check_not_bool, bmm, dot, linalg, mm, mv, outer, Dot
+from .linalg import _check_dot, _check_expandable, _check_not_bool, bmm, dot, linalg, mm, mv, outer, Dot
 from .op import Op
 from .reduction import _const, _one_dim, norm_vjp, vector_norm_array
 from .shape import UnsafeView
@@ -163,7 +163,7 @@ class Vdot(Dot):
 
 
 def vdot(input, other):
-    dot(input, other)  # (the checks and errors are dot's; the product is cheap next to a learner's time)
+    _check_dot(input, other)
     return Vdot.apply(input, other)
 
 
@@ -365,7 +365,7 @@ def tensordot(a, b, dims=2, out=None):
     torch's: sizes of 1 summed away first, then a permute and reshape of each into a matrix, mm (dot when
     nothing is left over), and a view in the result's shape."""
     if isinstance(dims, Tensor):
-        dims = dims.item() if dims.numel() == 1 else dims.tolist()
+        dims = int(dims.item()) if dims.numel() == 1 else dims.tolist()
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
