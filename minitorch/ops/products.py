@@ -303,7 +303,7 @@ class Einsum(Op):
 
 def _einsum_vjp(spec, k, g, operands):
     term = spec.terms[k]
-    full = lambda j: operands[j].expand(*spec.shape(spec.terms[j]))  # noqa: E731 - broadcast operands
+    full = lambda j: _expanded(operands[j], spec.shape(spec.terms[j]))  # noqa: E731 - broadcast operands
     other_terms = [spec.out] + [t for j, t in enumerate(spec.terms) if j != k]
     others = [g] + [full(j) for j in range(len(operands)) if j != k]
     elsewhere = set("".join(other_terms))
@@ -329,6 +329,11 @@ def _einsum_vjp(spec, k, g, operands):
         grad = _einsum(_Spec(factor_terms, result, sizes), factors)
     shape = tuple(operands[k].shape)
     return grad if tuple(grad.shape) == shape else grad.sum_to_size(shape)
+
+
+def _expanded(t, shape):
+    """``t`` expanded to ``shape`` (itself when it has that shape: no node in the graph for nothing)."""
+    return t if tuple(t.shape) == tuple(shape) else t.expand(*shape)
 
 
 def _einsum(spec, tensors):
@@ -499,7 +504,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     batch = tuple(broadcast_shape(tuple(x1.shape[:-2]), tuple(x2.shape[:-2])))
     r1, r2, m = x1.shape[-2], x2.shape[-2], x1.shape[-1]
     mode = _MODES[compute_mode]
-    x1, x2 = x1.expand(*batch, r1, m), x2.expand(*batch, r2, m)
+    x1, x2 = _expanded(x1, batch + (r1, m)), _expanded(x2, batch + (r2, m))
     if p == 2 and (mode == 1 or (mode == 0 and (r1 > 25 or r2 > 25))):
         return EuclideanDist.apply(x1, x2).reshape(*batch, r1, r2)
     return Cdist.apply(x1, x2, float(p))

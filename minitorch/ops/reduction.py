@@ -213,6 +213,8 @@ class ProdDim(Op):
 
 def _prod_backward(g, a, z, dims):
     """g · Π_{j≠i} a_j along ``dims``, for g and z broadcastable against a."""
+    if a.ndim == 0:  # z = a: g itself, as torch (z / a would add a second derivative of rounding errors)
+        return g
     zero = a._data == 0
     if not zero.any():
         return g * (z / a)
