@@ -13,7 +13,7 @@ from .op import Op
 from .reduction import ReverseCumsum, _const, _np_dtype, _one_dim, _product_of_others, _return_type
 
 
-def _along(a, dim):
+def _along(a):
     """``a`` with a 0-d array seen as shape (1,), so that a scan runs along dim 0 of it."""
     return a.reshape(a.shape or (1,))
 
@@ -27,7 +27,7 @@ class Cumprod(Op):
     @staticmethod
     def forward(ctx, a, dim, dtype):
         ctx.dim = dim
-        out = np.cumprod(_along(a, dim), axis=dim, dtype=_np_dtype(dtype, a)).reshape(a.shape)
+        out = np.cumprod(_along(a), axis=dim, dtype=_np_dtype(dtype, a)).reshape(a.shape)
         ctx.save_for_backward(a, out)
         return out
 
@@ -70,7 +70,7 @@ class _CumExtreme(Op):
 
     @classmethod
     def forward(cls, ctx, a, dim):
-        flat = _along(a, dim)
+        flat = _along(a)
         values = cls.accumulate(flat, axis=dim)
         # a_i is the new extreme where it equals the running one (or is a NaN); else the index carries on
         new = (flat == values) | (np.isnan(flat) if flat.dtype.kind == "f" else False)
@@ -119,7 +119,7 @@ class Logcumsumexp(Op):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = np.logaddexp.accumulate(_along(a, dim), axis=dim).reshape(a.shape)
+        out = np.logaddexp.accumulate(_along(a), axis=dim).reshape(a.shape)
         ctx.save_for_backward(a, out)
         return out
 
