@@ -49,6 +49,10 @@ XFAIL = {
                           "and zeros outside it (torch.autograd.gradcheck fails on it); minitorch's is the derivative, "
                           "da = g with the region zeroed (tests/test_scatter.py checks it against finite differences "
                           "and torch's gradient for src)",
+    # 4 samples of 40: float32 aweights that require grad, with a float64 input. Their values and first-order
+    # gradients agree; their second-order gradients for the aweights are 1-4 float32 ulps off torch's: each is a
+    # float32 sum of several contributions, and the two engines add them in different orders.
+    "cov": "float32 aweights: second-order gradients differ by a few float32 ulps (summation order)",
 }
 
 

@@ -3,8 +3,8 @@ subclass of ``Op`` (op.py). methods.py attaches them to Tensor, one line per met
 exp_log.exp``); ``FUNCTIONS`` below is what minitorch exports at top level (``minitorch.exp``, ``minitorch.cat``).
 """
 from ..tensor import Tensor
-from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, reduction, scatter, shape, softmax,
-               sorting, view_copy, where)
+from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
+               shape, softmax, sorting, view_copy, where)
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
 
@@ -106,6 +106,17 @@ FUNCTIONS = {
     "unsafe_split_with_sizes": shape.unsafe_split_with_sizes, "unsafe_chunk": shape.unsafe_chunk,
     "broadcast_tensors": shape.broadcast_tensors, "meshgrid": shape.meshgrid, "cartesian_prod": shape.cartesian_prod,
     "combinations": shape.combinations, "block_diag": shape.block_diag,
+    # ops/scan.py
+    "cumprod": scan.cumprod, "cummax": scan.cummax, "cummin": scan.cummin, "logcumsumexp": scan.logcumsumexp,
+    "diff": scan.diff,
+    # ops/products.py
+    "addmv": products.addmv, "addr": products.addr, "baddbmm": products.baddbmm, "addbmm": products.addbmm,
+    "vdot": products.vdot, "cross": products.cross, "inner": products.inner, "kron": products.kron,
+    "cov": products.cov, "corrcoef": products.corrcoef, "einsum": products.einsum, "tensordot": products.tensordot,
+    "cdist": products.cdist,
+    # ops/reduction.py (more)
+    "nansum": reduction.nansum, "nanmean": reduction.nanmean, "aminmax": reduction.aminmax, "dist": reduction.dist,
+    "renorm": reduction.renorm, "var_mean": reduction.var_mean, "std_mean": reduction.std_mean,
 }
 # ops/view_copy.py: the *_copy functions, each made from its view op there (one-result ones take out=)
 FUNCTIONS.update(view_copy.COPIES)

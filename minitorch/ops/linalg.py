@@ -129,6 +129,12 @@ class SqueezeRow(Op):
 
 
 def dot(input, tensor):
+    _check_dot(input, tensor)
+    return Dot.apply(input, tensor)
+
+
+def _check_dot(input, tensor):
+    """torch's errors for dot (and vdot): two 1-D tensors of one dtype and size."""
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
     if input.dtype != tensor.dtype:
@@ -139,7 +145,6 @@ def dot(input, tensor):
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
                            f"number of elements, but got {n} and {m} elements respectively")
     _check_not_bool("dot", input)
-    return Dot.apply(input, tensor)
 
 
 def mv(input, vec):

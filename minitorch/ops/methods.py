@@ -7,8 +7,8 @@ twin such as ``t.exp_()`` is ``make_inplace(exp)`` (ops/inplace.py): it computes
 into ``t``, with the version counter and graph bookkeeping that in-place changes need.
 """
 from ..tensor import Tensor
-from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, reduction, scatter, shape, softmax,
-               sorting, view_copy, where)
+from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
+               shape, softmax, sorting, view_copy, where)
 from .inplace import make_inplace
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
 
@@ -352,3 +352,34 @@ Tensor.unsafe_chunk = shape.unsafe_chunk
 
 # -- view_copy: ops/view_copy.py ---------------------------------------------------------------------------------
 Tensor.narrow_copy = view_copy.narrow_copy
+
+# -- scan: ops/scan.py -----------------------------------------------------------------------------
+Tensor.cumprod = scan.cumprod
+Tensor.cummax = scan.cummax
+Tensor.cummin = scan.cummin
+Tensor.logcumsumexp = scan.logcumsumexp
+Tensor.diff = scan.diff
+Tensor.cumprod_ = make_inplace(scan.cumprod)
+
+# -- products: ops/products.py ---------------------------------------------------------------------
+Tensor.addmv = products.addmv
+Tensor.addr = products.addr
+Tensor.baddbmm = products.baddbmm
+Tensor.addbmm = products.addbmm
+Tensor.vdot = products.vdot
+Tensor.cross = products.cross
+Tensor.inner = products.inner
+Tensor.kron = products.kron
+Tensor.cov = products.cov
+Tensor.corrcoef = products.corrcoef
+Tensor.addmv_ = make_inplace(products.addmv)
+Tensor.addr_ = make_inplace(products.addr)
+Tensor.baddbmm_ = make_inplace(products.baddbmm)
+
+# -- reduction: ops/reduction.py (more) --------------------------------------------------------------------------
+Tensor.nansum = reduction.nansum
+Tensor.nanmean = reduction.nanmean
+Tensor.aminmax = reduction.aminmax
+Tensor.dist = reduction.dist
+Tensor.renorm = reduction.renorm
+Tensor.renorm_ = make_inplace(reduction.renorm)
