@@ -152,3 +152,92 @@ def test_dirichlet_mode_at_a_corner_as_torch():
     of a NaN vector), through an in-place index_put."""
     c = np.array([[0.5, 0.7, 0.9], [2.0, 3.0, 0.5]])
     check(lambda lib, c: lib.distributions.Dirichlet(c).mode, c)
+
+
+# -- the special functions and linear algebra the distributions are built from ---------------------------------
+
+from minitorch.distributions import _gamma_functions, _linalg, _special  # noqa: E402
+from harness import second_order  # noqa: E402
+
+
+def test_special_functions_match_torch_over_a_wide_range():
+    """lgamma, digamma, polygamma(n), erfinv to 1e-12 relative (absolute near their zeros) in float64; 1e-11
+    for negative arguments (reflected through π/tan(πx): both libraries lose a digit there)."""
+    x = np.concatenate([np.linspace(1e-6, 5, 301), np.geomspace(1e-8, 1e12, 121), -np.linspace(0.01, 30.3, 121)])
+    t = torch.from_numpy(x)
+    pairs = [(_special.lgamma, torch.lgamma), (_special.digamma, torch.digamma),
+             (lambda a: _special.polygamma(2, a), lambda a: torch.polygamma(2, a)),
+             (lambda a: _special.polygamma(3, a), lambda a: torch.polygamma(3, a))]
+    for mine, theirs in pairs:
+        got, expected = mine(minitorch.from_numpy(x)).numpy(), theirs(t).numpy()
+        np.testing.assert_allclose(got[x > 0], expected[x > 0], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(got[x < 0], expected[x < 0], rtol=1e-11)
+    y = np.concatenate([np.linspace(-0.999, 0.999, 301), 1 - np.geomspace(1e-15, 1e-2, 30)])
+    np.testing.assert_allclose(_special.erfinv(minitorch.from_numpy(y)).numpy(), torch.erfinv(torch.from_numpy(y)),
+                               rtol=1e-12, atol=1e-15)
+    # the poles and edges as torch: lgamma(0) = inf, digamma(0) = -inf, digamma(-1) = nan, erfinv(±1) = ±inf
+    edges = np.array([0.0, -1.0, -2.0])
+    np.testing.assert_array_equal(_special.lgamma(minitorch.from_numpy(edges)).numpy(), torch.lgamma(torch.from_numpy(edges)))
+    np.testing.assert_array_equal(_special.digamma(minitorch.from_numpy(edges)).numpy(),
+                                  torch.digamma(torch.from_numpy(edges)))
+    ones = np.array([-1.0, 1.0, 0.0])
+    np.testing.assert_array_equal(_special.erfinv(minitorch.from_numpy(ones)).numpy(), torch.erfinv(torch.from_numpy(ones)))
+
+
+def test_special_functions_against_mpmath():
+    """trigamma is where torch is only good to ~5e-10: minitorch's against mpmath to 1e-14."""
+    mpmath = pytest.importorskip("mpmath")
+    x = np.concatenate([np.linspace(0.05, 6, 40), [10.0, 33.3, 1e4]])
+    expected = np.array([float(mpmath.polygamma(1, v)) for v in x])
+    np.testing.assert_allclose(_special.polygamma(1, minitorch.from_numpy(x)).numpy(), expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("op", ["lgamma", "digamma", "polygamma", "erfinv", "xlogy"])
+def test_special_function_gradients_and_second_order(op):
+    fns = {"lgamma": (lambda lib, a: (_special.lgamma if lib is minitorch else torch.lgamma)(a), [pos(5)]),
+           "digamma": (lambda lib, a: (_special.digamma if lib is minitorch else torch.digamma)(a), [pos(5)]),
+           "polygamma": (lambda lib, a: (_special.polygamma if lib is minitorch else torch.polygamma)(2, a), [pos(5)]),
+           "erfinv": (lambda lib, a: (_special.erfinv if lib is minitorch else torch.erfinv)(a),
+                      [RNG.uniform(-0.9, 0.9, 5)]),
+           "xlogy": (lambda lib, a, b: (_special.xlogy if lib is minitorch else torch.xlogy)(a, b),
+                     [np.array([0.0, 1.0, 2.5, 0.0, -1.0]), pos(5)])}
+    fn, args = fns[op]
+    if op == "digamma":  # its derivative is trigamma
+        _gradients.compare_forward_and_vjp(fn, args, [True] * len(args), tolerance=lambda _: TRIGAMMA_TOLERANCE)
+    else:
+        check(fn, *args)  # values, node names (LgammaBackward0, ...) and gradients
+    if op == "lgamma":  # its second derivative is trigamma
+        _gradients.compare_second_order(fn, args, [True], seed=1, tolerance=lambda _: TRIGAMMA_TOLERANCE)
+    else:
+        second_order(fn, *args)
+
+
+def test_linalg_ops_match_torch_with_second_order():
+    A, B = real(2, 3, 3), real(3, 2)
+
+    def chol(lib, A):
+        S = _spd(lib, A)
+        return _linalg.cholesky(S) if lib is minitorch else torch.linalg.cholesky(S)
+
+    def solve(lib, A, B):
+        L = _lower(lib, A)
+        if lib is minitorch:
+            return _linalg.solve_triangular(L, B, upper=False), _linalg.solve_triangular(L.mT, B, upper=True)
+        return torch.linalg.solve_triangular(L, B, upper=False), torch.linalg.solve_triangular(L.mT, B, upper=True)
+    check(chol, A)
+    check(solve, A, B, check_names=False)  # _lower's own nodes differ; the solves' names are checked below
+    second_order(chol, A)
+    second_order(solve, A, B)
+    L = minitorch.from_numpy(np.tril(pos(3, 3))).requires_grad_()
+    assert _linalg.solve_triangular(L, minitorch.from_numpy(B), upper=False).grad_fn.name() == \
+        "LinalgSolveTriangularBackward0"
+    assert _linalg.cholesky(L @ L.mT).grad_fn.name() == "LinalgCholeskyExBackward0"
+
+
+def test_log_prob_second_order_as_torch():
+    """log_prob differentiates twice (Hessians of a log-likelihood, as in natural gradients)."""
+    for name in ("Normal", "Gamma", "Beta", "MVN-cov", "Categorical-logits", "Binomial-logits"):
+        params = CASES[name][1]
+        fn, args = _method(name, "log_prob", params, _value_for(name, params))
+        wants = [isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in args]
+        _gradients.compare_second_order(fn, args, wants, seed=1, tolerance=lambda _: TRIGAMMA_TOLERANCE)

@@ -37,17 +37,19 @@ class SolveTriangular(Op):
     @staticmethod
     def forward(ctx, A, B, upper):
         ctx.upper = upper
+        A_in = A  # saved itself, not its triangle, so that the VJP stays differentiable in A
         A = np.triu(A) if upper else np.tril(A)  # only the triangle counts, as in LAPACK's trtrs
         batch = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])  # the matrices' dims do not broadcast
         A_, B_ = np.broadcast_to(A, batch + A.shape[-2:]), np.broadcast_to(B, batch + B.shape[-2:])
         X = np.linalg.solve(A_, B_) if A.shape[-1] else np.zeros(B_.shape, B.dtype)
-        ctx.save_for_backward(A, X)
+        ctx.save_for_backward(A_in, X)
         return X
 
     @staticmethod
     def backward(ctx, g):
         A, X = ctx.saved_tensors
         dA, dB = ctx.needs_input_grad
+        A = tril(A.mT).mT if ctx.upper else tril(A)
         gB = solve_triangular(A.mT, g, upper=not ctx.upper)
         gA = None
         if dA:
