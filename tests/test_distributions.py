@@ -241,3 +241,147 @@ def test_log_prob_second_order_as_torch():
         fn, args = _method(name, "log_prob", params, _value_for(name, params))
         wants = [isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in args]
         _gradients.compare_second_order(fn, args, wants, seed=1, tolerance=lambda _: TRIGAMMA_TOLERANCE)
+
+
+# -- shapes: sample, rsample, expand ---------------------------------------------------------------------------
+
+def _both(name, params):
+    ctor = CASES[name][0]
+    return (ctor(minitorch, *[minitorch.from_numpy(p) for p in params]),
+            ctor(torch, *[torch.from_numpy(p) for p in params]))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_shapes_of_sample_rsample_and_expand(name):
+    params = CASES[name][1]
+    mine, theirs = _both(name, params)
+    assert (mine.batch_shape, mine.event_shape) == (theirs.batch_shape, theirs.event_shape)
+    assert mine.has_rsample == theirs.has_rsample
+    for shape in [(), (5,), (2, 3)]:
+        x, y = mine.sample(shape), theirs.sample(shape)
+        assert x.shape == y.shape and str(x.dtype) == str(y.dtype), (shape, x.shape, y.shape, x.dtype, y.dtype)
+        assert not x.requires_grad
+        if mine.has_rsample:
+            assert mine.rsample(shape).shape == theirs.rsample(shape).shape
+    big = (4,) + tuple(mine.batch_shape)
+    mine_e, theirs_e = mine.expand(big), theirs.expand(big)
+    assert (mine_e.batch_shape, mine_e.event_shape) == (theirs_e.batch_shape, theirs_e.event_shape)
+    assert mine_e.sample((2,)).shape == theirs_e.sample((2,)).shape
+    value = _value_for(name, params)[:1]  # a leading 1 broadcasts with the new leading 4
+    assert_close(mine_e.log_prob(minitorch.from_numpy(value)), theirs_e.log_prob(torch.from_numpy(value)),
+                 what="log_prob of the expanded distribution")
+
+
+# -- draws: in the support, with the distribution's moments -------------------------------------------------------
+
+N_DRAWS = 20000
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if not n.startswith("Categorical")])
+def test_draws_lie_in_the_support_with_the_right_moments(name):
+    """The mean of N draws within 6 standard errors (sqrt(variance / N)) of the distribution's mean, and the
+    sample variance within 10% of its variance (plus a little for tiny variances)."""
+    minitorch.manual_seed(0)
+    d = _both(name, CASES[name][1])[0]
+    x = d.sample((N_DRAWS,))
+    assert bool(d.support.check(x).all())
+    mean, var = d.mean.detach().numpy(), d.variance.detach().numpy()
+    xs = x.numpy()
+    np.testing.assert_array_less(np.abs(xs.mean(0) - mean), 6 * np.sqrt(var / N_DRAWS) + 1e-12)
+    np.testing.assert_allclose(xs.var(0), var, rtol=0.1, atol=1e-3)
+
+
+@pytest.mark.parametrize("name", ["Categorical-probs", "Categorical-logits"])
+def test_categorical_draws_have_the_right_frequencies(name):
+    minitorch.manual_seed(0)
+    d = _both(name, CASES[name][1])[0]
+    x = d.sample((N_DRAWS,)).numpy()
+    assert x.dtype == np.int64 and x.min() >= 0 and x.max() < 4
+    freq = np.stack([(x == k).mean(0) for k in range(4)], -1)
+    p = d.probs.detach().numpy()
+    np.testing.assert_array_less(np.abs(freq - p), 6 * np.sqrt(p * (1 - p) / N_DRAWS))
+
+
+# -- rsample: gradients through the draw ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["Normal", "Uniform", "Exponential", "Laplace"])
+def test_rsample_gradients_equal_torchs_reparameterisation_of_the_same_draw(name):
+    """The same draw in torch: the noise of minitorch's draw is its CDF value u (free of the parameters), and
+    torch's icdf(u) is the draw as a function of the parameters, torch's way (loc + scale·eps, ...)."""
+    params = CASES[name][1]
+    ctor = CASES[name][0]
+    mine_p = [minitorch.from_numpy(p).requires_grad_() for p in params]
+    theirs_p = [torch.from_numpy(p).requires_grad_() for p in params]
+    x = ctor(minitorch, *mine_p).rsample((4,))
+    u = ctor(minitorch, *[p.detach() for p in mine_p]).cdf(x.detach())
+    y = ctor(torch, *theirs_p).icdf(torch.from_numpy(u.numpy()))
+    assert_close(x, y, what="the draw", scale=1e3)
+    g = RNG.normal(size=tuple(x.shape))
+    x.backward(minitorch.from_numpy(g))
+    y.backward(torch.from_numpy(g))
+    for m, t in zip(mine_p, theirs_p):
+        np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-7, atol=1e-9)
+
+
+def test_multivariate_normal_rsample_is_loc_plus_L_eps():
+    loc, A = real(2, 3), real(3, 3)
+    m_loc, m_A = minitorch.from_numpy(loc).requires_grad_(), minitorch.from_numpy(A).requires_grad_()
+    d = minitorch.distributions.MultivariateNormal(m_loc, covariance_matrix=_spd(minitorch, m_A))
+    x = d.rsample((5,))
+    assert x.grad_fn is not None
+    L = np.linalg.cholesky(A @ A.T + 0.5 * np.eye(3))
+    eps = np.linalg.solve(L, (x.detach().numpy() - loc)[..., None])[..., 0]  # the noise of this draw
+    t_loc, t_A = torch.from_numpy(loc).requires_grad_(), torch.from_numpy(A).requires_grad_()
+    t_d = torch.distributions.MultivariateNormal(t_loc, covariance_matrix=_spd(torch, t_A))
+    y = t_loc + (t_d._unbroadcasted_scale_tril @ torch.from_numpy(eps)[..., None])[..., 0]
+    g = RNG.normal(size=tuple(x.shape))
+    x.backward(minitorch.from_numpy(g))
+    y.backward(torch.from_numpy(g))
+    np.testing.assert_allclose(m_loc.grad.numpy(), t_loc.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(m_A.grad.numpy(), t_A.grad.numpy(), rtol=1e-8, atol=1e-10)
+
+
+def test_gamma_rsample_gradient_is_torchs_implicit_reparameterisation():
+    """dx/dα at minitorch's draw x against torch's _standard_gamma_grad at the same x and α: torch's is an
+    approximation good to ~1e-3 relative, so that is the tolerance (minitorch's series is exact to ~1e-13:
+    checked against the finite difference of the CDF below)."""
+    minitorch.manual_seed(1)
+    alpha = np.array([0.1, 0.5, 1.0, 3.0, 30.0, 300.0])
+    rate = np.array([1.0, 2.0, 0.5, 1.0, 3.0, 1.5])
+    a, r = minitorch.from_numpy(alpha).requires_grad_(), minitorch.from_numpy(rate).requires_grad_()
+    x = minitorch.distributions.Gamma(a, r).rsample((200,))
+    assert x.grad_fn.name() == "DivBackward0"
+    x.sum().backward()
+    draws = x.detach().numpy() * rate  # the Gamma(α, 1) draws
+    torch_grad = torch._standard_gamma_grad(torch.from_numpy(np.broadcast_to(alpha, draws.shape).copy()),
+                                            torch.from_numpy(draws)).numpy()
+    np.testing.assert_allclose(a.grad.numpy(), (torch_grad / rate).sum(0), rtol=2e-3)
+    np.testing.assert_allclose(r.grad.numpy(), (-draws / rate ** 2).sum(0), rtol=1e-12)
+    # the exact derivative: -(∂P/∂α) / (∂P/∂x), ∂P/∂α by a central difference of the CDF
+    x0, a0, h = draws[:5, 3], alpha[3], 1e-5
+    dP = (_gamma_functions._series(a0 + h, x0)[0] - _gamma_functions._series(a0 - h, x0)[0]) / (2 * h)
+    density = np.exp((a0 - 1) * np.log(x0) - x0 - math.lgamma(a0))
+    np.testing.assert_allclose(_gamma_functions._standard_gamma_grad(np.full(5, a0), x0), -dP / density, rtol=1e-7)
+    with pytest.raises(NotImplementedError, match="the derivative for '_standard_gamma_grad' is not implemented."):
+        g, = minitorch.autograd.grad(minitorch.distributions.Gamma(a, 1.0).rsample().sum(), a, create_graph=True)
+        g.sum().backward()
+
+
+@pytest.mark.parametrize("name", ["Beta", "Dirichlet"])
+def test_beta_and_dirichlet_rsample_gradients_average_to_the_mean_gradient(name):
+    """E[x] = α / Σα: the average of the pathwise gradients over 4000 draws must be its derivative (to 0.02, about
+    5 standard errors of that average). torch draws and differentiates differently (the marginal Beta
+    CDF), so single draws cannot be compared; their expectations can."""
+    minitorch.manual_seed(2)
+    if name == "Dirichlet":
+        c = minitorch.from_numpy(np.array([[0.8, 2.0, 3.5]])).requires_grad_()
+        x = minitorch.distributions.Dirichlet(c).rsample((4000,))[..., 0]
+        leaves, exact = [c], [np.array([[2.0 + 3.5, -0.8, -0.8]]) / 6.3 ** 2]
+    else:
+        c1, c0 = minitorch.tensor(1.5, dtype=minitorch.float64, requires_grad=True), \
+            minitorch.tensor(2.5, dtype=minitorch.float64, requires_grad=True)
+        x = minitorch.distributions.Beta(c1, c0).rsample((4000,))
+        leaves, exact = [c1, c0], [np.array(2.5 / 16), np.array(-1.5 / 16)]
+    grads = minitorch.autograd.grad(x.mean(), leaves)
+    for g, e in zip(grads, exact):
+        np.testing.assert_allclose(g.numpy(), e, atol=0.02)
