@@ -385,3 +385,180 @@ def test_beta_and_dirichlet_rsample_gradients_average_to_the_mean_gradient(name)
     grads = minitorch.autograd.grad(x.mean(), leaves)
     for g, e in zip(grads, exact):
         np.testing.assert_allclose(g.numpy(), e, atol=0.02)
+
+
+# -- validation: torch's errors, word for word -------------------------------------------------------------------
+
+def _error(lib, make):
+    with pytest.raises(Exception) as info:
+        make(lib, lib.distributions)
+    return type(info.value), str(info.value)
+
+
+def _t(lib, values, dtype=None):
+    return lib.tensor(values, dtype=dtype or lib.float32)
+
+
+ERRORS = {
+    "parameter out of its constraint": lambda lib, D: D.Normal(_t(lib, [0.0, 1.0]), _t(lib, [1.0, -1.0])),
+    "NaN parameter": lambda lib, D: D.Normal(float("nan"), 1.0),
+    "scalar parameters": lambda lib, D: D.Exponential(-2.0),
+    "dependent bounds": lambda lib, D: D.Uniform(_t(lib, [0.0, 2.0]), _t(lib, [1.0, 1.0])),
+    "independent positive": lambda lib, D: D.Dirichlet(_t(lib, [1.0, -1.0])),
+    "simplex value": lambda lib, D: D.Dirichlet(_t(lib, [1.0, 2.0])).log_prob(_t(lib, [0.5, 0.6])),
+    "positive definite": lambda lib, D: D.MultivariateNormal(_t(lib, [0.0, 0.0]),
+                                                             covariance_matrix=_t(lib, [[1.0, 2.0], [2.0, 1.0]])),
+    "lower cholesky": lambda lib, D: D.MultivariateNormal(_t(lib, [0.0, 0.0]), scale_tril=_t(lib, [[1.0, 2.0], [0.0, 1.0]])),
+    "value outside the support": lambda lib, D: D.Exponential(_t(lib, [1.0, 2.0])).log_prob(_t(lib, [1.0, -1.0])),
+    "value not an integer": lambda lib, D: D.Poisson(_t(lib, [1.0])).log_prob(_t(lib, [1.5])),
+    "value of the wrong event shape": lambda lib, D: D.Dirichlet(_t(lib, [1.0, 2.0])).log_prob(_t(lib, [0.2, 0.3, 0.5])),
+    "value that does not broadcast": lambda lib, D: D.Normal(_t(lib, [0.0, 1.0]), 1.0).log_prob(_t(lib, [0.0, 1.0, 2.0])),
+    "value not a tensor": lambda lib, D: D.Normal(0.0, 1.0).log_prob(0.5),
+    "category out of range": lambda lib, D: D.Categorical(logits=_t(lib, [0.0, 1.0])).log_prob(lib.tensor(2)),
+    "both probs and logits": lambda lib, D: D.Bernoulli(probs=0.5, logits=0.0),
+    "neither": lambda lib, D: D.Categorical(),
+    "0-d probs": lambda lib, D: D.Categorical(probs=_t(lib, 0.5)),
+    "0-d concentration": lambda lib, D: D.Dirichlet(_t(lib, 0.5)),
+    "several matrices": lambda lib, D: D.MultivariateNormal(_t(lib, [0.0]), covariance_matrix=_t(lib, [[1.0]]),
+                                                            scale_tril=_t(lib, [[1.0]])),
+    "1-d covariance": lambda lib, D: D.MultivariateNormal(_t(lib, [0.0]), covariance_matrix=_t(lib, [1.0])),
+    "Independent of too many dims": lambda lib, D: D.Independent(D.Normal(_t(lib, [0.0]), 1.0), 2),
+    "a number where a tensor goes": lambda lib, D: D.Normal("a", 1.0),
+    "no cdf": lambda lib, D: D.Categorical(logits=_t(lib, [0.0])).cdf(_t(lib, 0.0)),
+    "no cdf for Independent": lambda lib, D: D.Independent(D.Beta(_t(lib, [2.0]), 1.0), 1).expand((2,)).cdf(_t(lib, [0.5])),
+    "kl of an unregistered pair": lambda lib, D: D.kl_divergence(D.Categorical(logits=_t(lib, [0.0, 1.0])),
+                                                                 D.Normal(0.0, 1.0)),
+    "kl of binomials, q with more trials": lambda lib, D: D.kl_divergence(D.Binomial(2, probs=_t(lib, [0.5])),
+                                                                          D.Binomial(3, probs=_t(lib, [0.5]))),
+    "kl of multivariate normals of different sizes": lambda lib, D: D.kl_divergence(
+        D.MultivariateNormal(_t(lib, [0.0]), scale_tril=_t(lib, [[1.0]])),
+        D.MultivariateNormal(_t(lib, [0.0, 0.0]), scale_tril=_t(lib, [[1.0, 0.0], [0.0, 1.0]]))),
+}
+
+
+@pytest.mark.parametrize("case", list(ERRORS))
+def test_errors_as_torch(case):
+    mine, theirs = _error(minitorch, ERRORS[case]), _error(torch, ERRORS[case])
+    assert mine == theirs
+
+
+def test_validation_can_be_turned_off():
+    D = minitorch.distributions
+    d = D.Normal(0.0, -1.0, validate_args=False)
+    assert math.isnan(float(d.log_prob(minitorch.tensor(0.0))))
+    assert D.Exponential(1.0, validate_args=False).log_prob(minitorch.tensor(-1.0)).item() == -1.0 + 2.0
+    try:
+        D.Distribution.set_default_validate_args(False)
+        D.Normal(0.0, -1.0)  # no error
+        assert not D.Normal(0.0, 1.0)._validate_args
+    finally:
+        D.Distribution.set_default_validate_args(True)
+    with pytest.raises(ValueError):
+        D.Normal(0.0, -1.0)
+    with pytest.raises(ValueError):
+        D.Distribution.set_default_validate_args("yes")
+    # an expanded distribution keeps its setting, without checking again
+    assert D.Normal(0.0, 1.0, validate_args=False).expand((3,))._validate_args is False
+
+
+# -- printing ---------------------------------------------------------------------------------------------------
+
+REPRS = [
+    lambda lib, D: D.Normal(0.0, 1.0),
+    lambda lib, D: D.Normal(_t(lib, [0.0, 1.0]), _t(lib, [1.0, 2.0])),
+    lambda lib, D: D.Uniform(_t(lib, [0.0, 1.0]), 3.0),
+    lambda lib, D: D.Bernoulli(logits=_t(lib, [0.0, 1.0])),
+    lambda lib, D: D.Categorical(probs=_t(lib, [0.25, 0.75])),
+    lambda lib, D: D.OneHotCategorical(probs=_t(lib, [0.25, 0.75])),
+    lambda lib, D: D.Binomial(10, probs=_t(lib, 0.3)),
+    lambda lib, D: D.Beta(2.0, 3.0),
+    lambda lib, D: D.Gamma(_t(lib, [2.0, 3.0]), 1.0),
+    lambda lib, D: D.MultivariateNormal(_t(lib, [0.0, 0.0]), covariance_matrix=lib.eye(2)),
+    lambda lib, D: D.Independent(D.Normal(_t(lib, [0.0, 1.0]), 1.0), 1),
+    lambda lib, D: D.Normal(0.0, 1.0).expand((2, 3)),
+]
+
+
+@pytest.mark.parametrize("i", range(len(REPRS)))
+def test_repr_as_torch(i):
+    assert repr(REPRS[i](minitorch, minitorch.distributions)) == repr(REPRS[i](torch, torch.distributions))
+
+
+def test_constraints_as_torch():
+    for lib in (minitorch, torch):
+        lib.C = lib.distributions.constraints
+    pairs = [("real", None), ("positive", None), ("nonnegative", None), ("unit_interval", None), ("simplex", None),
+             ("boolean", None), ("nonnegative_integer", None), ("positive_integer", None), ("real_vector", None),
+             ("lower_cholesky", None), ("positive_definite", None), ("one_hot", None)]
+    for name, _ in pairs:
+        mine, theirs = getattr(minitorch.C, name), getattr(torch.C, name)
+        assert repr(mine) == repr(theirs)
+        assert (mine.event_dim, mine.is_discrete) == (theirs.event_dim, theirs.is_discrete), name
+    for make in [lambda C: C.integer_interval(0, 9), lambda C: C.interval(-1.0, 2.0), lambda C: C.greater_than(2.0),
+                 lambda C: C.half_open_interval(0.0, 1.0), lambda C: C.independent(C.positive, 2),
+                 lambda C: C.less_than(3.0), lambda C: C.greater_than_eq(1.0)]:
+        assert repr(make(minitorch.C)) == repr(make(torch.C))
+    values = np.array([[0.2, 0.8], [0.5, 0.6], [-0.1, 1.1], [1.0, 0.0]])
+    for name in ("simplex", "one_hot", "real_vector"):
+        np.testing.assert_array_equal(getattr(minitorch.C, name).check(minitorch.from_numpy(values)).numpy(),
+                                      getattr(torch.C, name).check(torch.from_numpy(values)).numpy())
+    for lib in (minitorch, torch):
+        del lib.C
+    assert minitorch.distributions.constraints.is_dependent(minitorch.distributions.Uniform.support)
+    with pytest.raises(ValueError, match="Cannot determine validity of dependent constraint"):
+        minitorch.distributions.constraints.dependent.check(minitorch.tensor(1.0))
+
+
+# -- KL divergences ---------------------------------------------------------------------------------------------
+
+def _d(name, i=0):
+    """A distribution constructor and fresh parameters (different for i = 0, 1)."""
+    ctor, params = CASES[name][0], CASES[name][1]
+    rng = np.random.default_rng(10 + i)
+    fresh = [p + rng.uniform(0.0, 0.4, p.shape) * (1 if name not in ("Bernoulli-probs",) else 0.1) for p in params]
+    return ctor, fresh
+
+
+KL_PAIRS = [("Normal", "Normal"), ("Uniform", "Uniform"), ("Exponential", "Exponential"), ("Laplace", "Laplace"),
+            ("Gamma", "Gamma"), ("Beta", "Beta"), ("Dirichlet", "Dirichlet"), ("Bernoulli-probs", "Bernoulli-logits"),
+            ("Categorical-probs", "Categorical-logits"), ("OneHotCategorical", "OneHotCategorical"),
+            ("Poisson", "Poisson"), ("Binomial-probs", "Binomial-probs"), ("MVN-cov", "MVN-scale_tril"),
+            ("MVN-precision", "MVN-cov"), ("Independent", "Independent"), ("Bernoulli-probs", "Poisson"),
+            ("Beta", "Exponential"), ("Beta", "Gamma"), ("Beta", "Normal"), ("Beta", "Uniform"),
+            ("Exponential", "Gamma"), ("Exponential", "Normal"), ("Gamma", "Exponential"), ("Gamma", "Normal"),
+            ("Laplace", "Normal"), ("Normal", "Laplace"), ("Uniform", "Normal"), ("Uniform", "Exponential"),
+            ("Uniform", "Gamma"), ("Uniform", "Beta"), ("Normal", "Uniform"), ("Exponential", "Beta"),
+            ("Gamma", "Uniform"), ("Laplace", "Gamma"), ("Poisson", "Binomial-probs")]
+
+
+@pytest.mark.parametrize("p_name,q_name", KL_PAIRS)
+def test_kl_divergence_values_and_gradients_as_torch(p_name, q_name):
+    (p_ctor, p_params), (q_ctor, q_params) = _d(p_name, 0), _d(q_name, 1)
+    if (p_name, q_name) == ("Uniform", "Beta"):  # inside (0, 1), or the KL is infinite
+        p_params = [np.full(3, 0.2), np.array([0.3, 0.5, 0.9])]
+    n = len(p_params)
+
+    def fn(lib, *params):
+        return lib.distributions.kl_divergence(p_ctor(lib, *params[:n]), q_ctor(lib, *params[n:]))
+    through_trigamma = {"Gamma", "Beta", "Dirichlet"} & {p_name, q_name}
+    (check_through_trigamma if through_trigamma else check)(fn, *p_params, *q_params)
+
+
+def test_register_kl_picks_the_most_specific_pair():
+    D = minitorch.distributions
+
+    class MyNormal(D.Normal):
+        pass
+
+    assert D.kl_divergence(MyNormal(0.0, 1.0), D.Normal(1.0, 1.0)).item() == 0.5  # falls back to (Normal, Normal)
+
+    @D.register_kl(MyNormal, D.Normal)
+    def _mine(p, q):
+        return minitorch.tensor(-1.0)
+    try:
+        assert D.kl_divergence(MyNormal(0.0, 1.0), D.Normal(1.0, 1.0)).item() == -1.0
+        assert D.kl_divergence(D.Normal(0.0, 1.0), D.Normal(1.0, 1.0)).item() == 0.5
+    finally:
+        from minitorch.distributions import kl
+        del kl._KL_REGISTRY[MyNormal, D.Normal]
+        kl._KL_MEMOIZE.clear()

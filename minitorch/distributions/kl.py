@@ -1,5 +1,9 @@
 """kl_divergence(p, q) = E_p[log p(x) - log q(x)], in closed form for the pairs of distributions torch
-registers, found by ``register_kl``'s registry (the most specific registered pair of base classes wins)."""
+registers, found by ``register_kl``'s registry (the most specific registered pair of base classes wins).
+
+Where the divergence is infinite or zero for some parameters (q gives no mass where p does), the result is set
+in place, ``t[mask] = inf``, as torch does (so the node is torch's IndexPutBackward0 and no gradient flows there).
+"""
 import math
 import warnings
 from functools import total_ordering
@@ -116,9 +120,11 @@ def _batch_trace_XXT(bmat):
 @register_kl(Bernoulli, Bernoulli)
 def _kl_bernoulli_bernoulli(p, q):
     t1 = p.probs * (softplus(-q.logits) - softplus(-p.logits))
-    t1 = t1.masked_fill(q.probs == 0, inf).masked_fill(p.probs == 0, 0)
+    t1[q.probs == 0] = inf
+    t1[p.probs == 0] = 0
     t2 = (1 - p.probs) * (softplus(q.logits) - softplus(p.logits))
-    t2 = t2.masked_fill(q.probs == 1, inf).masked_fill(p.probs == 1, 0)
+    t2[q.probs == 1] = inf
+    t2[p.probs == 1] = 0
     return t1 + t2
 
 
@@ -139,13 +145,16 @@ def _kl_binomial_binomial(p, q):
     if bool((p.total_count < q.total_count).any()):
         raise NotImplementedError("KL between Binomials where q.total_count > p.total_count is not implemented")
     kl = p.total_count * (p.probs * (p.logits - q.logits) + (-p.probs).log1p() - (-q.probs).log1p())
-    return kl.masked_fill(p.total_count > q.total_count, inf)
+    inf_idxs = p.total_count > q.total_count
+    kl[inf_idxs] = _infinite_like(kl[inf_idxs])
+    return kl
 
 
 @register_kl(Categorical, Categorical)
 def _kl_categorical_categorical(p, q):
     t = p.probs * (p.logits - q.logits)
-    t = t.masked_fill((q.probs == 0).expand_as(t), inf).masked_fill((p.probs == 0).expand_as(t), 0)
+    t[(q.probs == 0).expand_as(t)] = inf
+    t[(p.probs == 0).expand_as(t)] = 0
     return t.sum(-1)
 
 
@@ -216,7 +225,8 @@ def _kl_poisson_poisson(p, q):
 @register_kl(Uniform, Uniform)
 def _kl_uniform_uniform(p, q):
     result = ((q.high - q.low) / (p.high - p.low)).log()
-    return result.masked_fill((q.low > p.low) | (q.high < p.high), inf)
+    result[(q.low > p.low) | (q.high < p.high)] = inf
+    return result
 
 
 @register_kl(Independent, Independent)
@@ -262,7 +272,8 @@ def _kl_beta_normal(p, q):
 @register_kl(Beta, Uniform)
 def _kl_beta_uniform(p, q):
     result = -p.entropy() + (q.high - q.low).log()
-    return result.masked_fill((q.low > p.support.lower_bound) | (q.high < p.support.upper_bound), inf)
+    result[(q.low > p.support.lower_bound) | (q.high < p.support.upper_bound)] = inf
+    return result
 
 
 @register_kl(Exponential, Beta)
@@ -363,13 +374,15 @@ def _kl_uniform_beta(p, q):
     t3 = (q.concentration0 - 1) * (_x_log_x(1 - p.high) - _x_log_x(1 - p.low) + common_term) / common_term
     t4 = lgamma(q.concentration1) + lgamma(q.concentration0) - lgamma(q.concentration1 + q.concentration0)
     result = t3 + t4 - t1 - t2
-    return result.masked_fill((p.high > q.support.upper_bound) | (p.low < q.support.lower_bound), inf)
+    result[(p.high > q.support.upper_bound) | (p.low < q.support.lower_bound)] = inf
+    return result
 
 
 @register_kl(Uniform, Exponential)
 def _kl_uniform_exponetial(p, q):
     result = q.rate * (p.high + p.low) / 2 - ((p.high - p.low) * q.rate).log()
-    return result.masked_fill(p.low < q.support.lower_bound, inf)
+    result[p.low < q.support.lower_bound] = inf
+    return result
 
 
 @register_kl(Uniform, Gamma)
@@ -380,7 +393,8 @@ def _kl_uniform_gamma(p, q):
     t3 = (1 - q.concentration) * (_x_log_x(p.high) - _x_log_x(p.low) - common_term) / common_term
     t4 = q.rate * (p.high + p.low) / 2
     result = -t1 + t2 + t3 + t4
-    return result.masked_fill(p.low < q.support.lower_bound, inf)
+    result[p.low < q.support.lower_bound] = inf
+    return result
 
 
 @register_kl(Uniform, Normal)
