@@ -4,7 +4,7 @@ import numpy as np
 from .. import creation
 from . import constraints
 from .distribution import Distribution, _full_nan
-from .utils import _size, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _size, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 class Categorical(Distribution):
     """P(k) = probs[k] = softmax(logits)[k]; the last dim of the parameter indexes the K categories."""
@@ -71,9 +71,7 @@ class Categorical(Distribution):
         """logits[value]: the normalised logits gathered at the (broadcast) category indices."""
         if self._validate_args:
             self._validate_sample(value)
-        value = value.long().unsqueeze(-1)
-        shape = np.broadcast_shapes(tuple(value.shape), tuple(self.logits.shape))
-        value, log_pmf = value.expand(shape), self.logits.expand(shape)
+        value, log_pmf = broadcast_all(value.long().unsqueeze(-1), self.logits)  # (expanded only if needed)
         return log_pmf.gather(-1, value[..., :1]).squeeze(-1)
 
     def entropy(self):
