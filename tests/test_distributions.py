@@ -562,3 +562,31 @@ def test_register_kl_picks_the_most_specific_pair():
         from minitorch.distributions import kl
         del kl._KL_REGISTRY[MyNormal, D.Normal]
         kl._KL_MEMOIZE.clear()
+
+
+# -- PyTorch's own OpInfo samples through the ops this package adds ------------------------------------------------
+# (they live in minitorch.distributions, not in minitorch's namespace, so tests/test_opinfo.py does not find them:
+# they are matched to their OpInfos here, with the calling conventions OpInfo uses)
+
+OPINFO_MATCHES = {
+    "lgamma": lambda: _special.lgamma, "digamma": lambda: _special.digamma, "erfinv": lambda: _special.erfinv,
+    "xlogy": lambda: _special.xlogy, "igamma": lambda: _gamma_functions.gammainc,
+    "polygamma": lambda: (lambda x, n: _special.polygamma(n, x)),  # OpInfo's lambda takes (x, n)
+    "linalg.cholesky": lambda: (lambda A, upper=False: _linalg.cholesky(A).mT if upper else _linalg.cholesky(A)),
+    "linalg.solve_triangular": lambda: _linalg.solve_triangular,
+}
+
+
+def _opinfos():
+    from torch.testing._internal.common_methods_invocations import op_db
+    return [op for op in op_db if op.name in OPINFO_MATCHES]
+
+
+@pytest.mark.parametrize("op", _opinfos(), ids=lambda op: op.name + ("." + op.variant_test_name
+                                                                      if op.variant_test_name else ""))
+def test_opinfo_samples_of_the_added_ops(op):
+    """Every sample: values, gradients and (where OpInfo supports it) second order, against torch."""
+    import opinfo_support
+    counts, failures, _ = opinfo_support.run_op(op, [("function", op.op, OPINFO_MATCHES[op.name]())])
+    assert not failures, [f[2][:500] for f in failures[:3]]
+    assert counts["ok"] + counts["error"] == counts["samples"] > 0

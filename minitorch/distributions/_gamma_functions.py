@@ -90,8 +90,14 @@ class Igamma(Op):
     @staticmethod
     def forward(ctx, a, x):
         ctx.save_for_backward(a, x)
-        p, _ = _series(a, x)
-        return p.astype(np.result_type(a.dtype, x.dtype))
+        a64, x64 = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
+        finite = (a64 > 0) & (x64 > 0) & np.isfinite(a64) & np.isfinite(x64)
+        p, _ = _series(np.where(finite, a64, 1.0), np.where(finite, x64, 1.0))
+        # the edges as torch: NaN outside a, x ≥ 0 and at (0, 0); 0 at x = 0 or a = ∞; 1 at a = 0 or x = ∞
+        edge = np.where((a64 == 0) | (x64 == np.inf), 1.0, 0.0)
+        edge = np.where((a64 < 0) | (x64 < 0) | ((a64 == 0) & (x64 == 0)) | np.isnan(a64) | np.isnan(x64)
+                        | ((a64 == np.inf) & (x64 == np.inf)), np.nan, edge)
+        return np.where(finite, p, edge).astype(np.result_type(a.dtype, x.dtype))
 
     @staticmethod
     def backward(ctx, g):

@@ -59,8 +59,14 @@ class SolveTriangular(Op):
         return gA, (gB if dB else None)
 
 
-def solve_triangular(A, B, *, upper):
-    """torch.linalg.solve_triangular(A, B, upper=upper) (left=True)."""
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """torch.linalg.solve_triangular: X with A X = B (``left``) or X A = B, A upper or lower triangular, its
+    diagonal taken as ones if ``unitriangular``. X A = B is Aᵀ Xᵀ = Bᵀ, with the other triangle."""
+    if unitriangular:  # the diagonal is not read: ones in its place (and no gradient for it)
+        eye = _make(np.eye(A.shape[-1], dtype=A._data.dtype))
+        A = A * (1 - eye) + eye
+    if not left:
+        return SolveTriangular.apply(A.mT, B.mT, not upper).mT
     return SolveTriangular.apply(A, B, upper)
 
 
