@@ -590,3 +590,68 @@ def test_opinfo_samples_of_the_added_ops(op):
     counts, failures, _ = opinfo_support.run_op(op, [("function", op.op, OPINFO_MATCHES[op.name]())])
     assert not failures, [f[2][:500] for f in failures[:3]]
     assert counts["ok"] + counts["error"] == counts["samples"] > 0
+
+
+# -- property tests: generated parameters and values, float32 and float64 ---------------------------------------
+
+from harness import float_dtypes  # noqa: E402
+
+UNIVARIATE = {
+    "Normal": (lambda lib, a, b: lib.distributions.Normal(a, b.abs() + 0.1), lambda a, b, x: x),
+    "Laplace": (lambda lib, a, b: lib.distributions.Laplace(a, b.abs() + 0.1), lambda a, b, x: x),
+    "Exponential": (lambda lib, a, b: lib.distributions.Exponential(a.abs() + 0.1), lambda a, b, x: np.abs(x)),
+    "Gamma": (lambda lib, a, b: lib.distributions.Gamma(a.abs() + 0.1, b.abs() + 0.1), lambda a, b, x: np.abs(x) + 0.01),
+    "Beta": (lambda lib, a, b: lib.distributions.Beta(a.abs() + 0.1, b.abs() + 0.1),
+             lambda a, b, x: 1 / (1 + np.exp(-x))),
+    "Uniform": (lambda lib, a, b: lib.distributions.Uniform(a, a + b.abs() + 0.1),
+                lambda a, b, x: a + (np.abs(b) + 0.1) * (1 / (1 + np.exp(-x))) * 0.99),
+    "Poisson": (lambda lib, a, b: lib.distributions.Poisson(a.abs()), lambda a, b, x: np.floor(np.abs(x))),
+    "Bernoulli": (lambda lib, a, b: lib.distributions.Bernoulli(logits=a), lambda a, b, x: (x > 0).astype(x.dtype)),
+    "Binomial": (lambda lib, a, b: lib.distributions.Binomial(6, logits=a), lambda a, b, x: np.floor(np.abs(x)) % 7),
+}
+
+
+@pytest.mark.parametrize("name", list(UNIVARIATE))
+@settings(max_examples=15)
+@given(data=st.data(), dtype=float_dtypes)
+def test_log_prob_and_entropy_match_torch_on_generated_inputs(name, data, dtype):
+    from harness import array
+    from minitorch.testing.strategies import broadcastable_shapes
+    shape_a, shape_b = data.draw(broadcastable_shapes(2, max_dims=3, max_side=3))
+    a = data.draw(array(shape=shape_a, dtype=dtype, low=-3, high=3))
+    b = data.draw(array(shape=shape_b, dtype=dtype, low=-3, high=3))
+    batch = np.broadcast_shapes(a.shape, b.shape)
+    x = UNIVARIATE[name][1](*np.broadcast_arrays(a, b), data.draw(array(shape=batch, dtype=dtype, low=-4, high=4)))
+    x = np.asarray(x, dtype)
+    ctor = UNIVARIATE[name][0]
+    tolerance = {np.float64: dict(rtol=1e-9, atol=1e-10), np.float32: dict(rtol=1e-5, atol=1e-5)}[np.dtype(dtype).type]
+    wants = [True, True, name not in ("Poisson", "Bernoulli", "Binomial")]
+    _gradients.compare_forward_and_vjp(lambda lib, a, b, x: ctor(lib, a, b).log_prob(x), [a, b, x], wants,
+                                       tolerance=lambda _: tolerance)
+    if name not in ("Poisson", "Binomial"):
+        _gradients.compare_forward_and_vjp(lambda lib, a, b: ctor(lib, a, b).entropy(), [a, b], [True, True],
+                                           tolerance=lambda _: tolerance)
+
+
+@settings(max_examples=15)
+@given(data=st.data(), dtype=float_dtypes, n=st.integers(1, 4))
+def test_multivariate_normal_and_dirichlet_match_torch_on_generated_inputs(data, dtype, n):
+    from harness import array
+    loc = data.draw(array(shape=(2, n), dtype=dtype, low=-3, high=3))
+    A = data.draw(array(shape=(n, n), dtype=dtype, low=-2, high=2))
+    x = data.draw(array(shape=(3, 2, n), dtype=dtype, low=-3, high=3))
+    c = np.abs(data.draw(array(shape=(2, n + 1), dtype=dtype, low=-3, high=3))) + np.asarray(0.2, dtype)
+    v = np.exp(data.draw(array(shape=(2, n + 1), dtype=dtype, low=-2, high=2)))
+    v = (v / v.sum(-1, keepdims=True)).astype(dtype)
+    tolerance = {np.float64: dict(rtol=1e-8, atol=1e-9), np.float32: dict(rtol=1e-5, atol=1e-5)}[np.dtype(dtype).type]
+
+    def mvn(lib, loc, A, x):
+        d = lib.distributions.MultivariateNormal(loc, scale_tril=_lower(lib, A))
+        return d.log_prob(x), d.entropy()
+
+    def dirichlet(lib, c, v):
+        d = lib.distributions.Dirichlet(c)
+        return d.log_prob(v), d.entropy()
+    _gradients.compare_forward_and_vjp(mvn, [loc, A, x], [True] * 3, check_names=False, tolerance=lambda _: tolerance)
+    _gradients.compare_forward_and_vjp(dirichlet, [c, v], [True, True], check_names=False,
+                                       tolerance=lambda _: tolerance)
