@@ -171,8 +171,8 @@ class Distribution:
 
     def __repr__(self):
         param_names = [k for k in self.arg_constraints if k in self.__dict__]
-        args_string = ", ".join([f"{p}: {self.__dict__[p] if self.__dict__[p].numel() == 1 else self.__dict__[p].size()}"
-                                 for p in param_names])
+        values = {p: self.__dict__[p] for p in param_names}  # a one-element parameter prints its value
+        args_string = ", ".join([f"{p}: {v if v.numel() == 1 else v.size()}" for p, v in values.items()])
         return self.__class__.__name__ + "(" + args_string + ")"
 
 
