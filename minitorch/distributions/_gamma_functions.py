@@ -1,5 +1,5 @@
-"""The Gamma-distribution machinery as minitorch ops: drawing Gamma(α, 1) with implicit reparameterisation
-gradients, and the regularised lower incomplete gamma function P(α, x) (Gamma's CDF).
+"""The Gamma-distribution machinery as minitorch ops: drawing Gamma(α, 1) and Dirichlet(α) with implicit
+reparameterisation gradients, and the regularised lower incomplete gamma function P(α, x) (Gamma's CDF).
 
 Implicit reparameterisation: a Gamma draw x cannot be written as a smooth function of α and α-free noise,
 but u = P(α, x) is such noise (uniform whatever α is). Holding u fixed, x moves with α as
@@ -109,3 +109,71 @@ class Igamma(Op):
 
 def gammainc(input, other):
     return Igamma.apply(input, other)
+
+
+def _beta_series(a, b, x):
+    """(I, ∂I/∂a, ∂I/∂b) for I = I_x(a, b), the Beta(a, b) CDF, by the series
+    I = x^a (1-x)^b / (a B(a, b)) · Σₙ (a+b)ₙ/(a+1)ₙ xⁿ (all terms positive), differentiated term by term.
+    Meant for x ≤ a/(a+b), where the terms shrink at once (callers use I_x(a, b) = 1 - I_(1-x)(b, a) beyond)."""
+    with np.errstate(all="ignore"):
+        digamma = lambda v: _special._digamma(v).reshape(v.shape)  # noqa: E731
+        log_pref = (a * np.log(x) + b * np.log1p(-x) - np.log(a) - _special._lgamma(a) - _special._lgamma(b)
+                    + _special._lgamma(a + b))
+        dlog_pref_a = np.log(x) - 1 / a - digamma(a) + digamma(a + b)
+        dlog_pref_b = np.log1p(-x) - digamma(b) + digamma(a + b)
+        term = np.ones_like(x)  # the n-th term of the sum, and the derivatives of its log in a and b
+        dterm_a, dterm_b = np.zeros_like(x), np.zeros_like(x)
+        s, ds_a, ds_b = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
+        n = 0
+        while True:
+            s += term
+            ds_a += term * dterm_a
+            ds_b += term * dterm_b
+            if np.all(term <= 1e-17 * s) or n > 100000:
+                break
+            term = term * (a + b + n) / (a + 1 + n) * x
+            dterm_a = dterm_a + 1 / (a + b + n) - 1 / (a + 1 + n)
+            dterm_b = dterm_b + 1 / (a + b + n)
+            n += 1
+        pref = np.exp(log_pref)
+        return pref * s, pref * (ds_a + dlog_pref_a * s), pref * (ds_b + dlog_pref_b * s)
+
+
+def _dirichlet_grad(x, alpha, total):
+    """torch's _dirichlet_grad: for each xᵢ of a Dirichlet draw, dxᵢ/dαᵢ of its marginal Beta(αᵢ, T - αᵢ) with
+    the second parameter held fixed, -(∂I/∂αᵢ) / density (I the marginal's CDF), divided by 1 - xᵢ; _Dirichlet's
+    VJP multiplies it back in through g - Σⱼ xⱼ gⱼ (the other components give way as xᵢ grows)."""
+    x, alpha, total = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (x, alpha, total)))
+    beta = total - alpha
+    flip = x > alpha / total  # beyond the mean: I_x(a, b) = 1 - I_(1-x)(b, a), so ∂I/∂a = -∂/∂b of that
+    _, d_a, _ = _beta_series(alpha, beta, np.where(flip, 0.5, x))
+    _, _, d_b = _beta_series(beta, alpha, np.where(flip, 1 - x, 0.5))
+    dI = np.where(flip, -d_b, d_a)
+    with np.errstate(all="ignore"):
+        log_density = ((alpha - 1) * np.log(x) + (beta - 1) * np.log1p(-x) + _special._lgamma(total)
+                       - _special._lgamma(alpha) - _special._lgamma(beta))
+        return -dI / np.exp(log_density) / (1 - x)
+
+
+class DirichletSample(Op):
+    """x ~ Dirichlet(α), drawn (Gammas normalised).   VJP: dα = D (g - Σⱼ xⱼ gⱼ), D = _dirichlet_grad(x, α, Σα):
+    implicit reparameterisation through each component's marginal Beta CDF, as torch's _Dirichlet."""
+    node_name = "_DirichletBackward"
+
+    @staticmethod
+    def forward(ctx, alpha):
+        gammas = draw(lambda g: g.standard_gamma(alpha), _make(alpha))._data
+        with np.errstate(all="ignore"):
+            x = np.maximum(gammas / gammas.sum(-1, keepdims=True), np.finfo(alpha.dtype).tiny)
+        ctx.grad = _dirichlet_grad(x, alpha, alpha.sum(-1, keepdims=True)).astype(x.dtype)
+        ctx.save_for_backward(x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return _make(ctx.grad) * (g - (x * g).sum(-1, keepdim=True))
+
+
+def sample_dirichlet(alpha):
+    return DirichletSample.apply(alpha)

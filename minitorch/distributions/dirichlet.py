@@ -1,7 +1,7 @@
 """The Dirichlet distribution over the probability simplex, with concentrations α₁..α_K."""
 from ..nn import functional as F
 from . import constraints
-from ._gamma_functions import standard_gamma
+from ._gamma_functions import sample_dirichlet
 from ._special import digamma, lgamma, xlogy
 from .distribution import Distribution
 
@@ -22,11 +22,8 @@ class Dirichlet(Distribution):
         return self._expanded(Dirichlet, batch_shape, ("concentration",), _instance)
 
     def rsample(self, sample_shape=()):
-        """G / ΣG with Gₖ ~ Gamma(αₖ, 1) drawn with implicit gradients. (torch differentiates the same draw
-        through the marginal Beta CDF instead: the expected gradient is the same, a single one is not.)"""
-        shape = self._extended_shape(sample_shape)
-        gammas = standard_gamma(self.concentration.expand(shape))
-        return gammas / gammas.sum(-1, keepdim=True)
+        """A draw differentiable in α by implicit reparameterisation (_gamma_functions.py, as torch's)."""
+        return sample_dirichlet(self.concentration.expand(self._extended_shape(sample_shape)))
 
     def log_prob(self, value):
         if self._validate_args:
