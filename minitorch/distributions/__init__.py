@@ -6,7 +6,8 @@ written as a differentiable function of the parameters and parameter-free noise)
 
 One module per distribution, as torch's; ``constraints`` holds the sets the parameters and values live in,
 ``kl`` the closed-form KL divergences, and ``_special`` / ``_linalg`` / ``_gamma_functions`` the ops they need
-that minitorch's core lacks (lgamma, digamma, erfinv, xlogy, cholesky, triangular solves, Gamma draws).
+that minitorch's core lacks (lgamma, digamma, erfinv, xlogy, cholesky, triangular solves, Gamma and Dirichlet
+draws with implicit reparameterisation gradients).
 """
 from . import constraints
 from .bernoulli import Bernoulli

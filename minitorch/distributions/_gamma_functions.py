@@ -165,14 +165,15 @@ class DirichletSample(Op):
         gammas = draw(lambda g: g.standard_gamma(alpha), _make(alpha))._data
         with np.errstate(all="ignore"):
             x = np.maximum(gammas / gammas.sum(-1, keepdims=True), np.finfo(alpha.dtype).tiny)
-        ctx.grad = _dirichlet_grad(x, alpha, alpha.sum(-1, keepdims=True)).astype(x.dtype)
-        ctx.save_for_backward(x)
+        ctx.save_for_backward(alpha, x)
         return x
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
-        return _make(ctx.grad) * (g - (x * g).sum(-1, keepdim=True))
+        alpha, x = ctx.saved_tensors
+        a = alpha._data  # D is computed here, not in forward: sample() (no grad) never needs it
+        D = _make(_dirichlet_grad(x._data, a, a.sum(-1, keepdims=True)).astype(x._data.dtype))
+        return D * (g - (x * g).sum(-1, keepdim=True))
 
 
 def sample_dirichlet(alpha):
