@@ -58,6 +58,7 @@ def main(argv=None):
     torch, device, nn = engine.torch, engine.device, engine.nn
     Categorical = torch.distributions.Categorical
     shared = np.random.default_rng(0)  # the one stream of uniform numbers both engines draw their actions from
+    engine.tolerate("loss", 1e-6, 1e-9)  # the losses are float64 sums, added up in each engine's own order
 
     policy = nn.Sequential(nn.Linear(CELLS, 16), nn.Tanh(), nn.Linear(16, 2))
     engine.same_weights(policy, "policy_gradient_policy")  # torch's initial weights in both engines
@@ -90,12 +91,11 @@ def main(argv=None):
         loss.backward()
         optimizer.step()
         if iteration % 10 == 0 or iteration == 1:
-            finished = np.array(rewards).sum(0)
-            print(f"iteration {iteration:4d}  mean return {finished.mean():+.3f}  "
+            episode_returns = np.array(rewards).sum(0)
+            print(f"iteration {iteration:4d}  mean return {episode_returns.mean():+.3f}  "
                   f"reached the goal {int((env.position == CELLS - 1).sum()):2d}/{walkers}  loss {loss.item():+.6f}")
             if iteration == 1:
                 engine.record_graph("graph of the first loss", loss)
-    engine.tolerate("loss", 1e-6, 1e-9)  # the losses are float64 sums in either engine's order
 
     with torch.no_grad():
         probs = Categorical(logits=policy(eye)).probs[:, RIGHT]
