@@ -704,3 +704,14 @@ def test_dirichlet_rsample_gradient_is_torchs_for_the_same_draw(conc):
                        - math.lgamma(a0) - math.lgamma(b0))
     exact = -(cdf(a0 + h) - cdf(a0 - h)) / (2 * h) / density / (1 - x0)
     np.testing.assert_allclose(_gamma_functions._dirichlet_grad(x0, a0, a0 + b0), exact, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["Bernoulli-probs", "Categorical-logits", "OneHotCategorical", "Binomial-probs"])
+def test_enumerate_support_and_perplexity_as_torch(name):
+    mine, theirs = _both(name, CASES[name][1])
+    assert mine.has_enumerate_support == theirs.has_enumerate_support
+    for expand in (True, False):
+        m, t = mine.enumerate_support(expand), theirs.enumerate_support(expand)
+        assert m.shape == t.shape and str(m.dtype) == str(t.dtype)
+        np.testing.assert_array_equal(m.numpy(), t.numpy())
+    assert_close(mine.perplexity(), theirs.perplexity(), what="perplexity")
