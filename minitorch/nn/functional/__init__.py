@@ -8,7 +8,8 @@ from .loss import (mse_loss, l1_loss, nll_loss, cross_entropy, binary_cross_entr
 from .conv import conv2d, unfold, fold
 from .pooling import (max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
                       adaptive_max_pool2d_with_indices)
-from .normalization import batch_norm
+from .normalization import (batch_norm, layer_norm, group_norm, instance_norm, rms_norm, local_response_norm,
+                            normalize)
 from .dropout import dropout, dropout2d
 from .sparse import embedding, one_hot
 from .padding import pad
