@@ -2,7 +2,8 @@
 from .linear import linear
 from .activation import (relu, relu_, sigmoid, tanh, leaky_relu, leaky_relu_, hardtanh, hardtanh_, relu6, elu,
                          elu_, selu, gelu, silu, softplus, logsigmoid, softshrink, softsign, tanhshrink, softmax,
-                         softmin, log_softmax)
+                         softmin, log_softmax, hardshrink, threshold, threshold_, hardsigmoid, hardswish, mish, celu,
+                         celu_, glu, prelu, rrelu, rrelu_)
 from .loss import (mse_loss, l1_loss, nll_loss, cross_entropy, binary_cross_entropy,
                    binary_cross_entropy_with_logits)
 from .conv import conv2d, unfold, fold
