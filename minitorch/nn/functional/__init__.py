@@ -1,5 +1,5 @@
 """torch.nn.functional: the layers' computations as plain functions (``F.relu(x)``, ``F.cross_entropy``)."""
-from .linear import linear
+from .linear import linear, bilinear
 from .activation import (relu, relu_, sigmoid, tanh, leaky_relu, leaky_relu_, hardtanh, hardtanh_, relu6, elu,
                          elu_, selu, gelu, silu, softplus, logsigmoid, softshrink, softsign, tanhshrink, softmax,
                          softmin, log_softmax, hardshrink, threshold, threshold_, hardsigmoid, hardswish, mish, celu,
@@ -14,3 +14,5 @@ from .normalization import (batch_norm, layer_norm, group_norm, instance_norm, r
 from .dropout import dropout, dropout2d
 from .sparse import embedding, one_hot
 from .padding import pad
+from .distance import cosine_similarity, pairwise_distance, pdist
+from .pixelshuffle import pixel_shuffle, pixel_unshuffle, channel_shuffle
