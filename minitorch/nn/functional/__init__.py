@@ -11,7 +11,7 @@ from .pooling import (max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_
                       adaptive_max_pool2d_with_indices)
 from .normalization import (batch_norm, layer_norm, group_norm, instance_norm, rms_norm, local_response_norm,
                             normalize)
-from .dropout import dropout, dropout2d
+from .dropout import dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout
 from .sparse import embedding, one_hot
 from .padding import pad
 from .distance import cosine_similarity, pairwise_distance, pdist
