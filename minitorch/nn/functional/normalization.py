@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from ...autograd.grad_mode import no_grad
-from ...ops.arithmetic import div
+from ...ops.arithmetic import AddScalar, div
 from ...ops.op import Op
 from ...tensor import _make
 from .padding import pad
@@ -154,7 +154,7 @@ class _RowNorm(Op):
         if b.size:
             y += b.reshape(wshape)
         ctx.save_for_backward(x, w)
-        ctx.layout = stats, affine, wshape, eps
+        ctx.layout, ctx.bias_shape = (stats, affine, wshape, eps), b.shape
         return y.reshape(x.shape)
 
     @staticmethod
@@ -176,7 +176,7 @@ class _RowNorm(Op):
         if need_w:
             dw = (g * x_hat.reshape(affine)).sum(spread).reshape(w.shape)
         if need_b:
-            db = g.sum(spread).reshape(w.shape if w.numel() else (-1,))
+            db = g.sum(spread).reshape(ctx.bias_shape)
         return dx, dw, db
 
 
@@ -286,7 +286,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     if eps is None:
         eps = float(np.finfo(input._data.dtype).eps)
     dims = tuple(range(input.dim() - 1, input.dim() - 1 - len(shape), -1))
-    result = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    result = input * AddScalar.apply(input.pow(2).mean(dims, keepdim=True), eps).rsqrt()
     return result if weight is None else result * weight
 
 
