@@ -120,7 +120,8 @@ class Hardsigmoid(Op):
     @staticmethod
     def forward(ctx, a):
         t = a.dtype.type
-        ctx.slope = _const(((a > -3) & (a < 3)) / 6, a)
+        # torch's backward multiplies by 1.0f/6.0f, a float32 constant, whatever the dtype
+        ctx.slope = _const(((a > -3) & (a < 3)) * float(np.float32(1) / np.float32(6)), a)
         return np.clip(a + t(3), t(0), t(6)) / t(6)
 
     @staticmethod
@@ -311,8 +312,16 @@ class Celu(Elu):
     """celu(a, α) = elu with input scale 1/α: z = a if a > 0 else α·(e^(a/α) - 1).   VJP: as Elu's."""
     node_name = "CeluBackward0"
 
+    @staticmethod
+    def forward(ctx, a, alpha):
+        out = Elu.forward(ctx, a, alpha, 1.0, 1 / alpha)
+        # torch's derivative takes 1/α of α rounded to float32 (derivatives.yaml: 1.0/alpha.toFloat()), its
+        # forward 1/α in double: the same here, so that gradients agree to the last bit
+        ctx.params = alpha, 1.0, 1.0 / float(np.float32(alpha))
+        return out
 
-class CeluInplace(Elu):
+
+class CeluInplace(Celu):
     node_name = "CeluBackward1"
 
 
@@ -542,8 +551,8 @@ def celu(input, alpha=1.0, inplace=False):
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     _floating(input, "elu_cpu")
     if inplace:
-        return apply_inplace(input, CeluInplace.apply, alpha, 1.0, 1 / alpha)
-    return Celu.apply(input, alpha, 1.0, 1 / alpha)
+        return apply_inplace(input, CeluInplace.apply, alpha)
+    return Celu.apply(input, alpha)
 
 
 def celu_(input, alpha=1.0):
