@@ -7,6 +7,7 @@ from ..._args import tensor_arg
 from ..._dtype import result_type
 from ..._size import broadcast_shape
 from ...autograd.grad_mode import no_grad
+from ...ops.arithmetic import AddScalar
 from ...ops.indexing import index_put
 from ...ops.op import Op
 from ...ops.reduction import VectorNorm, normalize_dims
@@ -24,7 +25,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {common.scalar_name}")
     x1, x2 = (x if x.is_floating_point() else x.to(common) for x in (x1, x2))
     shape = broadcast_shape(tuple(x1.shape), tuple(x2.shape))
-    x1, x2 = (x if tuple(x.shape) == shape else x.expand(shape) for x in (x1, x2))
+    if tuple(x1.shape) != tuple(x2.shape):  # (torch's expand_outplace: both expanded, or neither)
+        x1, x2 = x1.expand(shape), x2.expand(shape)
     norms = []
     for x in (x1, x2):
         n = x.norm(2, dim, keepdim=True).clone()
@@ -44,7 +46,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     tensor_arg(x1, "pairwise_distance", "x1")
     tensor_arg(x2, "pairwise_distance", "x2", 2)
     innermost = max(x1.dim(), x2.dim()) - 1
-    diff = x1 - x2 + eps
+    diff = AddScalar.apply(x1 - x2, eps)  # torch's C++ adds the number: AddBackward1
     return Norm.apply(diff, float(p), normalize_dims(innermost, diff.dim()), keepdim)
 
 
@@ -82,8 +84,8 @@ class Pdist(Op):
         x, z = ctx.saved_tensors
         p, (i, j) = ctx.p, ctx.pairs
         n = x.shape[0]
-        if p == 0:
-            return None
+        if p == 0:  # the count of non-zeros is flat: zeros, as torch's
+            return _make(np.zeros(x.shape, x._data.dtype))
         d = x.index_select(0, _make(i)) - x.index_select(0, _make(j))
         z = z.unsqueeze(1)
         sign = _make(np.sign(d._data))

@@ -69,9 +69,9 @@ def bilinear(input1, input2, weight, bias=None):
                            ", ".join(f"{name}: {t.dtype.cpp_name}" for name, t in named))
     if input1.dim() != input2.dim():
         raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}")
-    for a, b in zip(input1.shape[:-1], input2.shape[:-1]):
+    for d, (a, b) in enumerate(zip(input1.shape[:-1], input2.shape[:-1])):
         if a != b:
-            raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {a} and {b}")
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {d}: got {a} and {b}")
     for k, (name, x) in enumerate((("input1", input1), ("input2", input2))):
         if x.shape[-1] != weight.shape[k + 1]:
             raise RuntimeError(f"bilinear(): {name} size does not match weight size: got {x.shape[-1]} but "
