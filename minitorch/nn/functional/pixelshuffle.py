@@ -1,8 +1,6 @@
 """Rearranging channels: pixel_shuffle moves channel blocks into space (C·r², H, W) -> (C, H·r, W·r),
 pixel_unshuffle is its inverse, channel_shuffle interleaves the channels of ``groups`` groups. Each is a
 reshape-permute-reshape of the array, and the VJP of each is its inverse rearrangement of the gradient."""
-import numpy as np
-
 from ..._args import tensor_arg
 from ...ops.op import Op
 
