@@ -1,13 +1,13 @@
 """InstanceNorm1d/2d/3d: each channel of each sample normalised on its own (nn.functional.instance_norm).
-They keep batch norm's parameters and buffers (by default neither: ``affine=False``,
+They keep batch norm's parameters and buffers (_NormBase) (by default neither: ``affine=False``,
 ``track_running_stats=False``), and accept an input without its batch dim."""
 import warnings
 
 from ..functional.normalization import instance_norm
-from .batchnorm import _BatchNorm
+from .batchnorm import _NormBase
 
 
-class _InstanceNorm(_BatchNorm):
+class _InstanceNorm(_NormBase):
     no_batch_dim = None  # the number of dims of an unbatched input
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None,
