@@ -1,5 +1,5 @@
 """InstanceNorm1d/2d/3d: each channel of each sample normalised on its own (nn.functional.instance_norm).
-They keep batch norm's parameters and buffers (_NormBase) (by default neither: ``affine=False``,
+They keep batch norm's parameters and buffers (``_NormBase``; by default neither: ``affine=False``,
 ``track_running_stats=False``), and accept an input without its batch dim."""
 import warnings
 
