@@ -131,6 +131,19 @@ class MulScalar(Op):
         return g * ctx.c
 
 
+class AddScalar(Op):
+    """z = a + c for a number c (torch's C++ ``add_(number)``, as rms_norm uses it).   VJP: da = g."""
+    node_name = "AddBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        return a + a.dtype.type(c)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
 class DivScalar(Op):
     """z = a / c for a number c.   VJP: da = g / c."""
     node_name = "DivBackward1"
