@@ -41,7 +41,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 # Failures known and not fixed (op id -> why), run as strict xfails: counted as failing in the census, and a
 # fix makes them fail loudly until the entry goes.
-XFAIL = {}
+XFAIL = {
+    "nn.functional.triplet_margin_with_distance_loss":
+        "its samples' distance_function is torch.nn.PairwiseDistance(), which becomes minitorch.nn.PairwiseDistance: "
+        "not on this branch (the nn distances' part adds it)",
+}
 
 
 def _write_missing(path):

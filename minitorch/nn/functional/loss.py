@@ -4,13 +4,16 @@
 cross_entropy is log_softmax followed by nll_loss, exactly as torch computes it, so a classifier's
 loss has torch's graph: ``NllLossBackward0 <- LogSoftmaxBackward0 <- AddmmBackward0 ...``.
 """
+import math
 import warnings
 
 import numpy as np
 
 from ..._args import tensor_arg
 from ..._size import broadcast_shape
-from ...ops.arithmetic import DivScalar, MulScalar, _silent  # _silent: torch's losses warn of no inf or NaN
+from ...ops.arithmetic import AddScalar, DivScalar, MulScalar, _silent  # _silent: torch's losses warn of no inf or NaN
+from ...autograd.grad_mode import no_grad
+from ...creation import ones_like
 from ...ops.op import Op
 from ...tensor import _make
 from .activation import logsigmoid
@@ -46,6 +49,18 @@ def _reduced_grad(g, shape, reduction):
         return g
     n = int(np.prod(shape))
     return g / n if reduction == "mean" else g
+
+
+def _apply_reduction(losses, reduction):
+    """torch's apply_loss_reduction, for losses composed of tensor operations: MeanBackward0 or SumBackward0."""
+    return losses if reduction == "none" else losses.sum() if reduction == "sum" else losses.mean()
+
+
+def _no_target_grad(name, target):
+    """torch's fused losses that have no derivative for their target refuse a target that requires grad."""
+    if target.requires_grad:
+        raise RuntimeError(f"The function '{name}' is not differentiable with respect to argument 'target'. "
+                           "This input cannot have requires_grad True.")
 
 
 def _broadcast_pair(input, target):
@@ -125,6 +140,165 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     if weight is not None:
         return _weighted(errors, weight, input, reduction)
     return errors if reduction == "none" else errors.sum() if reduction == "sum" else errors.mean()
+
+
+class HuberLoss(Op):
+    """l = ½d² where |d| < δ, else δ(|d| - ½δ)  (d = a - b), reduced.
+    VJP: da = g·clamp(d, -δ, δ) (/n for mean),  db = -da."""
+    node_name = "HuberLossBackward0"
+    promotes = 2
+    scale = False  # SmoothL1Loss: the same loss divided by δ
+
+    @classmethod
+    def _scaled(cls, x, delta):
+        return x / delta if cls.scale else x
+
+    @classmethod
+    def forward(cls, ctx, a, b, reduction, delta):
+        ctx.save_for_backward(a, b)
+        ctx.reduction, ctx.delta = reduction, delta
+        with _silent():
+            d = a - b
+            ad = np.abs(d)
+            losses = np.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
+            return _reduce(cls._scaled(losses, delta), reduction)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b = ctx.saved_tensors
+        delta = ctx.delta
+        da = cls._scaled((a - b).clamp(-delta, delta), delta) * _reduced_grad(g, a.shape, ctx.reduction)
+        return da, -da
+
+
+class SmoothL1Loss(HuberLoss):
+    """l = ½d²/β where |d| < β, else |d| - ½β: the Huber loss with δ = β, divided by β.
+    VJP: da = g·clamp(d/β, -1, 1) (/n for mean),  db = -da."""
+    node_name = "SmoothL1LossBackward0"
+    scale = True
+
+
+def _elementwise_loss(fn, input, target):
+    """The start of torch's elementwise losses: its size warning, both tensors broadcast, floating point only."""
+    _warn_size(input, target)
+    input, target = _broadcast_pair(input, target)
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"{fn}_cpu\" not implemented for '{input.dtype.scalar_name}'")
+    return input, target
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Squared error for |input - target| < delta, linear (with slope delta) beyond: robust to outliers."""
+    expanded_input, expanded_target = _elementwise_loss("huber", input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is None:
+        return HuberLoss.apply(expanded_input, expanded_target, _reduction(None, None, reduction), delta)
+    if weight.size() != input.size():
+        raise ValueError("Weights and input must have the same size.")
+    weighted = HuberLoss.apply(expanded_input, expanded_target, "none", delta) * weight
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+    return _apply_reduction(weighted, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Squared error / (2·beta) for |input - target| < beta, |input - target| - beta/2 beyond; beta = 0 is
+    l1_loss (as in torch, which then calls it)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    expanded_input, expanded_target = _elementwise_loss("smooth_l1", input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return SmoothL1Loss.apply(expanded_input, expanded_target, reduction, beta)
+
+
+# -- divergences and likelihoods ----------------------------------------------------------------------------
+class _Xlogy(Op):
+    """z = a·log b, 0 where a = 0 (even for b = 0).   VJP: da = g·log b (0 where a = 0 and b <= 0),  db = g·a/b."""
+    node_name = "XlogyBackward0"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with _silent():
+            return np.where(a == 0, 0, a * np.log(b)).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return ((_Xlogy.apply(g, b).masked_fill((a == 0) & (b <= 0), 0) if da else None),
+                (g * a / b if db else None))
+
+
+_KL_MEAN_WARNING = ("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                    "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                    "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """Kullback-Leibler divergence of ``target`` from the log-probabilities ``input``: t·(log t - input), or
+    with ``log_target`` e^t·(t - input). 'batchmean' divides the sum by the batch size (the true KL)."""
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    else:
+        if reduction == "mean":
+            warnings.warn(_KL_MEAN_WARNING, stacklevel=2)
+        if reduction != "batchmean":
+            _reduction(None, None, reduction)
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:
+        losses = _Xlogy.apply(target, target) - target * input
+    reduced = _apply_reduction(losses, "sum" if reduction == "batchmean" else reduction)
+    if reduction == "batchmean" and input.dim() != 0:
+        reduced = reduced / input.size()[0]
+    return reduced
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    """Negative log-likelihood of ``target`` under a Poisson distribution of rate exp(input) (``log_input``)
+    or input: rate - target·log rate; ``full`` adds Stirling's approximation of log(target!) where target > 1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if log_input:
+        losses = input.exp() - target * input
+    else:
+        losses = input - target * AddScalar.apply(input, eps).log()
+    if full:
+        stirling = target * target.log() - target + MulScalar.apply(MulScalar.apply(target, 2 * math.pi).log(), 0.5)
+        losses = losses + stirling.masked_fill(target <= 1, 0)
+    return _apply_reduction(losses, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """Negative log-likelihood of ``target`` under Gaussians of mean ``input`` and variance ``var``:
+    ½(log var + (input - target)²/var) (+ ½ log 2π with ``full``). ``var`` may have one dimension fewer than
+    input, or size 1 in one of its dims (one variance shared); it is clamped at ``eps``, outside the graph."""
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ones_like(input)
+    elif (var < 0).any():
+        raise ValueError("var has negative entry/entries")
+    if var.size() != input.size():
+        if input.size()[:-1] == var.size():
+            var = var.unsqueeze(-1)
+        elif not (input.dim() == var.dim()
+                  and sum(v for i, v in zip(input.size(), var.size()) if i != v) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():  # the clamp is not differentiated, as in torch
+        var.clamp_(min=eps)
+    losses = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        losses = losses + 0.5 * math.log(2 * math.pi)
+    return _apply_reduction(losses, reduction)
 
 
 # -- classification losses --------------------------------------------------------------------------------
