@@ -179,8 +179,7 @@ class SmoothL1Loss(HuberLoss):
 
 
 def _elementwise_loss(fn, input, target):
-    """The start of torch's elementwise losses: its size warning, both tensors broadcast, floating point only."""
-    _warn_size(input, target)
+    """Both tensors broadcast, floating point only, as torch's elementwise losses."""
     input, target = _broadcast_pair(input, target)
     if not input.is_floating_point():
         raise NotImplementedError(f"\"{fn}_cpu\" not implemented for '{input.dtype.scalar_name}'")
@@ -189,6 +188,7 @@ def _elementwise_loss(fn, input, target):
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """Squared error for |input - target| < delta, linear (with slope delta) beyond: robust to outliers."""
+    _warn_size(input, target)
     expanded_input, expanded_target = _elementwise_loss("huber", input, target)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
@@ -205,9 +205,12 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """Squared error / (2·beta) for |input - target| < beta, |input - target| - beta/2 beyond; beta = 0 is
     l1_loss (as in torch, which then calls it)."""
+    _warn_size(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     if beta == 0.0:
-        return l1_loss(input, target, reduction=reduction)
+        with warnings.catch_warnings():  # (warned above)
+            warnings.simplefilter("ignore")
+            return l1_loss(input, target, reduction=reduction)
     expanded_input, expanded_target = _elementwise_loss("smooth_l1", input, target)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
@@ -269,7 +272,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     else:
         losses = input - target * AddScalar.apply(input, eps).log()
     if full:
-        stirling = target * target.log() - target + MulScalar.apply(MulScalar.apply(target, 2 * math.pi).log(), 0.5)
+        with _silent():  # log 0 = -inf where target = 0, masked
+            stirling = target * target.log() - target + MulScalar.apply(MulScalar.apply(target, 2 * math.pi).log(), 0.5)
         losses = losses + stirling.masked_fill(target <= 1, 0)
     return _apply_reduction(losses, reduction)
 

@@ -102,7 +102,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     class_dim = input.dim() - 1
     loss = loss.sum(dim=class_dim) / input.size(class_dim)  # one loss per sample
     if reduction not in ("none", "mean", "sum"):
-        raise ValueError(reduction + " is not a valid value for reduction")
+        raise ValueError(reduction + " is not valid")
     return _apply_reduction(loss, reduction)
 
 
