@@ -9,6 +9,7 @@ from .loss import (mse_loss, l1_loss, nll_loss, cross_entropy, binary_cross_entr
 from .margin import (margin_ranking_loss, hinge_embedding_loss, cosine_embedding_loss, soft_margin_loss,
                      multilabel_soft_margin_loss, multi_margin_loss, multilabel_margin_loss, triplet_margin_loss,
                      triplet_margin_with_distance_loss)
+from .ctc import ctc_loss
 from .conv import conv2d, unfold, fold
 from .pooling import (max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
                       adaptive_max_pool2d_with_indices)
