@@ -102,10 +102,9 @@ def _ctc_gradient(y, prime, alpha, emit, skip, nll, input_lengths, target_length
         start = np.where(last_two, emit[t], _NEG_INF)  # β begins at each sequence's last step, on its last 2 states
         beta[t] = later = np.where(ends == t, start, np.where(t < ends, step, _NEG_INF))
     log_ab = alpha + beta  # (T, N, S): -inf off each sequence's states and steps
-    m = log_ab.max(axis=2, keepdims=True)
-    m = np.where(np.isneginf(m), 0, m)
-    onehot = (prime[:, :, None] == np.arange(C)).astype(y.dtype)  # (N, S, C): the class of each state
-    collected = np.log(np.einsum("tns,nsc->tnc", np.exp(log_ab - m), onehot)) + m  # log Σ_{l'_s = c} α·β
+    of_class = prime[:, :, None] == np.arange(C)  # (N, S, C): the class of each state
+    # log Σ_{l'_s = c} α·β, class by class (so that an inf or NaN in one class stays there)
+    collected = np.logaddexp.reduce(np.where(of_class, log_ab[..., None], _NEG_INF), axis=2)
     grad = np.exp(y) - np.exp(collected + nll[None, :, None] - y)
     grad = np.where(np.arange(T)[:, None, None] < input_lengths[None, :, None], grad, 0)
     if zero_infinity:

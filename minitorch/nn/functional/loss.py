@@ -4,6 +4,7 @@
 cross_entropy is log_softmax followed by nll_loss, exactly as torch computes it, so a classifier's
 loss has torch's graph: ``NllLossBackward0 <- LogSoftmaxBackward0 <- AddmmBackward0 ...``.
 """
+import functools
 import math
 import warnings
 
@@ -54,6 +55,16 @@ def _reduced_grad(g, shape, reduction):
 def _apply_reduction(losses, reduction):
     """torch's apply_loss_reduction, for losses composed of tensor operations: MeanBackward0 or SumBackward0."""
     return losses if reduction == "none" else losses.sum() if reduction == "sum" else losses.mean()
+
+
+def _silently(loss):
+    """A loss composed of tensor operations, silent as a whole where NumPy would warn of inf or NaN (torch's
+    losses never do): as cross_entropy's composition."""
+    @functools.wraps(loss)
+    def run(*args, **kwargs):
+        with _silent():
+            return loss(*args, **kwargs)
+    return run
 
 
 def _no_target_grad(name, target):
@@ -147,27 +158,29 @@ class HuberLoss(Op):
     VJP: da = g·clamp(d, -δ, δ) (/n for mean),  db = -da."""
     node_name = "HuberLossBackward0"
     promotes = 2
-    scale = False  # SmoothL1Loss: the same loss divided by δ
+    smooth = False  # SmoothL1Loss: the same loss divided by δ (each branch divided as torch writes it)
 
     @classmethod
-    def _scaled(cls, x, delta):
-        return x / delta if cls.scale else x
+    def _divisor_and_slope(cls, delta):
+        return (delta, 1) if cls.smooth else (1, delta)
 
     @classmethod
     def forward(cls, ctx, a, b, reduction, delta):
         ctx.save_for_backward(a, b)
         ctx.reduction, ctx.delta = reduction, delta
+        divisor, slope = cls._divisor_and_slope(delta)
         with _silent():
             d = a - b
             ad = np.abs(d)
-            losses = np.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
-            return _reduce(cls._scaled(losses, delta), reduction)
+            losses = np.where(ad < delta, 0.5 * d * d / divisor, slope * (ad - 0.5 * delta))
+            return _reduce(losses.astype(a.dtype, copy=False), reduction)
 
     @classmethod
     def backward(cls, ctx, g):
         a, b = ctx.saved_tensors
-        delta = ctx.delta
-        da = cls._scaled((a - b).clamp(-delta, delta), delta) * _reduced_grad(g, a.shape, ctx.reduction)
+        divisor, slope = cls._divisor_and_slope(ctx.delta)
+        d = a - b
+        da = (d / divisor if cls.smooth else d).clamp(-slope, slope) * _reduced_grad(g, a.shape, ctx.reduction)
         return da, -da
 
 
@@ -175,7 +188,7 @@ class SmoothL1Loss(HuberLoss):
     """l = ½d²/β where |d| < β, else |d| - ½β: the Huber loss with δ = β, divided by β.
     VJP: da = g·clamp(d/β, -1, 1) (/n for mean),  db = -da."""
     node_name = "SmoothL1LossBackward0"
-    scale = True
+    smooth = True
 
 
 def _elementwise_loss(fn, input, target):
@@ -242,6 +255,7 @@ _KL_MEAN_WARNING = ("reduction: 'mean' divides the total loss by both the batch 
                     "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
 
 
+@_silently
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Kullback-Leibler divergence of ``target`` from the log-probabilities ``input``: t·(log t - input), or
     with ``log_target`` e^t·(t - input). 'batchmean' divides the sum by the batch size (the true KL)."""
@@ -262,6 +276,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return reduced
 
 
+@_silently
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                      reduction="mean"):
     """Negative log-likelihood of ``target`` under a Poisson distribution of rate exp(input) (``log_input``)
@@ -272,12 +287,12 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     else:
         losses = input - target * AddScalar.apply(input, eps).log()
     if full:
-        with _silent():  # log 0 = -inf where target = 0, masked
-            stirling = target * target.log() - target + MulScalar.apply(MulScalar.apply(target, 2 * math.pi).log(), 0.5)
+        stirling = target * target.log() - target + MulScalar.apply(MulScalar.apply(target, 2 * math.pi).log(), 0.5)
         losses = losses + stirling.masked_fill(target <= 1, 0)
     return _apply_reduction(losses, reduction)
 
 
+@_silently
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
     """Negative log-likelihood of ``target`` under Gaussians of mean ``input`` and variance ``var``:
     ½(log var + (input - target)²/var) (+ ½ log 2π with ``full``). ``var`` may have one dimension fewer than

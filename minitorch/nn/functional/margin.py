@@ -15,7 +15,7 @@ from ...ops.reduction import VectorNorm
 from ...ops.where import where
 from ...tensor import _make
 from .activation import logsigmoid
-from .loss import _apply_reduction, _no_target_grad, _reduce, _reduced_grad, _reduction
+from .loss import _apply_reduction, _no_target_grad, _reduce, _reduced_grad, _reduction, _silently
 
 _EPSILON = 1e-12  # torch's cosine_embedding_loss keeps the squared norms away from 0 with it
 
@@ -26,6 +26,7 @@ def _rsub(c, x):
 
 
 # -- between two inputs, or against a label's sign -----------------------------------------------------------
+@_silently
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     """max(0, -target·(input1 - input2) + margin): input1 should rank higher (target 1) or lower (-1)."""
     reduction = _reduction(size_average, reduce, reduction)
@@ -35,6 +36,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     return _apply_reduction(AddScalar.apply(-target * (input1 - input2), margin).clamp_min(0), reduction)
 
 
+@_silently
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """input where target is 1, max(0, margin - input) where it is -1 (input: a distance, say)."""
     reduction = _reduction(size_average, reduce, reduction)
@@ -43,6 +45,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     return _apply_reduction(where(target != 1, margin_clamp, zeros) + where(target != -1, input, zeros), reduction)
 
 
+@_silently
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1; cos over the last dim,
     its squared norms kept from 0 by 1e-12."""
@@ -67,7 +70,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 
 
 class SoftMarginLoss(Op):
-    """l = log(1 + e^(-y·x)), reduced.   VJP: dx = -y·σ(-y·x)·g (/n for mean); none for the target y."""
+    """l = log(1 + e^(-y·x)), reduced.   VJP: dx = -y·e^(-y·x)/(1 + e^(-y·x))·g (/n for mean); none for the target."""
     node_name = "SoftMarginLossBackward0"
     promotes = 2
 
@@ -82,7 +85,8 @@ class SoftMarginLoss(Op):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        return -y * (-y * x).sigmoid() * _reduced_grad(g, ctx.shape, ctx.reduction), None
+        z = (-y * x).exp()  # torch's formula, e/(1 + e) (NaN where e overflows, as torch's)
+        return -y * z / (1 + z) * _reduced_grad(g, ctx.shape, ctx.reduction), None
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -92,6 +96,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     return SoftMarginLoss.apply(input, target, reduction)
 
 
+@_silently
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """Binary cross entropy of sigmoid(input) against 0/1 labels ``target`` (N, C), averaged over the classes."""
     if size_average is not None or reduce is not None:
@@ -111,32 +116,37 @@ class _ClassMargins(Op):
     """The core of multi_margin_loss and multilabel_margin_loss: for each sample n, each of its target classes j
     (weight w_j) and each class d that is not a target, the hinge h = max(0, margin - x[n, j] + x[n, d])^p,
     l_n = Σ_j Σ_d w_j·h / C.   VJP: with c = g_n·w_j·p·z^(p-1)/C where z = margin - x_j + x_d > 0 (0 elsewhere),
-    dx[n, d] = Σ_j c,  dx[n, j] = -Σ_d c  (written with one-hot matrices, so it differentiates again)."""
+    dx[n, d] = Σ_j c,  dx[n, j] = -Σ_d c  (written with gather and where, so that it differentiates again and a
+    NaN or inf in one class reaches no other)."""
 
     @staticmethod
-    def forward(ctx, x, onehot, w, margin, p, reduction, out_shape):
-        # x (N, C); onehot (N, K, C): sample n's k-th target class (rows of zeros pad); w (N, K): their weights
+    def forward(ctx, x, index, listed, w, margin, p, reduction, out_shape):
+        # x (N, C); index (N, K): sample n's k-th target class, where ``listed`` (padding elsewhere); w (N, K)
+        n, c = x.shape
+        onehot = listed[:, :, None] & (index[:, :, None] == np.arange(c))  # (N, K, C)
         is_target = onehot.any(axis=1)
         with _silent():
-            z = margin - (onehot * x[:, None, :]).sum(2, keepdims=True) + x[:, None, :]
-            active = (z > 0) & ~is_target[:, None, :] & onehot.any(axis=2, keepdims=True)
+            z = margin - np.take_along_axis(x, index, 1)[:, :, None] + x[:, None, :]
+            active = (z > 0) & ~is_target[:, None, :] & listed[:, :, None]
             h = np.where(active, z if p == 1 else z * z, 0) * w[:, :, None]
-            losses = h.sum((1, 2)) / x.shape[1]
+            losses = h.sum((1, 2)) / c
         ctx.save_for_backward(x)
-        ctx.onehot, ctx.mask, ctx.w, ctx.margin, ctx.p, ctx.reduction = onehot, active, w, margin, p, reduction
+        ctx.index, ctx.onehot, ctx.mask, ctx.w = index, onehot, active, w
+        ctx.margin, ctx.p, ctx.reduction = margin, p, reduction
         return _reduce(losses, reduction).reshape(out_shape if reduction == "none" else ())
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         n, c = x.shape
-        onehot = _make(ctx.onehot.astype(ctx.w.dtype))
         g = _reduced_grad(g, (n,), ctx.reduction).reshape(-1, 1, 1)  # (N or 1, 1, 1)
-        coef = _make(ctx.mask * ctx.w[:, :, None] / c) * g
+        coef = _make(ctx.w[:, :, None] / c) * g
         if ctx.p == 2:  # d z²/dz = 2z, z from x, so that it differentiates again
-            z = AddScalar.apply(x.unsqueeze(1) - (onehot * x.unsqueeze(1)).sum(2, keepdim=True), ctx.margin)
-            coef = coef * z * 2
-        return coef.sum(1) - (coef.sum(2, keepdim=True) * onehot).sum(1)
+            picked = x.gather(1, _make(ctx.index)).unsqueeze(2)
+            coef = coef * AddScalar.apply(x.unsqueeze(1) - picked, ctx.margin) * 2
+        coef = where(_make(ctx.mask), coef, 0.0)
+        per_target = coef.sum(2, keepdim=True)
+        return coef.sum(1) - where(_make(ctx.onehot), per_target, 0.0).sum(1)
 
 
 class MultiMarginLoss(_ClassMargins):
@@ -184,9 +194,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     t = target._data.reshape(n)
     if t.size and (t.min() < 0 or t.max() >= c):
         raise RuntimeError("target out of range")
-    onehot = (t[:, None] == np.arange(c))[:, None, :]  # (N, 1, C)
     w = (np.ones(n, input._data.dtype) if weight is None else weight._data[t])[:, None]
-    return MultiMarginLoss.apply(input.reshape(n, c), onehot, w, margin, p, reduction,
+    return MultiMarginLoss.apply(input.reshape(n, c), t[:, None], np.ones((n, 1), bool), w, margin, p, reduction,
                                  (n,) if target.dim() > 0 else ())
 
 
@@ -206,9 +215,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     if t.size and (t.min() < -1 or t.max() >= c):
         raise RuntimeError("argument #2 'target' is out of range")
     listed = np.cumprod(t >= 0, axis=1).astype(bool)  # the targets before the first -1
-    onehot = listed[:, :, None] & (t[:, :, None] == np.arange(c))  # (N, C, C): k-th target's class
-    return MultilabelMarginLoss.apply(input.reshape(n, c), onehot, np.ones(t.shape, input._data.dtype), 1.0, 1,
-                                      reduction, (n,) if target.dim() == 2 else ())
+    return MultilabelMarginLoss.apply(input.reshape(n, c), np.where(listed, t, 0), listed,
+                                      np.ones(t.shape, input._data.dtype), 1.0, 1, reduction,
+                                      (n,) if target.dim() == 2 else ())
 
 
 # -- between distances ---------------------------------------------------------------------------------------
@@ -235,6 +244,7 @@ def _triplet(dist_pos, dist_neg, dist_swap, margin, add_margin):
     return (add_margin(dist_pos, margin) - dist_neg).clamp_min(0)
 
 
+@_silently
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction="mean"):
     """max(0, d(anchor, positive) - d(anchor, negative) + margin), d the p-norm distance; ``swap``: the
@@ -249,6 +259,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     return _apply_reduction(losses, reduction)
 
 
+@_silently
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
                                       swap=False, reduction="mean"):
     """triplet_margin_loss with any ``distance_function`` (default: pairwise_distance)."""
