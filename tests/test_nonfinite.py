@@ -298,6 +298,7 @@ def test_every_activation_and_loss_is_covered():
     """Each public activation and loss of nn.functional and nn.modules has a case above: a new one must add its own."""
     import minitorch.nn.functional.activation as activations
     import minitorch.nn.functional.ctc as ctc
+    import minitorch.nn.functional.likelihood as likelihood
     import minitorch.nn.functional.loss as losses
     import minitorch.nn.functional.margin as margin
     from minitorch.nn.modules import activation as activation_modules, loss as loss_modules
@@ -309,6 +310,7 @@ def test_every_activation_and_loss_is_covered():
 
     covered = " ".join(list(ACTIVATIONS) + list(ROW_ACTIVATIONS) + list(LOSSES))
     names = (public(activations, "function") | public(losses, "function") | public(margin, "function")
+             | public(likelihood, "function")
              | public(ctc, "function") | public(activation_modules, "class")
              | public(loss_modules, "class"))
     missing = {n for n in names if n not in covered.replace("(", " ").split()}

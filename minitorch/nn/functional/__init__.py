@@ -4,8 +4,8 @@ from .activation import (relu, relu_, sigmoid, tanh, leaky_relu, leaky_relu_, ha
                          elu_, selu, gelu, silu, softplus, logsigmoid, softshrink, softsign, tanhshrink, softmax,
                          softmin, log_softmax)
 from .loss import (mse_loss, l1_loss, nll_loss, cross_entropy, binary_cross_entropy,
-                   binary_cross_entropy_with_logits, huber_loss, smooth_l1_loss, kl_div, poisson_nll_loss,
-                   gaussian_nll_loss)
+                   binary_cross_entropy_with_logits, huber_loss, smooth_l1_loss)
+from .likelihood import kl_div, poisson_nll_loss, gaussian_nll_loss
 from .margin import (margin_ranking_loss, hinge_embedding_loss, cosine_embedding_loss, soft_margin_loss,
                      multilabel_soft_margin_loss, multi_margin_loss, multilabel_margin_loss, triplet_margin_loss,
                      triplet_margin_with_distance_loss)
