@@ -141,6 +141,8 @@ ERRORS = [
     lambda lib, F: F.ctc_loss(_lp(lib), lib.tensor([[1, 2], [3, 3]]), lib.tensor([6.0, 5.0]), lib.tensor([2, 2])),
     lambda lib, F: F.ctc_loss(_lp(lib), lib.tensor([[1, 2], [3, 3]]), lib.tensor([6, 5]), [2, 2]),
     lambda lib, F: F.ctc_loss(_lp(lib, (6, 4)), lib.tensor([1, 2]), 6, 2),
+    lambda lib, F: F.ctc_loss(_lp(lib, (0, 2, 4)), lib.tensor([[1], [2]]), [0, 0], [0, 1]),
+    lambda lib, F: F.ctc_loss(_lp(lib, (5, 0, 4)), lib.tensor([[1], [2]]), [], []),
 ]
 
 

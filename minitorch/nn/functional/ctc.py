@@ -73,8 +73,7 @@ def _ctc_forward(y, prime, input_lengths, target_lengths):
     skip[:, 2:] = prime[:, 2:] != prime[:, :-2]  # a label after a different label (never a blank)
     emit = np.where(valid, np.take_along_axis(y, np.broadcast_to(prime, (T,) + prime.shape), axis=2), _NEG_INF)
     alpha = np.full(emit.shape, _NEG_INF, y.dtype)
-    if T:
-        alpha[0, :, :2] = emit[0, :, :2]
+    alpha[0, :, :2] = emit[0, :, :2]
     for t in range(1, T):
         previous = alpha[t - 1]
         alpha[t] = _logsumexp(previous, _shift(previous, 1), np.where(skip, _shift(previous, 2), _NEG_INF)) + emit[t]
@@ -200,6 +199,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
                            f"'log_probs'{_WHERE}")
     if not y.is_floating_point():
         raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{y.dtype.scalar_name}'")
+    if y.numel() == 0:
+        raise RuntimeError("log_probs tensor must not be empty")
     if not 1 <= targets.dim() <= 2:
         raise RuntimeError(f"Expected 1 to 2 dimensions, but got {targets.dim()}-dimensional tensor for argument #2 "
                            f"'targets'{_WHERE}")
