@@ -12,7 +12,8 @@ sample is run in both engines (tests/opinfo_support.py does the work) and compar
 - every input after the call (what an in-place variant changed);
 - the gradient of ``(out * upstream).sum()`` for every input that requires grad (a seeded upstream);
 - where OpInfo says the op supports it, the second-order gradient (``create_graph=True``, then the
-  gradient of ``(grads * v).sum()``);
+  gradient of ``(grads * v).sum()``); where torch's own second order raises (ctc_loss has no derivative of
+  its gradient), minitorch's must raise the same type of error;
 - where torch raises on a sample, that minitorch raises the same type of error.
 
 Filtered, because they cannot be compared (``FILTERS`` in opinfo_support.py, each with its reason, counted in

@@ -124,7 +124,12 @@ def test_every_op_on_zero_d_tensors_has_array_gradients(kind, name, pattern):
     for m, t in zip(mine_in, theirs_in):
         if isinstance(t, torch.Tensor) and t.grad is not None:
             assert m.grad is not None and type(m.grad._data) is np.ndarray
-            assert_close(m.grad, t.grad)
+            assert_close(m.grad, t.grad, scale=_GRADIENT_TOLERANCE_SCALE.get(name, 1.0))
+
+
+# torch's trigamma (the derivative of digamma, polygamma(1)) is accurate to about 5e-10 relative; minitorch's
+# agrees with mpmath to 1e-13 (tests/test_distributions.py), so their difference is torch's error
+_GRADIENT_TOLERANCE_SCALE = {"digamma": 1e4, "polygamma": 1e4}  # atol 1e-8 (values near 3)
 
 
 def test_augmented_assignment_on_a_zero_d_result():

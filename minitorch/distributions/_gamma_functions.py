@@ -13,7 +13,7 @@ import numpy as np
 
 from ..ops.op import Op
 from ..tensor import _make
-from . import _special
+from ..ops.pointwise import special as _special
 from ._sampling import draw
 
 

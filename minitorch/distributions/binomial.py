@@ -3,7 +3,7 @@ from .. import creation
 from ..autograd import grad_mode
 from . import constraints
 from ._sampling import draw
-from ._special import lgamma
+from ..ops.pointwise.special import lgamma
 from .distribution import Distribution
 from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 

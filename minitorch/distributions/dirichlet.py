@@ -2,7 +2,7 @@
 from ..nn import functional as F
 from . import constraints
 from ._gamma_functions import sample_dirichlet
-from ._special import digamma, lgamma, xlogy
+from ..ops.pointwise.special import digamma, lgamma, xlogy
 from .distribution import Distribution
 
 

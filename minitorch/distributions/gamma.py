@@ -2,7 +2,7 @@
 from ..autograd import grad_mode
 from . import constraints
 from ._gamma_functions import gammainc, standard_gamma
-from ._special import digamma, lgamma, xlogy
+from ..ops.pointwise.special import digamma, lgamma, xlogy
 from .distribution import Distribution
 from .utils import _Number, broadcast_all
 

@@ -11,7 +11,7 @@ from functools import total_ordering
 from .. import creation
 from ..nn.functional import softplus
 from ._linalg import diagonal, solve_triangular
-from ._special import digamma, lgamma, xlogy
+from ..ops.pointwise.special import digamma, lgamma, xlogy
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial

@@ -4,7 +4,7 @@ import math
 from .. import creation
 from ..autograd import grad_mode
 from . import constraints
-from ._special import erfinv
+from ..ops.pointwise.special import erfinv
 from .distribution import Distribution
 from .utils import _Number, _standard_normal, broadcast_all
 

@@ -2,7 +2,7 @@
 from ..autograd import grad_mode
 from . import constraints
 from ._sampling import draw
-from ._special import lgamma, xlogy
+from ..ops.pointwise.special import lgamma, xlogy
 from .distribution import Distribution
 from .utils import _Number, broadcast_all
 

@@ -6,7 +6,7 @@ from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
-from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
+from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, special, trig
 
 # A method that is also a function, ``t.exp()`` and ``minitorch.exp(t)``, is the same object, except ``where``:
 # ``t.where(condition, y)`` against ``minitorch.where(condition, t, y)``. ``T`` and ``mT`` are Tensor's properties.
@@ -117,6 +117,9 @@ FUNCTIONS = {
     # ops/reduction.py (more)
     "nansum": reduction.nansum, "nanmean": reduction.nanmean, "aminmax": reduction.aminmax, "dist": reduction.dist,
     "renorm": reduction.renorm, "var_mean": reduction.var_mean, "std_mean": reduction.std_mean,
+    # ops/pointwise/special.py
+    "lgamma": special.lgamma, "digamma": special.digamma, "polygamma": special.polygamma, "erfinv": special.erfinv,
+    "xlogy": special.xlogy,
 }
 # ops/view_copy.py: the *_copy functions, each made from its view op there (one-result ones take out=)
 FUNCTIONS.update(view_copy.COPIES)

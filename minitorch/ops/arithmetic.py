@@ -115,7 +115,8 @@ class Div(Op):
         return (g / b if da else None), (-g * ((a / b) / b) if db else None)
 
 
-# torch's C++ code (its losses) multiplies and divides by plain numbers: MulBackward1/DivBackward1, one edge each.
+# torch's C++ code (its losses) adds, subtracts, multiplies and divides plain numbers: AddBackward1, SubBackward1,
+# MulBackward1, DivBackward1, one edge each.
 # ``x * 2`` is MulBackward0: the number becomes a constant tensor, an edge of its own (see Op's _promote).
 class MulScalar(Op):
     """z = a·c for a number c.   VJP: da = g·c."""
@@ -131,19 +132,6 @@ class MulScalar(Op):
         return g * ctx.c
 
 
-class AddScalar(Op):
-    """z = a + c for a number c (torch's C++ ``add_(number)``, as rms_norm uses it).   VJP: da = g."""
-    node_name = "AddBackward1"
-
-    @staticmethod
-    def forward(ctx, a, c):
-        return a + a.dtype.type(c)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g
-
-
 class DivScalar(Op):
     """z = a / c for a number c.   VJP: da = g / c."""
     node_name = "DivBackward1"
@@ -156,6 +144,32 @@ class DivScalar(Op):
     @staticmethod
     def backward(ctx, g):
         return g / ctx.c
+
+
+class AddScalar(Op):
+    """z = a + c for a number c (torch's C++ ``x + 1.0``, as rms_norm uses it).   VJP: da = g."""
+    node_name = "AddBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        return a + a.dtype.type(c)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class SubScalar(Op):
+    """z = a - c for a number c (torch's C++ ``x - 1.0``).   VJP: da = g."""
+    node_name = "SubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        return a - a.dtype.type(c)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
 
 
 class Reciprocal(Op):

@@ -10,7 +10,7 @@ from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
 from .inplace import make_inplace
-from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, trig
+from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, special, trig
 
 # -- arithmetic: ops/arithmetic.py ---------------------------------------------------------------------------------
 Tensor.add = arithmetic.add
@@ -383,3 +383,14 @@ Tensor.aminmax = reduction.aminmax
 Tensor.dist = reduction.dist
 Tensor.renorm = reduction.renorm
 Tensor.renorm_ = make_inplace(reduction.renorm)
+
+# -- special functions: ops/pointwise/special.py --------------------------------------------------------------
+Tensor.lgamma = special.lgamma
+Tensor.digamma = special.digamma
+Tensor.polygamma = special._polygamma_method
+Tensor.erfinv = special.erfinv
+Tensor.xlogy = special.xlogy
+Tensor.lgamma_ = make_inplace(special.lgamma)
+Tensor.digamma_ = make_inplace(special.digamma)
+Tensor.erfinv_ = make_inplace(special.erfinv)
+Tensor.xlogy_ = make_inplace(special.xlogy)

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from ..._args import tensor_arg
+from ...ops.arithmetic import _silent
 from ...ops.op import Op
 from ...ops.inplace import apply_inplace
 from ...ops.pointwise._common import _not_implemented
@@ -138,7 +139,8 @@ class Hardswish(Op):
     def forward(ctx, a):
         t = a.dtype.type
         ctx.save_for_backward(a)
-        return a * np.clip(a + t(3), t(0), t(6)) / t(6)
+        with _silent():  # -inf · 0 is NaN, as torch's, without NumPy's warning
+            return a * np.clip(a + t(3), t(0), t(6)) / t(6)
 
     @staticmethod
     def backward(ctx, g):
@@ -314,7 +316,8 @@ class Celu(Elu):
 
     @staticmethod
     def forward(ctx, a, alpha):
-        out = Elu.forward(ctx, a, alpha, 1.0, 1 / alpha)
+        with _silent():  # a/α may overflow to -inf (float32 near its limit), where torch is silent too
+            out = Elu.forward(ctx, a, alpha, 1.0, 1 / alpha)
         # torch's derivative takes 1/α of α rounded to float32 (derivatives.yaml: 1.0/alpha.toFloat()), its
         # forward 1/α in double: the same here, so that gradients agree to the last bit
         ctx.params = alpha, 1.0, 1.0 / float(np.float32(alpha))
@@ -333,7 +336,8 @@ class Mish(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         # softplus written so that it cannot overflow: log(1 + e^a) = max(a, 0) + log1p(e^-|a|)
-        return a * np.tanh(np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a))))
+        with _silent():  # -inf · tanh(0) is NaN, as torch's, without NumPy's warning
+            return a * np.tanh(np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a))))
 
     @staticmethod
     def backward(ctx, g):

@@ -6,7 +6,10 @@ from .flatten import Flatten, Unflatten
 from .activation import (ReLU, LeakyReLU, Hardtanh, ReLU6, Sigmoid, Tanh, LogSigmoid, Softshrink, Softsign,
                          Tanhshrink, ELU, SELU, GELU, SiLU, Softplus, Softmax, Softmin, LogSoftmax, Threshold, RReLU,
                          Hardsigmoid, Hardswish, Mish, CELU, GLU, Hardshrink, PReLU)
-from .loss import MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss
+from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, HuberLoss, SmoothL1Loss,
+                   KLDivLoss, PoissonNLLLoss, GaussianNLLLoss, MarginRankingLoss, HingeEmbeddingLoss,
+                   CosineEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiLabelMarginLoss, MultiMarginLoss,
+                   TripletMarginLoss, TripletMarginWithDistanceLoss, CTCLoss)
 from .conv import Conv2d
 from .pooling import MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d
 from .batchnorm import BatchNorm1d, BatchNorm2d
@@ -24,7 +27,10 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", 
            "Unflatten", "ReLU", "LeakyReLU", "Hardtanh", "ReLU6", "Sigmoid", "Tanh", "LogSigmoid", "Softshrink",
            "Softsign", "Tanhshrink", "ELU", "SELU",
            "GELU", "SiLU", "Softplus", "Softmax", "Softmin", "LogSoftmax", "MSELoss", "L1Loss", "NLLLoss",
-           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "Conv2d", "MaxPool2d", "AvgPool2d",
+           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "HuberLoss", "SmoothL1Loss", "KLDivLoss", "PoissonNLLLoss",
+           "GaussianNLLLoss", "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "SoftMarginLoss",
+           "MultiLabelSoftMarginLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "TripletMarginLoss",
+           "TripletMarginWithDistanceLoss", "CTCLoss", "Conv2d", "MaxPool2d", "AvgPool2d",
            "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "BatchNorm1d", "BatchNorm2d", "Dropout", "Dropout2d",
            "Embedding", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
            "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",

@@ -1,4 +1,4 @@
-"""The special functions the distributions need, as minitorch ops: lgamma, digamma, polygamma, erfinv, xlogy.
+"""Special functions: lgamma, digamma, polygamma, erfinv, xlogy (torch.X, Tensor.X; the distributions use them).
 
 Forward in NumPy (Python's ``math`` module, vectorised, where it has the function: it is accurate to the last
 bit or two), backward in Tensor operations, so that a log_prob built from them differentiates twice.
@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 
-from .._dtype import get_default_dtype
-from ..ops.op import Op
+from ..._dtype import get_default_dtype
+from ..op import Op
 
 # Bernoulli numbers B2, B4, ..., B20: the coefficients of the asymptotic series of the polygamma functions
 _B2K = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798, -174611 / 330]
@@ -205,3 +205,8 @@ def erfinv(input):
 
 def xlogy(input, other):
     return Xlogy.apply(input, other)
+
+
+def _polygamma_method(self, n):
+    """``x.polygamma(n)``: torch's method takes the order after the tensor."""
+    return polygamma(n, self)
