@@ -92,6 +92,9 @@ Tensor.flip = shape.flip
 Tensor.split = shape.split
 Tensor.chunk = shape.chunk
 Tensor.unbind = shape.unbind
+Tensor.unsafe_split = shape.unsafe_split
+Tensor.unsafe_split_with_sizes = shape.unsafe_split_with_sizes
+Tensor.unsafe_chunk = shape.unsafe_chunk
 Tensor.t_ = shape.t_
 Tensor.transpose_ = Tensor.swapaxes_ = Tensor.swapdims_ = shape.transpose_
 Tensor.unsqueeze_ = shape.unsqueeze_

@@ -456,8 +456,19 @@ class SplitWithSizes(Split):
     node_name = "SplitWithSizesBackward0"
 
 
-def split(tensor, split_size_or_sections, dim=0):
-    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+class UnsafeSplit(Split):
+    """``split`` whose pieces are not tracked as views (torch's ``unsafe_split``, used inside its RNN cells):
+    they share memory with the input but not its version counter, so writing to one is not checked."""
+    node_name = "UnsafeSplitBackward0"
+    is_view = False
+
+
+class UnsafeSplitWithSizes(UnsafeSplit):
+    node_name = "UnsafeSplitWithSizesBackward0"
+
+
+def _split(tensor, split_size_or_sections, dim, ops):
+    """The pieces of ``split``/``unsafe_split``; ``ops`` are the (equal sizes, listed sizes) op classes."""
     dim = _wrap_dim(dim, tensor.ndim)
     n = tensor.shape[dim]
     if not isinstance(split_size_or_sections, int):
@@ -468,22 +479,48 @@ def split(tensor, split_size_or_sections, dim=0):
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
                                f"dimension {dim}), but got split_sizes={sizes}")
-        return SplitWithSizes.apply(tensor, sizes, dim)
+        return ops[1].apply(tensor, sizes, dim)
     size = split_size_or_sections
     if size == 0 and n:
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
     pieces = max(-(-n // size), 1) if size else 1
-    return Split.apply(tensor, [min(size, n - i * size) for i in range(pieces)], dim)
+    return ops[0].apply(tensor, [min(size, n - i * size) for i in range(pieces)], dim)
 
 
-def chunk(input, chunks, dim=0):
-    """At most ``chunks`` pieces of equal size (the last may be smaller)."""
+def _chunk(input, chunks, dim, ops):
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[_wrap_dim(dim, input.ndim)]
     if n == 0:
-        return Split.apply(input, [0] * chunks, _wrap_dim(dim, input.ndim))
-    return split(input, -(-n // chunks), dim)
+        return ops[0].apply(input, [0] * chunks, _wrap_dim(dim, input.ndim))
+    return _split(input, -(-n // chunks), dim, ops)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    return _split(tensor, split_size_or_sections, dim, (Split, SplitWithSizes))
+
+
+def chunk(input, chunks, dim=0):
+    """At most ``chunks`` pieces of equal size (the last may be smaller)."""
+    return _chunk(input, chunks, dim, (Split, SplitWithSizes))
+
+
+def unsafe_split(input, split_size, dim=0):
+    """``split`` into pieces that are not tracked as views (see ``UnsafeSplit``)."""
+    if not isinstance(split_size, int):
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 1) must be int, not "
+                        f"{type(split_size).__name__}")
+    return _split(input, split_size, dim, (UnsafeSplit, UnsafeSplitWithSizes))
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    return _split(input, list(split_sizes), dim, (UnsafeSplit, UnsafeSplitWithSizes))
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    """``chunk`` into pieces that are not tracked as views (torch's LSTM and GRU cells cut their gates so)."""
+    return _chunk(input, chunks, dim, (UnsafeSplit, UnsafeSplitWithSizes))
 
 
 class Unbind(Op):
