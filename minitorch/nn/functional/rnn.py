@@ -9,6 +9,10 @@ of every time step is one matrix product before the loop (``AddmmBackward0``, ``
 A hidden state is a Tensor (RNN, GRU) or an ``(h, c)`` pair (LSTM); ``params`` for one layer and direction is
 ``(w_ih, w_hh, b_ih, b_hh, w_hr)``, with ``None`` for a missing bias or projection.
 """
+import numpy as np
+
+from ..._dtype import float32
+from ...ops.op import Op
 from ...ops.shape import cat, stack
 from .dropout import dropout as _dropout
 from .linear import linear
@@ -39,16 +43,65 @@ def _relu_step(x, h, params, projected=False):
 
 def _lstm_step(x, hidden, params, projected=False):
     """i, f, g, o = σ, σ, tanh, σ of the four quarters of x W_ihᵀ + b_ih + h W_hhᵀ + b_hh;
-    c' = f c + i g;  h' = o tanh(c')  (times W_hrᵀ with a projection)."""
+    c' = f c + i g;  h' = o tanh(c')  (times W_hrᵀ with a projection).
+
+    Inside a layer in float32 the step after the matrix products is one fused op (``FusedLstmCell``), as
+    torch fuses its float32 LSTM on the CPU (into one oneDNN node per layer); in float64, with a projection
+    and in LSTMCell it
+    is composed of ops, as torch composes it."""
     h, c = hidden
     w_ih, w_hh, b_ih, b_hh, w_hr = params
-    gates = linear(h, w_hh, b_hh) + (x if projected else linear(x, w_ih, b_ih))
-    i, f, g, o = gates.unsafe_chunk(4, 1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h = o.sigmoid() * c.tanh()
+    if projected and x.dtype is float32 and w_hr is None:
+        h, c, _ = FusedLstmCell.apply(x, linear(h, w_hh, b_hh), c)
+    else:
+        gates = linear(h, w_hh, b_hh) + (x if projected else linear(x, w_ih, b_ih))
+        i, f, g, o = gates.unsafe_chunk(4, 1)
+        c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+        h = o.sigmoid() * c.tanh()
     if w_hr is not None:
         h = h.matmul(w_hr.t())
     return h, c
+
+
+class FusedLstmCell(Op):
+    """One LSTM step after its matrix products, as one node (torch's per-step fused cell, which it uses on
+    CUDA): a = σ, σ, tanh, σ of the quarters of input_gates + hidden_gates (the *workspace*, returned too,
+    so that backward can read the gates);  i, f, g, o = a's quarters;  cy = f cx + i g;  hy = o tanh(cy).
+
+    VJP, with t = tanh(cy) and a' the activations' derivatives [i(1-i), f(1-f), 1-g², o(1-o)]:
+    d cy = g_cy + g_hy o (1 - t²);  d a = [d cy g, d cy cx, d cy i, g_hy t] (+ g_a);
+    d input_gates = d hidden_gates = d a · a';  d cx = d cy f.
+    Written in Tensor ops on the saved outputs (cy, a), which have this node as their grad_fn, so the VJP
+    differentiates again (the g_a term is what a second derivative sends back through the workspace)."""
+    node_name = "ThnnFusedLstmCellBackward0"
+
+    @staticmethod
+    def forward(ctx, input_gates, hidden_gates, cx):
+        a = input_gates + hidden_gates
+        n = cx.shape[1]
+        a[:, :2 * n] = 1 / (1 + np.exp(-a[:, :2 * n]))
+        a[:, 2 * n:3 * n] = np.tanh(a[:, 2 * n:3 * n])
+        a[:, 3 * n:] = 1 / (1 + np.exp(-a[:, 3 * n:]))
+        cy = a[:, n:2 * n] * cx + a[:, :n] * a[:, 2 * n:3 * n]
+        hy = a[:, 3 * n:] * np.tanh(cy)
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(cx, cy, a)
+        return hy, cy, a
+
+    @staticmethod
+    def backward(ctx, g_hy, g_cy, g_a):
+        cx, cy, a = ctx.saved_tensors
+        i, f, g, o = a.unsafe_chunk(4, 1)
+        t = cy.tanh()
+        d_cy = 0 if g_cy is None else g_cy
+        if g_hy is not None:
+            d_cy = d_cy + g_hy * o * (1 - t * t)
+        d_o = (g_hy * t) if g_hy is not None else (o * 0)
+        d_a = cat([d_cy * g, d_cy * cx, d_cy * i, d_o], 1)
+        if g_a is not None:
+            d_a = d_a + g_a
+        d_gates = d_a * cat([i * (1 - i), f * (1 - f), 1 - g * g, o * (1 - o)], 1)
+        return d_gates, d_gates, d_cy * f
 
 
 def _gru_step(x, h, params, projected=False):
