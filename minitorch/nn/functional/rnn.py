@@ -47,8 +47,7 @@ def _lstm_step(x, hidden, params, projected=False):
 
     Inside a layer in float32 the step after the matrix products is one fused op (``FusedLstmCell``), as
     torch fuses its float32 LSTM on the CPU (into one oneDNN node per layer); in float64, with a projection
-    and in LSTMCell it
-    is composed of ops, as torch composes it."""
+    and in LSTMCell it is composed of ops, as torch composes it."""
     h, c = hidden
     w_ih, w_hh, b_ih, b_hh, w_hr = params
     if projected and x.dtype is float32 and w_hr is None:

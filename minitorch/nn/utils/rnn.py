@@ -148,7 +148,7 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     longest = max(s.shape[0] for s in sequences)
     shape = (len(sequences), longest) if batch_first else (longest, len(sequences))
     out = creation.full(shape + tuple(sequences[0].shape[1:]), padding_value, dtype=sequences[0].dtype)
-    for i, s in enumerate(sequences):
+    for i, s in enumerate(sequences):  # a copy into a slice per sequence, as torch's pad_sequence does
         steps = slice(0, len(s)) if padding_side == "right" else slice(longest - len(s), longest)
         if batch_first:
             out[i, steps] = s
