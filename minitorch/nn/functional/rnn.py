@@ -222,5 +222,6 @@ def rnn(mode, input, hiddens, params, num_layers, dropout, train, bidirectional,
         if dropout and train and layer < num_layers - 1:
             input = _dropout(input, dropout, True)
     if batch_first and batch_sizes is None:
-        input = input.transpose(0, 1)
+        # as torch: in place for RNN and GRU (node TransposeBackward1), not for LSTM (its own code path)
+        input = input.transpose(0, 1) if mode == "LSTM" else input.transpose_(0, 1)
     return input, finals
