@@ -385,6 +385,8 @@ def test_packing_errors():
                                                              total_length=2), r(3, 2))
     same_error(lambda lib, x: utils(lib).pad_sequence([x], padding_side="up"), r(3, 2))
     same_error(lambda lib: utils(lib).pad_sequence([]))
+    for batch_first in (False, True):
+        same_error(lambda lib, a, b: utils(lib).pad_sequence([a, b], batch_first), r(3, 2), r(2, 3))
 
 
 # -- generated configurations ----------------------------------------------------------------------------------

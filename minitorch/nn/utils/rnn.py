@@ -11,6 +11,7 @@ import numpy as np
 
 from ... import creation
 from ..._dtype import float32, float64, int64
+from ..._size import broadcast_shape
 from ...ops.op import Op
 from ...tensor import Tensor
 
@@ -150,6 +151,7 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     out = creation.full(shape + tuple(sequences[0].shape[1:]), padding_value, dtype=sequences[0].dtype)
     for i, s in enumerate(sequences):  # a copy into a slice per sequence, as torch's pad_sequence does
         steps = slice(0, len(s)) if padding_side == "right" else slice(longest - len(s), longest)
+        broadcast_shape((len(s),) + tuple(out.shape[2:]), tuple(s.shape))  # torch's error for unequal sizes
         if batch_first:
             out[i, steps] = s
         else:
