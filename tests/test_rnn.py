@@ -253,10 +253,11 @@ def r(*shape):
 
 
 ERRORS = [
-    (lambda lib, x: lib.nn.LSTM(10, 20)(x), [r(5, 3, 7)]),
-    (lambda lib, x: lib.nn.GRU(10, 20)(x), [r(5, 3, 10, 1)]),
-    (lambda lib, x: lib.nn.RNN(10, 20)(x), [r(5, 3, 10, 1)]),
-    (lambda lib, x: lib.nn.LSTM(10, 20)(x), [r(0, 3, 10)]),
+    (lambda lib, x: lib.nn.LSTM(10, 20).double()(x), [r(5, 3, 7)]),
+    (lambda lib, x: lib.nn.GRU(10, 20).double()(x), [r(5, 3, 10, 1)]),
+    (lambda lib, x: lib.nn.RNN(10, 20).double()(x), [r(5, 3, 10, 1)]),
+    (lambda lib, x: lib.nn.LSTM(10, 20).double()(x), [r(0, 3, 10)]),
+    (lambda lib, x: lib.nn.GRU(10, 20)(x.float()), [r(0, 3, 10)]),
     (lambda lib, x: lib.nn.LSTM(10, 20).double()(x.float()), [r(5, 3, 10)]),
     (lambda lib, x, h, c: lib.nn.LSTM(10, 20, 2).double()(x, (h, c)), [r(5, 3, 10), r(2, 3, 5), r(2, 3, 20)]),
     (lambda lib, x, h, c: lib.nn.LSTM(10, 20, 2).double()(x, (h, c)), [r(5, 3, 10), r(2, 3, 20), r(2, 2, 20)]),
