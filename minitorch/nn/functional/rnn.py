@@ -14,6 +14,7 @@ import numpy as np
 from ..._dtype import float32
 from ...ops.op import Op
 from ...ops.shape import cat, stack
+from ...tensor import _make
 from .dropout import dropout as _dropout
 from .linear import linear
 
@@ -99,7 +100,11 @@ class FusedLstmCell(Op):
         d_a = cat([d_cy * g, d_cy * cx, d_cy * i, d_o], 1)
         if g_a is not None:
             d_a = d_a + g_a
-        d_gates = d_a * cat([i * (1 - i), f * (1 - f), 1 - g * g, o * (1 - o)], 1)
+        # a' in one expression: (1 - a)(a + m) is a(1 - a) where m = 0 (the sigmoids) and 1 - a² where m = 1
+        n = cx.shape[1]
+        m = np.zeros(4 * n, dtype=a._data.dtype)
+        m[2 * n:3 * n] = 1
+        d_gates = d_a * ((1 - a) * (a + _make(m)))
         return d_gates, d_gates, d_cy * f
 
 
