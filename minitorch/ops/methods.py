@@ -93,6 +93,9 @@ Tensor.flip = shape.flip
 Tensor.split = shape.split
 Tensor.chunk = shape.chunk
 Tensor.unbind = shape.unbind
+Tensor.unsafe_split = shape.unsafe_split
+Tensor.unsafe_split_with_sizes = shape.unsafe_split_with_sizes
+Tensor.unsafe_chunk = shape.unsafe_chunk
 Tensor.t_ = shape.t_
 Tensor.transpose_ = Tensor.swapaxes_ = Tensor.swapdims_ = shape.transpose_
 Tensor.unsqueeze_ = shape.unsqueeze_
@@ -346,9 +349,6 @@ Tensor.unfold = shape.unfold
 Tensor.H = property(shape._conj_transpose)
 Tensor.mH = property(shape._matrix_adjoint)
 Tensor.adjoint = shape.adjoint
-Tensor.unsafe_split = shape.unsafe_split
-Tensor.unsafe_split_with_sizes = shape.unsafe_split_with_sizes
-Tensor.unsafe_chunk = shape.unsafe_chunk
 
 # -- view_copy: ops/view_copy.py ---------------------------------------------------------------------------------
 Tensor.narrow_copy = view_copy.narrow_copy
