@@ -1,5 +1,7 @@
 """The shape ops that rotate, roll, tile, repeat, broadcast, grid, split and block tensors, against torch: values,
 node names and gradients (first and second order) on generated inputs, views' shared memory, dtypes, errors."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -209,10 +211,14 @@ def test_repeat_interleave_output_size():
 
 
 def test_meshgrid_without_indexing_warns_and_is_ij():
-    for lib in (minitorch, torch):
-        with pytest.warns(UserWarning, match="indexing argument"):
-            grid = lib.meshgrid(lib.tensor([1, 2]), lib.tensor([3, 4, 5]))
-        assert tuple(grid[0].shape) == (2, 3)
+    """minitorch warns with torch's words each time; torch warns once per process (TORCH_WARN_ONCE), so whether
+    it warns here depends on what ran before in this process: only its result is compared."""
+    with pytest.warns(UserWarning, match="in an upcoming release, it will be required to pass the indexing argument"):
+        mine = minitorch.meshgrid(minitorch.tensor([1, 2]), minitorch.tensor([3, 4, 5]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]))
+    assert [g.tolist() for g in mine] == [g.tolist() for g in theirs]
 
 
 @given(data=st.data())
@@ -245,10 +251,12 @@ def test_unsafe_pieces_share_memory_but_are_not_views():
 
 @pytest.mark.parametrize("attr", ["H", "mH", "adjoint()"])
 def test_adjoint_of_a_scalar_warns_and_is_the_scalar(attr):
-    for lib in (minitorch, torch):
-        x = lib.tensor(1.5)
-        with pytest.warns(UserWarning, match="deprecated on 0-D tensors"):
-            assert eval(f"x.{attr}", {"x": x}).item() == 1.5
+    """minitorch warns each time; torch once per process (so its warning is not asserted here)."""
+    with pytest.warns(UserWarning, match="deprecated on 0-D tensors"):
+        assert eval(f"x.{attr}", {"x": minitorch.tensor(1.5)}).item() == 1.5
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert eval(f"x.{attr}", {"x": torch.tensor(1.5)}).item() == 1.5
 
 
 GRAPHS = {
