@@ -53,6 +53,7 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
     for node in root_nodes:
         if node not in dependencies and wanted.reaches(node):
             heapq.heappush(ready, (-node._seq, next(order), node))
+    reach = wanted.reach
     with _BackwardMode(create_graph, roots, accumulate, wanted) as mode:
         while ready:
             node = mode.node = heapq.heappop(ready)[2]
@@ -60,9 +61,10 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
             if type(node) is AccumulateGrad:                                             # step 4
                 _leaf(node, grads[0], wanted, accumulate, create_graph)
                 continue
-            grads = _before_vjp(node, grads, wanted)  # the output tensors' hooks; capture for grad()
-            if grads is None:  # visited only to capture an input's gradient
-                continue
+            if wanted.targets or node._tensor_hooks or node._retained:
+                grads = _before_vjp(node, grads, wanted)  # the output tensors' hooks; capture for grad()
+                if grads is None:  # visited only to capture an input's gradient
+                    continue
             grads_in = _vjp(node, grads)                                                   # step 3
             if not retain_graph:                                                           # step 5
                 node._release()
@@ -71,8 +73,8 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
                     continue
                 if grads_in[i] is not None:
                     _add_to_buffer(buffers, child, nr, _fit_to_input(node, i, grads_in[i]))
-                dependencies[child] -= 1
-                if dependencies[child] == 0 and wanted.reaches(child):
+                count = dependencies[child] = dependencies[child] - 1
+                if count == 0 and (reach is None or child in reach):  # (wanted.reaches, inlined: every edge)
                     heapq.heappush(ready, (-child._seq, next(order), child))
     return wanted.gradients(allow_unused)
 
@@ -108,6 +110,9 @@ def _add_to_buffer(buffers, node, nr, g):
     """Sum ``g`` into the buffer of output ``nr`` of ``node``: a tensor used twice gets both gradients."""
     slots = buffers.get(node)
     if slots is None:
+        if node._out_meta is None:  # the first gradient for a one-output node: nothing to add it to
+            buffers[node] = [g]
+            return
         slots = buffers[node] = _nothing_for(node)
     if slots[nr] is None:
         slots[nr] = g

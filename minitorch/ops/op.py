@@ -23,21 +23,15 @@ from ..autograd.function import Function, Node, _link, _mapped, _save
 from .. import tensor as _tensor
 
 
-class _NothingNeeded:
-    """``ctx.needs_input_grad`` in a forward that records nothing (grad mode off, or no input requires grad):
-    False at every position, so a forward that saves only what backward will use saves nothing."""
-
-    def __getitem__(self, i):
-        return False
-
-
 class OpNode(Node):
     """The node of a built-in Op: its backward returns one gradient (or None) per tensor input.
 
     ``needs_input_grad`` is set before forward runs: like torch's, a forward may save only what the
     gradients that will be asked for need (``x @ w`` keeps ``w`` only if ``x`` requires grad)."""
 
-    needs_input_grad = _NothingNeeded()
+    # in a forward that records nothing (grad mode off, or no input requires grad): False at every position, so
+    # that a forward saving only what backward will use saves nothing (a tuple: indexing it costs nothing)
+    needs_input_grad = (False,) * 8
 
     def _run_backward(self, grads):
         out = self._function.backward(self, *grads)
