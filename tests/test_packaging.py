@@ -86,3 +86,14 @@ def test_no_test_module_imports_another():
     offenders = {f"tests/{path.name}: {name}" for path in (ROOT / "tests").glob("*.py")
                  for name in imported_modules(path) if name.startswith("test_")}
     assert not offenders, sorted(offenders)
+
+
+def test_top_level_names_are_torchs():
+    """What ``import minitorch as torch`` exposes at top level is torch's: no method-only names (``torch.view``,
+    ``torch.T`` do not exist) leak out of the method tables. minitorch's own modules are the exceptions."""
+    import torch
+
+    import minitorch
+    own = {"creation", "kernels"}  # minitorch's modules: where the factories and the fast kernels live
+    extra = sorted(n for n in dir(minitorch) if not n.startswith("_") and not hasattr(torch, n) and n not in own)
+    assert extra == []

@@ -9,7 +9,8 @@ from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, special, trig
 
 # A method that is also a function, ``t.exp()`` and ``minitorch.exp(t)``, is the same object, except ``where``:
-# ``t.where(condition, y)`` against ``minitorch.where(condition, t, y)``. ``T`` and ``mT`` are Tensor's properties.
+# ``t.where(condition, y)`` against ``minitorch.where(condition, t, y)``. Only what torch has at top level is here
+# (``t.view`` and ``t.T`` are methods only; tests/test_packaging.py checks).
 FUNCTIONS = {
     # ops/arithmetic.py
     "add": arithmetic.add, "sub": arithmetic.sub, "subtract": arithmetic.sub, "mul": arithmetic.mul,
@@ -17,29 +18,24 @@ FUNCTIONS = {
     "floor_divide": arithmetic.floor_divide, "neg": arithmetic.neg, "negative": arithmetic.neg,
     "pow": arithmetic.pow, "reciprocal": arithmetic.reciprocal,
     # ops/convert.py
-    "clone": convert.clone, "contiguous": convert.contiguous,
-    # ops/reduction.py
-    "sum": reduction.sum, "mean": reduction.mean, "sum_to_size": reduction.sum_to_size, "prod": reduction.prod,
+    "clone": convert.clone,     # ops/reduction.py
+    "sum": reduction.sum, "mean": reduction.mean, "prod": reduction.prod,
     "max": reduction.max, "min": reduction.min, "amax": reduction.amax, "amin": reduction.amin,
     "argmax": reduction.argmax, "argmin": reduction.argmin, "var": reduction.var, "std": reduction.std,
     "norm": reduction.norm, "logsumexp": reduction.logsumexp, "cumsum": reduction.cumsum,
     "count_nonzero": reduction.count_nonzero,
     # ops/shape.py
-    "view": shape.view, "reshape": shape.reshape, "expand": shape.expand, "expand_as": shape.expand_as,
-    "view_as": shape.view_as, "reshape_as": shape.reshape_as, "flatten": shape.flatten, "ravel": shape.ravel,
+    "reshape": shape.reshape,     "flatten": shape.flatten, "ravel": shape.ravel,
     "unflatten": shape.unflatten, "squeeze": shape.squeeze, "unsqueeze": shape.unsqueeze, "permute": shape.permute,
     "movedim": shape.movedim, "moveaxis": shape.movedim, "transpose": shape.transpose, "swapaxes": shape.transpose,
-    "swapdims": shape.transpose, "t": shape.t, "T": Tensor.T, "mT": Tensor.mT, "repeat": shape.repeat,
-    "flip": shape.flip, "split": shape.split, "chunk": shape.chunk, "unbind": shape.unbind,
+    "swapdims": shape.transpose, "t": shape.t,     "flip": shape.flip, "split": shape.split, "chunk": shape.chunk, "unbind": shape.unbind,
     "unsafe_split": shape.unsafe_split, "unsafe_split_with_sizes": shape.unsafe_split_with_sizes,
-    "unsafe_chunk": shape.unsafe_chunk, "t_": shape.t_,
-    "transpose_": shape.transpose_, "swapaxes_": shape.transpose_, "swapdims_": shape.transpose_,
-    "unsqueeze_": shape.unsqueeze_, "squeeze_": shape.squeeze_, 
+    "unsafe_chunk": shape.unsafe_chunk,         
     "cat": shape.cat, "concat": shape.cat, "concatenate": shape.cat, "stack": shape.stack, "hstack": shape.hstack,
     "vstack": shape.vstack, "row_stack": shape.vstack, "dstack": shape.dstack, "column_stack": shape.column_stack,
     "atleast_1d": shape.atleast_1d, "atleast_2d": shape.atleast_2d, "atleast_3d": shape.atleast_3d,
     # ops/inplace.py
-    "copy_": inplace.copy_, "fill_": inplace.fill_, "zero_": inplace.zero_,
+    "fill_": inplace.fill_, "zero_": inplace.zero_,
     # ops/pointwise/exp_log.py
     "exp": exp_log.exp, "exp2": exp_log.exp2, "expm1": exp_log.expm1, "log": exp_log.log, "log2": exp_log.log2,
     "log10": exp_log.log10, "log1p": exp_log.log1p, "sqrt": exp_log.sqrt, "rsqrt": exp_log.rsqrt,
@@ -92,7 +88,7 @@ FUNCTIONS = {
     "scatter": scatter.scatter, "scatter_add": scatter.scatter_add, "scatter_reduce": scatter.scatter_reduce,
     "index_add": scatter.index_add, "index_copy": scatter.index_copy, "index_reduce": scatter.index_reduce,
     "take": scatter.take, "put": scatter.put, "masked_select": scatter.masked_select,
-    "masked_scatter": scatter.masked_scatter, "masked_scatter_": scatter.masked_scatter_, "nonzero": scatter.nonzero,
+    "masked_scatter": scatter.masked_scatter, "nonzero": scatter.nonzero,
     "argwhere": scatter.argwhere, "select_scatter": scatter.select_scatter, "slice_scatter": scatter.slice_scatter,
     "diagonal_scatter": scatter.diagonal_scatter, "as_strided": scatter.as_strided,
     "as_strided_": scatter.as_strided_, "as_strided_scatter": scatter.as_strided_scatter,
