@@ -30,7 +30,7 @@ FUNCTIONS = {
     "movedim": shape.movedim, "moveaxis": shape.movedim, "transpose": shape.transpose, "swapaxes": shape.transpose,
     "swapdims": shape.transpose, "t": shape.t,     "flip": shape.flip, "split": shape.split, "chunk": shape.chunk, "unbind": shape.unbind,
     "unsafe_split": shape.unsafe_split, "unsafe_split_with_sizes": shape.unsafe_split_with_sizes,
-    "unsafe_chunk": shape.unsafe_chunk,         
+    "unsafe_chunk": shape.unsafe_chunk,
     "cat": shape.cat, "concat": shape.cat, "concatenate": shape.cat, "stack": shape.stack, "hstack": shape.hstack,
     "vstack": shape.vstack, "row_stack": shape.vstack, "dstack": shape.dstack, "column_stack": shape.column_stack,
     "atleast_1d": shape.atleast_1d, "atleast_2d": shape.atleast_2d, "atleast_3d": shape.atleast_3d,
