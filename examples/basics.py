@@ -32,6 +32,7 @@ import zlib
 
 import numpy as np
 
+from ._data import default_root, fashion_mnist_root
 from ._engine import select_engine
 from ._progress import progress
 from .quickstart import fashion_mnist, make_model, tutorial_device
@@ -224,7 +225,7 @@ def transforms(engine):
     print("=== 3. Transforms ===")
     # The tutorial transforms the training set; here the test set (the same transforms, a sixth of the reading)
     ds = engine.vision.datasets.FashionMNIST(
-        root=fashion_root(engine),
+        root=fashion_mnist_root(engine.args.root or default_root()),
         train=False,
         download=False,
         transform=ToTensor(),
@@ -234,11 +235,6 @@ def transforms(engine):
     img, target = ds[0]
     print(img.shape, img.dtype, f"in [{img.min()}, {img.max()}]")
     print(target)
-
-
-def fashion_root(engine):
-    from ._data import default_root, fashion_mnist_root
-    return fashion_mnist_root(engine.args.root or default_root())
 
 
 def build_model(engine):

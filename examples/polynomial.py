@@ -22,8 +22,11 @@ train the same models on the same data and print the same losses.
 
 The tutorial prints each loss as Python's full ``repr`` of a float (``print(t, loss.item())``): 9 to 17
 digits, more than two engines' sums agree on. NumPy and torch add up the 2,000 terms in different orders,
-so printed numbers are compared within a tolerance (≈): 1e-9 relative in ``--quick``'s float64, 1e-3 in
-the tutorial's float32 over 2,000 (dynamic net: 30,000) steps.
+so printed numbers are compared within a tolerance (≈): 1e-9 relative in ``--quick``'s float64, 5e-3 in
+the tutorial's float32 over 2,000 (dynamic net: 30,000) steps. Measured in a full run: the coefficients
+agree to 1e-8, except RMSprop's. Near its minimum RMSprop divides a gradient that is mostly rounding by
+its own running size, so each float32 step is about lr = 1e-3 in a direction the last bits decide: its
+weights end within 1e-4 of each other and its losses drift up to 1e-3 relative on the way.
 """
 import math
 import random
@@ -46,7 +49,7 @@ def main(argv=None):
     # The tutorial's float32 (torch.float); --quick trains in float64, where the engines agree to ~1e-13
     dtype = torch.float64 if engine.quick else torch.float
     np_dtype = np.float64 if engine.quick else np.float32
-    engine.tolerate("", 1e-9 if engine.quick else 1e-3, 1e-9 if engine.quick else 1e-4)
+    engine.tolerate("", 1e-9 if engine.quick else 5e-3, 1e-9 if engine.quick else 1e-4)
     tol = dict(rtol=1e-9, atol=1e-12) if engine.quick else dict(rtol=1e-3, atol=1e-5)
 
     def randn_scalar():
@@ -227,8 +230,10 @@ def main(argv=None):
     linear_layer = model[0]
     print(f'Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + '
           f'{linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3')
-    engine.record("optim (RMSprop): weight", linear_layer.weight, **tol)
-    engine.record("optim (RMSprop): bias", linear_layer.bias, **tol)
+    # float32 RMSprop ends in lr-sized steps that rounding steers (the docstring): within lr of each other
+    rms_tol = tol if engine.quick else dict(rtol=0, atol=learning_rate)
+    engine.record("optim (RMSprop): weight", linear_layer.weight, **rms_tol)
+    engine.record("optim (RMSprop): bias", linear_layer.bias, **rms_tol)
 
     print("--- 7. PyTorch: Custom nn Modules ---")
 
