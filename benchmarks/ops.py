@@ -54,6 +54,16 @@ def matmul_specs():
     return [(f"matmul {k}x{k} @ {k}x{k}", _matmul, [((k, k), True), ((k, k), True)], None) for k in (64, 256, 1024)]
 
 
+def _layer_norm(lib, x, w, b):
+    return lib.nn.functional.layer_norm(x, (x.shape[-1],), w, b)
+
+
+def layer_norm_specs():
+    """layer_norm over the features of a transformer-sized batch of tokens (32 x 128 tokens of 256)."""
+    return [("layer_norm 32x128x256 over 256", _layer_norm, [((32, 128, 256), True), ((256,), True), ((256,), True)],
+             None)]
+
+
 def _maker(fn, inputs, labels, backward, seed=0):
     rng = np.random.default_rng(seed)
     arrays = [(rng.standard_normal(shape).astype(np.float32), needs) for shape, needs in inputs]
@@ -77,7 +87,7 @@ def _maker(fn, inputs, labels, backward, seed=0):
 
 
 def cases(repeat, min_time, batches=(4, 128)):
-    specs = [s for b in batches for s in op_specs(b)] + matmul_specs()
+    specs = [s for b in batches for s in op_specs(b)] + matmul_specs() + layer_norm_specs()
     rows = []
     for name, fn, inputs, labels in specs:
         for backward in (False, True):

@@ -5,7 +5,8 @@
     python -m benchmarks --only step,overhead     # some items: step, ops, overhead, epoch, memory
     python -m benchmarks --threads 1              # only the 1-thread pass
 
-Items: ``step`` one SGD training step of the blitz nets (batch 1, 4, 32, 128); ``ops`` single operations at
+Items: ``step`` one SGD training step of the blitz nets (batch 1, 4, 32, 128); ``rnn``
+one step of an LSTM(64, 128) at batch 32, sequence 50; ``ops`` single operations at
 the blitz's shapes, forward and forward + backward; ``overhead`` tiny graphs (engine overhead); ``epoch``
 Fashion-MNIST with the blitz recipe (wall time and test accuracy); ``memory`` peak RSS and RSS growth of a
 training run, each engine in its own process (1-thread pass only).
@@ -28,7 +29,7 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 RESULTS = os.path.join(HERE, "results")
-ITEMS = ("overhead", "ops", "step", "epoch", "memory")
+ITEMS = ("overhead", "ops", "step", "rnn", "epoch", "memory")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -116,6 +117,8 @@ def one_pass(args):
             yield "ops", lambda: __import__("benchmarks.ops").ops.cases(repeat, min_time)
         if "step" in only:
             yield "step", lambda: __import__("benchmarks.step").step.cases(repeat, min_time)
+        if "rnn" in only:
+            yield "rnn", lambda: __import__("benchmarks.rnn_step").rnn_step.cases(repeat, min_time)
         if "epoch" in only:
             steps = args.steps or (3000 if args.quick else None)
             yield "epoch", lambda: __import__("benchmarks.epoch").epoch.cases(steps=steps, epochs=args.epochs)

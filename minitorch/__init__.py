@@ -24,6 +24,7 @@ from . import utils
 from .serialization import save, load
 from ._tensor_str import set_printoptions
 from . import nn
+from . import distributions
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

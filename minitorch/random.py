@@ -1,7 +1,11 @@
 """Random numbers: minitorch's own generator (NumPy's PCG64). ``manual_seed`` makes runs repeatable;
 the values differ from torch's (bit-equality with torch's RNG is not a goal: reference/ copies torch's
 initial weights and data order into minitorch when the two must start equal)."""
+import json
+
 import numpy as np
+
+from .tensor import _make
 
 
 class Generator:
@@ -29,13 +33,10 @@ class Generator:
         return self._seed
 
     def get_state(self):
-        from .tensor import _make
-        import json
         state = json.dumps(self.np.bit_generator.state).encode()
         return _make(np.frombuffer(state, np.uint8).copy())
 
     def set_state(self, state):
-        import json
         self.np.bit_generator.state = json.loads(bytes(state._data).decode())
         return self
 

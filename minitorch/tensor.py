@@ -11,10 +11,10 @@
 * ``_views``       for a base that may change in place: its live views (id -> weak reference), whose
                    history follows the base's
 
-The operations live in ``minitorch/ops``, one module per family; ``ops/__init__.py`` attaches each family's
-``TENSOR_METHODS`` to this class (``t.exp()`` is ``ops.pointwise.exp(t)``, ``t + u`` is ``ops.arithmetic``'s
-``__add__``) and makes the in-place twins (``t.exp_()``). What is defined here: attributes, grad bookkeeping,
-hooks, conversions and printing.
+The operations live in ``minitorch/ops``, one module per family; ``ops/methods.py`` attaches them to this class,
+one line each (``Tensor.exp = exp_log.exp``: ``t.exp()`` is ``exp(t)``; ``Tensor.__add__ = ...`` is ``t + u``),
+in-place twins (``t.exp_()``) included. What is defined here: attributes, grad bookkeeping, hooks, conversions
+and printing.
 """
 import warnings
 import weakref

@@ -20,37 +20,10 @@ Both walk the graph iteratively, so a graph of any depth works.
 """
 import os
 
+from .autograd.function import Node
+from .autograd.labels import leaf_names, node_label, shape_text, short_name
+
 __all__ = ["print_graph", "format_graph", "draw_graph", "Graph", "node_label"]
-
-
-# -- names ----------------------------------------------------------------------------------------
-def leaf_names(params):
-    """``{id(tensor): name}`` from a dict ``name -> tensor`` or pairs ``(name, tensor)`` (such as
-    ``net.named_parameters()``)."""
-    if params is None:
-        return {}
-    items = params.items() if hasattr(params, "items") else params
-    return {id(t): name for name, t in items}
-
-
-def shape_text(t):
-    """A shape as both engines print it the same way: ``[2, 3]`` (``[]`` for a scalar)."""
-    return str([int(s) for s in t.shape])
-
-
-def short_name(node):
-    """torch's node name without its C++ namespace: ``torch::autograd::AccumulateGrad`` -> ``AccumulateGrad``."""
-    return node.name().rpartition("::")[2]
-
-
-def node_label(node, names=None):
-    """One line for a node: its name and, for a leaf's AccumulateGrad, the leaf's name (from ``names``,
-    see ``leaf_names``) and shape: ``AccumulateGrad conv1.bias [6]``."""
-    variable = getattr(node, "variable", None)
-    if variable is None:
-        return short_name(node)
-    name = (names or {}).get(id(variable))
-    return " ".join([short_name(node)] + ([name] if name else []) + [shape_text(variable)])
 
 
 def _outputs(output):
@@ -264,7 +237,6 @@ def _short(value, width=40):
 def _saved_items(node):
     """``(what, value)`` for what a node saved for backward: torch's ``_saved_<name>`` attributes, or a
     minitorch node's saved tensors (``saved 0``, ...) and the plain values its forward kept on ctx."""
-    from .autograd.function import Node
     if isinstance(node, Node):
         if node._freed:
             return [("saved", "freed by backward")]

@@ -1,5 +1,7 @@
 """Autograd's errors: each scenario runs in minitorch and in torch; the exception type and message must be
-torch's, and the error must leave the state as torch leaves it (``.grad`` and data untouched)."""
+torch's, and the error must leave the state as torch leaves it (``.grad`` and data untouched). Hooks that
+change a gradient's size or type are refused as in torch."""
+import functools
 import warnings
 
 import numpy as np
@@ -7,22 +9,22 @@ import pytest
 import torch
 
 import minitorch
+from harness import assert_close, error_of, same_error
 
 
 def raised(scenario):
-    """Run ``scenario(lib)`` (which must raise) in both libraries.
+    """Run ``scenario(lib, state)`` (which must raise) in both libraries.
 
     ``scenario`` returns nothing; it may store tensors it wants inspected afterwards in ``state``.
-    Returns [(type name, message, state)] for minitorch and torch.
+    Returns [(exception type, message, state)] for minitorch and torch. (``error_of`` also silences the
+    warning about looking at the .grad of a non-leaf, which some scenarios do on purpose.)
     """
     out = []
     for lib in (minitorch, torch):
         state = {}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the .grad of a non-leaf may be looked at on purpose
-            with pytest.raises(Exception) as e:
-                scenario(lib, state)
-        out.append((type(e.value).__name__, str(e.value), state))
+        error = error_of(lambda: scenario(lib, state))
+        assert error is not None, f"{lib.__name__} does not raise"
+        out.append((*error, state))
     return out
 
 
@@ -403,3 +405,92 @@ def test_custom_backward_returning_the_wrong_number_of_gradients():
         x = state["x"] = lib.ones(2, requires_grad=True)
         Product.apply(x, x * 3).sum().backward()
     check(scenario, "function ProductBackward returned an incorrect number of gradients (expected 2, got 1)")
+
+
+# -- hooks that change the gradient's size or type ---------------------------------------------------------------
+def _named_hook(lib):
+    def make_it_five(grad):
+        return lib.ones(5)
+    return make_it_five
+
+
+class _CallableHook:
+    def __init__(self, lib):
+        self.lib = lib
+
+    def __call__(self, grad):
+        return self.lib.ones(5)
+
+
+class _NotATensor:
+    pass
+
+
+HOOK_RESULTS = {  # what a hook returns, for a float32 gradient of shape (3,)
+    "bigger": lambda lib, g: lib.ones(5),
+    "size 1": lambda lib, g: lib.ones(1),
+    "0-d": lambda lib, g: lib.ones(()),
+    "reshaped": lambda lib, g: g.reshape(3, 1),
+    "float64": lambda lib, g: g.double(),
+    "int64": lambda lib, g: g.long(),
+    "a number": lambda lib, g: 3,
+    "an ndarray": lambda lib, g: np.ones(3, np.float32),
+    "an object": lambda lib, g: _NotATensor(),
+}
+
+HOOK_PLACES = {  # where the hook is registered; each runs backward of sum(2a) for a leaf a of shape (3,)
+    "leaf": lambda lib, a, hook: (a.register_hook(hook), (a * 2).sum().backward()),
+    "non-leaf": lambda lib, a, hook: (lambda b: (b.register_hook(hook), b.sum().backward()))(a * 2),
+    "retained non-leaf": lambda lib, a, hook: (lambda b: (b.retain_grad(), b.register_hook(hook),
+                                                          b.sum().backward()))(a * 2),
+    "leaf, autograd.grad": lambda lib, a, hook: (a.register_hook(hook), lib.autograd.grad((a * 2).sum(), a)),
+    "node prehook": lambda lib, a, hook: (lambda b: (b.grad_fn.register_prehook(lambda go: (hook(go[0]),)),
+                                                     b.sum().backward()))(a * 2),
+    "node posthook": lambda lib, a, hook: (lambda b: (b.grad_fn.register_hook(lambda gi, go: (hook(gi[0]), None)),
+                                                      b.sum().backward()))(a * 2),
+    "AccumulateGrad prehook": lambda lib, a, hook: (lambda b: (b.grad_fn.next_functions[0][0].register_prehook(
+        lambda go: (hook(go[0]),)), b.sum().backward()))(a * 2),
+}
+
+
+@pytest.mark.parametrize("place", HOOK_PLACES)
+@pytest.mark.parametrize("result", HOOK_RESULTS)
+def test_a_hook_that_changes_the_gradient_is_refused_like_torch(place, result):
+    """A (3,) leaf used to end with a (5,) .grad (and an optimizer broadcast a (1,) one into a wrong update)."""
+    def run(lib):
+        a = lib.zeros(3, requires_grad=True)
+        hook = lambda g: HOOK_RESULTS[result](lib, g)  # noqa: E731 - torch names it '<lambda>' in its message
+        HOOK_PLACES[place](lib, a, hook)
+    same_error(run)
+
+
+@pytest.mark.parametrize("make_hook", [_named_hook, _CallableHook,
+                                       lambda lib: functools.partial(lambda g, n: lib.ones(n), n=5)],
+                         ids=["function", "callable object", "partial"])
+def test_a_hook_is_named_in_the_error_as_torch_names_it(make_hook):
+    def run(lib):
+        a = lib.zeros(3, requires_grad=True)
+        a.register_hook(make_hook(lib))
+        a.sum().backward()
+    same_error(run)
+
+
+def test_a_node_hook_cannot_put_a_gradient_where_there_was_none():
+    def run(lib):
+        a = lib.zeros(3, requires_grad=True)
+        b = a * 2  # the second input of MulBackward0 is the constant 2: its gradient is None
+        b.grad_fn.register_hook(lambda gi, go: (gi[0], lib.ones(())))
+        b.sum().backward()
+    same_error(run)
+
+
+def test_hooks_that_keep_size_and_type_still_replace_the_gradient():
+    grads = []
+    for lib in (minitorch, torch):
+        a = lib.zeros(3, requires_grad=True)
+        b = a * 2
+        b.register_hook(lambda g: g * 3)
+        a.register_hook(lambda g: g + 1)
+        b.sum().backward()
+        grads.append(a.grad)
+    assert_close(grads[0], grads[1], np.float32)

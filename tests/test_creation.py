@@ -9,6 +9,7 @@ from hypothesis import assume, given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
+from harness import same_error
 
 DTYPE_NAMES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"]
 dtype_names = st.sampled_from(DTYPE_NAMES)
@@ -47,16 +48,6 @@ def same_outcome(make):
     except Exception:
         return same_error(make)
     return same_tensor(make)
-
-
-def same_error(make):
-    """``make(lib)`` raises the same exception type with the same message in both libraries."""
-    with pytest.raises(Exception) as theirs:
-        make(torch)
-    with pytest.raises(Exception) as mine:
-        make(minitorch)
-    assert type(mine.value) is type(theirs.value), f"{type(mine.value)} != torch's {type(theirs.value)}"
-    assert str(mine.value) == str(theirs.value)
 
 
 # -- tensor(): dtype inference ----------------------------------------------------------------------------

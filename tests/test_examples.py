@@ -156,7 +156,7 @@ def test_classifier_on_a_missing_cifar_root_says_where_the_files_go(tmp_path):
 def test_classifier_runs_on_cifar10_files(tmp_path):
     """The CIFAR-10 path (3 channels, the blitz's own net) on small files made here, in minitorch (torchvision
     checks the real files' md5 sums, so it cannot read made-up ones)."""
-    from test_vision import make_cifar
+    from vision_support import make_cifar
     make_cifar(tmp_path)
     proc = subprocess.run([sys.executable, "-m", "examples.image_classifier", "--dataset", "cifar10", "--root",
                            str(tmp_path), "--quick", "--save", str(tmp_path / "net.pth")], cwd=ROOT,

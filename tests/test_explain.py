@@ -9,7 +9,7 @@ import torch
 import minitorch
 from minitorch import viz
 from minitorch.autograd import engine, explain
-from test_viz import lenet_losses
+from harness import lenet_losses
 
 BLITZ_TRACE = """\
 backward: start at MeanBackward0 with gradient [] (mean=1 |max|=1)

@@ -27,7 +27,7 @@ import minitorch
 from minitorch.serialization import MAX_DEPTH, UnpicklingError
 from minitorch.vision import datasets
 
-from test_vision import make_cifar, make_mnist, write_idx
+from vision_support import make_cifar, make_mnist, write_idx
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -1,5 +1,6 @@
 """Matrix products against torch: values, dtypes, gradients, and the nodes of the recorded graph
-(matmul dispatches like torch, so the whole chain of nodes below the result matches too)."""
+(matmul dispatches like torch, so the whole chain of nodes below the result matches too); the matrix norms
+(linalg.norm, matrix_norm, svdvals, norm(p='nuc')) with their second derivatives."""
 import numpy as np
 import pytest
 import torch
@@ -7,7 +8,8 @@ from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
-from harness import array, assert_close, check, float_dtypes, to_mini, to_torch, second_order
+from harness import (array, assert_close, check, float_dtypes, outcome, same_error, same_graphs, second_order,
+                     to_mini, to_torch)
 
 
 @st.composite
@@ -24,21 +26,12 @@ def matmul_pair(draw):
     return draw(array(shape=s1, dtype=dtype)), draw(array(shape=s2, dtype=dtype))
 
 
-def graph(t, depth=5):
-    """The names of the nodes below ``t``, as nested (name, children) tuples."""
-    def walk(node, d):
-        if node is None or d == 0:
-            return None
-        return node.name().replace("torch::autograd::", ""), [walk(n, d - 1) for n, _ in node.next_functions]
-    return walk(t.grad_fn, depth)
-
-
 def same_graph(fn, *arrays, requires_grad=None):
     """``fn`` records the same graph of nodes in minitorch and torch."""
     requires_grad = requires_grad or [True] * len(arrays)
     mine = fn(minitorch, *[to_mini(a, r) for a, r in zip(arrays, requires_grad)])
     theirs = fn(torch, *[to_torch(a, r) for a, r in zip(arrays, requires_grad)])
-    assert graph(mine) == graph(theirs)
+    same_graphs(mine, theirs)
 
 
 @given(pair=matmul_pair())
@@ -108,7 +101,7 @@ def test_addmm_is_torchs_linear():
     x, w, b = rng.standard_normal((2, 3)), rng.standard_normal((4, 3)), rng.standard_normal(4)
     mine = minitorch.addmm(to_mini(b, True), to_mini(x, True), to_mini(w, True).t())
     theirs = torch.nn.functional.linear(to_torch(x, True), to_torch(w, True), to_torch(b, True))
-    assert graph(mine) == graph(theirs)
+    same_graphs(mine, theirs)
     assert_close(mine, theirs)
 
 
@@ -202,12 +195,7 @@ ERRORS = [
 
 @pytest.mark.parametrize("fn", ERRORS)
 def test_errors_like_torch(fn):
-    with pytest.raises(Exception) as theirs:
-        fn(torch)
-    with pytest.raises(Exception) as mine:
-        fn(minitorch)
-    assert type(mine.value) is type(theirs.value)
-    assert str(mine.value) == str(theirs.value)
+    same_error(fn)
 
 
 @pytest.mark.parametrize("shapes", [((3, 4), (4, 2)), ((2, 3, 4), (4,)), ((4,), (4,))])
@@ -220,3 +208,120 @@ def test_matmul_out_like_torch(shapes):
         assert result is out
         outs.append(out.numpy())
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12)
+
+
+# -- matrix norms -----------------------------------------------------------------------------------------
+@st.composite
+def matrices(draw):
+    """A batch of well-conditioned matrices: distinct singular values, so the SVD's derivative is defined."""
+    shape = tuple(draw(st.lists(st.integers(1, 2), max_size=1))) + (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    seed = draw(st.integers(0, 2 ** 16))
+    rng = np.random.default_rng(seed)
+    k = min(shape[-2:])
+    u = np.linalg.qr(rng.standard_normal(shape[:-2] + (shape[-2], k)))[0]
+    v = np.linalg.qr(rng.standard_normal(shape[:-2] + (shape[-1], k)))[0]
+    s = np.sort(rng.uniform(0.5, 3, shape[:-2] + (k,)))[..., ::-1] + np.arange(k)[::-1]
+    return (u * s[..., None, :]) @ np.swapaxes(v, -1, -2)
+
+
+@pytest.mark.parametrize("ord", ["fro", "nuc", 1, -1, 2, -2, float("inf"), -float("inf")])
+@given(a=matrices(), data=st.data())
+def test_matrix_norm(ord, a, data):
+    d0 = data.draw(st.integers(-a.ndim, a.ndim - 1))
+    d1 = data.draw(st.sampled_from([d for d in range(-a.ndim, a.ndim) if d % a.ndim != d0 % a.ndim]))
+    keepdim = data.draw(st.booleans())
+    mine, theirs = check(lambda lib, x: lib.linalg.matrix_norm(x, ord, dim=(d0, d1), keepdim=keepdim), a)
+    same_graphs(mine, theirs)
+
+
+@given(a=matrices())
+def test_norm_nuc(a):
+    if a.ndim == 2:
+        for fn in (lambda lib, x: x.norm(p="nuc"), lambda lib, x: lib.norm(x, "nuc", keepdim=True),
+                   lambda lib, x: lib.linalg.norm(x, "nuc"), lambda lib, x: lib.linalg.norm(x, "fro")):
+            same_graphs(*check(fn, a))
+    else:
+        same_graphs(*check(lambda lib, x: x.norm(p="nuc", dim=(1, 2)), a))
+        same_graphs(*check(lambda lib, x: lib.linalg.svdvals(x), a))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, A: A.norm(p="nuc"), lambda lib, A: A[0, 0].norm(p="nuc"), lambda lib, A: A.norm(p="nuc", dim=0),
+    lambda lib, A: A.norm(p="nuc", dim=(0, 0)), lambda lib, A: lib.linalg.matrix_norm(A, "foo"),
+    lambda lib, A: lib.linalg.matrix_norm(A, 3), lambda lib, A: lib.linalg.matrix_norm(A.int(), "nuc"),
+    lambda lib, A: lib.linalg.matrix_norm(A, "nuc", dtype=lib.float32),
+    lambda lib, A: lib.linalg.matrix_norm(A.float(), "nuc", dtype=lib.float64),
+    lambda lib, A: lib.linalg.svdvals(A[0, 0]), lambda lib, A: lib.linalg.norm(A, 2),
+    lambda lib, A: lib.linalg.norm(A, "fro"), lambda lib, A: lib.linalg.norm(A, "nuc", dim=1),
+    lambda lib, A: lib.linalg.norm(A, 3, dim=1), lambda lib, A: lib.linalg.norm(A[0], 3),
+    lambda lib, A: lib.linalg.norm(A[0, 0], 3), lambda lib, A: lib.linalg.norm(A, None, dim=(1, 2)),
+    lambda lib, A: lib.zeros(3, 0).norm(p="nuc")])
+def test_norm_edges_as_torch(fn):
+    a = np.random.default_rng(0).standard_normal((2, 3, 4))
+    mine = outcome(lambda: fn(minitorch, minitorch.from_numpy(a.copy())))
+    theirs = outcome(lambda: fn(torch, torch.from_numpy(a.copy())))
+    if isinstance(theirs, list):
+        assert [m[:2] for m in mine] == [t[:2] for t in theirs]
+        np.testing.assert_allclose(mine[0][2], theirs[0][2], rtol=1e-10)
+    else:
+        assert mine == theirs
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 5), (2, 3, 4)])
+@pytest.mark.parametrize("fn", [
+    lambda lib, A: lib.linalg.svdvals(A),
+    lambda lib, A: lib.linalg.matrix_norm(A, "nuc"),
+    lambda lib, A: lib.linalg.matrix_norm(A, 2),
+    lambda lib, A: lib.linalg.matrix_norm(A, -2)])
+def test_svdvals_second_derivative_as_torch(shape, fn):
+    """The gradient of svdvals is differentiated again through U and V (torch's svd_backward): Hessian-vector
+    products of the singular values and of the nuclear and spectral norms, tall, wide and batched."""
+    rng = np.random.default_rng(1)
+    a, up, v = rng.standard_normal(shape), None, rng.standard_normal(shape)
+    results = []
+    for lib in (minitorch, torch):
+        A = lib.from_numpy(a.copy()).requires_grad_(True)
+        out = fn(lib, A)
+        up = rng.standard_normal(tuple(out.shape)) if up is None else up
+        g, = lib.autograd.grad((out * lib.from_numpy(up)).sum(), A, create_graph=True)
+        gg, = lib.autograd.grad((g * lib.from_numpy(v)).sum(), A)
+        results.append((g.detach().numpy(), gg.numpy()))
+    (g_mine, gg_mine), (g_torch, gg_torch) = results
+    np.testing.assert_allclose(g_mine, g_torch, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(gg_mine, gg_torch, rtol=1e-8, atol=1e-11)
+
+
+def test_linalg_is_importable_as_a_module():
+    import importlib
+    mod = importlib.import_module("minitorch.linalg")
+    assert mod is minitorch.linalg
+    from minitorch.linalg import matrix_norm  # noqa: F401
+
+
+# -- empty batches ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("a_shape, b_shape", [
+    ((0, 2, 3), (1, 3, 4)), ((1, 2, 3), (0, 3, 4)), ((0, 2, 3), (0, 3, 4)), ((2, 0, 2, 3), (1, 1, 3, 4)),
+    ((0, 2, 3), (3, 4)), ((2, 3), (0, 3, 4)), ((0, 2, 3), (3,)), ((3,), (0, 3, 4)), ((2, 0), (0, 4)), ((0, 3), (3, 0)),
+    ((1, 0, 3), (5, 3, 2)), ((4, 1, 2, 3), (0, 3, 4)),
+])
+@pytest.mark.parametrize("grad", [False, True])
+def test_matmul_of_empty_batches(a_shape, b_shape, grad):
+    """(0, 2, 3) @ (1, 3, 4) is (0, 2, 4): a size-1 batch dim broadcasts to 0, as any size-1 dim does."""
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
+    outs = []
+    for lib in (minitorch, torch):
+        x, y = (lib.from_numpy(v.copy()).requires_grad_(grad) for v in (a, b))
+        z = lib.matmul(x, y)
+        if grad:
+            (z * 2).sum().backward()
+        outs.append((z, x.grad, y.grad))
+    for m, t in zip(*outs):
+        if t is not None:
+            assert_close(m, t)
+
+
+@pytest.mark.parametrize("a_shape, b_shape", [((2, 3, 4, 5), (3, 2, 5, 6)), ((0, 2, 3), (3, 3, 4)),
+                                              ((2, 5, 2, 3), (4, 1, 3, 4))])
+def test_matmul_batch_mismatch_names_the_last_dim_that_differs(a_shape, b_shape):
+    same_error(lambda lib: lib.matmul(lib.zeros(*a_shape), lib.zeros(*b_shape)))

@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, strategies as st
 
 import minitorch
-from harness import array, assert_close, check, second_order
+from harness import array, assert_close, check, conv_problem, same_error, second_order
 from minitorch.nn.functional import conv as mconv
 from minitorch.nn.modules.conv import Conv2d
 
@@ -19,34 +19,6 @@ MINI_F = types.SimpleNamespace(conv2d=mconv.conv2d, unfold=mconv.unfold, fold=mc
 
 def F(lib):
     return MINI_F if lib is minitorch else torch.nn.functional
-
-
-# -- random convolution problems -----------------------------------------------------------------------
-@st.composite
-def conv_problem(draw, dtype=None):
-    """Input, weight, bias arrays and conv2d keyword arguments that torch accepts."""
-    dtype = dtype or draw(st.sampled_from([np.float32, np.float64]))
-    groups = draw(st.integers(1, 3))
-    cg, og = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    kernel = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
-    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
-    padding = draw(st.sampled_from(["int", "pair", "same", "valid"]))
-    stride = (1, 1) if padding == "same" else (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    if padding == "int":
-        padding = draw(st.integers(0, 2))
-    elif padding == "pair":
-        padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
-    pads = (padding, padding) if isinstance(padding, int) else (0, 0) if isinstance(padding, str) else padding
-    reach = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
-    low = [max(1, r - 2 * p) for r, p in zip(reach, pads)]
-    size = tuple(draw(st.integers(lo, lo + 5)) for lo in low)
-    batch = draw(st.sampled_from([None, 1, 2, 3]))  # None: an unbatched (C, H, W) image
-    x_shape = ((batch,) if batch else ()) + (groups * cg,) + size
-    x = draw(array(shape=x_shape, dtype=dtype, low=-1, high=1))
-    w = draw(array(shape=(groups * og, cg) + kernel, dtype=dtype, low=-1, high=1))
-    b = draw(array(shape=(groups * og,), dtype=dtype, low=-1, high=1))
-    stride_arg = draw(st.sampled_from([stride, stride[0]])) if stride[0] == stride[1] else stride
-    return x, w, b, dict(stride=stride_arg, padding=padding, dilation=dilation, groups=groups)
 
 
 @given(conv_problem(), st.booleans())
@@ -131,14 +103,6 @@ def test_conv2d_is_unfold_then_matmul():
 
 
 # -- errors --------------------------------------------------------------------------------------------
-def _same_error(fn, *arrays):
-    """fn raises in torch; minitorch must raise the same exception type with the same message."""
-    with pytest.raises(Exception) as theirs:
-        fn(torch, *[torch.from_numpy(a) for a in arrays])
-    with pytest.raises(type(theirs.value)) as mine:
-        fn(minitorch, *[minitorch.from_numpy(a) for a in arrays])
-    assert str(mine.value) == str(theirs.value)
-
 
 @pytest.mark.parametrize("x_shape, w_shape, kwargs", [
     ((1, 1, 32, 32), (6, 3, 5, 5), {}),
@@ -161,15 +125,15 @@ def _same_error(fn, *arrays):
 ])
 def test_conv2d_errors(x_shape, w_shape, kwargs):
     x, w = np.zeros(x_shape, np.float32), np.zeros(w_shape, np.float32)
-    _same_error(lambda lib, x, w: F(lib).conv2d(x, w, **kwargs), x, w)
+    same_error(lambda lib, x, w: F(lib).conv2d(x, w, **kwargs), x, w)
 
 
 def test_conv2d_dtype_and_bias_errors():
     x, w = np.zeros((1, 3, 8, 8), np.float32), np.zeros((6, 3, 3, 3), np.float32)
-    _same_error(lambda lib, x, w: F(lib).conv2d(x, w), x.astype(np.float64), w)
-    _same_error(lambda lib, x, w: F(lib).conv2d(x, w), x, w.astype(np.float64))
-    _same_error(lambda lib, x, w, b: F(lib).conv2d(x, w, b), x, w, np.zeros(6))
-    _same_error(lambda lib, x, w, b: F(lib).conv2d(x, w, b), x, w, np.zeros(5, np.float32))
+    same_error(lambda lib, x, w: F(lib).conv2d(x, w), x.astype(np.float64), w)
+    same_error(lambda lib, x, w: F(lib).conv2d(x, w), x, w.astype(np.float64))
+    same_error(lambda lib, x, w, b: F(lib).conv2d(x, w, b), x, w, np.zeros(6))
+    same_error(lambda lib, x, w, b: F(lib).conv2d(x, w, b), x, w, np.zeros(5, np.float32))
 
 
 @pytest.mark.parametrize("shape, fn", [
@@ -184,7 +148,7 @@ def test_conv2d_dtype_and_bias_errors():
     ((2, 27, 36, 1), lambda F, x: F.fold(x, (8, 8), 3)),
 ])
 def test_unfold_fold_errors(shape, fn):
-    _same_error(lambda lib, x: fn(F(lib), x), np.zeros(shape, np.float32))
+    same_error(lambda lib, x: fn(F(lib), x), np.zeros(shape, np.float32))
 
 
 # -- the Conv2d layer ----------------------------------------------------------------------------------
@@ -240,11 +204,8 @@ def _sorted_sets(message):
 def test_conv2d_module_errors():
     for kwargs in [dict(groups=4), dict(padding_mode="foo"), dict(stride=2, padding="same"), dict(groups=0),
                    dict(padding="full")]:
-        with pytest.raises(ValueError) as theirs:
-            torch.nn.Conv2d(4, 6, 3, **kwargs)
-        with pytest.raises(ValueError) as mine:
-            Conv2d(4, 6, 3, **kwargs)
-        assert _sorted_sets(str(mine.value)) == _sorted_sets(str(theirs.value))
+        same_error(lambda lib: (Conv2d if lib is minitorch else torch.nn.Conv2d)(4, 6, 3, **kwargs),
+                   words=_sorted_sets)
 
 
 @pytest.mark.parametrize("grads", [(True, False, False), (False, True, False), (False, False, True)])
@@ -260,3 +221,44 @@ def test_conv2d_only_requested_gradients(grads):
         assert (mine is None) == (theirs is None)
         if theirs is not None:
             assert_close(mine, theirs)
+
+
+# -- empty batches ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("x_shape, w_shape, kwargs", [
+    ((0, 1, 5, 5), (2, 1, 3, 3), {}), ((0, 2, 20, 20), (4, 2, 3, 3), {}), ((0, 4, 5, 5), (4, 2, 3, 3), dict(groups=2)),
+    ((0, 1, 5, 5), (2, 1, 3, 3), dict(padding=1, stride=2)), ((0, 1, 5, 5), (2, 1, 3, 3), dict(padding="same")),
+    ((0, 1, 6, 6), (2, 1, 2, 2), dict(dilation=2)),
+])
+def test_conv2d_of_an_empty_batch(x_shape, w_shape, kwargs):
+    """Convolution reshaped with -1 beside a 0 (N = 0), which NumPy cannot infer: a raw ValueError."""
+    rng = np.random.default_rng(2)
+    x, w, b = (rng.standard_normal(s) for s in (x_shape, w_shape, (w_shape[0],)))
+    outs = []
+    for lib in (minitorch, torch):
+        xt, wt, bt = (lib.from_numpy(v.copy()).requires_grad_() for v in (x, w, b))
+        y = lib.nn.functional.conv2d(xt, wt, bt, **kwargs)
+        y.sum().backward(retain_graph=True)
+        # second order: the convolution's own backward (ConvolutionBackwardBackward0) on an empty batch
+        gw, = lib.autograd.grad((y * y).sum(), wt, create_graph=True)
+        gw.sum().backward()
+        outs.append((tuple(y.shape), y.grad_fn.name(), xt.grad, wt.grad, bt.grad))
+    assert outs[0][:2] == outs[1][:2]
+    for m, t in zip(outs[0][2:], outs[1][2:]):
+        assert_close(m, t)
+
+
+@pytest.mark.parametrize("padding_mode", ["zeros", "reflect", "replicate", "circular"])
+def test_conv2d_layer_on_an_empty_batch(padding_mode):
+    shapes = []
+    for lib in (minitorch, torch):
+        lib.manual_seed(0)
+        layer = lib.nn.Conv2d(1, 2, 3, padding=1, padding_mode=padding_mode)
+        y = layer(lib.zeros(0, 1, 5, 5))
+        y.sum().backward()
+        shapes.append((tuple(y.shape), layer.weight.grad.abs().sum().item(), layer.bias.grad.abs().sum().item()))
+    assert shapes[0] == shapes[1]
+
+
+def test_conv2d_with_no_output_channels_is_refused_like_torch():
+    same_error(lambda lib: lib.nn.functional.conv2d(lib.zeros(2, 1, 5, 5), lib.zeros(0, 1, 3, 3)))
+    same_error(lambda lib: lib.nn.functional.conv2d(lib.zeros(2, 4, 5, 5), lib.zeros(0, 2, 3, 3), groups=2))

@@ -9,17 +9,9 @@ import torch
 
 import minitorch
 import minitorch.nn  # noqa: F401
+from harness import same_error
 
 N = 20000  # samples per statistical check: moments within a few standard errors
-
-
-def same_error(fn):
-    caught = []
-    for lib in (minitorch, torch):
-        with pytest.raises(Exception) as info:
-            fn(lib)
-        caught.append((type(info.value).__name__, str(info.value)))
-    assert caught[0] == caught[1]
 
 
 @pytest.mark.parametrize("nonlinearity, param", [

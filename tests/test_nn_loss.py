@@ -9,18 +9,9 @@ from hypothesis import given, strategies as st
 
 import minitorch
 import minitorch.nn  # noqa: F401
-from harness import array, assert_close, check, float_dtypes, second_order
+from harness import array, assert_close, check, float_dtypes, same_error, second_order
 
 REDUCTIONS = st.sampled_from(["mean", "sum", "none"])
-
-
-def same_error(fn):
-    caught = []
-    for lib in (minitorch, torch):
-        with pytest.raises(Exception) as info:
-            fn(lib)
-        caught.append((type(info.value).__name__, str(info.value)))
-    assert caught[0] == caught[1]
 
 
 # -- regression ----------------------------------------------------------------------------------------------

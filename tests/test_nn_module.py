@@ -13,23 +13,10 @@ import torch
 
 import minitorch
 import minitorch.nn  # noqa: F401  (makes minitorch.nn available as lib.nn)
+from harness import graph, lenet, same_error
+from reference.interop import copy_weights  # torch's parameters and buffers into a minitorch module
 
 LIBS = (minitorch, torch)
-
-
-def same_error(fn):
-    """``fn(minitorch)`` and ``fn(torch)`` raise the same exception type with the same message."""
-    caught = []
-    for lib in LIBS:
-        with pytest.raises(Exception) as info:
-            fn(lib)
-        caught.append((type(info.value).__name__, str(info.value)))
-    assert caught[0] == caught[1]
-
-
-def copy_weights(src, dst):
-    """Load torch module ``src``'s parameters and buffers into minitorch module ``dst``."""
-    dst.load_state_dict({k: minitorch.from_numpy(v.detach().numpy().copy()) for k, v in src.state_dict().items()})
 
 
 def make_net(lib):
@@ -512,35 +499,7 @@ def test_blitz_lenet_prints_like_torch():
     if not hasattr(minitorch.nn, "Conv2d"):
         pytest.skip("minitorch.nn.Conv2d is not written yet")
 
-    def build(lib):
-        nn, F = lib.nn, lib.nn.functional
-
-        class Net(nn.Module):
-            def __init__(self):
-                super(Net, self).__init__()
-                self.conv1 = nn.Conv2d(1, 6, 3)
-                self.conv2 = nn.Conv2d(6, 16, 3)
-                self.fc1 = nn.Linear(16 * 6 * 6, 120)
-                self.fc2 = nn.Linear(120, 84)
-                self.fc3 = nn.Linear(84, 10)
-
-            def forward(self, x):
-                x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
-                x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-                x = x.view(-1, self.num_flat_features(x))
-                x = F.relu(self.fc1(x))
-                x = F.relu(self.fc2(x))
-                return self.fc3(x)
-
-            def num_flat_features(self, x):
-                size = x.size()[1:]
-                num_features = 1
-                for s in size:
-                    num_features *= s
-                return num_features
-
-        return Net()
-    mine, theirs = build(minitorch), build(torch)
+    mine, theirs = lenet(minitorch), lenet(torch)
     assert repr(mine) == repr(theirs)
     assert [(k, tuple(v.shape)) for k, v in mine.state_dict().items()] == \
         [(k, tuple(v.shape)) for k, v in theirs.state_dict().items()]
@@ -553,15 +512,6 @@ def test_blitz_lenet_prints_like_torch():
     loss_mine = minitorch.nn.MSELoss()(out_mine, minitorch.from_numpy(target))
     loss_theirs = torch.nn.MSELoss()(out_theirs, torch.from_numpy(target))
     assert graph(loss_mine) == graph(loss_theirs)  # the whole backward graph the blitz walks
-
-
-def graph(t):
-    """The backward graph below ``t`` as nested (node name, [children])."""
-    def walk(node):
-        if node is None:
-            return None
-        return node.name().replace("torch::autograd::", ""), [walk(n) for n, _ in node.next_functions]
-    return walk(t.grad_fn)
 
 
 def test_cnn_with_batchnorm_buffers_and_modes():

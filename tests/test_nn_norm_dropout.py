@@ -1,5 +1,6 @@
 """batch_norm, dropout, dropout2d, embedding and their layers, compared with torch: values, node names,
-gradients of input, weight and bias, running statistics, second derivatives, errors and reprs.
+gradients of input, weight and bias, running statistics (an empty batch leaves them alone), second derivatives,
+errors and reprs.
 
 Dropout's random masks differ from torch's by design (minitorch has its own generator), so dropout is
 checked by its statistics and by the consistency of mask, output and gradient."""
@@ -12,7 +13,7 @@ import torch
 from hypothesis import given, strategies as st
 
 import minitorch
-from harness import assert_close, check
+from harness import assert_close, check, same_error, second_order
 import importlib
 
 # the submodules (nn.functional re-exports functions of the same names, e.g. dropout)
@@ -21,7 +22,7 @@ mdropout, mnorm, msparse = (importlib.import_module(f"minitorch.nn.functional.{m
 from minitorch.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
 from minitorch.nn.modules.dropout import Dropout, Dropout2d
 from minitorch.nn.modules.sparse import Embedding
-from test_nn_conv import _same_error, second_order
+
 
 MINI_F = types.SimpleNamespace(batch_norm=mnorm.batch_norm, dropout=mdropout.dropout, dropout2d=mdropout.dropout2d,
                                embedding=msparse.embedding)
@@ -144,7 +145,7 @@ def test_batch_norm_module_attributes(layer, kwargs):
     lambda lib, x: F(lib).batch_norm(x, None, None, training=True, eps=0.0),
 ])
 def test_batch_norm_errors(fn):
-    _same_error(fn, np.zeros((2, 3, 4, 4), np.float32))
+    same_error(fn, np.zeros((2, 3, 4, 4), np.float32))
 
 
 # -- dropout -------------------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ def test_dropout2d_warnings_like_torch():
     lambda lib, x: nn(lib).Dropout2d(-1),
 ])
 def test_dropout_errors(fn):
-    _same_error(fn, np.zeros((2, 3, 4, 4), np.float32))
+    same_error(fn, np.zeros((2, 3, 4, 4), np.float32))
 
 
 @pytest.mark.parametrize("make", [lambda nn: nn.Dropout(), lambda nn: nn.Dropout(p=0.25),
@@ -327,4 +328,54 @@ def test_embedding_from_pretrained():
     lambda lib, w: nn(lib).Embedding.from_pretrained(w[0]),
 ])
 def test_embedding_errors(fn):
-    _same_error(fn, np.zeros((10, 3), np.float32))
+    same_error(fn, np.zeros((10, 3), np.float32))
+
+
+# -- BatchNorm on an empty batch ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("layer, shape", [("BatchNorm1d", (0, 3)), ("BatchNorm1d", (0, 3, 4)),
+                                          ("BatchNorm1d", (2, 3, 0)), ("BatchNorm2d", (0, 3, 2, 2)),
+                                          ("BatchNorm2d", (2, 3, 0, 2))])
+@pytest.mark.parametrize("momentum", [0.1, None])
+@pytest.mark.parametrize("affine", [True, False])
+def test_batch_norm_on_an_empty_batch_keeps_the_running_statistics(layer, shape, momentum, affine):
+    """torch returns the (empty) input scaled by weight[0] plus bias[0] and leaves running_mean/var alone; a mean
+    over no values made them NaN for good (and printed five NumPy warnings). The next, real batch proves it."""
+    rng = np.random.default_rng(0)
+    batch = rng.standard_normal((4,) + shape[1:2] + (3,) * (len(shape) - 2))
+    results = {}
+    for lib in (minitorch, torch):
+        m = getattr(lib.nn, layer)(3, momentum=momentum, affine=affine).double()
+        if affine:
+            with lib.no_grad():
+                m.weight.copy_(lib.from_numpy(np.array([1.5, -2.0, 0.5])))
+                m.bias.copy_(lib.from_numpy(np.array([0.1, 0.2, 0.3])))
+        x = lib.zeros(*shape, dtype=lib.float64, requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            y = m(x)
+            y.sum().backward()
+        stats = [m.running_mean.numpy().copy(), m.running_var.numpy().copy(), int(m.num_batches_tracked)]
+        grads = [p.grad.numpy().copy() for p in (m.weight, m.bias)] if affine else []
+        m(lib.from_numpy(batch.copy()))  # a real batch after the empty one
+        stats += [m.running_mean.numpy().copy(), m.running_var.numpy().copy(), int(m.num_batches_tracked)]
+        m.eval()
+        evaluated = m(lib.zeros(*shape, dtype=lib.float64))
+        results[lib] = (tuple(y.shape), y.grad_fn.name(), tuple(x.grad.shape), stats, grads, tuple(evaluated.shape),
+                        [str(w.message) for w in caught])
+    mine, theirs = results[minitorch], results[torch]
+    assert mine[:3] == theirs[:3]  # shape, graph node, input gradient's shape
+    for a, b in zip(mine[3] + mine[4], theirs[3] + theirs[4]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)  # running statistics, weight and bias gradients
+    assert mine[5:] == theirs[5:]  # eval on an empty batch; no warnings
+
+
+def test_functional_batch_norm_on_an_empty_batch_checks_nothing_more_than_torch():
+    """torch's empty-batch path comes before the size checks of the running statistics (and the eval check)."""
+    for kwargs in (dict(running_mean=None, running_var=None, training=False),
+                   dict(running_mean=np.zeros(4), running_var=None, training=True)):
+        shapes = []
+        for lib in (minitorch, torch):
+            args = {k: lib.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+            y = lib.nn.functional.batch_norm(lib.zeros(0, 3, requires_grad=True), **args)
+            shapes.append((tuple(y.shape), y.grad_fn.name()))
+        assert shapes[0] == shapes[1] == ((0, 3), "CloneBackward0")

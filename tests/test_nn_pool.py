@@ -11,10 +11,10 @@ import torch
 from hypothesis import given, strategies as st
 
 import minitorch
-from harness import check
+from harness import check, same_error, second_order
 from minitorch.nn.functional import conv as mconv, pooling as mpool
 from minitorch.nn.modules.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
-from test_nn_conv import _same_error, second_order
+
 
 MINI_F = types.SimpleNamespace(max_pool2d=mpool.max_pool2d, avg_pool2d=mpool.avg_pool2d,
                                adaptive_avg_pool2d=mpool.adaptive_avg_pool2d,
@@ -139,7 +139,7 @@ def test_pool_second_order(fn):
     lambda F, x: F.adaptive_max_pool2d(x, -1),
 ])
 def test_pool_errors(fn):
-    _same_error(lambda lib, x: fn(F(lib), x), np.zeros((1, 3, 8, 8), np.float32))
+    same_error(lambda lib, x: fn(F(lib), x), np.zeros((1, 3, 8, 8), np.float32))
 
 
 @pytest.mark.parametrize("make", [

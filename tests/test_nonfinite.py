@@ -112,6 +112,28 @@ ACTIVATIONS = {
     "Tanh": lambda lib, x: lib.nn.Tanh()(x),
     "ReLU(inplace)": _inplace(lambda lib, x: lib.nn.ReLU(inplace=True)(x)),
     "ELU(inplace)": _inplace(lambda lib, x: lib.nn.ELU(inplace=True)(x)),
+    # the activations added with the rest of nn.functional (eval mode where a layer draws: rrelu's mean slope)
+    "celu": lambda lib, x: lib.nn.functional.celu(x, 0.5),
+    "celu_": _inplace(lambda lib, x: lib.nn.functional.celu_(x)),
+    "hardshrink": lambda lib, x: lib.nn.functional.hardshrink(x),
+    "hardsigmoid": lambda lib, x: lib.nn.functional.hardsigmoid(x),
+    "hardswish": lambda lib, x: lib.nn.functional.hardswish(x),
+    "mish": lambda lib, x: lib.nn.functional.mish(x),
+    "threshold": lambda lib, x: lib.nn.functional.threshold(x, 0.5, -1.0),
+    "threshold_": _inplace(lambda lib, x: lib.nn.functional.threshold_(x, 0.5, -1.0)),
+    "rrelu": lambda lib, x: lib.nn.functional.rrelu(x, training=False),
+    "rrelu_": _inplace(lambda lib, x: lib.nn.functional.rrelu_(x, training=False)),
+    "prelu": lambda lib, x: lib.nn.functional.prelu(x, lib.full((1,), 0.25, dtype=x.dtype)),
+    "glu (of x and 1)": lambda lib, x: lib.nn.functional.glu(lib.cat([x, lib.ones_like(x)])),
+    "CELU": lambda lib, x: lib.nn.CELU()(x),
+    "Hardshrink": lambda lib, x: lib.nn.Hardshrink()(x),
+    "Hardsigmoid": lambda lib, x: lib.nn.Hardsigmoid()(x),
+    "Hardswish": lambda lib, x: lib.nn.Hardswish()(x),
+    "Mish": lambda lib, x: lib.nn.Mish()(x),
+    "Threshold": lambda lib, x: lib.nn.Threshold(0.1, 20.0)(x),
+    "RReLU": lambda lib, x: lib.nn.RReLU().eval()(x),
+    "PReLU": lambda lib, x: lib.nn.PReLU().to(x.dtype)(x),
+    "GLU (of 1 and x)": lambda lib, x: lib.nn.GLU()(lib.cat([lib.ones_like(x), x])),
 }
 
 ROW_ACTIVATIONS = {  # along dim 1 of rows [special, 1, -2]
@@ -153,6 +175,11 @@ def _pos_weight(lib, x):
     return lib.full((1,), 2.0, dtype=x.dtype)
 
 
+def _joined(lib, losses):
+    """Several modules' losses in one tensor (cat, not a sum: inf - inf would be a NaN of the test's making)."""
+    return lib.cat([loss.reshape(-1) for loss in losses])
+
+
 # name -> (loss(lib, input, target, reduction), kind of input/target)
 LOSSES = {
     "mse_loss": (lambda lib, x, t, r: lib.nn.functional.mse_loss(x, t, reduction=r), "regression"),
@@ -179,6 +206,56 @@ LOSSES = {
     "NLLLoss": (lambda lib, x, t, r: lib.nn.NLLLoss(reduction=r)(x, t), "classes"),
     "CrossEntropyLoss": (lambda lib, x, t, r: lib.nn.CrossEntropyLoss(reduction=r, label_smoothing=0.2)(x, t),
                          "classes"),
+    "huber_loss": (lambda lib, x, t, r: lib.nn.functional.huber_loss(x, t, reduction=r, delta=0.5), "regression"),
+    "smooth_l1_loss": (lambda lib, x, t, r: lib.nn.functional.smooth_l1_loss(x, t, reduction=r, beta=2.0),
+                       "regression"),
+    "kl_div": (lambda lib, x, t, r: lib.nn.functional.kl_div(x, t, reduction=r), "regression"),
+    "kl_div(log_target)": (lambda lib, x, t, r: lib.nn.functional.kl_div(x, t, reduction=r, log_target=True),
+                           "regression"),
+    "poisson_nll_loss": (lambda lib, x, t, r: lib.nn.functional.poisson_nll_loss(x, t, reduction=r), "regression"),
+    "poisson_nll_loss(full)": (lambda lib, x, t, r: lib.nn.functional.poisson_nll_loss(
+        x, t, log_input=False, full=True, reduction=r), "regression"),
+    "gaussian_nll_loss": (lambda lib, x, t, r: lib.nn.functional.gaussian_nll_loss(
+        x, t, lib.full(tuple(x.shape), 0.5, dtype=x.dtype), reduction=r), "regression"),
+    "margin_ranking_loss": (lambda lib, x, t, r: lib.nn.functional.margin_ranking_loss(
+        x, t, lib.ones(tuple(x.shape), dtype=x.dtype), margin=0.5, reduction=r), "regression"),
+    "hinge_embedding_loss": (lambda lib, x, t, r: lib.nn.functional.hinge_embedding_loss(
+        x, t.detach().sign(), reduction=r), "regression"),
+    "soft_margin_loss": (lambda lib, x, t, r: lib.nn.functional.soft_margin_loss(x, t.detach(), reduction=r),
+                         "regression"),
+    "multilabel_soft_margin_loss": (lambda lib, x, t, r: lib.nn.functional.multilabel_soft_margin_loss(
+        x, t, reduction=r), "probabilities"),
+    "cosine_embedding_loss": (lambda lib, x, t, r: lib.nn.functional.cosine_embedding_loss(
+        x, t, lib.ones(x.shape[0], dtype=x.dtype), reduction=r), "probabilities"),
+    "multi_margin_loss": (lambda lib, x, t, r: lib.nn.functional.multi_margin_loss(x, t, p=2, reduction=r),
+                          "classes"),
+    "multilabel_margin_loss": (lambda lib, x, t, r: lib.nn.functional.multilabel_margin_loss(
+        x, lib.zeros(tuple(x.shape), dtype=lib.int64), reduction=r), "classes"),
+    "triplet_margin_loss": (lambda lib, x, t, r: lib.nn.functional.triplet_margin_loss(x, t, t * 0.5, reduction=r),
+                            "probabilities"),
+    "triplet_margin_with_distance_loss": (lambda lib, x, t, r: lib.nn.functional.triplet_margin_with_distance_loss(
+        x, t, t * 0.5, swap=True, reduction=r), "probabilities"),
+    "ctc_loss": (lambda lib, x, t, r: lib.nn.functional.ctc_loss(x, lib.tensor([1]), [x.shape[0]], [1], reduction=r),
+                 "classes"),
+    "HuberLoss SmoothL1Loss KLDivLoss PoissonNLLLoss GaussianNLLLoss": (lambda lib, x, t, r: _joined(
+        lib, (lib.nn.HuberLoss(reduction=r)(x, t), lib.nn.SmoothL1Loss(reduction=r)(x, t),
+         lib.nn.KLDivLoss(reduction=r, log_target=True)(x, t), lib.nn.PoissonNLLLoss(reduction=r)(x, t),
+         # (var 0.5: with var 1, minitorch's pow VJP, g·2·a, gives -3e38 at a = -3e38 in float32 where torch's,
+         # g·(2·a), overflows to -inf; a difference of pow's, not of this loss)
+         lib.nn.GaussianNLLLoss(reduction=r)(x, t, lib.full(tuple(x.shape), 0.5, dtype=x.dtype)))), "regression"),
+    "MarginRankingLoss HingeEmbeddingLoss SoftMarginLoss": (lambda lib, x, t, r: _joined(
+        lib, (lib.nn.MarginRankingLoss(reduction=r)(x, t, -lib.ones(tuple(x.shape), dtype=x.dtype)),
+         lib.nn.HingeEmbeddingLoss(reduction=r)(x, -lib.ones(tuple(x.shape), dtype=x.dtype)),
+         lib.nn.SoftMarginLoss(reduction=r)(x, t.detach()))), "regression"),
+    "CosineEmbeddingLoss MultiLabelSoftMarginLoss TripletMarginLoss TripletMarginWithDistanceLoss": (
+        lambda lib, x, t, r: _joined(lib, (
+            lib.nn.CosineEmbeddingLoss(reduction=r)(x, t, -lib.ones(x.shape[0], dtype=x.dtype)),
+            lib.nn.MultiLabelSoftMarginLoss(reduction=r)(x, t), lib.nn.TripletMarginLoss(reduction=r)(x, t, -t),
+            lib.nn.TripletMarginWithDistanceLoss(reduction=r)(t, x, -x))), "probabilities"),
+    "MultiMarginLoss MultiLabelMarginLoss CTCLoss": (lambda lib, x, t, r: _joined(lib, (
+        lib.nn.MultiMarginLoss(reduction=r)(x, t),
+        lib.nn.MultiLabelMarginLoss(reduction=r)(x, lib.ones(tuple(x.shape), dtype=lib.int64)),
+        lib.nn.CTCLoss(reduction=r)(x, lib.tensor([2]), [x.shape[0]], [1]))), "classes"),
 }
 
 
@@ -242,7 +319,10 @@ def test_losses_reduce_a_batch_with_special_values(name, reduction):
 def test_every_activation_and_loss_is_covered():
     """Each public activation and loss of nn.functional and nn.modules has a case above: a new one must add its own."""
     import minitorch.nn.functional.activation as activations
+    import minitorch.nn.functional.ctc as ctc
+    import minitorch.nn.functional.likelihood as likelihood
     import minitorch.nn.functional.loss as losses
+    import minitorch.nn.functional.margin as margin
     from minitorch.nn.modules import activation as activation_modules, loss as loss_modules
 
     def public(module, kind):
@@ -251,7 +331,9 @@ def test_every_activation_and_loss_is_covered():
                 and (inspect.isfunction(v) if kind == "function" else inspect.isclass(v))}
 
     covered = " ".join(list(ACTIVATIONS) + list(ROW_ACTIVATIONS) + list(LOSSES))
-    names = (public(activations, "function") | public(losses, "function") | public(activation_modules, "class")
+    names = (public(activations, "function") | public(losses, "function") | public(margin, "function")
+             | public(likelihood, "function")
+             | public(ctc, "function") | public(activation_modules, "class")
              | public(loss_modules, "class"))
     missing = {n for n in names if n not in covered.replace("(", " ").split()}
     assert not missing, f"no special-value case for {sorted(missing)}"

@@ -12,7 +12,8 @@ sample is run in both engines (tests/opinfo_support.py does the work) and compar
 - every input after the call (what an in-place variant changed);
 - the gradient of ``(out * upstream).sum()`` for every input that requires grad (a seeded upstream);
 - where OpInfo says the op supports it, the second-order gradient (``create_graph=True``, then the
-  gradient of ``(grads * v).sum()``);
+  gradient of ``(grads * v).sum()``); where torch's own second order raises (ctc_loss has no derivative of
+  its gradient), minitorch's must raise the same type of error;
 - where torch raises on a sample, that minitorch raises the same type of error.
 
 Filtered, because they cannot be compared (``FILTERS`` in opinfo_support.py, each with its reason, counted in
@@ -41,7 +42,19 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 # Failures known and not fixed (op id -> why), run as strict xfails: counted as failing in the census, and a
 # fix makes them fail loudly until the entry goes.
-XFAIL = {}
+XFAIL = {
+    "as_strided.partial_views": "its inputs are views into a larger torch storage (offset 5 of 20 elements), and "
+                                "as_strided reads that storage outside the view; the samples reach minitorch as copies "
+                                "of the view alone (opinfo_support.Converter), so there is no storage to read",
+    "as_strided_scatter": "torch 2.14.1's VJP for self is wrong: it passes the gradient inside the scattered region "
+                          "and zeros outside it (torch.autograd.gradcheck fails on it); minitorch's is the derivative, "
+                          "da = g with the region zeroed (tests/test_scatter.py checks it against finite differences "
+                          "and torch's gradient for src)",
+    # 4 samples of 40: float32 aweights that require grad, with a float64 input. Their values and first-order
+    # gradients agree; their second-order gradients for the aweights are 1-4 float32 ulps off torch's: each is a
+    # float32 sum of several contributions, and the two engines add them in different orders.
+    "cov": "float32 aweights: second-order gradients differ by a few float32 ulps (summation order)",
+}
 
 
 def _write_missing(path):

@@ -78,3 +78,11 @@ def test_runtime_dependency_is_numpy_only():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert [dep.split(">")[0].split("=")[0].strip() for dep in project["dependencies"]] == ["numpy"]
+
+
+def test_no_test_module_imports_another():
+    """Helpers shared by test files live in tests/harness.py or a tests/*_support.py module: a test module
+    imported by another ties the two files together (and runs the first one's module code in the second)."""
+    offenders = {f"tests/{path.name}: {name}" for path in (ROOT / "tests").glob("*.py")
+                 for name in imported_modules(path) if name.startswith("test_")}
+    assert not offenders, sorted(offenders)

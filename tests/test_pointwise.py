@@ -10,7 +10,8 @@ from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
-from harness import array, assert_close, broadcast_pair, check, float_dtypes, to_mini, to_torch
+from harness import (array, assert_close, broadcast_pair, check, check_same, check_second_order, float_dtypes,
+                     on_grid)
 
 
 # -- helpers -----------------------------------------------------------------------------------------
@@ -26,12 +27,6 @@ def off_grid(a):
     return a
 
 
-def on_grid(a):
-    """``a`` rounded to multiples of 1/4, in place."""
-    a[...] = np.round(a * 4) / 4
-    return a
-
-
 def halves(a):
     """``a`` rounded to k + 1/2, in place: where rounding must break the tie (to even)."""
     a[...] = np.floor(a) + 0.5
@@ -44,49 +39,6 @@ def broadcast_triple(draw, dtype=None, low=-10.0, high=10.0):
     dtype = dtype or draw(float_dtypes)
     shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3)).input_shapes
     return tuple(draw(array(shape=s, dtype=dtype, low=low, high=high)) for s in shapes)
-
-
-def _outcome(fn, lib):
-    try:
-        return fn(lib)
-    except Exception as e:  # the error itself is what is compared
-        return e
-
-
-def check_same(fn):
-    """``fn(minitorch)`` and ``fn(torch)`` give equal results (value and dtype) or raise the same error."""
-    mine, theirs = _outcome(fn, minitorch), _outcome(fn, torch)
-    if isinstance(theirs, Exception):
-        assert type(mine) is type(theirs) and str(mine) == str(theirs), f"torch raised {theirs!r}, we gave {mine!r}"
-        return
-    assert not isinstance(mine, Exception), f"minitorch raised {mine!r}, torch gave {theirs}"
-    if not isinstance(theirs, torch.Tensor):
-        assert mine == theirs
-        return
-    assert str(mine.dtype) == str(theirs.dtype)
-    m, t = mine.detach().numpy(), theirs.detach().numpy()
-    if t.dtype.kind == "f":
-        assert_close(mine, theirs, t.dtype)
-    else:
-        np.testing.assert_array_equal(m, t)
-        assert m.shape == t.shape
-
-
-def check_second_order(fn, *arrays, seed=1):
-    """The gradient of <d fn/d inputs (upstream v), w> w.r.t. the inputs, through create_graph=True."""
-    results = []
-    for lib, make in ((minitorch, to_mini), (torch, to_torch)):
-        rng = np.random.default_rng(seed)
-        xs = [make(a, True) for a in arrays]
-        y = fn(lib, *xs)
-        v = lib.tensor(rng.standard_normal(tuple(y.shape)).astype(arrays[0].dtype))
-        grads = lib.autograd.grad(y, xs, v, create_graph=True)
-        ws = [lib.tensor(rng.standard_normal(tuple(g.shape)).astype(arrays[0].dtype)) for g in grads]
-        total = sum((g * w).sum() for g, w in zip(grads, ws))
-        results.append((grads, lib.autograd.grad(total, xs)))
-    (g1, gg1), (g2, gg2) = results
-    for a, b in zip(g1 + gg1, g2 + gg2):
-        assert_close(a, b, arrays[0].dtype, "second order")
 
 
 # -- unary ops: (function, low, high, prepare) with ranges inside the op's smooth domain ---------------

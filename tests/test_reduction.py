@@ -9,7 +9,8 @@ from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
-from harness import array, assert_close, check, to_mini, to_torch, second_order
+from harness import (array, assert_close, check, outcome_and_warnings, same_error, second_order, to_mini,
+                     to_torch)
 
 
 @st.composite
@@ -77,11 +78,7 @@ def test_sum_dtype(src, dst):
 
 def test_mean_of_integers_raises_like_torch():
     for dtype in ["int64", "bool", "int32"]:
-        with pytest.raises(RuntimeError) as theirs:
-            torch.zeros(3, dtype=getattr(torch, dtype)).mean()
-        with pytest.raises(RuntimeError) as mine:
-            minitorch.zeros(3, dtype=getattr(minitorch, dtype)).mean()
-        assert str(mine.value) == str(theirs.value)
+        same_error(lambda lib: lib.zeros(3, dtype=getattr(lib, dtype)).mean())
 
 
 # -- prod --------------------------------------------------------------------------------------------------
@@ -301,11 +298,8 @@ def test_norm_errors_like_torch():
              lambda lib: lib.ones(3).norm(p="abc"),
              lambda lib: lib.ones(3, dtype=lib.float64).norm(dtype=lib.float32)]
     for fn in cases:
-        with pytest.raises(RuntimeError) as theirs:
-            fn(torch)
-        with pytest.raises(RuntimeError) as mine:
-            fn(minitorch)
-        assert str(mine.value) == str(theirs.value)
+        same_error(fn)
+
     check(lambda lib, x: x.norm(dtype=lib.float64), np.array([3.0, 4.0], np.float32))
 
 
@@ -380,9 +374,45 @@ ERRORS = [
 
 @pytest.mark.parametrize("fn", ERRORS)
 def test_errors_like_torch(fn):
-    with pytest.raises(Exception) as theirs:
-        fn(torch)
-    with pytest.raises(Exception) as mine:
-        fn(minitorch)
-    assert type(mine.value) is type(theirs.value)
-    assert str(mine.value) == str(theirs.value)
+    same_error(fn)
+
+
+# -- empty dims -----------------------------------------------------------------------------------------------
+EMPTY_REDUCTIONS = {
+    "amax(1)": lambda lib, x: x.amax(1), "amax(-2)": lambda lib, x: x.amax(-2),
+    "amax((0, 1))": lambda lib, x: x.amax((0, 1)),
+    "amax((2, -2))": lambda lib, x: x.amax((2, -2)), "amax(-2, keepdim)": lambda lib, x: lib.amax(x, -2, keepdim=True),
+    "amin(1)": lambda lib, x: x.amin(1), "amin()": lambda lib, x: x.amin(), "amax()": lambda lib, x: x.amax(),
+    "norm(inf)": lambda lib, x: x.norm(float("inf")),
+    "vector_norm(inf, dim=-2)": lambda lib, x: lib.linalg.vector_norm(x, float("inf"), dim=-2),
+    "vector_norm(-inf, dim=1)": lambda lib, x: lib.linalg.vector_norm(x, float("-inf"), dim=1),
+    "vector_norm(-1)": lambda lib, x: lib.linalg.vector_norm(x, -1),
+    "vector_norm(-1, dim=(0, 1))": lambda lib, x: lib.linalg.vector_norm(x, -1, dim=(0, 1)),
+    "vector_norm(-0.5, dim=1)": lambda lib, x: lib.linalg.vector_norm(x, -0.5, dim=1),
+}
+
+
+@pytest.mark.parametrize("name", EMPTY_REDUCTIONS)
+def test_max_like_reductions_over_an_empty_dim_raise_torchs_error(name):
+    """A maximum (or an inf/negative norm) has no identity: over an empty dim, torch raises; NumPy's own ValueError
+    ("zero-size array to reduction operation maximum which has no identity") leaked instead."""
+    same_error(lambda lib: EMPTY_REDUCTIONS[name](lib, lib.zeros(2, 0, 3)))
+
+
+@pytest.mark.parametrize("fn", [lambda lib, x: x.amax(0), lambda lib, x: x.amin((0, 2)), lambda lib, x: x.amax(-1),
+                                lambda lib, x: lib.linalg.vector_norm(x, float("inf"), dim=(0, 2)),
+                                lambda lib, x: lib.linalg.vector_norm(x, 2),
+                                lambda lib, x: lib.linalg.vector_norm(x, 0, dim=1)])
+def test_max_like_reductions_over_non_empty_dims_of_an_empty_tensor(fn):
+    outs = [fn(lib, lib.zeros(2, 0, 3, dtype=lib.float64)) for lib in (minitorch, torch)]
+    assert_close(outs[0], outs[1])
+
+
+@pytest.mark.parametrize("fn", [lambda lib, x: x.mean(), lambda lib, x: x.mean(1),
+                                lambda lib, x: x.mean((0, 1), keepdim=True),
+                                lambda lib, x: x.mean(0)])
+def test_the_mean_of_nothing_is_nan_without_warnings(fn):
+    outs = [outcome_and_warnings(lambda: fn(lib, lib.zeros(2, 0, dtype=lib.float64))) for lib in (minitorch, torch)]
+    (mine, mine_warnings), (theirs, theirs_warnings) = outs
+    assert_close(mine[1], theirs[1])
+    assert mine_warnings == theirs_warnings == []

@@ -1,33 +1,17 @@
-"""Shape ops against torch: values, node names, gradients (first and second order), memory sharing, errors."""
+"""Shape ops against torch: values, node names, gradients (first and second order), memory sharing, errors;
+cat/stack and hstack/vstack/dstack/column_stack, atleast_nd, split/tensor_split."""
 import numpy as np
 import pytest
 import torch
 from hypothesis import given, strategies as st
 
 import minitorch
-from harness import array, assert_close, check, float_dtypes, to_mini, to_torch
+from harness import (array, assert_close, check, double_backward, float_dtypes, outcome, same_error, same_graphs,
+                     to_mini, to_torch)
 
 # torch deprecates x.T for ndim != 2 (the harness and these tests use it to make non-contiguous inputs)
 pytestmark = [pytest.mark.filterwarnings("ignore:The use of `x.T`:UserWarning"),
               pytest.mark.filterwarnings("ignore:Tensor.T is deprecated:UserWarning")]
-
-
-def second_order(fn, a, seed=1):
-    """d/dv of <w, VJP(v)> for random v, w: checks that the VJP is itself correctly differentiable."""
-    results = []
-    for lib, make in ((minitorch, to_mini), (torch, to_torch)):
-        rng = np.random.default_rng(seed)
-        x = make(a, True)
-        y = fn(lib, x)
-        v = lib.tensor(rng.standard_normal(tuple(y.shape)), dtype=x.dtype, requires_grad=True)
-        (gx,) = lib.autograd.grad(y, x, v, create_graph=True)
-        w = lib.tensor(rng.standard_normal(tuple(gx.shape)), dtype=x.dtype)
-        results.append((v, gx, w))
-    (m_v, m_gx, m_w), (t_v, t_gx, t_w) = results
-    assert_close(m_gx, t_gx, a.dtype, "first-order gradient")
-    if t_gx.requires_grad:  # (torch skips the graph when the gradient is empty)
-        assert_close(minitorch.autograd.grad((m_gx * m_w).sum(), m_v)[0],
-                     torch.autograd.grad((t_gx * t_w).sum(), t_v)[0], a.dtype, "second-order gradient")
 
 
 # -- single-tensor ops, with arguments drawn to fit the input's shape ----------------------------------
@@ -123,7 +107,7 @@ def test_one_input_ops(name, data, shape, dtype):
 @given(data=st.data(), shape=shapes_with_ones)
 def test_one_input_ops_second_order(name, data, shape):
     a = data.draw(array(shape=shape, dtype=np.float64))
-    second_order(draw_op(name, data, a), a)
+    double_backward(draw_op(name, data, a), a)
 
 
 @pytest.mark.parametrize("name", VIEWS)
@@ -246,7 +230,7 @@ def test_pieces_partly_used(name, data, dtype):
 def test_pieces_second_order(name, data):
     a = data.draw(array(dtype=np.float64, min_dims=1))
     fn = draw_pieces(name, data, a)
-    second_order(lambda lib, x: lib.cat([p.reshape(-1) for p in fn(lib, x)] + [x.reshape(-1)[:0]]), a)
+    double_backward(lambda lib, x: lib.cat([p.reshape(-1) for p in fn(lib, x)] + [x.reshape(-1)[:0]]), a)
 
 
 # -- cat and stack --------------------------------------------------------------------------------------
@@ -281,8 +265,8 @@ def test_stack(data, n, dtype):
 def test_cat_second_order(inputs):
     arrays, dim = inputs
     a = arrays[0].astype(np.float64)
-    second_order(lambda lib, x: lib.cat([x, x * 2, x], dim), a)
-    second_order(lambda lib, x: lib.stack([x, x * 3], dim), a)
+    double_backward(lambda lib, x: lib.cat([x, x * 2, x], dim), a)
+    double_backward(lambda lib, x: lib.stack([x, x * 3], dim), a)
 
 
 @pytest.mark.parametrize("dtypes", [("float32", "float64"), ("int64", "float32"), ("int32", "int64"),
@@ -329,16 +313,81 @@ ERRORS = [
 ]
 
 
-def raised(lib, expr):
-    try:
-        eval(expr, {"lib": lib})
-    except Exception as e:  # noqa: BLE001 - comparing whatever torch raises
-        return type(e), str(e)
-    return None
-
-
 @pytest.mark.parametrize("expr", ERRORS)
 def test_errors_like_torch(expr):
-    theirs = raised(torch, expr)
-    assert theirs is not None, "torch accepts this: the test is wrong"
-    assert raised(minitorch, expr) == theirs
+    same_error(lambda lib: eval(expr, {"lib": lib}))
+
+
+# -- stacking ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["hstack", "vstack", "row_stack", "dstack", "column_stack"])
+@given(data=st.data())
+def test_stacks(name, data):
+    ndim = data.draw(st.integers(0, 3))
+    rest = tuple(data.draw(st.lists(st.integers(1, 3), min_size=ndim, max_size=ndim)))
+    count = data.draw(st.integers(1, 3))
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    # the joined dim may differ in size between the inputs
+    joined = {"hstack": 0 if ndim == 1 else 1, "vstack": 0, "row_stack": 0, "dstack": 2, "column_stack": 1}[name]
+    arrays = []
+    for _ in range(count):
+        shape = list(rest)
+        if ndim >= {"hstack": 1, "dstack": 3}.get(name, 2):  # the joined dim is one of the input's own
+            shape[joined] = data.draw(st.integers(1, 3))
+        arrays.append(data.draw(array(shape=tuple(shape), dtype=dtype)))
+    mine, theirs = check(lambda lib, *xs: getattr(lib, name)(list(xs)), *arrays)
+    same_graphs(mine, theirs)
+
+
+@pytest.mark.parametrize("name", ["atleast_1d", "atleast_2d", "atleast_3d"])
+def test_atleast(name):
+    for shape in [(), (3,), (2, 3), (2, 1, 3)]:
+        a = np.random.default_rng(0).standard_normal(shape)
+        mine, theirs = check(lambda lib, x: getattr(lib, name)(x), a)
+        same_graphs(mine, theirs)
+        check(lambda lib, x: getattr(lib, name)([x, x * 2]), a)
+    x = minitorch.zeros(2, 3, 4)
+    assert minitorch.atleast_1d(x) is x and isinstance(minitorch.atleast_1d(x, x), tuple)
+
+
+def test_stack_errors():
+    for name in ["hstack", "vstack", "dstack", "column_stack"]:
+        assert outcome(lambda: getattr(minitorch, name)([])) == outcome(lambda: getattr(torch, name)([]))
+    assert outcome(lambda: minitorch.hstack([minitorch.zeros(2, 3), minitorch.zeros(3)])) == \
+        outcome(lambda: torch.hstack([torch.zeros(2, 3), torch.zeros(3)]))
+
+
+# -- tensor_split ---------------------------------------------------------------------------------------------
+@given(a=array(min_dims=1, max_dims=3), data=st.data())
+def test_tensor_split(a, data):
+    dim = data.draw(st.integers(-a.ndim, a.ndim - 1))
+    n = a.shape[dim]
+    if data.draw(st.booleans()):
+        split = data.draw(st.integers(1, n + 2))
+    else:  # indices, possibly decreasing, negative or past the end
+        split = data.draw(st.lists(st.integers(-n - 1, n + 1), max_size=3))
+    as_tensor = data.draw(st.booleans()) and split != []
+    method = data.draw(st.booleans())
+
+    def fn(lib, x):
+        arg = lib.tensor(split) if as_tensor else split
+        return x.tensor_split(arg, dim) if method else lib.tensor_split(x, arg, dim=dim)
+    mine, theirs = check(fn, a)
+    same_graphs(mine, theirs)
+
+
+def test_tensor_split_pieces_are_views():
+    x = minitorch.arange(7.)
+    pieces = minitorch.tensor_split(x, 3)
+    pieces[1][0] = 100.
+    assert x[3].item() == 100.
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.tensor_split(lib.arange(7.), lib.tensor([[1]])),
+    lambda lib: lib.tensor_split(lib.arange(7.), lib.tensor([1.])),
+    lambda lib: lib.tensor_split(lib.tensor(1.), 2),
+    lambda lib: lib.tensor_split(lib.arange(7.), 0),
+    lambda lib: lib.tensor_split(lib.arange(7.), lib.tensor(3)),
+    lambda lib: lib.tensor_split(lib.arange(7.), 2, dim=1)])
+def test_tensor_split_errors_and_tensor_sections(fn):
+    assert outcome(lambda: fn(minitorch)) == outcome(lambda: fn(torch))

@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from harness import array, check
-from test_pointwise import check_same, check_second_order
+from harness import array, check, check_same, check_second_order
 
 FORMS = {
     "softmax": lambda lib, a, dim: lib.softmax(a, dim), "log_softmax": lambda lib, a, dim: lib.log_softmax(a, dim),

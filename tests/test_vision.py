@@ -1,8 +1,8 @@
-"""vision against torchvision: readers on small files the tests write, transforms, make_grid."""
-import gzip
+"""vision against torchvision: readers on small files the tests write, transforms (Normalize's checks of the
+channels included), make_grid."""
 import os
 import pickle
-import struct
+
 
 import numpy as np
 import pytest
@@ -10,26 +10,11 @@ import torch
 import torchvision
 
 import minitorch
+from harness import assert_close, outcome_and_warnings
 from minitorch.vision import datasets, transforms, utils
+from vision_support import make_cifar, make_mnist
 
 rng = np.random.default_rng(0)
-
-
-def write_idx(path, array, compress=False):
-    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(struct.pack(">I", s) for s in array.shape)
-    data = header + array.astype(np.uint8).tobytes()
-    with (gzip.open if compress else open)(path, "wb") as f:
-        f.write(data)
-
-
-def make_mnist(root, name="FashionMNIST", n_train=7, n_test=3, compress=False):
-    raw = os.path.join(root, name, "raw")
-    os.makedirs(raw, exist_ok=True)
-    ext = ".gz" if compress else ""
-    for prefix, n in (("train", n_train), ("t10k", n_test)):
-        write_idx(os.path.join(raw, f"{prefix}-images-idx3-ubyte{ext}"), rng.integers(0, 256, (n, 28, 28)), compress)
-        write_idx(os.path.join(raw, f"{prefix}-labels-idx1-ubyte{ext}"), rng.integers(0, 10, n), compress)
-    return raw
 
 
 @pytest.mark.parametrize("name", ["FashionMNIST", "MNIST"])
@@ -78,20 +63,6 @@ def test_fashion_mnist_debian_default(tmp_path):
     ds = datasets.FashionMNIST(str(tmp_path / "empty"), train=False)
     assert len(ds) == 10000 and ds.data.shape == (10000, 28, 28)
     assert np.bincount(ds.targets).tolist() == [1000] * 10
-
-
-def make_cifar(root, per_batch=4):
-    folder = os.path.join(root, "cifar-10-batches-py")
-    os.makedirs(folder, exist_ok=True)
-    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
-        entry = {"batch_label": name, "data": rng.integers(0, 256, (per_batch, 3072)).astype(np.uint8),
-                 "labels": rng.integers(0, 10, per_batch).tolist(), "filenames": [f"{i}.png" for i in range(per_batch)]}
-        with open(os.path.join(folder, name), "wb") as f:
-            pickle.dump(entry, f)
-    names = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
-    with open(os.path.join(folder, "batches.meta"), "wb") as f:
-        pickle.dump({"label_names": names, "num_cases_per_batch": per_batch}, f)
-    return folder
 
 
 class _TorchvisionCIFAR10(torchvision.datasets.CIFAR10):
@@ -204,3 +175,40 @@ def test_make_grid_matches_torchvision(kwargs, shape):
     mine = utils.make_grid(minitorch.from_numpy(x), **kwargs)
     theirs = torchvision.utils.make_grid(torch.from_numpy(x), **kwargs)
     np.testing.assert_allclose(mine.numpy(), theirs.numpy(), rtol=1e-6, atol=1e-6)
+
+
+# -- vision.transforms.Normalize: the channels must match ---------------------------------------------------------
+@pytest.mark.parametrize("shape, mean", [
+    ((1, 4, 4), (0.5, 0.5, 0.5)),          # 3 channels of statistics for a 1-channel image: broadcast silently
+    ((2, 1, 4, 4), (0.5, 0.5, 0.5)),
+    ((1, 4, 3), (0.5, 0.5, 0.5, 0.5)),
+    ((2, 4, 4), (0.5, 0.5, 0.5)),          # 2 against 3: NumPy's own error
+    ((3, 4, 4), (0.5, 0.5)),
+    ((3, 4, 4), ((0.5,), (0.5,), (0.5,))),  # a 2-d mean is not viewed as (C, 1, 1)
+    ((4, 4), (0.5,)), ((4,), (0.5,)),       # not an image
+    ((3, 4, 4), (0.5,)), ((3, 4, 4), 0.5), ((3, 4, 4), [[0.5]]), ((2, 3, 4, 4), (0.5, 0.25, 0.125)),
+    ((0, 4, 4), (0.5,)),
+])
+@pytest.mark.parametrize("inplace", [False, True])
+def test_normalize_checks_channels_like_torchvision(shape, mean, inplace):
+    data = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape) / 7
+    std = mean if not isinstance(mean, tuple) or len(mean) != 3 else (0.25, 0.5, 2.0)
+    outcomes = []
+    for lib, tf in ((minitorch, transforms), (torch, torchvision.transforms)):
+        x = lib.from_numpy(data.copy())
+        result = outcome_and_warnings(lambda: tf.Normalize(mean, std, inplace=inplace)(x))[0]
+        outcomes.append((result, x.numpy().copy()))
+    (mine, mine_x), (theirs, theirs_x) = outcomes
+    assert mine[0] == theirs[0]
+    if theirs[0] == "ok":
+        assert_close(mine[1], theirs[1], np.float32)
+        np.testing.assert_array_equal(mine_x, theirs_x)  # changed in place exactly when inplace=True
+    else:
+        assert mine[1] == theirs[1]
+
+
+def test_normalize_refuses_what_is_not_a_float_tensor_image():
+    for make in (lambda lib: np.zeros((3, 4, 4), np.float32), lambda lib: lib.zeros(3, 4, 4, dtype=lib.uint8)):
+        mine = outcome_and_warnings(lambda: transforms.Normalize((0.5,), (0.5,))(make(minitorch)))[0]
+        theirs = outcome_and_warnings(lambda: torchvision.transforms.Normalize((0.5,), (0.5,))(make(torch)))[0]
+        assert mine == theirs and mine[0] == "TypeError"

@@ -9,7 +9,7 @@ import torch
 
 import minitorch
 from minitorch import viz
-from reference.interop import copy_weights
+from harness import lenet_losses
 
 LIBS = [minitorch, torch]
 
@@ -20,42 +20,6 @@ def blitz_x(lib):
     y = x + 2
     z = y * y * 3
     return x, z.mean()
-
-
-def lenet(lib):
-    """The 60-minute blitz's LeNet ("Neural Networks": 3x3 convolutions), written once for either engine."""
-    nn, F = lib.nn, lib.nn.functional
-
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv1 = nn.Conv2d(1, 6, 3)
-            self.conv2 = nn.Conv2d(6, 16, 3)
-            self.fc1 = nn.Linear(16 * 6 * 6, 120)
-            self.fc2 = nn.Linear(120, 84)
-            self.fc3 = nn.Linear(84, 10)
-
-        def forward(self, x):
-            x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
-            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-            x = x.view(-1, 16 * 6 * 6)
-            x = F.relu(self.fc1(x))
-            x = F.relu(self.fc2(x))
-            return self.fc3(x)
-
-    return Net()
-
-
-def lenet_losses():
-    """The blitz LeNet's MSE loss in both engines, same weights and inputs: [(lib, net, loss), ...]."""
-    nets = {torch: lenet(torch), minitorch: lenet(minitorch)}
-    copy_weights(nets[torch], nets[minitorch])
-    result = []
-    for lib in LIBS:
-        x = lib.arange(1024, dtype=lib.float32).view(1, 1, 32, 32) / 1024
-        target = lib.arange(10, dtype=lib.float32).view(1, -1) / 10
-        result.append((lib, nets[lib], lib.nn.MSELoss()(nets[lib](x), target)))
-    return result
 
 
 BLITZ_TREE = """\

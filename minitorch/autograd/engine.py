@@ -53,7 +53,7 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
     for node in root_nodes:
         if node not in dependencies and wanted.reaches(node):
             heapq.heappush(ready, (-node._seq, next(order), node))
-    with _BackwardMode(create_graph, roots, accumulate) as mode:
+    with _BackwardMode(create_graph, roots, accumulate, wanted) as mode:
         while ready:
             node = mode.node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None) or _nothing_for(node)
@@ -362,8 +362,9 @@ class _BackwardMode:
 
     node = None
 
-    def __init__(self, create_graph, roots, accumulate):
+    def __init__(self, create_graph, roots, accumulate, wanted):
         self.create_graph, self.roots, self.accumulate = create_graph, roots, accumulate
+        self.targeted = wanted.reach is not None
 
     def __enter__(self):
         if observers:  # learner tools (see _observe)
@@ -372,6 +373,7 @@ class _BackwardMode:
         grad_mode.STATE.enabled = self.create_graph
         self.quiet = np.errstate(all="ignore")
         self.quiet.__enter__()
+        _targeted.append(self.targeted)
         return self
 
     def __exit__(self, kind, error, traceback):
@@ -379,10 +381,21 @@ class _BackwardMode:
             if observers and isinstance(error, Exception):  # anomaly mode tells where the failing node was made
                 _observe("failed", self.node, error)
         finally:
+            _targeted.pop()
             self.quiet.__exit__(None, None, None)
             grad_mode.STATE.enabled = self.previous
             if observers:
                 _observe("end")
+
+
+_targeted = []  # per pass running (innermost last): whether it runs only toward given inputs
+
+
+def is_checkpoint_valid():
+    """``torch.autograd._is_checkpoint_valid``: False inside a pass that runs only toward given inputs
+    (``autograd.grad``, ``backward(inputs=...)``), where the inner ``backward`` of a re-entrant checkpoint
+    would accumulate into every leaf instead."""
+    return not _targeted or not _targeted[-1]
 
 
 # Objects that watch backward run (autograd/explain.py, autograd/anomaly_mode.py). Empty unless

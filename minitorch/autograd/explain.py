@@ -18,6 +18,7 @@ objects in ``.steps`` of what ``with`` returns, for tests and notebooks.
 import sys
 
 from . import engine
+from .labels import leaf_names, node_label, shape_text, short_name
 
 
 class _Stdout:
@@ -82,7 +83,6 @@ class explain:
     """
 
     def __init__(self, file=_STDOUT, params=None):
-        from ..viz import leaf_names
         self.file = file
         self.names = leaf_names(params)
         self.steps, self.lines = [], []
@@ -102,7 +102,6 @@ class explain:
 
     def _label(self, node, shape=True):
         """The node's name; a leaf's with its name (and shape, unless ``shape=False``)."""
-        from ..viz import node_label, short_name
         if shape or getattr(node, "variable", None) is None:
             return node_label(node, self.names)
         name = self.names.get(id(node.variable))
@@ -194,8 +193,3 @@ class explain:
     def end(self):
         if self._passes:
             self._passes.pop()
-
-
-def shape_text(t):
-    from ..viz import shape_text as text
-    return text(t)

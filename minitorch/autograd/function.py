@@ -28,7 +28,7 @@ import functools
 import itertools
 import warnings
 
-from . import grad_mode, anomaly_mode
+from . import grad_mode, anomaly_mode, graph
 # minitorch.tensor imports this module while it is itself being imported; it is complete by the time
 # any function here runs.
 from .. import tensor as _tensor
@@ -50,6 +50,7 @@ class Node:
     _saved = None          # the saved tensors (see _save); None once freed
     _saved_versions = ()   # ((index in _saved, version at save time), ...) for tensors that can change
     _saved_outputs = ()    # ((index in _saved, output_nr), ...): saved outputs of this very node
+    _unpack = None         # the unpack hook, when _saved holds what saved_tensors_hooks' pack hook made
     _freed = False
     _to_save = ()          # what save_for_backward received, until apply resolves it
     _non_diff = ()         # outputs passed to mark_non_differentiable
@@ -84,6 +85,8 @@ class Node:
         saved = self._saved
         if not saved:
             return ()
+        if self._unpack is not None:  # saved through saved_tensors_hooks (autograd/graph.py)
+            return graph.unpack_saved(self)
         for i, version in self._saved_versions:
             if saved[i]._vc[0] != version:
                 raise RuntimeError(_modified_error(self, i))
@@ -110,6 +113,7 @@ class Node:
     def _release(self):
         """Free what forward saved (after a backward without retain_graph)."""
         self._saved = None
+        self._unpack = None
         self._freed = True
 
     # -- hooks -----------------------------------------------------------------------------------
@@ -379,10 +383,13 @@ def _save(node, values, inputs, raw_inputs, raw_outputs, results):
                 continue
         versions.append((i, t._vc[0]))
         saved.append(t)
-    node._saved = tuple(saved)
-    node._saved_versions = tuple(versions)
     if outputs:
         node._saved_outputs = tuple(outputs)
+    if graph.hooks:  # inside saved_tensors_hooks (autograd/graph.py): the node keeps what pack makes of each
+        graph.pack_saved(node, saved, outputs, results)
+        return
+    node._saved = tuple(saved)
+    node._saved_versions = tuple(versions)
 
 
 def once_differentiable(fn):

@@ -2,5 +2,5 @@
 initialisation (``nn.init``) and DataParallel."""
 from .parameter import Parameter
 from .modules import *  # noqa: F401,F403
-from . import functional, init
+from . import functional, init, utils
 from .parallel import DataParallel

@@ -6,7 +6,7 @@ requires grad. Operations on it return plain Tensors, as in torch.
 """
 import numpy as np
 
-from ..tensor import Tensor, _init
+from ..tensor import Tensor, _init, _make
 
 _INT_PARAM_ERROR = "Only Tensors of floating point and complex dtype can require gradients"
 
@@ -38,5 +38,4 @@ class Parameter(Tensor):
 
 
 def _rebuild_parameter(data, requires_grad):
-    from ..tensor import _make
     return Parameter(_make(data), requires_grad)

@@ -1,67 +1,126 @@
-"""The differentiable operations, one module per family. Each module's ``TENSOR_METHODS`` lists the
-functions that are also Tensor methods (``minitorch.exp(t)`` is ``t.exp()``); ``INPLACE`` names the
-ones that get an in-place twin (``t.exp_()``)."""
-import importlib
-
+"""The differentiable operations, one module per family (pointwise/ is a package of families), each op a
+subclass of ``Op`` (op.py). methods.py attaches them to Tensor, one line per method (``Tensor.exp =
+exp_log.exp``); ``FUNCTIONS`` below is what minitorch exports at top level (``minitorch.exp``, ``minitorch.cat``).
+"""
 from ..tensor import Tensor
-from .inplace import make_inplace
+from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
+               shape, softmax, sorting, view_copy, where)
+from . import methods  # noqa: F401 (attaches the methods to Tensor)
+from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, special, trig
 
-MODULES = ["arithmetic", "convert", "reduction", "shape", "inplace", "pointwise", "compare", "linalg",
-           "indexing", "softmax"]
-
-INPLACE = ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh",
-           "sigmoid", "relu", "abs", "sign", "clamp", "clip", "floor", "ceil", "round", "trunc", "reciprocal",
-           "square", "log1p", "expm1", "masked_fill", "index_fill", "fmod", "remainder", "lerp", "addcmul",
-           "addcdiv", "clamp_min", "clamp_max", "subtract", "multiply", "divide", "true_divide",
-           "negative", "exp2", "log2", "log10", "frac", "sgn", "hardtanh", "leaky_relu", "t",
-           "transpose", "squeeze", "unsqueeze", "logical_not", "logical_and", "logical_or", "where",
-           "maximum", "minimum", "atan2", "tan", "asin", "acos", "atan", "sinh", "cosh", "floor_divide"]
-
-_ns = {}
-FUNCTIONS = {}  # what minitorch exports at top level: minitorch.exp, minitorch.cat, ...
-for _name in MODULES:
-    _mod = importlib.import_module(f".{_name}", __name__)
-    for _method, _fn in getattr(_mod, "TENSOR_METHODS", {}).items():
-        setattr(Tensor, _method, _fn)
-        _ns[_method] = _fn
-        if not _method.startswith("_"):
-            FUNCTIONS[_method] = _fn
-    FUNCTIONS.update(getattr(_mod, "FUNCTIONS", {}))  # functions that are not methods (cat, stack, ...)
-
-for _name in INPLACE:
-    if _name in _ns and not hasattr(Tensor, _name + "_"):
-        setattr(Tensor, _name + "_", make_inplace(_ns[_name]))
-
-
-def _iadd(self, other):
-    return self.add_(other)
-
-
-def _isub(self, other):
-    return self.sub_(other)
-
-
-def _imul(self, other):
-    return self.mul_(other)
-
-
-def _itruediv(self, other):
-    return self.div_(other)
-
-
-def _ifloordiv(self, other):
-    return self.floor_divide_(other)
-
-
-def _imod(self, other):
-    return self.remainder_(other)
-
-
-def _ipow(self, other):
-    return self.pow_(other)
-
-
-# ``x += 1`` is in place on a tensor, as in torch (without these Python would rebind x to a new tensor)
-Tensor.__iadd__, Tensor.__isub__, Tensor.__imul__, Tensor.__itruediv__ = _iadd, _isub, _imul, _itruediv
-Tensor.__imod__, Tensor.__ipow__ = _imod, _ipow
-Tensor.__ifloordiv__ = _ifloordiv
+# A method that is also a function, ``t.exp()`` and ``minitorch.exp(t)``, is the same object, except ``where``:
+# ``t.where(condition, y)`` against ``minitorch.where(condition, t, y)``. ``T`` and ``mT`` are Tensor's properties.
+FUNCTIONS = {
+    # ops/arithmetic.py
+    "add": arithmetic.add, "sub": arithmetic.sub, "subtract": arithmetic.sub, "mul": arithmetic.mul,
+    "multiply": arithmetic.mul, "div": arithmetic.div, "divide": arithmetic.div, "true_divide": arithmetic.div,
+    "floor_divide": arithmetic.floor_divide, "neg": arithmetic.neg, "negative": arithmetic.neg,
+    "pow": arithmetic.pow, "reciprocal": arithmetic.reciprocal,
+    # ops/convert.py
+    "clone": convert.clone, "contiguous": convert.contiguous,
+    # ops/reduction.py
+    "sum": reduction.sum, "mean": reduction.mean, "sum_to_size": reduction.sum_to_size, "prod": reduction.prod,
+    "max": reduction.max, "min": reduction.min, "amax": reduction.amax, "amin": reduction.amin,
+    "argmax": reduction.argmax, "argmin": reduction.argmin, "var": reduction.var, "std": reduction.std,
+    "norm": reduction.norm, "logsumexp": reduction.logsumexp, "cumsum": reduction.cumsum,
+    "count_nonzero": reduction.count_nonzero,
+    # ops/shape.py
+    "view": shape.view, "reshape": shape.reshape, "expand": shape.expand, "expand_as": shape.expand_as,
+    "view_as": shape.view_as, "reshape_as": shape.reshape_as, "flatten": shape.flatten, "ravel": shape.ravel,
+    "unflatten": shape.unflatten, "squeeze": shape.squeeze, "unsqueeze": shape.unsqueeze, "permute": shape.permute,
+    "movedim": shape.movedim, "moveaxis": shape.movedim, "transpose": shape.transpose, "swapaxes": shape.transpose,
+    "swapdims": shape.transpose, "t": shape.t, "T": Tensor.T, "mT": Tensor.mT, "repeat": shape.repeat,
+    "flip": shape.flip, "split": shape.split, "chunk": shape.chunk, "unbind": shape.unbind,
+    "unsafe_split": shape.unsafe_split, "unsafe_split_with_sizes": shape.unsafe_split_with_sizes,
+    "unsafe_chunk": shape.unsafe_chunk, "t_": shape.t_,
+    "transpose_": shape.transpose_, "swapaxes_": shape.transpose_, "swapdims_": shape.transpose_,
+    "unsqueeze_": shape.unsqueeze_, "squeeze_": shape.squeeze_, 
+    "cat": shape.cat, "concat": shape.cat, "concatenate": shape.cat, "stack": shape.stack, "hstack": shape.hstack,
+    "vstack": shape.vstack, "row_stack": shape.vstack, "dstack": shape.dstack, "column_stack": shape.column_stack,
+    "atleast_1d": shape.atleast_1d, "atleast_2d": shape.atleast_2d, "atleast_3d": shape.atleast_3d,
+    # ops/inplace.py
+    "copy_": inplace.copy_, "fill_": inplace.fill_, "zero_": inplace.zero_,
+    # ops/pointwise/exp_log.py
+    "exp": exp_log.exp, "exp2": exp_log.exp2, "expm1": exp_log.expm1, "log": exp_log.log, "log2": exp_log.log2,
+    "log10": exp_log.log10, "log1p": exp_log.log1p, "sqrt": exp_log.sqrt, "rsqrt": exp_log.rsqrt,
+    "square": exp_log.square,
+    # ops/pointwise/trig.py
+    "sin": trig.sin, "cos": trig.cos, "tan": trig.tan, "asin": trig.asin, "acos": trig.acos, "atan": trig.atan,
+    "arcsin": trig.asin, "arccos": trig.acos, "arctan": trig.atan, "sinh": trig.sinh, "cosh": trig.cosh,
+    "tanh": trig.tanh, "atan2": trig.atan2, "arctan2": trig.atan2,
+    # ops/pointwise/activations.py
+    "sigmoid": activations.sigmoid, "relu": activations.relu, "erf": activations.erf,
+    "logaddexp": activations.logaddexp,
+    # ops/pointwise/rounding.py
+    "abs": rounding.abs, "absolute": rounding.abs, "sign": rounding.sign, "sgn": rounding.sgn,
+    "floor": rounding.floor, "ceil": rounding.ceil, "trunc": rounding.trunc, "fix": rounding.trunc,
+    "round": rounding.round, "frac": rounding.frac, "nan_to_num": rounding.nan_to_num, "isnan": rounding.isnan,
+    "isinf": rounding.isinf, "isfinite": rounding.isfinite,
+    # ops/pointwise/clamping.py
+    "clamp": clamping.clamp, "clip": clamping.clip, "clamp_min": clamping.clamp_min,
+    "clamp_max": clamping.clamp_max, "maximum": clamping.maximum, "minimum": clamping.minimum,
+    # ops/where.py
+    "where": where.where,
+    # ops/pointwise/blend.py
+    "lerp": blend.lerp, "addcmul": blend.addcmul, "addcdiv": blend.addcdiv,
+    # ops/pointwise/remainders.py
+    "fmod": remainders.fmod, "remainder": remainders.remainder,
+    # ops/compare.py
+    "eq": compare.eq, "ne": compare.ne, "lt": compare.lt, "le": compare.le, "gt": compare.gt, "ge": compare.ge,
+    "not_equal": compare.ne, "less": compare.lt, "less_equal": compare.le, "greater": compare.gt,
+    "greater_equal": compare.ge, "equal": compare.equal, "isclose": compare.isclose, "allclose": compare.allclose,
+    "logical_and": compare.logical_and, "logical_or": compare.logical_or, "logical_xor": compare.logical_xor,
+    "logical_not": compare.logical_not, "any": compare.any, "all": compare.all, "bitwise_and": compare.bitwise_and,
+    "bitwise_or": compare.bitwise_or, "bitwise_xor": compare.bitwise_xor, "bitwise_not": compare.bitwise_not,
+    # ops/linalg.py
+    "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "mv": linalg.mv, "dot": linalg.dot,
+    "addmm": linalg.addmm, "outer": linalg.outer, "ger": linalg.outer, "linalg": linalg.linalg,
+    # ops/indexing.py
+    "select": indexing.select, "narrow": indexing.narrow, "tensor_split": indexing.tensor_split,
+    "index_select": indexing.index_select, "gather": indexing.gather, "take_along_dim": indexing.take_along_dim,
+    "masked_fill": indexing.masked_fill, "index_fill": indexing.index_fill, "index_put": indexing.index_put,
+    "index_put_": indexing.index_put_,
+    # ops/softmax.py
+    "softmax": softmax.softmax, "log_softmax": softmax.log_softmax,
+    # ops/sorting.py
+    "sort": sorting.sort, "argsort": sorting.argsort, "msort": sorting.msort, "topk": sorting.topk,
+    "kthvalue": sorting.kthvalue, "median": sorting.median, "nanmedian": sorting.nanmedian, "mode": sorting.mode,
+    "unique": sorting.unique, "unique_consecutive": sorting.unique_consecutive, "histc": sorting.histc,
+    "histogram": sorting.histogram, "quantile": sorting.quantile, "nanquantile": sorting.nanquantile,
+    "searchsorted": sorting.searchsorted, "bucketize": sorting.bucketize,
+    # ops/scatter.py
+    "scatter": scatter.scatter, "scatter_add": scatter.scatter_add, "scatter_reduce": scatter.scatter_reduce,
+    "index_add": scatter.index_add, "index_copy": scatter.index_copy, "index_reduce": scatter.index_reduce,
+    "take": scatter.take, "put": scatter.put, "masked_select": scatter.masked_select,
+    "masked_scatter": scatter.masked_scatter, "masked_scatter_": scatter.masked_scatter_, "nonzero": scatter.nonzero,
+    "argwhere": scatter.argwhere, "select_scatter": scatter.select_scatter, "slice_scatter": scatter.slice_scatter,
+    "diagonal_scatter": scatter.diagonal_scatter, "as_strided": scatter.as_strided,
+    "as_strided_": scatter.as_strided_, "as_strided_scatter": scatter.as_strided_scatter,
+    "as_strided_copy": scatter.as_strided_copy,
+    # ops/diagonal.py
+    "diagonal": diagonal.diagonal, "diag_embed": diagonal.diag_embed, "diag": diagonal.diag,
+    "diagflat": diagonal.diagflat, "trace": diagonal.trace, "tril": diagonal.tril, "triu": diagonal.triu,
+    # ops/shape.py (more)
+    "split_with_sizes": shape.split_with_sizes, "roll": shape.roll, "rot90": shape.rot90, "fliplr": shape.fliplr,
+    "flipud": shape.flipud, "tile": shape.tile, "repeat_interleave": shape.repeat_interleave,
+    "broadcast_to": shape.broadcast_to, "hsplit": shape.hsplit, "vsplit": shape.vsplit, "dsplit": shape.dsplit,
+    "adjoint": shape.adjoint,
+    "broadcast_tensors": shape.broadcast_tensors, "meshgrid": shape.meshgrid, "cartesian_prod": shape.cartesian_prod,
+    "combinations": shape.combinations, "block_diag": shape.block_diag,
+    # ops/scan.py
+    "cumprod": scan.cumprod, "cummax": scan.cummax, "cummin": scan.cummin, "logcumsumexp": scan.logcumsumexp,
+    "diff": scan.diff,
+    # ops/products.py
+    "addmv": products.addmv, "addr": products.addr, "baddbmm": products.baddbmm, "addbmm": products.addbmm,
+    "vdot": products.vdot, "cross": products.cross, "inner": products.inner, "kron": products.kron,
+    "cov": products.cov, "corrcoef": products.corrcoef, "einsum": products.einsum, "tensordot": products.tensordot,
+    "cdist": products.cdist,
+    # ops/reduction.py (more)
+    "nansum": reduction.nansum, "nanmean": reduction.nanmean, "aminmax": reduction.aminmax, "dist": reduction.dist,
+    "renorm": reduction.renorm, "var_mean": reduction.var_mean, "std_mean": reduction.std_mean,
+    # ops/pointwise/special.py
+    "lgamma": special.lgamma, "digamma": special.digamma, "polygamma": special.polygamma, "erfinv": special.erfinv,
+    "xlogy": special.xlogy,
+}
+# ops/view_copy.py: the *_copy functions, each made from its view op there (one-result ones take out=)
+FUNCTIONS.update(view_copy.COPIES)

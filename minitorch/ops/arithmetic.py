@@ -5,8 +5,10 @@ Broadcasting needs no code here: the engine sums each gradient back to its input
 import numpy as np
 
 from .._dtype import get_default_dtype
-from .op import Op
 from ..tensor import Tensor, _make
+from .inplace import copy_into_out
+from .op import Op
+from .where import where
 
 
 class Add(Op):
@@ -83,7 +85,7 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return a * b
 
     @staticmethod
@@ -94,7 +96,8 @@ class Mul(Op):
 
 
 class Div(Op):
-    """z = a / b (true division: integers give floats).   VJP: da = g / b,  db = -g * a / b²."""
+    """z = a / b (true division: integers give floats).   VJP: da = g / b,  db = -g · (a / b) / b  (= -g·a / b²,
+    divided twice as torch does: its float32 gradients round the same)."""
     node_name = "DivBackward0"
     promotes = True
 
@@ -109,10 +112,11 @@ class Div(Op):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        return (g / b if da else None), (-g * a / (b * b) if db else None)
+        return (g / b if da else None), (-g * ((a / b) / b) if db else None)
 
 
-# torch's C++ code (its losses) multiplies and divides by plain numbers: MulBackward1/DivBackward1, one edge each.
+# torch's C++ code (its losses) adds, subtracts, multiplies and divides plain numbers: AddBackward1, SubBackward1,
+# MulBackward1, DivBackward1, one edge each.
 # ``x * 2`` is MulBackward0: the number becomes a constant tensor, an edge of its own (see Op's _promote).
 class MulScalar(Op):
     """z = a·c for a number c.   VJP: da = g·c."""
@@ -140,6 +144,32 @@ class DivScalar(Op):
     @staticmethod
     def backward(ctx, g):
         return g / ctx.c
+
+
+class AddScalar(Op):
+    """z = a + c for a number c (torch's C++ ``x + 1.0``, as rms_norm uses it).   VJP: da = g."""
+    node_name = "AddBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        return a + a.dtype.type(c)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class SubScalar(Op):
+    """z = a - c for a number c (torch's C++ ``x - 1.0``).   VJP: da = g."""
+    node_name = "SubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        return a - a.dtype.type(c)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
 
 
 class Reciprocal(Op):
@@ -218,7 +248,6 @@ class PowTensor(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from .pointwise import where
         a, b, z = ctx.saved_tensors
         da, db = ctx.needs_input_grad
         # where b == 0, z = 1 is flat in a: 0 as torch, also at a == 0 (where b * a^(b-1) = 0 * inf = nan)
@@ -245,7 +274,6 @@ class RPow(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from .pointwise import where
         z, a = ctx.saved_tensors
         dz = g * z * float(np.log(ctx.c))
         if ctx.c == 0:  # as torch: 0 ** a is flat (0, or 1 at a == 0) where a >= 0; z ln 0 = -inf elsewhere
@@ -395,7 +423,6 @@ def _out(result, out):
     """Support torch's ``out=`` argument: write the result into ``out`` (no gradient flows through it)."""
     if out is None:
         return result
-    from .inplace import copy_into_out
     return copy_into_out(out, result)
 
 
@@ -424,12 +451,30 @@ def _rfloordiv_operator(self, other):
     return FloorDivide.apply(other, self)
 
 
-TENSOR_METHODS = {
-    "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div, "divide": div,
-    "true_divide": div, "floor_divide": floor_divide, "neg": neg, "negative": neg, "pow": pow,
-    "reciprocal": reciprocal,
-    "__add__": _add_operator, "__radd__": _add_operator, "__sub__": _sub_operator, "__rsub__": _rsub,
-    "__mul__": _mul_operator, "__rmul__": _mul_operator, "__truediv__": _div_operator, "__rtruediv__": rdiv,
-    "__floordiv__": _floordiv_operator, "__rfloordiv__": _rfloordiv_operator, "__neg__": neg, "__pow__": pow,
-    "__rpow__": _rpow,
-}
+# ``x += 1`` is in place on a tensor, as in torch (without these Python would rebind x to a new tensor)
+def _iadd(self, other):
+    return self.add_(other)
+
+
+def _isub(self, other):
+    return self.sub_(other)
+
+
+def _imul(self, other):
+    return self.mul_(other)
+
+
+def _itruediv(self, other):
+    return self.div_(other)
+
+
+def _ifloordiv(self, other):
+    return self.floor_divide_(other)
+
+
+def _imod(self, other):
+    return self.remainder_(other)
+
+
+def _ipow(self, other):
+    return self.pow_(other)

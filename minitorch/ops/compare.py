@@ -150,18 +150,3 @@ def _invert(self):
     if self.is_floating_point():
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return bitwise_not(self)
-
-
-TENSOR_METHODS = {
-    "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge, "not_equal": ne, "less": lt, "less_equal": le,
-    "greater": gt, "greater_equal": ge,
-    "__eq__": _operator(eq), "__ne__": _operator(ne), "__lt__": _operator(lt), "__le__": _operator(le),
-    "__gt__": _operator(gt), "__ge__": _operator(ge),
-    "equal": equal, "isclose": isclose, "allclose": allclose,
-    "logical_and": logical_and, "logical_or": logical_or, "logical_xor": logical_xor, "logical_not": logical_not,
-    "any": any, "all": all,
-    "bitwise_and": bitwise_and, "bitwise_or": bitwise_or, "bitwise_xor": bitwise_xor, "bitwise_not": bitwise_not,
-    "__and__": _operator(bitwise_and), "__or__": _operator(bitwise_or), "__xor__": _operator(bitwise_xor),
-    "__rand__": _operator(bitwise_and), "__ror__": _operator(bitwise_or), "__rxor__": _operator(bitwise_xor),
-    "__invert__": _invert,
-}

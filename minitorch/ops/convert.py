@@ -1,4 +1,5 @@
 """Copies and dtype conversions."""
+from ..autograd import grad_mode
 from .op import Op
 
 
@@ -32,7 +33,6 @@ def to_dtype(input, dtype):
     if dtype.np == input._data.dtype:
         return input
     if input.requires_grad and not dtype.is_floating_point:
-        from ..autograd import grad_mode
         with grad_mode.no_grad():  # integer results carry no gradient
             return ToCopy.apply(input, dtype)
     return ToCopy.apply(input, dtype)
@@ -47,6 +47,3 @@ def contiguous(input, memory_format=None):
     if input._data.flags.c_contiguous:
         return input
     return Clone.apply(input)
-
-
-TENSOR_METHODS = {"clone": clone, "contiguous": contiguous}

@@ -22,10 +22,8 @@ from .op import Op
 from ..tensor import Tensor, _make, _wrap_dim
 from .inplace import Copy, apply_inplace
 from .shape import Alias, Unsqueeze
-
-
-def _zeros(shape, like):
-    return _make(np.zeros(shape, like._data.dtype))
+from .scatter import (Gather, Index, IndexFill, IndexFillTensor, IndexPut, IndexSelect, _key, _zeros,
+                      along_dim_key)
 
 
 # -- basic indexing: views ------------------------------------------------------------------------------
@@ -78,11 +76,6 @@ class SliceBackwardBackward(SelectBackwardBackward):
         return Slice.apply(gz, ctx.key)
 
 
-def _key(dim, item):
-    """The NumPy index for ``item`` at ``dim`` (the trailing ``...`` keeps a 0-d result an array view)."""
-    return (slice(None),) * dim + (item, ...)
-
-
 def _step(t, dim, item):
     """One basic index item applied to tensor ``t`` at ``dim``."""
     if item is None:
@@ -91,54 +84,8 @@ def _step(t, dim, item):
 
 
 # -- advanced indexing: copies --------------------------------------------------------------------------
-class Index(Op):
-    """z = a[key], ``key`` holding integer arrays (NumPy advanced indexing: a copy).
-    VJP: da = zeros like a, with g added at [key] (repeated indices add up)."""
-    node_name = "IndexBackward0"
-
-    @staticmethod
-    def forward(ctx, a, key):
-        ctx.shape, ctx.key = a.shape, key
-        return _at_least_1d(a)[key]  # a 0-d tensor is indexed as shape (1,) (index_select, gather of a scalar)
-
-    @staticmethod
-    def backward(ctx, g):
-        return IndexPut.apply(_zeros(ctx.shape, g), g, ctx.key, True)
-
-
-class IndexSelect(Index):
-    """z = a.index_select(dim, i) = a[:, ..., i] (an Index with its own node name)."""
-    node_name = "IndexSelectBackward0"
-
-
-class Gather(Index):
-    """z[i, j, ...] = a[i, index[i, j, ...], ...] along ``dim`` (an Index with its own node name)."""
-    node_name = "GatherBackward0"
-
-
-class IndexPut(Op):
-    """z = a with a[key] = v (or a[key] += v when ``accumulate``; repeated indices then add up).
-    VJP: da = g, with zeros at [key] unless accumulating;  dv = g[key] (the engine sums it to v's shape)."""
-    node_name = "IndexPutBackward0"
-
-    @staticmethod
-    def forward(ctx, a, v, key, accumulate):
-        ctx.key, ctx.accumulate = key, accumulate
-        out = a.copy()
-        target = _at_least_1d(out)  # (a view of out: a 0-d tensor is indexed as shape (1,), as in Index)
-        if accumulate:
-            np.add.at(target, key, v)
-        else:
-            target[key] = v
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        need_a, need_v = ctx.needs_input_grad
-        da = None
-        if need_a:
-            da = g if ctx.accumulate else IndexPut.apply(g, _zeros((), g), ctx.key, False)
-        return da, (Index.apply(g, ctx.key) if need_v else None)
+# Index (z = a[key]) and IndexPut (z = a with v written or added at key) are the gather/scatter core's
+# (ops/scatter.py), as are Gather and IndexSelect.
 
 
 # -- reading an index -----------------------------------------------------------------------------------
@@ -321,7 +268,7 @@ def setitem(self, index, value):
     elif not steps and advanced is None:
         apply_inplace(self, Fill.apply if scalar else Copy.apply, value)
     elif not steps:
-        apply_inplace(self, IndexPut.apply, value, advanced, False)
+        apply_inplace(self, IndexPut.apply, value, advanced, None)
     elif self.is_leaf and self.requires_grad:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     else:
@@ -329,16 +276,18 @@ def setitem(self, index, value):
 
 
 # -- named indexing ops ---------------------------------------------------------------------------------
-def select(input, dim, index):
+def select(input, dim, index, _op=Select):
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = _wrap_dim(dim, input.ndim)
     n = input.shape[dim]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
                          f"dimension {dim}")
-    return Select.apply(input, _key(dim, index % n))
+    return _op.apply(input, _key(dim, index % n))
 
 
-def narrow(input, dim, start, length):
+def narrow(input, dim, start, length, _op=Slice):
     """The ``length`` elements from ``start`` along ``dim`` (a view)."""
     dim = _wrap_dim(dim, input.ndim)
     n, start = input.shape[dim], int(start)
@@ -349,7 +298,50 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow(): length must be non-negative.")
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return Slice.apply(input, _key(dim, slice(start, start + length, 1)))
+    return _op.apply(input, _key(dim, slice(start, start + length, 1)))
+
+
+def slice_along(input, dim=0, start=None, end=None, step=1, _op=Slice):
+    """``input[..., start:end:step]`` with the slice at ``dim`` (a view; aten's ``slice``, which torch has as
+    ``t[...]`` and its twins ``slice_copy``, ``slice_scatter``)."""
+    if input.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    dim = _wrap_dim(dim, input.ndim)
+    return _op.apply(input, _key(dim, slice(*slice(start, end, step).indices(input.shape[dim]))))
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views of ``input`` along ``dim``: ``sections`` pieces as equal as possible (the first n % sections one
+    longer), or the pieces between ``indices`` (``[2, 5]``: [:2], [2:5], [5:]; out-of-range or decreasing
+    indices give empty pieces, as Python slices do). Each piece is a slice of its own (SliceBackward0): this is
+    why tensor_split lives here, beside ``Slice``."""
+    if input.ndim == 0:
+        raise RuntimeError(f"tensor_split expected at least a 1-dimensional tensor, but got a tensor with "
+                           f"{input.ndim} dims")
+    if isinstance(indices_or_sections, Tensor):
+        split = indices_or_sections
+        if split.dtype.name != "int64":
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{split.dtype.scalar_name}")
+        if split.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {split.ndim} dims")
+        indices_or_sections = split.item() if split.ndim == 0 else split.tolist()
+    dim = _wrap_dim(dim, input.ndim)
+    n = input.shape[dim]
+    if isinstance(indices_or_sections, int):
+        sections = indices_or_sections
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        size, extra = divmod(n, sections)
+        bounds = np.cumsum([0] + [size + (i < extra) for i in range(sections)])
+        pieces = zip(bounds[:-1], bounds[1:])
+    else:
+        indices = [int(i) for i in indices_or_sections]
+        pieces = zip([0] + indices, indices + [n])
+    return tuple(Slice.apply(input, _key(dim, slice(*slice(int(a), int(b)).indices(n)))) for a, b in pieces)
 
 
 def index_select(input, dim, index):
@@ -387,12 +379,7 @@ def gather(input, dim, index):
     bad = idx[(idx < 0) | (idx >= in_shape[dim])]
     if bad.size:
         raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {in_shape[dim]}")
-    if input.ndim <= 1:  # one dim: the index itself (0-d stays 0-d: the ``...`` keeps it an array)
-        return Gather.apply(input, (idx, ...))
-    # along the other dims, element [i, j, ...] reads position i, j, ... itself: open arange grids
-    grid = list(np.ix_(*(np.arange(n) for n in idx.shape)))
-    grid[dim] = idx
-    return Gather.apply(input, tuple(grid))
+    return Gather.apply(input, along_dim_key(idx, dim, input.ndim))
 
 
 def take_along_dim(input, indices, dim=None):
@@ -475,45 +462,7 @@ def masked_fill(input, mask, value):
 
 
 # -- index_fill and index_put ----------------------------------------------------------------------------------
-class IndexFill(Op):
-    """z = a with the slices at ``index`` along ``dim`` set to a number (cast to a's dtype).
-    VJP: da = g with those slices zeroed (an index_fill of g with 0)."""
-    node_name = "IndexFillBackward0"
-
-    @staticmethod
-    def forward(ctx, a, key, value):
-        ctx.key = key
-        out = a.copy()
-        _at_least_1d(out)[key] = np.asarray(value).astype(a.dtype)  # (a 0-d tensor is indexed as shape (1,))
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        return IndexFill.apply(g, ctx.key, 0)
-
-
-class IndexFillTensor(Op):
-    """z = a with the slices at ``index`` along ``dim`` set to a 0-d tensor's value.
-    VJP: da = g with those slices zeroed;  dvalue = Σ g over those slices (each slice once, however often
-    ``index`` repeats it, as torch: the value is written there once)."""
-    node_name = "IndexFillBackward1"
-
-    @staticmethod
-    def forward(ctx, a, value, key, unique_key):
-        ctx.key, ctx.unique_key = key, unique_key
-        return IndexFill.forward(ctx, a, key, value)
-
-    @staticmethod
-    def backward(ctx, g):
-        da, dvalue = ctx.needs_input_grad
-        return (IndexFill.apply(g, ctx.key, 0) if da else None,
-                Index.apply(g.reshape(g.shape or (1,)), ctx.unique_key).sum() if dvalue else None)
-
-
-def _at_least_1d(array):
-    return array.reshape(array.shape or (1,))
-
-
+# (IndexFill and IndexFillTensor, writes at a key, are the gather/scatter core's: ops/scatter.py)
 def index_fill(input, dim, index, value):
     """input with the slices ``index`` (a 0-d or 1-d int64 tensor) along ``dim`` set to ``value`` (a number or a
     0-d tensor)."""
@@ -531,8 +480,8 @@ def index_fill(input, dim, index, value):
         raise IndexError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {n}")
     idx = idx.reshape(-1) % n
     if isinstance(value, Tensor):
-        return IndexFillTensor.apply(input, value, _key(dim, idx), _key(dim, np.unique(idx)))
-    return IndexFill.apply(input, _key(dim, idx), value)
+        return IndexFillTensor.apply(input, value, _key(dim, np.unique(idx)))
+    return IndexFill.apply(input, np.asarray(value).astype(input._data.dtype)[()], _key(dim, idx))
 
 
 def _index_put_key(self, indices, values):
@@ -564,15 +513,9 @@ def _index_put_key(self, indices, values):
 def index_put(input, indices, values, accumulate=False):
     """input with input[indices] = values (or += values when ``accumulate``, where repeated positions add up);
     ``indices`` is a tuple of index tensors, one per leading dim, as in ``input[i, j]``."""
-    return IndexPut.apply(input, values, _index_put_key(input, indices, values), bool(accumulate))
+    return IndexPut.apply(input, values, _index_put_key(input, indices, values), "sum" if accumulate else None)
 
 
 def index_put_(self, indices, values, accumulate=False):
     key = _index_put_key(self, indices, values)
-    return apply_inplace(self, IndexPut.apply, values, key, bool(accumulate))
-
-
-TENSOR_METHODS = {"__getitem__": getitem, "__setitem__": setitem, "select": select, "narrow": narrow,
-                  "index_select": index_select, "gather": gather, "take_along_dim": take_along_dim,
-                  "masked_fill": masked_fill, "index_fill": index_fill, "index_put": index_put,
-                  "index_put_": index_put_}
+    return apply_inplace(self, IndexPut.apply, values, key, "sum" if accumulate else None)

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..autograd import grad_mode
 from ..autograd.function import forward_op_name
+from ..tensor import Tensor, _make
 from .op import Op, view_ops
 
 LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -37,7 +38,6 @@ OVERLAP_ERROR = ("unsupported operation: more than one element of the written-to
 
 def apply_inplace(self, fn, *args, **kwargs):
     """Run ``fn(self, *args)`` out of place and store the result in ``self``."""
-    from ..tensor import Tensor
     if self._data.size > 1 and any(step == 0 and n > 1 for step, n in zip(self._data.strides, self._data.shape)):
         raise RuntimeError(OVERLAP_ERROR)  # an expanded tensor: one element stands for several
     base = self._view[0] if self._view is not None else self
@@ -84,7 +84,6 @@ def _apply_inplace_on_view(self, fn, args, kwargs):
 
 def _stand_in(t, copy):
     """A tensor that stands for ``t`` in the graph (same node), holding a copy of its values or its memory."""
-    from ..tensor import _make
     s = _make(t._data.copy() if copy else t._data)
     s.grad_fn, s._output_nr, s._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
     return s
@@ -175,12 +174,11 @@ class CopyIntoView(Op):
         _view_of_array(out, steps)[...] = v
         return out
 
-    @staticmethod
-    def backward(ctx, g):
-        from ..tensor import _make
+    @classmethod
+    def backward(cls, ctx, g):
         da, dv = ctx.needs_input_grad
         zero = _make(np.zeros((), g._data.dtype))
-        return (CopyIntoView.apply(g, zero, ctx.steps) if da else None), (_view_of(g, ctx.steps) if dv else None)
+        return (cls.apply(g, zero, ctx.steps) if da else None), (_view_of(g, ctx.steps) if dv else None)
 
 
 def _write(self, result):
@@ -197,8 +195,8 @@ def _retarget_saved_output(result, self):
     """A node that saved its output saved ``result``; its values now live in ``self``: watch self's
     version counter instead, so that a later in-place change of self is caught in backward."""
     node = result.grad_fn
-    if node is None or not node._saved_outputs:
-        return
+    if node is None or not node._saved_outputs or node._unpack is not None:
+        return  # (what saved_tensors_hooks packed is the hooks' business: torch tracks no versions there)
     saved, versions = list(node._saved), dict(node._saved_versions)
     for i, _ in node._saved_outputs:
         saved[i] = self.detach()
@@ -291,6 +289,3 @@ def make_inplace(fn):
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place version of ``{fn.__name__}``: writes the result into this tensor."
     return method
-
-
-TENSOR_METHODS = {"copy_": copy_, "fill_": fill_, "zero_": zero_}

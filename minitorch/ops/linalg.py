@@ -11,8 +11,9 @@ import types
 import numpy as np
 
 from .._size import broadcast_shape
+from ..tensor import Tensor, _make, _wrap_dim
+from .inplace import copy_into_out
 from .op import Op
-from ..tensor import _make
 from .reduction import amax, amin, norm_input, vector_norm
 from .shape import UnsafeView
 
@@ -60,7 +61,8 @@ class Mm(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # da needs b, db needs a: keep each only if the other's gradient will be asked for (as torch)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return a @ b
 
     @staticmethod
@@ -76,7 +78,7 @@ class Bmm(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return a @ b
 
     @staticmethod
@@ -93,7 +95,7 @@ class Addmm(Op):
 
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[2] else None, b if ctx.needs_input_grad[1] else None)
         ctx.beta, ctx.alpha = beta, alpha
         product = a @ b if alpha == 1 else alpha * (a @ b)
         if beta == 0:  # torch ignores c then, even its nans
@@ -127,6 +129,12 @@ class SqueezeRow(Op):
 
 
 def dot(input, tensor):
+    _check_dot(input, tensor)
+    return Dot.apply(input, tensor)
+
+
+def _check_dot(input, tensor):
+    """torch's errors for dot (and vdot): two 1-D tensors of one dtype and size."""
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
     if input.dtype != tensor.dtype:
@@ -137,7 +145,6 @@ def dot(input, tensor):
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
                            f"number of elements, but got {n} and {m} elements respectively")
     _check_not_bool("dot", input)
-    return Dot.apply(input, tensor)
 
 
 def mv(input, vec):
@@ -235,7 +242,6 @@ def matmul(input, other, *, out=None):
     ``out=`` writes the product into ``out`` (resized if needed), as torch's.
     """
     if out is not None:
-        from .inplace import copy_into_out
         return copy_into_out(out, matmul(input, other))
     d1, d2 = input.ndim, other.ndim
     if d1 == 0 or d2 == 0:
@@ -382,7 +388,6 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     dim = (dim,) if isinstance(dim, int) else tuple(dim)
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
-    from ..tensor import _wrap_dim
     d0, d1 = _wrap_dim(dim[0], A.ndim), _wrap_dim(dim[1], A.ndim)
     if d0 == d1:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
@@ -437,21 +442,12 @@ sys.modules[linalg.__name__] = linalg  # so that ``import minitorch.linalg`` wor
 
 
 def _matmul_method(self, other):
-    from ..tensor import Tensor
     if not isinstance(other, Tensor):
         return NotImplemented  # Python then raises its own TypeError, as for torch
     return matmul(self, other)
 
 
 def _rmatmul_method(self, other):
-    from ..tensor import Tensor
     if not isinstance(other, Tensor):
         return NotImplemented
     return matmul(other, self)
-
-
-TENSOR_METHODS = {
-    "matmul": matmul, "mm": mm, "bmm": bmm, "mv": mv, "dot": dot, "addmm": addmm, "outer": outer, "ger": outer,
-    "__matmul__": _matmul_method, "__rmatmul__": _rmatmul_method,
-}
-FUNCTIONS = {"linalg": linalg}

@@ -23,8 +23,21 @@ from ..autograd.function import Function, Node, _link, _mapped, _save
 from .. import tensor as _tensor
 
 
+class _NothingNeeded:
+    """``ctx.needs_input_grad`` in a forward that records nothing (grad mode off, or no input requires grad):
+    False at every position, so a forward that saves only what backward will use saves nothing."""
+
+    def __getitem__(self, i):
+        return False
+
+
 class OpNode(Node):
-    """The node of a built-in Op: its backward returns one gradient (or None) per tensor input."""
+    """The node of a built-in Op: its backward returns one gradient (or None) per tensor input.
+
+    ``needs_input_grad`` is set before forward runs: like torch's, a forward may save only what the
+    gradients that will be asked for need (``x @ w`` keeps ``w`` only if ``x`` requires grad)."""
+
+    needs_input_grad = _NothingNeeded()
 
     def _run_backward(self, grads):
         out = self._function.backward(self, *grads)
@@ -55,6 +68,16 @@ class Op(Function):
             args, arrays = _promote(args, cls.promotes)
         else:
             arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        recorded = None
+        if grad_mode.STATE.enabled:  # known before forward, so that forward saves only what backward will use
+            inputs, needs = [], []
+            for a in args:
+                if isinstance(a, Tensor):
+                    inputs.append(a)
+                    needs.append(a._requires_grad)
+            if True in needs:
+                ctx.needs_input_grad = tuple(needs)
+                recorded = inputs
         try:
             out = cls.forward(ctx, *arrays)
         except ValueError as e:  # NumPy's broadcast error, in torch's words
@@ -63,14 +86,10 @@ class Op(Function):
             raise
         single = type(out) is not tuple
         results = (make(out),) if single else tuple([None if o is None else make(o) for o in out])
-        if grad_mode.STATE.enabled:
-            inputs = [a for a in args if isinstance(a, Tensor)]
-            needs = tuple([t._requires_grad for t in inputs])
-            if True in needs:
-                ctx.needs_input_grad = needs
-                raw_outputs = (out,) if single else out
-                _link(ctx, inputs, results, ctx._non_diff and _mapped(ctx._non_diff, raw_outputs, results))
-                _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, raw_outputs, results)
+        if recorded is not None:
+            raw_outputs = (out,) if single else out
+            _link(ctx, recorded, results, ctx._non_diff and _mapped(ctx._non_diff, raw_outputs, results))
+            _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, raw_outputs, results)
         if cls.is_view:
             _note_view(cls, args, results)
         return results[0] if single else results

@@ -13,7 +13,9 @@ import warnings
 import numpy as np
 
 from .._dtype import get_default_dtype
+from ..tensor import Tensor, _make
 from .op import Op
+from .pointwise.clamping import maximum, minimum
 
 
 def _all_dims(dim):
@@ -65,7 +67,6 @@ def expand_reduced(g, shape, dims, keepdim):
 
 def _const(array, like):
     """A constant tensor (no graph) of ``array`` in the dtype of tensor ``like``."""
-    from ..tensor import _make
     return _make(np.asarray(array, like._data.dtype))
 
 
@@ -213,6 +214,8 @@ class ProdDim(Op):
 
 def _prod_backward(g, a, z, dims):
     """g · Π_{j≠i} a_j along ``dims``, for g and z broadcastable against a."""
+    if a.ndim == 0:  # z = a: g itself, as torch (z / a would add a second derivative of rounding errors)
+        return g
     zero = a._data == 0
     if not zero.any():
         return g * (z / a)
@@ -249,19 +252,33 @@ class _EvenlySplit(Op):
 
     torch splits the gradient evenly among ties for ``max()``, ``amax`` and ``amin``."""
     reduce = None
+    nan_ties = True
 
     @classmethod
     def forward(cls, ctx, a, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
-        z = cls.reduce(a, axis=dims, keepdims=True)
-        ties = (a == z) | (np.isnan(a) & np.isnan(z))  # a NaN is the max, as in torch
-        ctx.save_for_backward(ties / ties.sum(axis=dims, keepdims=True, dtype=a.dtype))
-        return z if keepdim else z.reshape([s for d, s in enumerate(a.shape) if d not in dims])
+        z, share = _extreme_and_share(cls.reduce, a, dims, keepdim, cls.nan_ties)
+        ctx.save_for_backward(share)
+        return z
 
     @staticmethod
     def backward(ctx, g):
         share, = ctx.saved_tensors
         return unsqueeze_reduced(g, ctx.shape, ctx.dims, ctx.keepdim) * share
+
+
+def _extreme_and_share(reduce, a, dims, keepdim, nan_ties=True):
+    """The max (or min: ``reduce``) z of a over ``dims``, and each element's share of z's gradient: 1/n for
+    the n elements equal to z, 0 for the others. A NaN is the max (and the min), as in torch; its gradient
+    goes to the NaNs (``nan_ties``: max(), min()) or, as torch's amax, amin and aminmax have it, is NaN for
+    the whole slice (no element equals NaN: 0/0)."""
+    z = reduce(a, axis=dims, keepdims=True)
+    ties = a == z
+    if nan_ties and a.dtype.kind == "f":
+        ties |= np.isnan(a) & np.isnan(z)
+    with np.errstate(invalid="ignore"):
+        share = ties / ties.sum(axis=dims, keepdims=True, dtype=a.dtype)
+    return (z if keepdim else z.reshape([s for d, s in enumerate(a.shape) if d not in dims])), share
 
 
 class MaxAll(_EvenlySplit):
@@ -276,12 +293,12 @@ class MinAll(_EvenlySplit):
 
 class Amax(_EvenlySplit):
     node_name = "AmaxBackward0"
-    reduce = np.max
+    reduce, nan_ties = np.max, False
 
 
 class Amin(_EvenlySplit):
     node_name = "AminBackward0"
-    reduce = np.min
+    reduce, nan_ties = np.min, False
 
 
 class _Select(Op):
@@ -329,10 +346,8 @@ max_return, min_return = _return_type("max"), _return_type("min")
 
 
 def _extreme(name, all_op, dim_op, result, input, dim, keepdim):
-    from ..tensor import Tensor
     if isinstance(dim, Tensor):  # torch.max(a, b) is the elementwise maximum (minimum for min)
-        from . import pointwise
-        return (pointwise.maximum if name == "max" else pointwise.minimum)(input, dim)
+        return (maximum if name == "max" else minimum)(input, dim)
     if dim is None:
         if keepdim:
             raise TypeError(f"{name}() received an invalid combination of arguments - got (keepdim=bool)")
@@ -382,7 +397,6 @@ def amin(input, dim=(), keepdim=False):
 
 
 def _arg(name, fn, input, dim, keepdim):
-    from ..tensor import _make
     a = input._data
     if a.dtype == np.bool_:
         raise RuntimeError(f"{name}(): does not support bool input")
@@ -408,12 +422,13 @@ def argmin(input, dim=None, keepdim=False):
 
 
 # -- var, std ----------------------------------------------------------------------------------------------
-def _var(a, dims, correction, keepdim):
-    """Σ (a - mean)² / (n - correction), accumulated in float64 as torch does on the CPU."""
+def _var(a, dims, correction, keepdim, name="var"):
+    """Σ (a - mean)² / (n - correction), accumulated in float64 as torch does on the CPU (``name``: the
+    function named in the warning)."""
     n = int(np.prod([a.shape[d] for d in dims]))
     dof = n - correction
     if dof <= 0:
-        warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less than the "
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
                       "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=4)
     a64 = a.astype(np.float64)
     centered = a64 - a64.mean(axis=dims, keepdims=True)
@@ -442,6 +457,9 @@ class Var(Op):
 
 def _var_backward(ctx, g, a):
     g = unsqueeze_reduced(g, ctx.shape, ctx.dims, ctx.keepdim)
+    if ctx.dof <= 0 and len(ctx.dims) == len(ctx.shape):
+        # torch, reducing everything with no degrees of freedom: g·∞, and NaN (∞·0) where a is at its mean
+        return g * _const(np.where(a._data == a._data.mean(), np.nan, np.inf), a)
     scale = 2.0 / ctx.dof if ctx.dof else float("inf")  # a Python-number factor, as in torch
     return scale * g * (a - a.mean(ctx.dims, keepdim=True))
 
@@ -453,7 +471,7 @@ class Std(Op):
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
-        var, ctx.dof = _var(a, dims, correction, keepdim)
+        var, ctx.dof = _var(a, dims, correction, keepdim, "std")
         out = np.asarray(np.sqrt(var), a.dtype)
         ctx.save_for_backward(a, out)
         ctx.zero = out == 0
@@ -469,7 +487,8 @@ class Std(Op):
 
 def _correction(name, input, dim, unbiased, correction):
     if not input.is_floating_point():
-        raise RuntimeError("std and var only support floating point and complex dtypes")
+        raise RuntimeError(f"{'std and var' if name in ('std', 'var') else name} only support floating point and "
+                           f"complex dtypes")
     if isinstance(dim, bool):  # the legacy form var(input, unbiased)
         dim, unbiased = None, dim
     if unbiased is not None and correction is not None:
@@ -505,50 +524,60 @@ class VectorNorm(Op):
     @staticmethod
     def forward(ctx, a, p, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim, ctx.p = a.shape, dims, keepdim, p
-        absolute = np.abs(a)
-        if p == np.inf or p == -np.inf:
-            z = (np.max if p > 0 else np.min)(absolute, axis=dims, keepdims=True)
-            ties = absolute == z
-            ctx.save_for_backward(a, ties / ties.sum(axis=dims, keepdims=True, dtype=a.dtype))
-            return z if keepdim else z.reshape([s for d, s in enumerate(a.shape) if d not in dims])
-        if p == 0:
-            out = np.count_nonzero(a, axis=dims, keepdims=keepdim).astype(a.dtype)
-        elif p == 1:
-            out = absolute.sum(axis=dims, keepdims=keepdim)
-        elif p == 2:
-            out = np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
-        else:
-            with np.errstate(divide="ignore"):
-                out = (absolute ** p).sum(axis=dims, keepdims=keepdim) ** (1 / p)
-        out = np.asarray(out, a.dtype)
+        out = vector_norm_array(a, p, dims, keepdim)
         ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        p = ctx.p
-        if p == 0:
-            return None
-        a, z = ctx.saved_tensors  # z: for p = ±inf, the share of each tie instead
-        g = unsqueeze_reduced(g, ctx.shape, ctx.dims, ctx.keepdim)
-        sign = _const(np.sign(a._data), a)
-        if p == 1:
-            return g * sign
-        if p in (np.inf, -np.inf):
-            return sign * (g * z)
-        z = unsqueeze_reduced(z, ctx.shape, ctx.dims, ctx.keepdim)
-        abs_a = a * sign  # |a|, differentiable (d|a|/da = sign a)
-        # torch's formulas, zeros written over the 0/0 and x/0 of a zero norm (or, for p < 1, of a = 0) with
-        # masked_fill: the same first derivative as any other way, and the same second derivative too - NaN
-        # there, where the norm has none (the masked inf meets a zero gradient: 0·inf)
-        if p < 1:
-            return sign * (abs_a ** (p - 1)).masked_fill(a == 0, 0) * g * z ** (1 - p)
-        if p == 2:
-            return g * (a / z).masked_fill(z == 0, 0)
-        scale = (g / z ** (p - 1)).masked_fill(z == 0, 0)
-        if p < 2:
-            return sign * abs_a ** (p - 1) * scale
-        return a * abs_a ** (p - 2) * scale
+        a, z = ctx.saved_tensors
+        restore = lambda t: unsqueeze_reduced(t, ctx.shape, ctx.dims, ctx.keepdim)  # noqa: E731
+        return norm_vjp(restore(g), a, restore(z), ctx.p, ctx.dims)
+
+
+def vector_norm_array(a, p, dims, keepdim):
+    """The ``p``-norm of array ``a`` over ``dims`` (VectorNorm's forward; dist, renorm and cdist use it too)."""
+    absolute = np.abs(a)
+    if p == np.inf or p == -np.inf:
+        # (the initial values change nothing, but give an empty slice 0, as torch's cdist; vector_norm refuses it)
+        out = (np.max if p > 0 else np.min)(absolute, axis=dims, keepdims=keepdim, initial=0 if p > 0 else np.inf)
+    elif p == 0:
+        out = np.count_nonzero(a, axis=dims, keepdims=keepdim)
+    elif p == 1:
+        out = absolute.sum(axis=dims, keepdims=keepdim)
+    elif p == 2:
+        out = np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
+    else:
+        with np.errstate(divide="ignore"):
+            out = (absolute ** p).sum(axis=dims, keepdims=keepdim) ** (1 / p)
+    return np.asarray(out, a.dtype)
+
+
+def norm_vjp(g, a, z, p, dims, split_ties=True):
+    """The VJP of z = ‖a‖_p over ``dims`` (VectorNorm's docstring has the formulas), for g and z broadcastable
+    against a. For p = ±∞ the gradient goes to the |a_i| equal to z: split evenly (``split_ties``, as torch's
+    norm), or whole to each (as torch's cdist). None for p = 0."""
+    if p == 0:
+        return None
+    sign = _const(np.sign(a._data), a)
+    if p == 1:
+        return g * sign
+    if p in (np.inf, -np.inf):
+        ties = np.abs(a._data) == z._data
+        share = ties / ties.sum(axis=dims, keepdims=True, dtype=a._data.dtype) if split_ties else ties
+        return sign * (g * _const(share, a))
+    abs_a = a * sign  # |a|, differentiable (d|a|/da = sign a)
+    # torch's formulas, zeros written over the 0/0 and x/0 of a zero norm (or, for p < 1, of a = 0) with
+    # masked_fill: the same first derivative as any other way, and the same second derivative too - NaN
+    # there, where the norm has none (the masked inf meets a zero gradient: 0·inf)
+    if p < 1:
+        return sign * (abs_a ** (p - 1)).masked_fill(a == 0, 0) * g * z ** (1 - p)
+    if p == 2:
+        return g * (a / z).masked_fill(z == 0, 0)
+    scale = (g / z ** (p - 1)).masked_fill(z == 0, 0)
+    if p < 2:
+        return sign * abs_a ** (p - 1) * scale
+    return a * abs_a ** (p - 2) * scale
 
 
 def norm_input(input, dtype, fname):
@@ -657,13 +686,196 @@ def cumsum(input, dim, *, dtype=None):
 
 
 def count_nonzero(input, dim=None):
-    from ..tensor import _make
     dims = reduced_dims(dim, input.ndim)
     return _make(np.asarray(np.count_nonzero(input._data, axis=dims), np.int64))
 
 
-TENSOR_METHODS = {
-    "sum": sum, "mean": mean, "sum_to_size": sum_to_size, "prod": prod, "max": max, "min": min,
-    "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin, "var": var, "std": std, "norm": norm,
-    "logsumexp": logsumexp, "cumsum": cumsum, "count_nonzero": count_nonzero,
-}
+# -- nansum, nanmean -------------------------------------------------------------------------------------------
+class Nansum(Op):
+    """z = Σ a over ``dims``, NaNs counted as 0.   VJP: da = g broadcast to a's shape, 0 where a is NaN."""
+    node_name = "NansumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim, dtype):
+        ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+        ctx.save_for_backward(~np.isnan(a) if a.dtype.kind == "f" else np.ones(a.shape, bool))
+        return np.asarray(np.nansum(a, axis=dims, keepdims=keepdim, dtype=_np_dtype(dtype, a)))
+
+    @staticmethod
+    def backward(ctx, g):
+        number, = ctx.saved_tensors
+        return expand_reduced(g, ctx.shape, ctx.dims, ctx.keepdim) * number.to(g.dtype)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum over ``dim`` (all dims when None or empty) with NaNs treated as zeros."""
+    return Nansum.apply(input, reduced_dims(dim, input.ndim), keepdim, dtype)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the non-NaN elements over ``dim``: torch's nansum divided by their count (a constant)."""
+    from ..tensor import _make
+    if not input.is_floating_point():
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{input.dtype.scalar_name}")
+    dims = reduced_dims(dim, input.ndim)
+    count = _make(np.asarray(np.count_nonzero(~np.isnan(input._data), axis=dims, keepdims=keepdim), np.int64))
+    with np.errstate(invalid="ignore"):  # no non-NaN element: 0 / 0 is NaN, as torch's, without NumPy's warning
+        return nansum(input, dim, keepdim, dtype=dtype) / count
+
+
+# -- var_mean, std_mean --------------------------------------------------------------------------------------
+class VarMean(Op):
+    """(v, m) = (var(a), mean(a)) over ``dims`` in one pass.
+    VJP: da = var's VJP of g_v + g_m / n  (n: the elements per mean)."""
+    node_name = "VarMeanBackward0"
+    fname, root = "var_mean", False
+
+    @classmethod
+    def forward(cls, ctx, a, dims, correction, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+        ctx.n = int(np.prod([a.shape[d] for d in dims]))
+        var, ctx.dof = _var(a, dims, correction, keepdim, cls.fname)
+        with np.errstate(invalid="ignore"):  # the mean of nothing is NaN, as torch's
+            mean = np.asarray(a.astype(np.float64).sum(axis=dims, keepdims=keepdim) / ctx.n, a.dtype)
+        out = np.asarray(np.sqrt(var) if cls.root else var, a.dtype)
+        ctx.save_for_backward(a, out)
+        ctx.zero = out == 0
+        return out, mean
+
+    @classmethod
+    def backward(cls, ctx, g_var, g_mean):
+        a, z = ctx.saved_tensors
+        if cls.root:  # through the square root first: g / (2·std), 0 where std = 0 (as Std)
+            zero = ctx.zero
+            g_var = g_var / ((z + _const(zero, z)) * 2) * _const(~zero, z)
+        return _var_backward(ctx, g_var, a) + expand_reduced(g_mean / ctx.n, ctx.shape, ctx.dims, ctx.keepdim)
+
+
+class StdMean(VarMean):
+    """(s, m) = (std(a), mean(a)) over ``dims``.   VJP: da = std's VJP of g_s + g_m / n."""
+    node_name = "StdMeanBackward0"
+    fname, root = "std_mean", True
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(var, mean) over ``dim``, as a tuple; ``correction`` and ``unbiased`` as for var."""
+    dims, correction = _correction("var_mean", input, dim, unbiased, correction)
+    return VarMean.apply(input, dims, correction, keepdim)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    dims, correction = _correction("std_mean", input, dim, unbiased, correction)
+    return StdMean.apply(input, dims, correction, keepdim)
+
+
+# -- aminmax -------------------------------------------------------------------------------------------------
+class Aminmax(Op):
+    """(min, max) of a over ``dims``.   VJP: each output's g split evenly among its ties (as amin, amax)."""
+    node_name = "AminmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+        (low, share_low), (high, share_high) = (_extreme_and_share(f, a, dims, keepdim, False)
+                                                for f in (np.min, np.max))
+        ctx.save_for_backward(share_low, share_high)
+        return low, high
+
+    @staticmethod
+    def backward(ctx, g_min, g_max):
+        share_min, share_max = ctx.saved_tensors
+        restore = lambda t: unsqueeze_reduced(t, ctx.shape, ctx.dims, ctx.keepdim)  # noqa: E731
+        return restore(g_min) * share_min + restore(g_max) * share_max
+
+
+aminmax_return = type("aminmax", (collections.namedtuple("aminmax", ["min", "max"]),), {
+    "__slots__": (), "__repr__": lambda self: f"torch.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"})
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) over ``dim`` (all elements when None), a named tuple."""
+    if input.numel() == 0:
+        if dim is None:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                               "identity.")
+        for d in _empty_dims(input, dim):
+            raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+    dims = normalize_dims(None if dim is None else int(dim), input.ndim)
+    return aminmax_return(*Aminmax.apply(input, dims, keepdim))
+
+
+# -- dist, renorm --------------------------------------------------------------------------------------------
+class Dist(Op):
+    """z = ‖a - b‖_p over all elements (a and b broadcast).   VJP: da = n, db = -n, with n = the norm's VJP
+    of g at a - b (norm_vjp), summed to each input's shape."""
+    node_name = "DistBackward0"
+    promotes = 2
+
+    @staticmethod
+    def forward(ctx, a, b, p):
+        ctx.p = p
+        diff = a - b
+        out = vector_norm_array(diff, p, tuple(range(diff.ndim)), False)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, z = ctx.saved_tensors
+        diff = a - b
+        n = norm_vjp(g, diff, z, ctx.p, tuple(range(diff.ndim)))
+        if n is None:
+            return None, None
+        return n, -n
+
+
+def dist(input, other, p=2):
+    """The ``p``-norm of ``input - other``."""
+    for t in (input, other):
+        if not t.is_floating_point():
+            raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                               f"{t.dtype.scalar_name} instead.")
+    return Dist.apply(input, other, float(p))
+
+
+class Renorm(Op):
+    """z = a · f, slice by slice along ``dim``: f = maxnorm / (‖slice‖_p + 1e-7) where the slice's norm is over
+    maxnorm, else 1.
+    VJP (torch's renorm_backward), with N = ‖slice‖_p and n = the norm's VJP of Σ_slice g·a:
+      da = g · maxnorm / (N + 1e-7) - maxnorm · n / (N + 1e-7)²  where N > maxnorm, else g."""
+    node_name = "RenormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, p, dim, maxnorm):
+        ctx.p, ctx.maxnorm = p, maxnorm
+        ctx.dims = tuple(d for d in range(a.ndim) if d != dim)
+        norm = vector_norm_array(a, p, ctx.dims, True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
+        ctx.save_for_backward(a)
+        return np.asarray(a * factor, a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        norm = VectorNorm.apply(a, ctx.p, ctx.dims, True)
+        n = norm_vjp((a * g).sum(ctx.dims, keepdim=True), a, norm, ctx.p, ctx.dims)
+        inverse = (norm + 1e-7).reciprocal()
+        scaled = inverse * ctx.maxnorm * g - (ctx.maxnorm * inverse * inverse) * n
+        return scaled.where(norm > ctx.maxnorm, g)
+
+
+def renorm(input, p, dim, maxnorm):
+    """Each slice ``input.select(dim, i)`` whose ``p``-norm is over ``maxnorm`` scaled down to norm maxnorm."""
+    if input.ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions")
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+    if not input.is_floating_point():
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{input.dtype.scalar_name}")
+    return Renorm.apply(input, float(p), _one_dim(dim, input.ndim), maxnorm)
+

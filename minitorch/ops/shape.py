@@ -2,19 +2,29 @@
 
 Their VJPs rearrange the gradient the opposite way: a reshape's VJP reshapes back, an expand's VJP
 sums over the broadcast dims, a permute's VJP applies the inverse permutation, a split's VJP
-concatenates the pieces' gradients, a concatenation's VJP splits the gradient. hstack, vstack, dstack,
-column_stack, atleast_nd and tensor_split are compositions of these, built as torch builds them (so their graphs
-have torch's nodes) and with no VJP of their own.
+concatenates the pieces' gradients, a concatenation's VJP splits the gradient; roll, rot90, tile (repeat),
+block_diag and unfold likewise. hstack, vstack, dstack, column_stack, atleast_nd, hsplit/vsplit/dsplit (tensor_split, in indexing.py),
+fliplr/flipud, broadcast_to/broadcast_tensors, meshgrid, cartesian_prod, combinations and repeat_interleave are
+compositions of these (and of indexing), built as torch builds them (so their graphs have torch's nodes) and with
+no VJP of their own.
 
-Views (view, expand, squeeze, unsqueeze, permute, transpose, t, split and unbind pieces) return NumPy
-views of the input's array: they share its memory and its version counter, as torch's views do.
+Views (view, expand, squeeze, unsqueeze, permute, transpose, t, split and unbind pieces, unfold) return NumPy
+views of the input's array: they share its memory and its version counter, as torch's views do. The view
+functions take the op to apply as ``_op``: ops/view_copy.py passes each view op's copy twin (``expand_copy`` is
+``expand`` applying ``ExpandCopy``), so that the arguments are checked in one place.
 """
+import functools
+import itertools
+import warnings
+
 import numpy as np
 
 from .._dtype import bool_, result_type
-from .op import Op
-from ..tensor import _wrap_dim
+from .._size import broadcast_shape
+from ..tensor import Tensor, _make, _wrap_dim, _wrap_shape_dim
 from .convert import clone, contiguous
+from .inplace import copy_into_out
+from .op import Op
 
 
 def _shape_arg(size):
@@ -116,15 +126,14 @@ class Expand(Op):
         return g.sum_to_size(ctx.shape)
 
 
-def view(input, *shape):
+def view(input, *shape, _op=View):
     if len(shape) == 1 and hasattr(shape[0], "np"):  # view(dtype) reinterprets bytes
-        from ..tensor import _make
         return _make(input._data.view(shape[0].np))
     shape = _infer_shape(_shape_arg(shape), input._data.size)
     if not _viewable(input._data, shape):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
-    return View.apply(input, shape)
+    return _op.apply(input, shape)
 
 
 def _viewable(a, shape):
@@ -147,7 +156,7 @@ def reshape(input, *shape):
     return UnsafeView.apply(clone(input), shape)
 
 
-def expand(input, *sizes):
+def expand(input, *sizes, _op=Expand):
     sizes = _shape_arg(sizes)
     ndim = input._data.ndim
     if len(sizes) < ndim:
@@ -169,7 +178,7 @@ def expand(input, *sizes):
             raise RuntimeError(f"The expanded size of the tensor ({sizes[i]}) must match the existing size ({own}) "
                                f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(input.shape)}")
-    return Expand.apply(input, tuple(shape))
+    return _op.apply(input, tuple(shape))
 
 
 def expand_as(input, other):
@@ -274,8 +283,8 @@ class Unsqueeze(Op):
         return g.squeeze(ctx.dim)
 
 
-def unsqueeze(input, dim):
-    return Unsqueeze.apply(input, _wrap_dim(dim, input.ndim + 1))
+def unsqueeze(input, dim, _op=Unsqueeze):
+    return _op.apply(input, _wrap_dim(dim, input.ndim + 1))
 
 
 class Permute(Op):
@@ -294,7 +303,7 @@ class Permute(Op):
         return g.permute(tuple(int(d) for d in np.argsort(ctx.dims)))
 
 
-def permute(input, *dims):
+def permute(input, *dims, _op=Permute):
     """``permute(1, 0)`` or ``permute((1, 0))``."""
     dims = _shape_arg(dims)
     if len(dims) != input.ndim:
@@ -304,7 +313,7 @@ def permute(input, *dims):
     dims = tuple(_wrap_dim(d, input.ndim) for d in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply(input, dims)
+    return _op.apply(input, dims)
 
 
 def movedim(input, source, destination):
@@ -342,8 +351,8 @@ class Transpose(Op):
         return g.transpose(*ctx.dims)
 
 
-def transpose(input, dim0, dim1):
-    return Transpose.apply(input, _wrap_dim(dim0, input.ndim), _wrap_dim(dim1, input.ndim))
+def transpose(input, dim0, dim1, _op=Transpose):
+    return _op.apply(input, _wrap_dim(dim0, input.ndim), _wrap_dim(dim1, input.ndim))
 
 
 class T(Op):
@@ -379,9 +388,39 @@ def _matrix_transpose(input):
     return transpose(input, -2, -1)
 
 
+# The conjugate transposes: for real tensors (minitorch's only kind) the conjugate is the tensor itself
+def _adjoint_of_scalar(input, name):
+    warnings.warn(f"{name} is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=3)
+    return input
+
+
+def _conj_transpose(input):
+    """``x.H``: a matrix's conjugate transpose."""
+    if input.ndim == 0:
+        return _adjoint_of_scalar(input, "Tensor.H")
+    if input.ndim != 2:
+        hint = " For batches of matrices, consider using tensor.mH" if input.ndim > 2 else ""
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {input.ndim}-D tensor.{hint}")
+    return transpose(input, 0, 1)
+
+
+def _matrix_adjoint(input, name="tensor.mH"):
+    """``x.mH``, ``x.adjoint()``: the last two dims swapped, conjugated."""
+    if input.ndim == 0:
+        return _adjoint_of_scalar(input, "Tensor.mH" if name == "tensor.mH" else "adjoint()")
+    if input.ndim < 2:
+        raise RuntimeError(f"{name} is only supported on matrices or batches of matrices. Got {input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def adjoint(input):
+    return _matrix_adjoint(input, "tensor.adjoint()")
+
+
 class Repeat(Op):
     """z = a tiled ``repeats`` times along each dim (leading new dims when there are more repeats).
-    VJP: da = g summed over the copies: view g as (r0, s0, r1, s1, ...) and sum the r axes."""
+    VJP: da = g summed over the copies: view g as (r0, s0, r1, s1, ...) and sum the r axes (and the size-1 s axes
+    of the leading new dims, so that the sum is a's shape: as torch, whose last node is the sum)."""
     node_name = "RepeatBackward0"
 
     @staticmethod
@@ -391,9 +430,11 @@ class Repeat(Op):
 
     @staticmethod
     def backward(ctx, g):
-        sizes = (1,) * (len(ctx.repeats) - len(ctx.shape)) + ctx.shape
-        pairs = tuple(n for r, s in zip(ctx.repeats, sizes) for n in (r, s))
-        return g.reshape(pairs).sum(tuple(range(0, len(pairs), 2))).reshape(ctx.shape)
+        lead = len(ctx.repeats) - len(ctx.shape)
+        if not ctx.repeats:  # (a 0-d tensor repeated no times: itself)
+            return g
+        pairs = tuple(n for r, s in zip(ctx.repeats, (1,) * lead + ctx.shape) for n in (r, s))
+        return g.reshape(pairs).sum(tuple(range(0, len(pairs), 2)) + tuple(range(1, 2 * lead, 2)))
 
 
 def repeat(input, *repeats):
@@ -420,18 +461,149 @@ class Flip(Op):
         return g.flip(ctx.dims)
 
 
-def flip(input, *dims, **kwargs):
-    """``flip(x, (0, 1))``, ``x.flip(0, 1)`` or, as torch also accepts, ``dims=(0, 1)`` (Python cannot name a
-    keyword like the ``*dims`` it collects, hence ``**kwargs``)."""
+def _dims_arg(name, dims, kwargs):
+    """``f(x, (0, 1))``, ``x.f(0, 1)`` or, as torch also accepts, ``dims=(0, 1)`` (Python cannot name a keyword
+    like the ``*dims`` it collects, hence ``**kwargs``): the dims as a tuple."""
     if "dims" in kwargs:
         if dims:
-            raise TypeError("flip() got multiple values for argument 'dims'")
+            raise TypeError(f"{name}() got multiple values for argument 'dims'")
         dims = (kwargs.pop("dims"),)
     if kwargs:
-        raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
     if not dims:
-        raise TypeError('flip() missing 1 required positional arguments: "dims"')
-    return Flip.apply(input, tuple(d for d in _wrap_dims(_shape_arg(dims), input.ndim) if d < input.ndim))
+        raise TypeError(f'{name}() missing 1 required positional arguments: "dims"')
+    return _shape_arg(dims)
+
+
+def flip(input, *dims, **kwargs):
+    """``flip(x, (0, 1))``, ``x.flip(0, 1)`` or ``flip(x, dims=(0, 1))``."""
+    dims = _dims_arg("flip", dims, kwargs)
+    return Flip.apply(input, tuple(d for d in _wrap_dims(dims, input.ndim) if d < input.ndim))
+
+
+def fliplr(input):
+    """Columns reversed: ``flip(input, 1)``."""
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, 1)
+
+
+def flipud(input):
+    """Rows reversed: ``flip(input, 0)``."""
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, 0)
+
+
+def tile(input, *dims, **kwargs):
+    """``repeat``, with ``dims`` padded by leading 1s to the tensor's number of dims."""
+    dims = _dims_arg("tile", dims, kwargs)
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+class Roll(Op):
+    """z = a shifted by ``shifts`` along ``dims``, wrapping around (no dims: a flattened, shifted, reshaped back).
+    VJP: da = g shifted back."""
+    node_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return np.roll(a, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Roll.apply(g, tuple(-s for s in ctx.shifts), ctx.dims)
+
+
+def roll(input, shifts, dims=None):
+    """Elements shifted ``shifts`` places along ``dims``, those pushed off the end coming back at the start; with
+    no dims, those of the flattened tensor (one shift)."""
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = () if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if len(shifts) != len(dims) and not (len(shifts) == 1 and not dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    dims = tuple(_wrap_shape_dim(d, input.ndim) for d in dims) or None  # (None: roll the flattened tensor)
+    return Roll.apply(input, shifts, dims)
+
+
+class Rot90(Op):
+    """z = a turned k quarter turns in the plane of ``dims``, from the first dim towards the second (a copy).
+    VJP: da = g turned back."""
+    node_name = "Rot90Backward0"
+
+    @staticmethod
+    def forward(ctx, a, k, dims):
+        ctx.k, ctx.dims = k, dims
+        return np.rot90(a, k, dims).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return Rot90.apply(g, -ctx.k, ctx.dims)
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    wrapped = tuple(_wrap_dim(d, input.ndim) for d in dims)
+    if wrapped[0] == wrapped[1]:  # ((0, -2) of a matrix too: torch names the dims as given)
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
+    return Rot90.apply(input, k % 4, wrapped)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element repeated ``repeats`` times along ``dim`` (None: of the flattened input), as torch builds it:
+    an int repeats is unsqueeze, expand, clone and view (the copies side by side); a tensor of repeats is
+    index_select with the indices repeated. ``repeat_interleave(repeats)`` alone gives those indices."""
+    from ..tensor import Tensor
+    if repeats is None:
+        return _repeated_indices(input, output_size)
+    if isinstance(repeats, Tensor) and input.ndim == 0 and dim is not None:
+        _wrap_shape_dim(dim, 0)  # (torch's error: a 0-d tensor has no dim to repeat along)
+    if isinstance(repeats, int) and repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    if dim is None:
+        input, dim = reshape(input, -1), 0
+    dim = _wrap_dim(dim, input.ndim)
+    if isinstance(repeats, Tensor):
+        from .indexing import index_select
+        return index_select(input, dim, _repeated_indices(repeats, output_size, input.shape, dim))
+    n = input.shape[dim] if input.ndim else 1
+    if output_size is not None and output_size != n * repeats:
+        raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {n * repeats} but got {output_size}")
+    copies = unsqueeze(input, dim + 1)  # (a 0-d input has no dim 1: torch's error)
+    copies = expand(copies, copies.shape[:dim + 1] + (repeats,) + copies.shape[dim + 2:])
+    return view(clone(copies), input.shape[:dim] + (n * repeats,) + input.shape[dim + 1:])
+
+
+def _repeated_indices(repeats, output_size, shape=None, dim=None):
+    """[0] * repeats[0] + [1] * repeats[1] + ...: the indices that repeat_interleave selects (``shape``: of the
+    input, whose dim ``dim`` they index; one repeat count then stands for all)."""
+    from ..tensor import _make
+    r = repeats._data
+    if shape is None and r.ndim != 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if r.ndim > 1:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+    if r.dtype.kind not in "iu":
+        raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{repeats.dtype.scalar_name}'")
+    dtype = r.dtype if shape is None else np.int64
+    if shape is not None:
+        if r.size == 1:
+            r = np.broadcast_to(r.reshape(1), (shape[dim],))
+        elif r.size != shape[dim]:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                               f"{r.size} and input.size({dim}) = {shape[dim]}")
+    if r.size and r.min() < 0:
+        raise RuntimeError("repeats can not be negative")
+    if output_size is not None and output_size != r.sum():
+        raise RuntimeError("allocated size does not match required size")
+    return _make(np.repeat(np.arange(r.size, dtype=dtype), r))
 
 
 # -- one tensor into many and many into one ----------------------------------------------------------------
@@ -456,34 +628,68 @@ class SplitWithSizes(Split):
     node_name = "SplitWithSizesBackward0"
 
 
-def split(tensor, split_size_or_sections, dim=0):
+def split(tensor, split_size_or_sections, dim=0, _op=Split):
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    if not isinstance(split_size_or_sections, int):
+        return split_with_sizes(tensor, split_size_or_sections, dim)
     dim = _wrap_dim(dim, tensor.ndim)
     n = tensor.shape[dim]
-    if not isinstance(split_size_or_sections, int):
-        sizes = list(split_size_or_sections)
-        if any(s < 0 for s in sizes):
-            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
-                               f"split_sizes={sizes}")
-        if sum(sizes) != n:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
-                               f"dimension {dim}), but got split_sizes={sizes}")
-        return SplitWithSizes.apply(tensor, sizes, dim)
     size = split_size_or_sections
     if size == 0 and n:
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
     pieces = max(-(-n // size), 1) if size else 1
-    return Split.apply(tensor, [min(size, n - i * size) for i in range(pieces)], dim)
+    return _op.apply(tensor, [min(size, n - i * size) for i in range(pieces)], dim)
 
 
-def chunk(input, chunks, dim=0):
-    """At most ``chunks`` pieces of equal size (the last may be smaller)."""
+def split_with_sizes(input, split_sizes, dim=0, _op=SplitWithSizes):
+    """Consecutive pieces of the listed sizes along ``dim`` (views)."""
+    dim = _wrap_dim(dim, input.ndim)
+    n, sizes = input.shape[dim], [int(s) for s in split_sizes]
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                           f"split_sizes={sizes}")
+    if sum(sizes) != n:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                           f"dimension {dim}), but got split_sizes={sizes}")
+    return _op.apply(input, sizes, dim)
+
+
+def chunk(input, chunks, dim=0, _ops=(Split, SplitWithSizes)):
+    """At most ``chunks`` pieces of equal size (the last may be smaller); of an empty dim, ``chunks`` empty pieces
+    (torch's split_with_sizes then, as its node names tell)."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[_wrap_dim(dim, input.ndim)]
     if n == 0:
-        return Split.apply(input, [0] * chunks, _wrap_dim(dim, input.ndim))
-    return split(input, -(-n // chunks), dim)
+        return _ops[1].apply(input, [0] * chunks, _wrap_dim(dim, input.ndim))
+    return split(input, -(-n // chunks), dim, _ops[0])
+
+
+# torch's "unsafe" splits: the same pieces, sharing memory, but not tracked as views (so that they can be changed
+# in place, at the caller's risk)
+class UnsafeSplit(Split):
+    node_name = "UnsafeSplitBackward0"
+    is_view = False
+
+
+class UnsafeSplitWithSizes(SplitWithSizes):
+    node_name = "UnsafeSplitWithSizesBackward0"
+    is_view = False
+
+
+def unsafe_split(input, split_size, dim=0):
+    if not isinstance(split_size, int):
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not "
+                        f"{type(split_size).__name__}")
+    return split(input, split_size, dim, UnsafeSplit)
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    return split_with_sizes(input, split_sizes, dim, UnsafeSplitWithSizes)
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    return chunk(input, chunks, dim, (UnsafeSplit, UnsafeSplitWithSizes))
 
 
 class Unbind(Op):
@@ -501,8 +707,8 @@ class Unbind(Op):
         return stack(grads, ctx.dim)
 
 
-def unbind(input, dim=0):
-    return Unbind.apply(input, _wrap_dim(dim, input.ndim))
+def unbind(input, dim=0, _op=Unbind):
+    return _op.apply(input, _wrap_dim(dim, input.ndim))
 
 
 class Cat(Op):
@@ -541,7 +747,6 @@ def cat(tensors, dim=0, *, out=None):
                                    f"got size {s} for tensor number {i} in the list.")
     result = Cat.apply(dim, dtype, *tensors)
     if out is not None:
-        from .inplace import copy_into_out
         return copy_into_out(out, result)
     return result
 
@@ -570,7 +775,6 @@ def stack(tensors, dim=0, *, out=None):
                                f"entry 0 and {list(t.shape)} at entry {i}")
     result = Stack.apply(_wrap_dim(dim, tensors[0].ndim + 1), result_type(*tensors).np, *tensors)
     if out is not None:
-        from .inplace import copy_into_out
         return copy_into_out(out, result)
     return result
 
@@ -634,37 +838,175 @@ def column_stack(tensors, *, out=None):
     return cat([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensors], 1, out=out)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
-    """Views of ``input`` along ``dim``: ``sections`` pieces as equal as possible (the first n % sections one
-    longer), or the pieces between ``indices`` (``[2, 5]``: [:2], [2:5], [5:]; out-of-range or decreasing
-    indices give empty pieces, as Python slices do). Each piece is a slice of its own (SliceBackward0)."""
-    from ..tensor import Tensor
-    from .indexing import Slice, _key
-    if input.ndim == 0:
-        raise RuntimeError(f"tensor_split expected at least a 1-dimensional tensor, but got a tensor with "
-                           f"{input.ndim} dims")
-    if isinstance(indices_or_sections, Tensor):
-        split = indices_or_sections
-        if split.dtype.name != "int64":
-            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
-                               f"{split.dtype.scalar_name}")
-        if split.ndim > 1:
-            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
-                               f"one-dimensional tensor, but got a tensor with {split.ndim} dims")
-        indices_or_sections = split.item() if split.ndim == 0 else split.tolist()
-    dim = _wrap_dim(dim, input.ndim)
-    n = input.shape[dim]
-    if isinstance(indices_or_sections, int):
-        sections = indices_or_sections
-        if sections <= 0:
-            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
-        size, extra = divmod(n, sections)
-        bounds = np.cumsum([0] + [size + (i < extra) for i in range(sections)])
-        pieces = zip(bounds[:-1], bounds[1:])
-    else:
-        indices = [int(i) for i in indices_or_sections]
-        pieces = zip([0] + indices, indices + [n])
-    return tuple(Slice.apply(input, _key(dim, slice(*slice(int(a), int(b)).indices(n)))) for a, b in pieces)
+def _split_along(name, min_ndim, dim=None):
+    """hsplit (dim 1, or 0 of a vector), vsplit (dim 0), dsplit (dim 2): tensor_split along that dim, where a
+    number of sections must divide the dim's size."""
+    def fn(input, indices_or_sections):
+        if input.ndim < min_ndim:
+            raise RuntimeError(f"torch.{name} requires a tensor with at least {min_ndim} dimension, but got a tensor "
+                               f"with {input.ndim} dimensions!")
+        d = dim if dim is not None else 0 if input.ndim == 1 else 1
+        n, k = input.shape[d], indices_or_sections
+        if isinstance(k, int) and (k == 0 or n % k):
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {d}, but the size of the dimension "
+                               f"{n} is not divisible by the split_size {k}!")
+        from .indexing import tensor_split  # (indexing imports this module)
+        return tensor_split(input, k, d)
+    fn.__name__ = name
+    return fn
+
+
+hsplit, vsplit, dsplit = _split_along("hsplit", 1), _split_along("vsplit", 2, 0), _split_along("dsplit", 3, 2)
+
+
+# -- broadcasting, grids and blocks: several tensors arranged together -----------------------------------------
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+def broadcast_tensors(*tensors):
+    """Each tensor expanded to the shape they all broadcast to (a tensor of that shape already: itself)."""
+    shape = functools.reduce(broadcast_shape, [t.shape for t in tensors], ())
+    return tuple(t if t.shape == shape else expand(t, shape) for t in tensors)
+
+
+def meshgrid(*tensors, indexing=None):
+    """Grids of n 0-d or 1-d tensors: tensor i viewed along dim i of the grid and expanded ('ij'), or, with
+    'xy', the first two dims swapped (the first tensor varies along columns, as x in a plot)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    if any(t.dtype != tensors[0].dtype for t in tensors):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    along = list(range(len(tensors)))  # along[i]: the grid dim that tensor i varies along
+    if indexing == "xy" and len(tensors) > 1:
+        along[0], along[1] = 1, 0
+    shape = [0] * len(tensors)
+    for t, d in zip(tensors, along):
+        shape[d] = t.numel()
+    return tuple(expand(view(t, tuple(-1 if i == d else 1 for i in range(len(shape)))), tuple(shape))
+                 for t, d in zip(tensors, along))
+
+
+def cartesian_prod(*tensors):
+    """Every tuple of one element from each vector, in order: the meshgrid's grids flattened, as columns."""
+    for t in tensors:
+        if t.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([flatten(g) for g in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """The length-r combinations of a vector's elements (rows, in lexicographic order of their positions):
+    ``input[indices]``, an advanced index (IndexBackward0)."""
+    from ..tensor import _make
+    if input.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return _make(np.empty(0, input._data.dtype))
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    return input[_make(np.array(list(pick(range(input.shape[0]), r)), np.int64).reshape(-1, r))]
+
+
+class BlockDiag(Op):
+    """z = the inputs, as matrices (0-d: 1x1, 1-d: one row), along the diagonal of zeros, at their promoted
+    dtype.   VJP: d input_i = g's block where input i sits, in input i's shape."""
+    node_name = "BlockDiagBackward0"
+
+    @staticmethod
+    def forward(ctx, dtype, *arrays):
+        blocks = [a.reshape(1, -1) if a.ndim < 2 else a for a in arrays]
+        rows, cols = np.cumsum([0] + [b.shape[0] for b in blocks]), np.cumsum([0] + [b.shape[1] for b in blocks])
+        ctx.blocks = [(slice(r0, r1), slice(c0, c1), a.shape)
+                      for r0, r1, c0, c1, a in zip(rows, rows[1:], cols, cols[1:], arrays)]
+        out = np.zeros((rows[-1], cols[-1]), dtype)
+        for (r, c, _), b in zip(ctx.blocks, blocks):
+            out[r, c] = b
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return tuple(g[r, c].reshape(shape) for r, c, shape in ctx.blocks)
+
+
+def block_diag(*tensors):
+    if not tensors:  # (torch's answer: one empty row)
+        from ..creation import zeros
+        return zeros(1, 0)
+    for i, t in enumerate(tensors):
+        if t.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t.ndim} dimensions")
+    return BlockDiag.apply(result_type(*tensors).np, *tensors)
+
+
+class Unfold(Op):
+    """z = the windows of ``size`` elements, ``step`` apart, along ``dim`` (a view; each window along a new last
+    dim).   VJP: da = each window's gradient added back where the window came from."""
+    node_name = "UnfoldBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim, size, step):
+        ctx.shape, ctx.args = a.shape, (dim, size, step)
+        if a.ndim == 0:  # one element: its window (or none, for size 0)
+            return np.lib.stride_tricks.as_strided(a, (size,), (0,))
+        count = (a.shape[dim] - size) // step + 1
+        shape = a.shape[:dim] + (count,) + a.shape[dim + 1:] + (size,)
+        strides = a.strides[:dim] + (a.strides[dim] * step,) + a.strides[dim + 1:] + (a.strides[dim],)
+        return np.lib.stride_tricks.as_strided(a, shape, strides)
+
+    @staticmethod
+    def backward(ctx, g):
+        return UnfoldBackwardBackward.apply(g, ctx.shape, *ctx.args)
+
+
+class UnfoldBackwardBackward(Op):
+    """z = zeros of ``shape`` with the windows of g added at their places (Unfold's VJP as an op).
+    VJP: dg = the windows of gz."""
+    node_name = "UnfoldBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, dim, size, step):
+        ctx.args = dim, size, step
+        out = np.zeros(shape, g.dtype)
+        if not shape:
+            out[...] = g.sum()
+            return out
+        count = g.shape[dim]
+        for j in range(size):  # the j-th element of every window: one strided slice, no place twice
+            np.moveaxis(out, dim, 0)[j:j + step * count:step] += np.moveaxis(g[..., j], dim, 0)
+        return out
+
+    @staticmethod
+    def backward(ctx, gz):
+        return Unfold.apply(gz, *ctx.args)
+
+
+def unfold(input, dimension, size, step, _op=Unfold):
+    dim = _wrap_dim(dimension, input.ndim)
+    n = input.shape[dim] if input.ndim else 1
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return _op.apply(input, dim, int(size), int(step))
 
 
 # -- in-place view ops: the tensor itself takes the view's shape and strides ---------------------------------
@@ -720,16 +1062,3 @@ def unsqueeze_(self, dim):
 
 def squeeze_(self, dim=None):
     return _become(self, _squeeze(self, dim, (SqueezeInplace, SqueezeDimInplace, SqueezeDimsInplace)))
-
-
-TENSOR_METHODS = {"view": view, "reshape": reshape, "expand": expand, "expand_as": expand_as, "view_as": view_as,
-                  "reshape_as": reshape_as, "flatten": flatten, "ravel": ravel, "unflatten": unflatten,
-                  "squeeze": squeeze, "unsqueeze": unsqueeze, "permute": permute, "movedim": movedim,
-                  "moveaxis": movedim, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
-                  "t": t, "T": property(_reversed_dims), "mT": property(_matrix_transpose), "repeat": repeat,
-                  "flip": flip, "split": split, "chunk": chunk, "unbind": unbind, "t_": t_,
-                  "transpose_": transpose_, "swapaxes_": transpose_, "swapdims_": transpose_,
-                  "unsqueeze_": unsqueeze_, "squeeze_": squeeze_, "tensor_split": tensor_split}
-FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack, "hstack": hstack, "vstack": vstack,
-             "row_stack": vstack, "dstack": dstack, "column_stack": column_stack, "atleast_1d": atleast_1d,
-             "atleast_2d": atleast_2d, "atleast_3d": atleast_3d}

@@ -75,6 +75,3 @@ def softmax(input, dim, dtype=None):
 def log_softmax(input, dim, dtype=None):
     """x - ln Σ e^x along ``dim``: the log of softmax, computed without forming it."""
     return LogSoftmax.apply(*_prepare("log_softmax", input, dim, dtype))
-
-
-TENSOR_METHODS = {"softmax": softmax, "log_softmax": log_softmax}

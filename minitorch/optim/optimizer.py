@@ -7,6 +7,7 @@ import copy
 
 import numpy as np
 
+from ..autograd import enable_grad
 from ..tensor import Tensor, _make
 
 
@@ -72,7 +73,6 @@ class Optimizer:
     def step(self, closure=None):
         loss = None
         if closure is not None:
-            from ..autograd import enable_grad
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:

@@ -1,2 +1,3 @@
-"""minitorch.utils: data loading (``minitorch.utils.data``)."""
-from . import data
+"""minitorch.utils: data loading (``minitorch.utils.data``) and activation checkpointing
+(``minitorch.utils.checkpoint``)."""
+from . import checkpoint, data

@@ -1,14 +1,23 @@
 """torch.nn.functional: the layers' computations as plain functions (``F.relu(x)``, ``F.cross_entropy``)."""
-from .linear import linear
+from .linear import linear, bilinear
 from .activation import (relu, relu_, sigmoid, tanh, leaky_relu, leaky_relu_, hardtanh, hardtanh_, relu6, elu,
                          elu_, selu, gelu, silu, softplus, logsigmoid, softshrink, softsign, tanhshrink, softmax,
-                         softmin, log_softmax)
+                         softmin, log_softmax, hardshrink, threshold, threshold_, hardsigmoid, hardswish, mish, celu,
+                         celu_, glu, prelu, rrelu, rrelu_)
 from .loss import (mse_loss, l1_loss, nll_loss, cross_entropy, binary_cross_entropy,
-                   binary_cross_entropy_with_logits)
+                   binary_cross_entropy_with_logits, huber_loss, smooth_l1_loss)
+from .likelihood import kl_div, poisson_nll_loss, gaussian_nll_loss
+from .margin import (margin_ranking_loss, hinge_embedding_loss, cosine_embedding_loss, soft_margin_loss,
+                     multilabel_soft_margin_loss, multi_margin_loss, multilabel_margin_loss, triplet_margin_loss,
+                     triplet_margin_with_distance_loss)
+from .ctc import ctc_loss
 from .conv import conv2d, unfold, fold
 from .pooling import (max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
                       adaptive_max_pool2d_with_indices)
-from .normalization import batch_norm
-from .dropout import dropout, dropout2d
+from .normalization import (batch_norm, layer_norm, group_norm, instance_norm, rms_norm, local_response_norm,
+                            normalize)
+from .dropout import dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout
 from .sparse import embedding, one_hot
 from .padding import pad
+from .distance import cosine_similarity, pairwise_distance, pdist
+from .pixelshuffle import pixel_shuffle, pixel_unshuffle, channel_shuffle

@@ -10,9 +10,15 @@ import warnings
 import numpy as np
 
 from ..._args import tensor_arg
+from ...ops.arithmetic import _silent
 from ...ops.op import Op
 from ...ops.inplace import apply_inplace
-from ...ops.pointwise import erf, where
+from ...ops.pointwise._common import _not_implemented
+from ...ops.reduction import normalize_dims
+from ...ops.pointwise import erf
+from ...ops.shape import cat
+from ...ops.where import where
+from ...random import rng
 from ...tensor import _make
 
 
@@ -72,6 +78,118 @@ class Softshrink(Op):
     @staticmethod
     def backward(ctx, g):
         return g * ctx.outside
+
+
+# -- more piecewise ones: hardshrink, threshold, hardsigmoid, hardswish, prelu, rrelu --------------------------
+class Hardshrink(Op):
+    """z = a if |a| > λ else 0.   VJP: da = 0 where -λ <= a <= λ, else g (so g at NaN)."""
+    node_name = "HardshrinkBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lambd):
+        inside = (a >= -lambd) & (a <= lambd)
+        ctx.outside = _const(~inside, a)
+        return np.where(inside, a.dtype.type(0), a)
+
+
+class Threshold(Op):
+    """z = a if a > threshold else value.   VJP: da = 0 where a <= threshold, else g (so g at NaN)."""
+    node_name = "ThresholdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, threshold, value):
+        below = a <= threshold
+        ctx.outside = _const(~below, a)
+        return np.where(below, np.asarray(value).astype(a.dtype), a)
+
+
+class ThresholdInplace(Threshold):
+    node_name = "ThresholdBackward1"
+
+
+def _masked_backward(ctx, g):
+    return g * ctx.outside
+
+
+Hardshrink.backward = Threshold.backward = staticmethod(_masked_backward)
+
+
+class Hardsigmoid(Op):
+    """z = relu6(a + 3) / 6.   VJP: da = g/6 where -3 < a < 3, else 0."""
+    node_name = "HardsigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        t = a.dtype.type
+        # torch's backward multiplies by 1.0f/6.0f, a float32 constant, whatever the dtype
+        ctx.slope = _const(((a > -3) & (a < 3)) * float(np.float32(1) / np.float32(6)), a)
+        return np.clip(a + t(3), t(0), t(6)) / t(6)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.slope
+
+
+class Hardswish(Op):
+    """z = a·relu6(a + 3) / 6.   VJP: da = 0 where a <= -3, g·(a/3 + 1/2) where -3 < a < 3, else g (so g at
+    NaN, as torch). The slope is a tensor expression of a, so the second derivative is g/3 in the middle."""
+    node_name = "HardswishBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        t = a.dtype.type
+        ctx.save_for_backward(a)
+        with _silent():  # -inf · 0 is NaN, as torch's, without NumPy's warning
+            return a * np.clip(a + t(3), t(0), t(6)) / t(6)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        low, middle = _make(a._data <= -3), _make((a._data > -3) & (a._data < 3))
+        return g * where(low, 0.0, where(middle, a / 3 + 0.5, 1.0))
+
+
+class PreluKernel(Op):
+    """z = a if a > 0 else w·a (w broadcast over a).   VJP: da = g if a > 0 else g·w;
+    dw = Σ (0 if a > 0 else g·a), summed to w's shape."""
+    node_name = "PreluKernelBackward0"
+
+    @staticmethod
+    def forward(ctx, a, w):
+        ctx.save_for_backward(a, w)
+        return np.where(a > 0, a, w * a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, w = ctx.saved_tensors
+        positive = _make(a._data > 0)
+        need_a, need_w = ctx.needs_input_grad
+        da = where(positive, g, g * w) if need_a else None
+        dw = where(positive, 0.0, g * a).sum_to_size(w.shape) if need_w else None
+        return da, dw
+
+
+class RreluWithNoise(Op):
+    """z = a if a > 0 else r·a: r drawn uniformly from [lower, upper] for each element in training, the mean
+    slope (lower + upper)/2 in evaluation.   VJP: da = g·(1 if a > 0 else r)."""
+    node_name = "RreluWithNoiseBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lower, upper, training):
+        if training:
+            slope = np.where(a <= 0, rng().uniform(lower, upper, a.shape), 1).astype(a.dtype)
+        else:
+            slope = np.where(a > 0, 1, (lower + upper) / 2).astype(a.dtype)
+        ctx.slope = _make(slope)
+        return a * slope
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.slope
+
+
+class RreluWithNoiseInplace(RreluWithNoise):
+    node_name = "RreluWithNoiseBackward1"
 
 
 # -- smooth --------------------------------------------------------------------------------------------
@@ -190,6 +308,63 @@ class LogSigmoid(Op):
     def backward(ctx, g):
         a, = ctx.saved_tensors
         return g * (-a).sigmoid()
+
+
+class Celu(Elu):
+    """celu(a, α) = elu with input scale 1/α: z = a if a > 0 else α·(e^(a/α) - 1).   VJP: as Elu's."""
+    node_name = "CeluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, alpha):
+        with _silent():  # a/α may overflow to -inf (float32 near its limit), where torch is silent too
+            out = Elu.forward(ctx, a, alpha, 1.0, 1 / alpha)
+        # torch's derivative takes 1/α of α rounded to float32 (derivatives.yaml: 1.0/alpha.toFloat()), its
+        # forward 1/α in double: the same here, so that gradients agree to the last bit
+        ctx.params = alpha, 1.0, 1.0 / float(np.float32(alpha))
+        return out
+
+
+class CeluInplace(Celu):
+    node_name = "CeluBackward1"
+
+
+class Mish(Op):
+    """z = a·tanh(softplus(a)).   VJP: da = g·(t + a·σ(a)·(1 - t²)), t = tanh(softplus(a))."""
+    node_name = "MishBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        # softplus written so that it cannot overflow: log(1 + e^a) = max(a, 0) + log1p(e^-|a|)
+        with _silent():  # -inf · tanh(0) is NaN, as torch's, without NumPy's warning
+            return a * np.tanh(np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a))))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        t = Softplus.apply(a, 1.0, 20.0).tanh()
+        return g * (t + a * a.sigmoid() * (1 - t * t))
+
+
+class Glu(Op):
+    """z = a·σ(b), a and b the two halves of the input along ``dim``.
+    VJP: da = g·σ(b),  db = g·a·σ(b)·(1 - σ(b)), joined along ``dim``."""
+    node_name = "GluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.save_for_backward(x)
+        ctx.dim = dim
+        a, b = np.split(x, 2, axis=dim)
+        with np.errstate(over="ignore"):  # e^-b = inf for very negative b: σ(b) = 0, correctly
+            return a / (1 + np.exp(-b))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        a, b = x.chunk(2, ctx.dim)
+        s = b.sigmoid()
+        return cat([g * s, g * a * s * (1 - s)], ctx.dim)
 
 
 # -- the functional API (torch.nn.functional) ----------------------------------------------------------
@@ -326,3 +501,115 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
     return input.log_softmax(dim) if dtype is None else input.log_softmax(dim, dtype=dtype)
+
+
+def _floating(input, kernel):
+    if not input.is_floating_point():
+        raise _not_implemented(kernel, input)
+
+
+def hardshrink(input, lambd=0.5):
+    tensor_arg(input, "hardshrink")
+    _floating(input, "hardshrink_cpu")
+    return Hardshrink.apply(input, lambd)
+
+
+def _threshold(input, threshold, value, inplace=False):
+    """``value`` where input <= threshold, else input. (Named _threshold, as torch names it, because its
+    argument ``threshold`` hides the function; ``threshold`` below is the public name.)"""
+    tensor_arg(input, "threshold_" if inplace else "threshold")
+    if inplace:
+        return apply_inplace(input, ThresholdInplace.apply, threshold, value)
+    return Threshold.apply(input, threshold, value)
+
+
+threshold = _threshold
+
+
+def threshold_(input, threshold, value):
+    return _threshold(input, threshold, value, inplace=True)
+
+
+def hardsigmoid(input, inplace=False):
+    tensor_arg(input, "hardsigmoid_" if inplace else "hardsigmoid")
+    _floating(input, "hardsigmoid_cpu")
+    return apply_inplace(input, Hardsigmoid.apply) if inplace else Hardsigmoid.apply(input)
+
+
+def hardswish(input, inplace=False):
+    tensor_arg(input, "hardswish_" if inplace else "hardswish")
+    _floating(input, "hardswish_cpu")
+    return apply_inplace(input, Hardswish.apply) if inplace else Hardswish.apply(input)
+
+
+def mish(input, inplace=False):
+    tensor_arg(input, "mish_" if inplace else "mish")
+    _floating(input, "mish_cpu")
+    return apply_inplace(input, Mish.apply) if inplace else Mish.apply(input)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """max(0, x) + min(0, α·(e^(x/α) - 1)): elu with its input scaled by 1/α, as torch computes it."""
+    tensor_arg(input, "celu_" if inplace else "celu")
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    _floating(input, "elu_cpu")
+    if inplace:
+        return apply_inplace(input, CeluInplace.apply, alpha)
+    return Celu.apply(input, alpha)
+
+
+def celu_(input, alpha=1.0):
+    return celu(input, alpha, inplace=True)
+
+
+def glu(input, dim=-1):
+    """The gated linear unit: the first half of ``input`` along ``dim`` times σ(the second half)."""
+    tensor_arg(input, "glu")
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = normalize_dims(dim, input.dim())[0]
+    if input.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    _floating(input, "glu_cpu")
+    return Glu.apply(input, d)
+
+
+def prelu(input, weight):
+    """leaky_relu with a learnt slope: x if x > 0 else weight·x, one weight per channel (dim 1) or one for all."""
+    tensor_arg(input, "prelu")
+    tensor_arg(weight, "prelu", "weight", 2)
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {input.dtype.scalar_name} and "
+                           f"{weight.dtype.scalar_name}")
+    if weight.numel() != 1:
+        if input.dim() == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.dim() > 1 else 1
+        if channels != weight.numel():
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                               f"{weight.numel()} and channel size = {channels}.")
+    if weight.dim() > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.dim()}")
+    if input.dim() != weight.dim():  # (1, C, 1, ...): the weight broadcast along every dim but the channels
+        shape = [1] * input.dim()
+        if input.dim() > 1:
+            shape[1] = weight.numel()
+        weight = weight.reshape(shape)
+    return PreluKernel.apply(input, weight)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomised leaky ReLU: in training each negative element gets a slope drawn uniformly from
+    [lower, upper]; in evaluation every one gets their mean, (lower + upper)/2."""
+    tensor_arg(input, "rrelu_" if inplace else "rrelu")
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    _floating(input, "leaky_relu_cpu")
+    if inplace:
+        return apply_inplace(input, RreluWithNoiseInplace.apply, lower, upper, bool(training))
+    return RreluWithNoise.apply(input, lower, upper, bool(training))
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return rrelu(input, lower, upper, training, inplace=True)

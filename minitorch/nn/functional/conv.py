@@ -20,7 +20,13 @@ They run in ``ConvolutionBackward``, itself an Op whose VJP is made of convoluti
 split into independent groups: one matrix product per group (a batched ``np.matmul``).
 
 The products themselves are in minitorch/kernels/conv.py: ``conv2d_plain`` there is this maths in a few
-lines; the Ops call ``conv2d_fast``, the same products arranged for speed.
+lines, on the (N, C, H, W) layout as it comes; the Ops call ``conv2d_fast``, the same products in one of two
+layouts chosen by the output image's size (see the note above ``conv2d_fast``):
+
+* batch last, for small images: the images as (C, H, W, N) and ONE matrix product for the whole batch, its
+  columns the output positions (y, x, n);
+* per image, for large images: one product per image on the (N, C, H, W) input as it is, a few images at a
+  time so that their columns stay in the CPU cache.
 """
 import numpy as np
 

@@ -1,9 +1,12 @@
 """Loss functions. Each compares an input with a target and reduces the elementwise losses with
-``reduction``: 'mean' (the default), 'sum' or 'none'.
+``reduction``: 'mean' (the default), 'sum' or 'none'. Here the regression and classification losses and the
+helpers every loss shares; the other families in likelihood.py (kl_div, poisson and gaussian nll),
+margin.py (the margin losses) and ctc.py (ctc_loss).
 
 cross_entropy is log_softmax followed by nll_loss, exactly as torch computes it, so a classifier's
 loss has torch's graph: ``NllLossBackward0 <- LogSoftmaxBackward0 <- AddmmBackward0 ...``.
 """
+import functools
 import warnings
 
 import numpy as np
@@ -46,6 +49,28 @@ def _reduced_grad(g, shape, reduction):
         return g
     n = int(np.prod(shape))
     return g / n if reduction == "mean" else g
+
+
+def _apply_reduction(losses, reduction):
+    """torch's apply_loss_reduction, for losses composed of tensor operations: MeanBackward0 or SumBackward0."""
+    return losses if reduction == "none" else losses.sum() if reduction == "sum" else losses.mean()
+
+
+def _silently(loss):
+    """A loss composed of tensor operations, silent as a whole where NumPy would warn of inf or NaN (torch's
+    losses never do): as cross_entropy's composition."""
+    @functools.wraps(loss)
+    def run(*args, **kwargs):
+        with _silent():
+            return loss(*args, **kwargs)
+    return run
+
+
+def _no_target_grad(name, target):
+    """torch's fused losses that have no derivative for their target refuse a target that requires grad."""
+    if target.requires_grad:
+        raise RuntimeError(f"The function '{name}' is not differentiable with respect to argument 'target'. "
+                           "This input cannot have requires_grad True.")
 
 
 def _broadcast_pair(input, target):
@@ -125,6 +150,83 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     if weight is not None:
         return _weighted(errors, weight, input, reduction)
     return errors if reduction == "none" else errors.sum() if reduction == "sum" else errors.mean()
+
+
+class HuberLoss(Op):
+    """l = ½d² where |d| < δ, else δ(|d| - ½δ)  (d = a - b), reduced.
+    VJP: da = g·clamp(d, -δ, δ) (/n for mean),  db = -da."""
+    node_name = "HuberLossBackward0"
+    promotes = 2
+    smooth = False  # SmoothL1Loss: the same loss divided by δ (each branch divided as torch writes it)
+
+    @classmethod
+    def _divisor_and_slope(cls, delta):
+        return (delta, 1) if cls.smooth else (1, delta)
+
+    @classmethod
+    def forward(cls, ctx, a, b, reduction, delta):
+        ctx.save_for_backward(a, b)
+        ctx.reduction, ctx.delta = reduction, delta
+        divisor, slope = cls._divisor_and_slope(delta)
+        with _silent():
+            d = a - b
+            ad = np.abs(d)
+            losses = np.where(ad < delta, 0.5 * d * d / divisor, slope * (ad - 0.5 * delta))
+            return _reduce(losses.astype(a.dtype, copy=False), reduction)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b = ctx.saved_tensors
+        divisor, slope = cls._divisor_and_slope(ctx.delta)
+        d = a - b
+        da = (d / divisor if cls.smooth else d).clamp(-slope, slope) * _reduced_grad(g, a.shape, ctx.reduction)
+        return da, -da
+
+
+class SmoothL1Loss(HuberLoss):
+    """l = ½d²/β where |d| < β, else |d| - ½β: the Huber loss with δ = β, divided by β.
+    VJP: da = g·clamp(d/β, -1, 1) (/n for mean),  db = -da."""
+    node_name = "SmoothL1LossBackward0"
+    smooth = True
+
+
+def _elementwise_loss(fn, input, target):
+    """Both tensors broadcast, floating point only, as torch's elementwise losses."""
+    input, target = _broadcast_pair(input, target)
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"{fn}_cpu\" not implemented for '{input.dtype.scalar_name}'")
+    return input, target
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Squared error for |input - target| < delta, linear (with slope delta) beyond: robust to outliers."""
+    _warn_size(input, target)
+    expanded_input, expanded_target = _elementwise_loss("huber", input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is None:
+        return HuberLoss.apply(expanded_input, expanded_target, _reduction(None, None, reduction), delta)
+    if weight.size() != input.size():
+        raise ValueError("Weights and input must have the same size.")
+    weighted = HuberLoss.apply(expanded_input, expanded_target, "none", delta) * weight
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+    return _apply_reduction(weighted, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Squared error / (2·beta) for |input - target| < beta, |input - target| - beta/2 beyond; beta = 0 is
+    l1_loss (as in torch, which then calls it)."""
+    _warn_size(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta == 0.0:
+        with warnings.catch_warnings():  # (warned above)
+            warnings.simplefilter("ignore")
+            return l1_loss(input, target, reduction=reduction)
+    expanded_input, expanded_target = _elementwise_loss("smooth_l1", input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return SmoothL1Loss.apply(expanded_input, expanded_target, reduction, beta)
 
 
 # -- classification losses --------------------------------------------------------------------------------

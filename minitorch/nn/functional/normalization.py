@@ -5,10 +5,17 @@ In training the statistics are the batch's own, and the running estimates are mo
 (``running = (1 - momentum)·running + momentum·batch``, with the *unbiased* batch variance, as torch does).
 In evaluation the running estimates are used instead, so each sample is normalised on its own.
 """
+import warnings
+
 import numpy as np
 
+from ...autograd import grad_mode
+from ...autograd.grad_mode import no_grad
+from ...ops.arithmetic import AddScalar, div
 from ...ops.op import Op
 from ...tensor import _make
+from .padding import pad
+from .pooling import avg_pool2d
 
 
 def _channel_shape(x):
@@ -123,3 +130,195 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     stats = (None, None) if running_mean is None else (running_mean._data, running_var._data)
     return NativeBatchNorm.apply(input, _absent(input) if weight is None else weight,
                                  _absent(input) if bias is None else bias, *stats, bool(training), momentum, eps)
+
+
+# -- layer_norm and group_norm: one core, normalising rows ---------------------------------------------------
+class _RowNorm(Op):
+    """The core of layer_norm and group_norm: x viewed as rows (``stats``: the last axis is a row) is
+    normalised per row, x̂ = (x - μ)·r with μ, σ² the row's mean and biased variance, r = 1/√(σ² + ε); then
+    y = x̂·w + b, with x̂ viewed as ``affine`` and w, b viewed as ``wshape`` (per element of the normalised
+    shape for layer_norm, per channel for group_norm).
+    VJP, with g' = g·w:  dx = r·(g' - mean(g') - x̂·mean(g'·x̂)) per row;  dw = Σ g·x̂,  db = Σ g (over what
+    w is broadcast along). The statistics are recomputed with tensor operations in backward, so that their
+    dependence on x is part of the second derivative."""
+
+    @staticmethod
+    def forward(ctx, x, w, b, stats, affine, wshape, eps):
+        rows = x.reshape(stats)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # rows of no elements: NaN statistics, and nothing to normalise
+            centred = rows - rows.mean(-1, keepdims=True)
+            r = (1 / np.sqrt((centred * centred).mean(-1, keepdims=True) + eps)).astype(x.dtype)
+        x_hat = (centred * r).reshape(affine)
+        y = x_hat * w.reshape(wshape) if w.size else x_hat.copy()
+        if b.size:
+            y += b.reshape(wshape)
+        ctx.save_for_backward(x, w)
+        ctx.layout, ctx.bias_shape = (stats, affine, wshape, eps), b.shape
+        ctx.forward_stats = x_hat, r  # for a backward that is not itself recorded (see backward)
+        return y.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        stats, affine, wshape, eps = ctx.layout
+        if grad_mode.STATE.enabled:  # create_graph: x̂ and r as functions of x, for the second derivative
+            rows = x.reshape(stats)
+            centred = rows - rows.mean(-1, keepdim=True)
+            r = ((centred * centred).mean(-1, keepdim=True) + eps).rsqrt()
+            x_hat = centred * r
+        else:  # nothing records this pass: forward's x̂ and r, the same values, as constants (half the work)
+            x_hat, r = (_make(a) for a in ctx.forward_stats)
+            x_hat = x_hat.reshape(stats)
+        g = g.reshape(affine)
+        # the dims w is broadcast along (summed for dw and db)
+        spread = tuple(d for d, n in enumerate(wshape) if n == 1)
+        need_x, need_w, need_b = ctx.needs_input_grad
+        dx = dw = db = None
+        if need_x:
+            gw = (g * w.reshape(wshape) if w.numel() else g).reshape(stats)
+            dx = (r * (gw - gw.mean(-1, keepdim=True) - x_hat * (gw * x_hat).mean(-1, keepdim=True))).reshape(x.shape)
+        if need_w:
+            dw = (g * x_hat.reshape(affine)).sum(spread).reshape(w.shape)
+        if need_b:
+            db = g.sum(spread).reshape(ctx.bias_shape)
+        return dx, dw, db
+
+
+class NativeLayerNorm(_RowNorm):
+    node_name = "NativeLayerNormBackward0"
+
+
+class NativeGroupNorm(_RowNorm):
+    node_name = "NativeGroupNormBackward0"
+
+
+def _normalized_shape(input, normalized_shape, fname, star):
+    """``normalized_shape`` as a tuple, checked against the input's trailing dims in torch's words (layer_norm
+    writes ``[*, 3]``, rms_norm ``[*3]``)."""
+    if isinstance(normalized_shape, int):
+        raise TypeError(f"{fname}(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
+    shape = tuple(int(n) for n in normalized_shape)
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           f"element, but got normalized_shape = {list(shape)}")
+    if tuple(input.shape[input.dim() - len(shape):]) != shape or input.dim() < len(shape):
+        expected = ", ".join(str(n) for n in shape)
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*{star}{expected}], but "
+                           f"got input of size{list(input.shape)}")
+    return shape
+
+
+def _same_shape(name, t, shape):
+    if t is not None and tuple(t.shape) != shape:
+        raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                           f"{list(t.shape)} and normalized_shape = {list(shape)}")
+
+
+def _same_dtype(*tensors):
+    if len({t.dtype for t in tensors if t is not None}) > 1:
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise over the last ``len(normalized_shape)`` dims of ``input``, each slice by its own mean and
+    variance, then scale by ``weight`` and shift by ``bias`` (both of ``normalized_shape``)."""
+    shape = _normalized_shape(input, normalized_shape, "layer_norm", ", ")
+    _same_shape("weight", weight, shape)
+    _same_shape("bias", bias, shape)
+    _same_dtype(input, weight, bias)
+    k = int(np.prod(shape))
+    m = input.numel() // k if k else int(np.prod(input.shape[:input.dim() - len(shape)]))
+    return NativeLayerNorm.apply(input, _absent(input) if weight is None else weight,
+                                 _absent(input) if bias is None else bias, (m, k), (m, k), (1, k), eps)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Split the channels (dim 1) into ``num_groups`` groups and normalise each group of each sample by its own
+    mean and variance (over its channels and all spatial dims), then scale and shift per channel."""
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
+    n, c = input.shape[0], input.shape[1]
+    _verify_batch_size([n * c // num_groups, num_groups] + list(input.shape[2:]))
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(input.shape)} and num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
+                               f"but got {name} of shape {list(t.shape)} and input of shape {list(input.shape)}")
+    _same_dtype(input, weight, bias)
+    s = int(np.prod(input.shape[2:]))
+    return NativeGroupNorm.apply(input, _absent(input) if weight is None else weight,
+                                 _absent(input) if bias is None else bias, (n, num_groups, c // num_groups * s),
+                                 (n, c, s), (1, c, 1), eps)
+
+
+def _verify_spatial_size(size):
+    values = 1
+    for s in size[2:]:
+        values *= s
+    if values == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {size}")
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5):
+    """Normalise each channel of each sample on its own (over its spatial dims). As torch builds it: the batch
+    is folded into the channels, (N, C, *) -> (1, N·C, *), and batch-normalised, with weight, bias and the
+    running estimates repeated N times; the running estimates are then the mean of their N copies."""
+    if use_input_stats:
+        _verify_spatial_size(input.size())
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
+    n, c = input.shape[0], input.shape[1]
+    stats = [None if t is None else t.detach().repeat(n) for t in (running_mean, running_var)]
+    out = batch_norm(input.contiguous().view(1, n * c, *input.shape[2:]), *stats,
+                     None if weight is None else weight.repeat(n), None if bias is None else bias.repeat(n),
+                     use_input_stats, momentum, eps)
+    with no_grad():
+        for t, repeated in zip((running_mean, running_var), stats):
+            if t is not None:
+                t.copy_(repeated.view(n, c).mean(0))
+    return out.view(input.shape)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """x / √(mean(x²) + ε) over the last ``len(normalized_shape)`` dims, times ``weight``; ε defaults to the
+    dtype's machine epsilon. Composed of tensor operations, as torch builds it."""
+    shape = _normalized_shape(input, normalized_shape, "rms_norm", "")
+    _same_shape("weight", weight, shape)
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    dims = tuple(range(input.dim() - 1, input.dim() - 1 - len(shape), -1))
+    result = input * AddScalar.apply(input.pow(2).mean(dims, keepdim=True), eps).rsqrt()
+    return result if weight is None else result * weight
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """x / (k + α·mean of x² over the ``size`` neighbouring channels)^β, composed as torch does: the squares
+    padded along the channels and averaged with a (size, 1) window. (torch averages a 4-d or larger input with
+    avg_pool3d over (N, 1, C, H, rest); the same window over (N, 1, C, rest) with avg_pool2d is the same sum.)"""
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input (got {dim} "
+                         f"dimensions)")  # (sic: torch's spaces)
+    if input.numel() == 0:
+        return input
+    div = input.mul(input)
+    sizes = input.shape
+    div = div.unsqueeze(1) if dim == 3 else div.view(sizes[0], 1, sizes[1], -1)
+    div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+    div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    if dim > 3:
+        div = div.view(sizes)
+    div = div.mul(alpha).add(k).pow(beta)
+    return input / div
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input / max(‖input‖_p, ε) along ``dim``."""
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is not None:
+        return div(input, denom, out=out)
+    return input / denom

@@ -1,16 +1,25 @@
 """The layers of torch.nn, one file per family."""
 from .module import Module
 from .container import Sequential, ModuleList, ModuleDict, ParameterList
-from .linear import Identity, Linear
+from .linear import Identity, Linear, Bilinear
 from .flatten import Flatten, Unflatten
 from .activation import (ReLU, LeakyReLU, Hardtanh, ReLU6, Sigmoid, Tanh, LogSigmoid, Softshrink, Softsign,
-                         Tanhshrink, ELU, SELU, GELU, SiLU, Softplus, Softmax, Softmin, LogSoftmax)
-from .loss import MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss
+                         Tanhshrink, ELU, SELU, GELU, SiLU, Softplus, Softmax, Softmin, LogSoftmax, Threshold, RReLU,
+                         Hardsigmoid, Hardswish, Mish, CELU, GLU, Hardshrink, PReLU)
+from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, HuberLoss, SmoothL1Loss,
+                   KLDivLoss, PoissonNLLLoss, GaussianNLLLoss, MarginRankingLoss, HingeEmbeddingLoss,
+                   CosineEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiLabelMarginLoss, MultiMarginLoss,
+                   TripletMarginLoss, TripletMarginWithDistanceLoss, CTCLoss)
 from .conv import Conv2d
 from .pooling import MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d
 from .batchnorm import BatchNorm1d, BatchNorm2d
-from .dropout import Dropout, Dropout2d
+from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout
+from .normalization import LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm
+from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .distance import PairwiseDistance, CosineSimilarity
+from .pixelshuffle import PixelShuffle, PixelUnshuffle, ChannelShuffle
 from .sparse import Embedding
+from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 from .padding import (ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d,
                       ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
                       CircularPad1d, CircularPad2d, CircularPad3d)
@@ -19,8 +28,15 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", 
            "Unflatten", "ReLU", "LeakyReLU", "Hardtanh", "ReLU6", "Sigmoid", "Tanh", "LogSigmoid", "Softshrink",
            "Softsign", "Tanhshrink", "ELU", "SELU",
            "GELU", "SiLU", "Softplus", "Softmax", "Softmin", "LogSoftmax", "MSELoss", "L1Loss", "NLLLoss",
-           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "Conv2d", "MaxPool2d", "AvgPool2d",
+           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "HuberLoss", "SmoothL1Loss", "KLDivLoss", "PoissonNLLLoss",
+           "GaussianNLLLoss", "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "SoftMarginLoss",
+           "MultiLabelSoftMarginLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "TripletMarginLoss",
+           "TripletMarginWithDistanceLoss", "CTCLoss", "Conv2d", "MaxPool2d", "AvgPool2d",
            "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "BatchNorm1d", "BatchNorm2d", "Dropout", "Dropout2d",
-           "Embedding", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
+           "Embedding", "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
            "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
-           "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d"]
+           "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d", "Bilinear", "Threshold", "RReLU",
+           "Hardsigmoid", "Hardswish", "Mish", "CELU", "GLU", "Hardshrink", "PReLU", "Dropout1d", "Dropout3d",
+           "AlphaDropout", "FeatureAlphaDropout", "LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm",
+           "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "PairwiseDistance", "CosineSimilarity",
+           "PixelShuffle", "PixelUnshuffle", "ChannelShuffle"]

@@ -2,7 +2,7 @@
 import math
 
 from ... import creation
-from .. import init
+from .. import functional as F, init
 from ..functional.conv import conv2d
 from ..parameter import Parameter
 from .module import Module
@@ -75,7 +75,6 @@ class Conv2d(Module):
 
     def _conv_forward(self, input, weight, bias):
         if self.padding_mode != "zeros":
-            from .. import functional as F
             padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return conv2d(padded, weight, bias, self.stride, 0, self.dilation, self.groups)
         return conv2d(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)

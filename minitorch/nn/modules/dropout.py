@@ -1,5 +1,5 @@
 """Dropout layers: active in training mode only (``model.train()``), the identity after ``model.eval()``."""
-from ..functional.dropout import dropout, dropout2d
+from ..functional.dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .module import Module
 
 
@@ -27,3 +27,31 @@ class Dropout2d(_DropoutNd):
 
     def forward(self, input):
         return dropout2d(input, self.p, self.training, self.inplace)
+
+
+class Dropout1d(_DropoutNd):
+    """Zero whole channels of (N, C, L) input with probability p and scale the rest by 1/(1-p)."""
+
+    def forward(self, input):
+        return dropout1d(input, self.p, self.training, self.inplace)
+
+
+class Dropout3d(_DropoutNd):
+    """Zero whole channels of (N, C, D, H, W) input with probability p and scale the rest by 1/(1-p)."""
+
+    def forward(self, input):
+        return dropout3d(input, self.p, self.training, self.inplace)
+
+
+class AlphaDropout(_DropoutNd):
+    """Dropout for SELU networks: keeps the input's mean and variance. (As torch's, it ignores ``inplace``.)"""
+
+    def forward(self, input):
+        return alpha_dropout(input, self.p, self.training)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """Alpha dropout of whole channels. (As torch's, it ignores ``inplace``.)"""
+
+    def forward(self, input):
+        return feature_alpha_dropout(input, self.p, self.training)

@@ -6,8 +6,8 @@ from ..._dtype import bool_
 from ...tensor import _make
 from ..arithmetic import _out
 from ..op import Op
+from ..where import where
 from ._common import _not_implemented, _zeros
-from .clamp import where
 
 
 def _sign(a):

@@ -4,6 +4,8 @@ import numbers
 
 import numpy as np
 
+from ...ops.shape import stack
+from ...tensor import Tensor, _make
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
@@ -12,8 +14,6 @@ def default_collate(batch):
     """Stack a list of samples into a batch, following the structure of the samples (torch's rules):
     tensors -> stacked tensor; NumPy arrays -> stacked tensor; floats -> float64 tensor; ints -> int64
     tensor; strings -> list; dicts -> dict of collated values; tuples/lists -> list of collated fields."""
-    from ...ops.shape import stack
-    from ...tensor import Tensor, _make
     elem = batch[0]
     if isinstance(elem, Tensor):  # torch.stack, as torch's collate: its dtype promotion, its size error
         return stack(batch)

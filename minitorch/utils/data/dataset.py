@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 
+from ...creation import randperm
+
 
 class Dataset:
     """Map-style dataset: subclasses define ``__getitem__(index)`` and ``__len__()``."""
@@ -77,7 +79,6 @@ class ConcatDataset(Dataset):
 
 def random_split(dataset, lengths, generator=None):
     """Split into non-overlapping random subsets of the given lengths (or fractions summing to 1)."""
-    from ... import randperm
     n = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         counts = [int(math.floor(n * frac)) for frac in lengths]

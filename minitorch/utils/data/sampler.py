@@ -1,6 +1,8 @@
 """Samplers: which indices a DataLoader visits, in which order, and how they are grouped into batches."""
 import numpy as np
 
+from ...random import Generator, default_generator, rng
+
 
 class Sampler:
     def __init__(self, data_source=None):
@@ -44,7 +46,6 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        from ...random import Generator, default_generator
         generator = self.generator
         if generator is None:
             generator = Generator().manual_seed(int(default_generator.np.integers(0, 2 ** 63 - 1)))
@@ -66,7 +67,6 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        from ...random import rng
         return (self.indices[i] for i in rng(self.generator).permutation(len(self.indices)).tolist())
 
     def __len__(self):
@@ -81,7 +81,6 @@ class WeightedRandomSampler(Sampler):
         self.num_samples, self.replacement, self.generator = num_samples, replacement, generator
 
     def __iter__(self):
-        from ...random import rng
         p = self.weights / self.weights.sum()
         return iter(rng(self.generator).choice(len(p), self.num_samples, replace=self.replacement, p=p).tolist())
 

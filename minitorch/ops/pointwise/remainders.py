@@ -82,3 +82,8 @@ def remainder(input, other, *, out=None):
     if isinstance(other, Tensor):  # ``2 % x`` too: the number becomes a constant tensor
         return _out(RemainderTensor.apply(input, other), out)
     return _out(Remainder.apply(input, other, result_type(input, other).np), out)
+
+
+def _rmod(self, other):
+    """``2 % x`` is ``remainder(2, x)``."""
+    return remainder(other, self)

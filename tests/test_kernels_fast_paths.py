@@ -9,9 +9,8 @@ import torch
 from hypothesis import given, settings, strategies as st
 
 import minitorch
-from harness import CONV_LAYOUTS, assert_close, check, forced_conv_layout
+from harness import CONV_LAYOUTS, assert_close, check, conv_problem, forced_conv_layout, second_order
 from minitorch.kernels import conv as mconv  # the layout constants live beside the fast kernel
-from test_nn_conv import F, conv_problem, second_order
 
 
 # -- conv2d: both layouts on the same problems ------------------------------------------------------------
@@ -26,9 +25,9 @@ def test_conv2d_layouts_match_torch(layout, problem, with_bias):
     x, w, b, kwargs = problem
     with forced(layout):
         if with_bias:
-            check(lambda lib, x, w, b: F(lib).conv2d(x, w, b, **kwargs), x, w, b, atol_scale=10)
+            check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, atol_scale=10)
         else:
-            check(lambda lib, x, w: F(lib).conv2d(x, w, **kwargs), x, w, atol_scale=10)
+            check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kwargs), x, w, atol_scale=10)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -36,7 +35,7 @@ def test_conv2d_layouts_second_order(layout):
     rng = np.random.default_rng(3)
     x, w, b = rng.standard_normal((3, 4, 7, 6)), rng.standard_normal((6, 2, 3, 2)), rng.standard_normal(6)
     with forced(layout):
-        second_order(lambda lib, x, w, b: F(lib).conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2),
+        second_order(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2),
                                                         groups=2), x, w, b)
 
 
@@ -47,7 +46,7 @@ def test_conv2d_blitz_layer_uses_per_image_layout():
     x = rng.standard_normal((5, 3, 32, 32)).astype(np.float32)
     w = (rng.standard_normal((6, 3, 5, 5)) / 10).astype(np.float32)
     b = rng.standard_normal(6).astype(np.float32)
-    mine, _ = check(lambda lib, x, w, b: F(lib).conv2d(x, w, b), x, w, b, atol_scale=200)
+    mine, _ = check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b), x, w, b, atol_scale=200)
     assert mine[0].is_contiguous() and mine[0].dtype == minitorch.float32
 
 

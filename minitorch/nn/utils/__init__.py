@@ -1,0 +1,2 @@
+"""torch.nn.utils: the helpers for recurrent layers (``nn.utils.rnn``: padding and packing sequences)."""
+from . import rnn
