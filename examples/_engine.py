@@ -17,7 +17,8 @@ compares what they print and what they ``record``:
 - ``engine.same_weights(net, name)`` makes both engines start from torch's initial weights (the torch run
   saves them, the minitorch run loads them);
 - ``engine.order(n)`` is a sampler giving both engines the same shuffled data order;
-- ``engine.randn(...)`` gives both engines the same random numbers (the engines' generators differ);
+- ``engine.randn(...)`` and ``engine.rand(...)`` give both engines the same random numbers (the engines'
+  generators differ);
 - ``engine.quick`` asks for a short run (``--quick``: a few hundred training steps);
 - ``engine.output`` is the folder for the files an example writes (``--output DIR``; ``python -m reference``
   gives each engine a folder under its report folder, so nothing lands in the checkout).
@@ -120,6 +121,11 @@ class Engine:
         """Like ``torch.randn(*size)``, but the same numbers in both engines (float32, on ``device``)."""
         values = self._rng.standard_normal(size, dtype=np.float32)
         return self.torch.tensor(values, device=self.device, requires_grad=requires_grad)
+
+    def rand(self, *size):
+        """Like ``torch.rand(*size)`` (uniform on [0, 1)), but the same numbers in both engines (float32)."""
+        values = self._rng.random(size, dtype=np.float32)
+        return self.torch.tensor(values, device=self.device)
 
     def order(self, n, seed=0):
         """A sampler for ``DataLoader(..., sampler=engine.order(len(dataset)))``: shuffled, the same in both."""

@@ -1,9 +1,14 @@
 """Run every example in real PyTorch and in minitorch, and compare them side by side.
 
-    python -m reference                   # the whole blitz; torch on CUDA when there is one
+    python -m reference                   # every tutorial; torch on CUDA when there is one
     python -m reference --quick           # training cut to a few hundred steps
+    python -m reference --suite basics    # one tutorial: blitz, basics, examples or nn (default: all)
     python -m reference --device cpu      # torch on the CPU too
     python -m reference neural_networks   # only the named examples
+
+The suites are PyTorch's beginner tutorials: ``blitz`` the 60-minute blitz (tensors, autograd_demo,
+neural_networks, image_classifier, data_parallel), ``basics`` "Learn the Basics" (quickstart, basics),
+``examples`` "Learning PyTorch with Examples" (polynomial), ``nn`` "What is torch.nn really?" (nn_tutorial).
 
 For each example torch runs first (on ``--device``) and saves its nets' initial weights; minitorch (on
 the CPU) starts from them. The report shows both engines' printed lines side by side (✔ identical,
@@ -28,8 +33,25 @@ from . import report
 from .compare import ROOT, run_and_compare
 
 
+# Each suite's examples, in the order the tutorial has them
+SUITES = {
+    "blitz": ("tensors", "autograd_demo", "neural_networks", "image_classifier", "data_parallel"),
+    "basics": ("quickstart", "basics"),
+    "examples": ("polynomial",),
+    "nn": ("nn_tutorial",),
+}
+
+
 def example_names():
     return sorted(m.name for m in pkgutil.iter_modules(examples.__path__) if not m.name.startswith("_"))
+
+
+def suite_names(suite):
+    """The examples of ``suite`` ("all": every suite's, then any example no suite names)."""
+    if suite != "all":
+        return list(SUITES[suite])
+    named = [name for names in SUITES.values() for name in names]
+    return named + [name for name in example_names() if name not in named]
 
 
 def _threads(n):
@@ -38,7 +60,9 @@ def _threads(n):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m reference", description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", metavar="EXAMPLE", help="examples to run (default: all)")
+    parser.add_argument("names", nargs="*", metavar="EXAMPLE", help="examples to run (default: the suite's)")
+    parser.add_argument("--suite", choices=("all", *SUITES), default="all",
+                        help="which tutorial's examples to run (default: all)")
     parser.add_argument("--device", choices=DEVICES, default="auto",
                         help="torch's device (auto: CUDA when available); minitorch always uses the CPU")
     parser.add_argument("--quick", action="store_true", help="cut training to a few hundred steps")
@@ -48,7 +72,7 @@ def main(argv=None):
                         help="CPU threads for each engine (default 1: at the blitz's batch of 4 a second thread "
                              "costs torch more than it brings; 0: the libraries' own defaults)")
     args = parser.parse_args(argv)
-    names = args.names or example_names()
+    names = args.names or suite_names(args.suite)
     unknown = set(names) - set(example_names())
     if unknown:
         parser.error(f"no such example: {', '.join(sorted(unknown))} (have: {', '.join(example_names())})")

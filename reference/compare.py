@@ -2,7 +2,8 @@
 
 Two things are compared:
 
-- the printed lines, one by one: ✔ identical (memory addresses and torch's ``device='cuda:0'`` aside),
+- the printed lines, one by one: ✔ identical (memory addresses, torch's ``device='cuda:0'`` and the
+  device a tutorial announces, ``Using cuda device``, aside),
   ≈ identical apart from numbers that agree within a tolerance the example states for such lines
   (``engine.tolerate``: only for numbers after thousands of float32 steps, or from a GPU), ✘ otherwise;
 - the values the example ``record``-ed (``examples/_engine.py``): the max absolute and relative difference
@@ -27,7 +28,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ORDER = ("torch", "minitorch")  # torch first: it saves the initial weights minitorch starts from
-IGNORED = [(re.compile(r" at 0x[0-9a-fA-F]+"), " at 0x…"), (re.compile(r", device='cuda(:\d+)?'"), "")]
+# What may differ between the engines without a difference in results: object addresses, torch's device
+# in tensor reprs, and the device a tutorial announces ("Using cuda device"; the report names each
+# engine's device)
+IGNORED = [(re.compile(r" at 0x[0-9a-fA-F]+"), " at 0x…"), (re.compile(r", device='cuda(:\d+)?'"), ""),
+           (re.compile(r"^Using (cuda|mps|cpu) device$"), "Using … device")]
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 

@@ -51,7 +51,7 @@ def text(c, width=160):
 
 def markdown(comparisons, summary):
     """The whole report as Markdown: a summary table, then per example its values and its lines."""
-    out = ["# minitorch vs PyTorch: the blitz side by side", "", summary, "",
+    out = ["# minitorch vs PyTorch: the tutorials side by side", "", summary, "",
            "| example | result | lines agree | values agree | minitorch | torch |", "|---|---|---|---|---|---|"]
     for c in comparisons:
         lines = sum(mark != "✘" for mark, _, _ in c.lines)

@@ -9,33 +9,39 @@ import sys
 import pytest
 
 from reference import report
-from reference.__main__ import example_names
+from reference.__main__ import SUITES, example_names, suite_names
 from reference.compare import ROOT, compare_line, compare_record, run_and_compare
 
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
-
-
+READS_FASHION_MNIST = {"image_classifier", "quickstart", "basics", "nn_tutorial"}
+# Examples whose quick run is float64 throughout: every printed line must be identical, not only close
+IDENTICAL = {"image_classifier", "quickstart"}
 def _needs_data(name):
-    return name == "image_classifier" and not os.path.isdir(FASHION_MNIST)
+    return name in READS_FASHION_MNIST and not os.path.isdir(FASHION_MNIST)
 
 
 @pytest.mark.parametrize("name", example_names())
 def test_example_agrees_in_both_engines(name, tmp_path):
     if _needs_data(name):
         pytest.skip(f"Fashion-MNIST is not installed in {FASHION_MNIST} (bash .ci/setup --data)")
-    c = run_and_compare(name, "cpu", tmp_path, quick=True, show_progress=False)
+    # one CPU thread each, as python -m reference runs them: a second thread only adds hand-offs at these sizes
+    c = run_and_compare(name, "cpu", tmp_path, quick=True, show_progress=False, threads=1)
     text = "\n".join(report.text(c))
     assert all(run.returncode == 0 for run in c.runs.values()), text
     # quick runs: every line agrees - identical, or (≈) within a tolerance the example states for float32
     # numbers printed after matrix products, whose last bits depend on the CPU's kernels
     assert c.lines and all(mark != "✘" for mark, _, _ in c.lines), text
-    if name == "image_classifier":  # trained in float64 when quick: identical on any CPU
+    if name in IDENTICAL:  # trained in float64 when quick: identical on any CPU
         assert all(mark == "✔" for mark, _, _ in c.lines), text
     assert all(r["ok"] for r in c.records), text
     if name == "image_classifier":  # what it writes goes under the report folder, one folder per engine
         for engine in ("torch", "minitorch"):
             assert (tmp_path / engine / "fashion_net.pth").is_file()
             assert (tmp_path / engine / "fashion_net_loss.png").stat().st_size > 1000  # plot extra: in test
+    if name == "quickstart":
+        assert (tmp_path / "minitorch" / "model.pth").is_file()
+    if name == "basics":  # the custom Dataset's files: PNGs written, read back by read_image (a printed line)
+        assert len(list((tmp_path / "minitorch" / "custom_dataset").glob("*.png"))) == 10
     for r in c.records:  # what the records hold must be equal, not only close, where it is text
         if r["rtol"] is None:
             assert r["minitorch"] == r["torch"], text
@@ -43,6 +49,71 @@ def test_example_agrees_in_both_engines(name, tmp_path):
 
 def test_examples_cover_the_blitz():
     assert {"tensors", "autograd_demo", "neural_networks", "image_classifier", "data_parallel"} <= set(example_names())
+
+
+def test_suites_name_existing_examples_and_all_runs_every_example():
+    named = [name for names in SUITES.values() for name in names]
+    assert len(named) == len(set(named)) and set(named) <= set(example_names())  # each in one suite at most
+    everything = suite_names("all")
+    assert everything[:len(named)] == named  # the suites first, in order, then the examples no suite names
+    assert sorted(everything) == example_names()
+    assert suite_names("basics") == ["quickstart", "basics"]
+
+
+def test_reference_refuses_an_unknown_suite():
+    proc = subprocess.run([sys.executable, "-m", "reference", "--suite", "advanced"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "invalid choice: 'advanced'" in proc.stderr
+
+
+def test_reference_runs_one_suite(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "reference", "--suite", "examples", "--quick", "--out",
+                           str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "=== polynomial: ✔ same results" in proc.stdout
+    assert "1 of 1 examples agree" in proc.stdout and "=== tensors" not in proc.stdout
+
+
+def _idx(path, array):
+    """Write ``array`` (uint8) as an IDX file, as MNIST's are."""
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(n.to_bytes(4, "big") for n in array.shape)
+    path.write_bytes(header + array.tobytes())
+
+
+def test_nn_tutorial_reads_mnist_files_from_root(tmp_path):
+    import numpy as np
+    from examples.nn_tutorial import load_arrays
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    images = np.random.default_rng(0).integers(0, 256, (50010, 28, 28), dtype=np.uint8)
+    labels = (np.arange(50010) % 10).astype(np.uint8)
+    _idx(raw / "train-images-idx3-ubyte", images)
+    _idx(raw / "train-labels-idx1-ubyte", labels)
+    name, (x_train, y_train), (x_valid, y_valid) = load_arrays(str(tmp_path))
+    assert name == "MNIST"
+    assert x_train.shape == (50000, 784) and x_valid.shape == (10, 784) and x_train.dtype == np.float32
+    assert y_valid.tolist() == labels[50000:].tolist() and y_train.dtype == np.int64
+    np.testing.assert_array_equal(x_valid[3], images[50003].reshape(-1) / np.float32(255))
+    (raw / "train-images-idx3-ubyte").write_bytes(b"\0\0\x08\x03" + (5).to_bytes(4, "big") * 3 + b"x")
+    with pytest.raises(SystemExit, match="its size does not match"):
+        load_arrays(str(tmp_path))
+
+
+@pytest.mark.parametrize("with_tqdm", [True, False])
+def test_progress_bar_goes_to_stderr_only(with_tqdm, monkeypatch, capsys):
+    import examples._progress as bars
+    if with_tqdm:
+        pytest.importorskip("tqdm")
+    else:
+        monkeypatch.setattr(bars, "tqdm", None)
+    monkeypatch.setenv("MINITORCH_PROGRESS", "1")
+    assert list(bars.progress(iter(range(5)), 5, "epoch 1")) == list(range(5))
+    out, err = capsys.readouterr()
+    assert out == "" and "epoch 1" in err and "5/5" in err
+    assert ("100%" in err) == with_tqdm  # tqdm's bar, or the fallback's
+    monkeypatch.setenv("MINITORCH_PROGRESS", "0")
+    assert list(bars.progress(range(3), 3, "off")) == [0, 1, 2]
+    assert capsys.readouterr() == ("", "")
 
 
 def test_line_comparison():
