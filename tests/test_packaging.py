@@ -97,3 +97,28 @@ def test_top_level_names_are_torchs():
     own = {"creation", "kernels"}  # minitorch's modules: where the factories and the fast kernels live
     extra = sorted(n for n in dir(minitorch) if not n.startswith("_") and not hasattr(torch, n) and n not in own)
     assert extra == []
+
+
+def test_top_level_in_place_functions_as_torchs():
+    """``torch.sin_(t)`` changes t and returns it; every such top-level function torch has that minitorch's
+    Tensor has as a method is at minitorch's top level too, and does the same."""
+    import numpy as np
+    import torch
+
+    import minitorch
+    from minitorch.ops import INPLACE_FUNCTIONS
+    wanted = {n for n in dir(torch) if n.endswith("_") and not n.startswith("_") and callable(getattr(torch, n))
+              and hasattr(torch.Tensor, n) and hasattr(minitorch.Tensor, n)}
+    assert set(INPLACE_FUNCTIONS) <= wanted and all(hasattr(minitorch, n) for n in wanted)
+    extra = {"addmv_": lambda lib: (lib.ones(2, 3, dtype=lib.float64), lib.ones(3, dtype=lib.float64)),
+             "xlogy_": lambda lib: (lib.tensor([2.0, 3.0], dtype=lib.float64),),
+             "clamp_": lambda lib: (0.4,), "clip_": lambda lib: (0.4,), "clamp_min_": lambda lib: (0.4,),
+             "clamp_max_": lambda lib: (0.4,)}
+    for name in INPLACE_FUNCTIONS:
+        results = []
+        for lib in (minitorch, torch):
+            x = lib.tensor([0.25, 0.75], dtype=lib.float64)
+            y = getattr(lib, name)(x, *extra.get(name, lambda lib: ())(lib))
+            assert y is x, name
+            results.append(x.tolist())
+        np.testing.assert_allclose(results[0], results[1], rtol=1e-12, err_msg=name)

@@ -118,5 +118,11 @@ FUNCTIONS = {
     "lgamma": special.lgamma, "digamma": special.digamma, "polygamma": special.polygamma, "erfinv": special.erfinv,
     "xlogy": special.xlogy,
 }
+# torch's top-level in-place functions: ``torch.sin_(t)`` is ``t.sin_()`` (the ones torch has at top level)
+INPLACE_FUNCTIONS = ("abs_", "acos_", "addmv_", "asin_", "atan_", "ceil_", "clamp_", "clamp_max_", "clamp_min_",
+                     "clip_", "cos_", "cosh_", "detach_", "exp2_", "exp_", "expm1_", "floor_", "frac_", "log10_",
+                     "log1p_", "log2_", "log_", "neg_", "negative_", "reciprocal_", "relu_", "round_", "rsqrt_",
+                     "sigmoid_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_")
+FUNCTIONS.update({name: getattr(Tensor, name) for name in INPLACE_FUNCTIONS})
 # ops/view_copy.py: the *_copy functions, each made from its view op there (one-result ones take out=)
 FUNCTIONS.update(view_copy.COPIES)
