@@ -6,7 +6,7 @@ from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
-from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, special, trig
+from .pointwise import activations, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
 # A method that is also a function, ``t.exp()`` and ``minitorch.exp(t)``, is the same object, except ``where``:
 # ``t.where(condition, y)`` against ``minitorch.where(condition, t, y)``. ``T`` and ``mT`` are Tensor's properties.
@@ -15,7 +15,7 @@ FUNCTIONS = {
     "add": arithmetic.add, "sub": arithmetic.sub, "subtract": arithmetic.sub, "mul": arithmetic.mul,
     "multiply": arithmetic.mul, "div": arithmetic.div, "divide": arithmetic.div, "true_divide": arithmetic.div,
     "floor_divide": arithmetic.floor_divide, "neg": arithmetic.neg, "negative": arithmetic.neg,
-    "pow": arithmetic.pow, "reciprocal": arithmetic.reciprocal,
+    "pow": arithmetic.pow, "reciprocal": arithmetic.reciprocal, "float_power": arithmetic.float_power,
     # ops/convert.py
     "clone": convert.clone, "contiguous": convert.contiguous,
     # ops/reduction.py
@@ -47,10 +47,16 @@ FUNCTIONS = {
     # ops/pointwise/trig.py
     "sin": trig.sin, "cos": trig.cos, "tan": trig.tan, "asin": trig.asin, "acos": trig.acos, "atan": trig.atan,
     "arcsin": trig.asin, "arccos": trig.acos, "arctan": trig.atan, "sinh": trig.sinh, "cosh": trig.cosh,
-    "tanh": trig.tanh, "atan2": trig.atan2, "arctan2": trig.atan2,
+    "tanh": trig.tanh, "atan2": trig.atan2, "arctan2": trig.atan2, "asinh": trig.asinh, "arcsinh": trig.asinh,
+    "acosh": trig.acosh, "arccosh": trig.acosh, "atanh": trig.atanh, "arctanh": trig.atanh, "hypot": trig.hypot,
+    "deg2rad": trig.deg2rad, "rad2deg": trig.rad2deg, "sinc": trig.sinc,
     # ops/pointwise/activations.py
     "sigmoid": activations.sigmoid, "relu": activations.relu, "erf": activations.erf,
-    "logaddexp": activations.logaddexp,
+    "logaddexp": activations.logaddexp, "logaddexp2": activations.logaddexp2, "erfc": activations.erfc,
+    "logit": activations.logit,
+    # ops/pointwise/floats.py
+    "copysign": floats.copysign, "signbit": floats.signbit, "nextafter": floats.nextafter, "ldexp": floats.ldexp,
+    "frexp": floats.frexp, "heaviside": floats.heaviside,
     # ops/pointwise/rounding.py
     "abs": rounding.abs, "absolute": rounding.abs, "sign": rounding.sign, "sgn": rounding.sgn,
     "floor": rounding.floor, "ceil": rounding.ceil, "trunc": rounding.trunc, "fix": rounding.trunc,
@@ -59,6 +65,7 @@ FUNCTIONS = {
     # ops/pointwise/clamping.py
     "clamp": clamping.clamp, "clip": clamping.clip, "clamp_min": clamping.clamp_min,
     "clamp_max": clamping.clamp_max, "maximum": clamping.maximum, "minimum": clamping.minimum,
+    "fmax": clamping.fmax, "fmin": clamping.fmin,
     # ops/where.py
     "where": where.where,
     # ops/pointwise/blend.py

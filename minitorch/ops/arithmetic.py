@@ -4,7 +4,7 @@ Broadcasting needs no code here: the engine sums each gradient back to its input
 """
 import numpy as np
 
-from .._dtype import get_default_dtype
+from .._dtype import float64, get_default_dtype
 from ..tensor import Tensor, _make
 from .inplace import copy_into_out
 from .op import Op
@@ -413,6 +413,21 @@ def pow(input, exponent, *, out=None):
     if _is_number(exponent):
         return _out(Pow.apply(input, exponent), out)
     return _out(PowTensor.apply(input, exponent), out)
+
+
+def float_power(input, exponent, *, out=None):
+    """pow in float64 (torch composes it so: the nodes are pow's)."""
+    # torch's float_power_ on a tensor that is not float64 raises: that check is in float_power_ below
+    input = input.double() if isinstance(input, Tensor) else float(input)
+    exponent = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
+    return pow(input, exponent, out=out)
+
+
+def float_power_(self, exponent):
+    if self.dtype is not float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype.scalar_name} but the "
+                           f"operation's result requires dtype Double")
+    return self.pow_(exponent.double() if isinstance(exponent, Tensor) else float(exponent))
 
 
 def reciprocal(input):
