@@ -16,8 +16,11 @@ FUNCTIONS = {
     "multiply": arithmetic.mul, "div": arithmetic.div, "divide": arithmetic.div, "true_divide": arithmetic.div,
     "floor_divide": arithmetic.floor_divide, "neg": arithmetic.neg, "negative": arithmetic.neg,
     "pow": arithmetic.pow, "reciprocal": arithmetic.reciprocal, "float_power": arithmetic.float_power,
+    "rsub": arithmetic.rsub,
     # ops/convert.py
-    "clone": convert.clone, "contiguous": convert.contiguous,
+    "clone": convert.clone, "contiguous": convert.contiguous, "positive": convert.positive, "conj": convert.conj,
+    "conj_physical": convert.conj_physical, "resolve_conj": convert.resolve_conj, "resolve_neg": convert.resolve_neg,
+    "real": convert.real, "conj_physical_": convert.conj_physical_,
     # ops/reduction.py
     "sum": reduction.sum, "mean": reduction.mean, "sum_to_size": reduction.sum_to_size, "prod": reduction.prod,
     "max": reduction.max, "min": reduction.min, "amax": reduction.amax, "amin": reduction.amin,
@@ -61,7 +64,8 @@ FUNCTIONS = {
     "abs": rounding.abs, "absolute": rounding.abs, "sign": rounding.sign, "sgn": rounding.sgn,
     "floor": rounding.floor, "ceil": rounding.ceil, "trunc": rounding.trunc, "fix": rounding.trunc,
     "round": rounding.round, "frac": rounding.frac, "nan_to_num": rounding.nan_to_num, "isnan": rounding.isnan,
-    "isinf": rounding.isinf, "isfinite": rounding.isfinite,
+    "isinf": rounding.isinf, "isfinite": rounding.isfinite, "isposinf": rounding.isposinf,
+    "isneginf": rounding.isneginf, "isreal": rounding.isreal,
     # ops/pointwise/clamping.py
     "clamp": clamping.clamp, "clip": clamping.clip, "clamp_min": clamping.clamp_min,
     "clamp_max": clamping.clamp_max, "maximum": clamping.maximum, "minimum": clamping.minimum,

@@ -59,23 +59,53 @@ class Sub(Op):
 
 
 class Rsub(Op):
-    """z = c - a for a number c (``2 - x``).   VJP: da = -g."""
+    """z = c - alpha*a for a number c (``2 - x``, ``torch.rsub(x, 2)``).   VJP: da = -alpha*g."""
     node_name = "RsubBackward1"
 
     @classmethod
-    def apply(cls, a, c):
+    def apply(cls, a, c, *alpha):
         _no_bool_subtraction(c, a)
-        return super().apply(a, c)
+        return super().apply(a, c, *alpha)
 
     @staticmethod
-    def forward(ctx, a, c):
+    def forward(ctx, a, c, alpha=1):
+        ctx.alpha = alpha
         if a.dtype.kind in "iu" and isinstance(c, (float, np.floating)):  # 2.5 - int tensor: the default dtype
             a = a.astype(get_default_dtype().np)
+        if alpha != 1:
+            a = np.multiply(a, alpha, dtype=a.dtype)
         return np.subtract(c, a, dtype=a.dtype)  # a Python number takes the tensor's dtype, as in torch
 
     @staticmethod
     def backward(ctx, g):
-        return -g
+        return -g if ctx.alpha == 1 else g * -ctx.alpha
+
+
+class RsubTensor(Op):
+    """z = b - alpha*a (``torch.rsub(a, b)``, sub with its operands swapped).   VJP: da = -alpha*g,  db = g."""
+    node_name = "RsubBackward0"
+    promotes = 2
+
+    @classmethod
+    def apply(cls, a, b, *alpha):
+        _no_bool_subtraction(a, b)
+        return super().apply(a, b, *alpha)
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return b - a if alpha == 1 else b - alpha * a
+
+    @staticmethod
+    def backward(ctx, g):
+        return (-g if ctx.alpha == 1 else g * -ctx.alpha), g
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha*input."""
+    if _is_number(other):
+        return Rsub.apply(input, other, alpha)
+    return RsubTensor.apply(input, other, alpha)
 
 
 class Mul(Op):

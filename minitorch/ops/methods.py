@@ -53,6 +53,13 @@ Tensor.__ipow__ = arithmetic._ipow
 # -- copies: ops/convert.py ----------------------------------------------------------------------------------------
 Tensor.clone = convert.clone
 Tensor.contiguous = convert.contiguous
+Tensor.positive = convert.positive
+Tensor.conj = convert.conj
+Tensor.conj_physical = convert.conj_physical
+Tensor.resolve_conj = convert.resolve_conj
+Tensor.resolve_neg = convert.resolve_neg
+Tensor.conj_physical_ = convert.conj_physical_
+Tensor.real = property(convert.real, inplace.copy_)  # ``x.real = y`` writes y into x, as torch's
 
 # -- reductions: ops/reduction.py ----------------------------------------------------------------------------------
 Tensor.sum = reduction.sum
@@ -204,6 +211,9 @@ Tensor.nan_to_num = rounding.nan_to_num
 Tensor.isnan = rounding.isnan
 Tensor.isinf = rounding.isinf
 Tensor.isfinite = rounding.isfinite
+Tensor.isposinf = rounding.isposinf
+Tensor.isneginf = rounding.isneginf
+Tensor.isreal = rounding.isreal
 Tensor.abs_ = make_inplace(rounding.abs)
 Tensor.sign_ = make_inplace(rounding.sign)
 Tensor.floor_ = make_inplace(rounding.floor)
