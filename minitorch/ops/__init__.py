@@ -131,7 +131,7 @@ FUNCTIONS = {
     "renorm": reduction.renorm, "var_mean": reduction.var_mean, "std_mean": reduction.std_mean,
     # ops/pointwise/special.py
     "lgamma": special.lgamma, "digamma": special.digamma, "polygamma": special.polygamma, "erfinv": special.erfinv,
-    "xlogy": special.xlogy,
+    "xlogy": special.xlogy, "igamma": special.igamma, "igammac": special.igammac,
 }
 # ops/view_copy.py: the *_copy functions, each made from its view op there (one-result ones take out=)
 FUNCTIONS.update(view_copy.COPIES)

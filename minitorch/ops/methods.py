@@ -439,3 +439,7 @@ Tensor.lgamma_ = make_inplace(special.lgamma)
 Tensor.digamma_ = make_inplace(special.digamma)
 Tensor.erfinv_ = make_inplace(special.erfinv)
 Tensor.xlogy_ = make_inplace(special.xlogy)
+Tensor.igamma = special.igamma
+Tensor.igammac = special.igammac
+Tensor.igamma_ = make_inplace(special.igamma)
+Tensor.igammac_ = make_inplace(special.igammac)
