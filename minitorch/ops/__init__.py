@@ -132,6 +132,7 @@ FUNCTIONS = {
     # ops/pointwise/special.py
     "lgamma": special.lgamma, "digamma": special.digamma, "polygamma": special.polygamma, "erfinv": special.erfinv,
     "xlogy": special.xlogy, "igamma": special.igamma, "igammac": special.igammac,
+    "i0": special.i0, "mvlgamma": special.mvlgamma,
 }
 # ops/view_copy.py: the *_copy functions, each made from its view op there (one-result ones take out=)
 FUNCTIONS.update(view_copy.COPIES)

@@ -443,3 +443,7 @@ Tensor.igamma = special.igamma
 Tensor.igammac = special.igammac
 Tensor.igamma_ = make_inplace(special.igamma)
 Tensor.igammac_ = make_inplace(special.igammac)
+Tensor.i0 = special.i0
+Tensor.mvlgamma = special.mvlgamma
+Tensor.i0_ = make_inplace(special.i0)
+Tensor.mvlgamma_ = make_inplace(special.mvlgamma)

@@ -19,7 +19,7 @@ from .blend import addcdiv, addcmul, lerp
 from .clamping import clamp, clamp_max, clamp_min, clip, fmax, fmin, maximum, minimum
 from .exp_log import exp, exp2, expm1, log, log10, log1p, log2, rsqrt, sqrt, square
 from .remainders import fmod, remainder
-from .special import digamma, erfinv, igamma, igammac, lgamma, polygamma, xlogy
+from .special import digamma, erfinv, i0, igamma, igammac, lgamma, mvlgamma, polygamma, xlogy
 from .rounding import (abs, ceil, fix, floor, frac, isfinite, isinf, isnan, nan_to_num, round, sgn, sign,
                        trunc)
 from .trig import acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, deg2rad, hypot, rad2deg, sin, sinc, sinh, tan, tanh
