@@ -32,9 +32,21 @@ class Copysign(Op):
         return (where(a == 0, 0.0, g * (z / a)) if da else None), (_zeros(g) if db else None)
 
 
-class CopysignScalar(Copysign):
-    """copysign(a, number): the same, torch's other node name."""
+class CopysignScalar(Op):
+    """copysign(a, number): z = |a| with the number's sign.   VJP: da = g z / a (0 where a = 0)."""
     node_name = "CopysignBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        a = _float(a)  # the number is not a graph input (torch's node has one edge)
+        z = _compute(lambda x: np.copysign(x, np.asarray(c, x.dtype)), a)
+        ctx.save_for_backward(a, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        a, z = ctx.saved_tensors
+        return where(a == 0, 0.0, g * (z / a))
 
 
 def copysign(input, other, *, out=None):
@@ -48,18 +60,21 @@ def signbit(input, *, out=None):
 
 
 class Nextafter(Op):
-    """z = the next float after a in the direction of b.   VJP: da = g (z is a, to within one ulp),  db = 0 (torch's)."""
+    """z = the next float after a in the direction of b (b where a = b).
+    VJP: da = g where a ≠ b (z is a, to within one ulp), 0 where a = b;  db = 0 (torch's choices)."""
     node_name = "NextafterBackward0"
     promotes = True
 
     @staticmethod
     def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
         return np.nextafter(a, b)
 
     @staticmethod
     def backward(ctx, g):
+        a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        return (g if da else None), (_zeros(g) if db else None)
+        return (where(a == b, 0.0, g) if da else None), (_zeros(g) if db else None)
 
 
 def nextafter(input, other, *, out=None):

@@ -318,7 +318,7 @@ def rad2deg(input, *, out=None):
 
 
 class Sinc(Op):
-    """z = sin(πa)/(πa), 1 at a = 0.   VJP: da = g (πa cos(πa) - sin(πa))/(πa²), 0 at a = 0."""
+    """z = sin(πa)/(πa), 1 at a = 0.   VJP: da = g (πa cos(πa) - sin(πa))/(πa²), 0 where πa² = 0."""
     node_name = "SincBackward0"
 
     @staticmethod
@@ -330,8 +330,9 @@ class Sinc(Op):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        pa = math.pi * a  # torch's formula, whose second derivative at 0 is NaN as torch's is
-        return where(a == 0, 0.0, g * (pa * pa.cos() - pa.sin()) / (pa * a))
+        # torch's formula: 0 where πa² underflows to 0 (not just at a = 0), its second derivative there NaN
+        pa, pa2 = math.pi * a, a * a * math.pi
+        return where(pa2 == 0, 0.0, g * (pa * pa.cos() - pa.sin()) / pa2)
 
 
 def sinc(input, *, out=None):
