@@ -120,7 +120,8 @@ FUNCTIONS = {
     "combinations": shape.combinations, "block_diag": shape.block_diag,
     # ops/scan.py
     "cumprod": scan.cumprod, "cummax": scan.cummax, "cummin": scan.cummin, "logcumsumexp": scan.logcumsumexp,
-    "diff": scan.diff,
+    "diff": scan.diff, "trapezoid": scan.trapezoid, "trapz": scan.trapz,
+    "cumulative_trapezoid": scan.cumulative_trapezoid,
     # ops/products.py
     "addmv": products.addmv, "addr": products.addr, "baddbmm": products.baddbmm, "addbmm": products.addbmm,
     "vdot": products.vdot, "cross": products.cross, "inner": products.inner, "kron": products.kron,
