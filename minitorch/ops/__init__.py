@@ -99,6 +99,7 @@ FUNCTIONS = {
     "unique": sorting.unique, "unique_consecutive": sorting.unique_consecutive, "histc": sorting.histc,
     "histogram": sorting.histogram, "quantile": sorting.quantile, "nanquantile": sorting.nanquantile,
     "searchsorted": sorting.searchsorted, "bucketize": sorting.bucketize,
+    "isin": sorting.isin,
     # ops/scatter.py
     "scatter": scatter.scatter, "scatter_add": scatter.scatter_add, "scatter_reduce": scatter.scatter_reduce,
     "index_add": scatter.index_add, "index_copy": scatter.index_copy, "index_reduce": scatter.index_reduce,

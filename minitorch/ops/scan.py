@@ -180,10 +180,10 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 # second orders are theirs too.
 def _trapezoid_args(name, y, x, dx, dim):
     from ..tensor import Tensor
+    if isinstance(x, Tensor) and "bool" in (x.dtype.name, y.dtype.name):
+        raise NotImplementedError(f"{name}: received a bool input for `x` or `y`, but bool is not supported")
     if y.dtype.name == "bool":
         raise NotImplementedError(f"{name}: received a bool input for `y`, but bool is not supported")
-    if isinstance(x, Tensor) and x.dtype.name == "bool":
-        raise NotImplementedError(f"{name}: received a bool input for `x`, but bool is not supported")
     if y.ndim == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = _one_dim(dim, y.ndim)
