@@ -86,6 +86,7 @@ FUNCTIONS = {
     # ops/linalg.py
     "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "mv": linalg.mv, "dot": linalg.dot,
     "addmm": linalg.addmm, "outer": linalg.outer, "ger": linalg.outer, "linalg": linalg.linalg,
+    "logdet": linalg.logdet, "slogdet": linalg.slogdet,
     # ops/indexing.py
     "select": indexing.select, "narrow": indexing.narrow, "tensor_split": indexing.tensor_split,
     "index_select": indexing.index_select, "gather": indexing.gather, "take_along_dim": indexing.take_along_dim,

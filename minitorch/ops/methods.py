@@ -300,6 +300,8 @@ Tensor.mv = linalg.mv
 Tensor.dot = linalg.dot
 Tensor.addmm = linalg.addmm
 Tensor.outer = Tensor.ger = linalg.outer
+Tensor.logdet = linalg.logdet
+Tensor.slogdet = linalg.slogdet
 Tensor.__matmul__ = linalg._matmul_method
 Tensor.__rmatmul__ = linalg._rmatmul_method
 
