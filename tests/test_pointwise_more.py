@@ -230,3 +230,78 @@ def test_errors():
     same_error(lambda lib: backward(lib, "heaviside"))
     same_error(lambda lib: backward(lib, "igamma"))
     same_error(lambda lib: backward(lib, "igammac"))
+
+
+# -- the trapezoidal rule, isin, logdet --------------------------------------------------------------------------
+TRAPEZOID = {
+    "trapezoid": lambda lib, y, x: lib.trapezoid(y),
+    "trapezoid_dx": lambda lib, y, x: lib.trapezoid(y, dx=0.5, dim=0),
+    "trapezoid_x": lambda lib, y, x: lib.trapezoid(y, x, dim=-1),
+    "trapz_x": lambda lib, y, x: lib.trapz(y, x),
+    "cumulative_trapezoid": lambda lib, y, x: lib.cumulative_trapezoid(y, dim=0),
+    "cumulative_trapezoid_dx": lambda lib, y, x: lib.cumulative_trapezoid(y, dx=3.0),
+    "cumulative_trapezoid_x": lambda lib, y, x: lib.cumulative_trapezoid(y, x),
+}
+
+
+@pytest.mark.parametrize("name", TRAPEZOID)
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_trapezoid(name, data):
+    """Values, gradients for y and x, and the recorded graph (torch composes these of slices, sums, products)."""
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    rows, n = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 5))
+    y = data.draw(array(shape=(rows, n), dtype=dtype))
+    x = data.draw(array(shape=(n,), dtype=dtype))
+    check(TRAPEZOID[name], y, x)
+
+
+def test_trapezoid_edges_and_second_order():
+    check_same(lambda lib: lib.trapezoid(lib.ones(2, 0)))
+    check_same(lambda lib: lib.cumulative_trapezoid(lib.ones(2, 0)))
+    check_same(lambda lib: lib.trapezoid(lib.tensor([1, 2, 4])))  # integers: the default float dtype
+    check_same(lambda lib: lib.trapezoid(lib.ones(2, 3), lib.ones(3, 3)))
+    same_error(lambda lib: lib.trapezoid(lib.ones(3), lib.ones(2)))
+    same_error(lambda lib: lib.trapezoid(lib.tensor([True])))
+    same_error(lambda lib: lib.cumulative_trapezoid(lib.ones(3), lib.tensor([True, False, True])))
+    same_error(lambda lib: lib.trapezoid(lib.tensor(1.0)))
+    y, x = np.array([[1.0, 2.0, 4.0], [3.0, -5.0, 6.0]]), np.array([0.0, 1.0, 3.0])
+    check_second_order(lambda lib, a, b: lib.trapezoid(a * a, b * b), y, x)
+    check_second_order(lambda lib, a, b: lib.cumulative_trapezoid(a * a, b * b), y, x)
+
+
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_isin(data):
+    a = data.draw(array(low=-3, high=3, dtype=np.float64))
+    b = data.draw(array(low=-3, high=3, dtype=np.float64, max_dims=2))
+    a, b = np.asarray(np.round(a)), np.asarray(np.round(b))  # integers in [-3, 3]: many elements are in the other
+    for invert in (False, True):
+        check_same(lambda lib: lib.isin(lib.from_numpy(a), lib.from_numpy(b), invert=invert))
+    check_same(lambda lib: lib.isin(lib.from_numpy(a.astype(np.int64)), lib.from_numpy(b)))
+    check_same(lambda lib: lib.isin(lib.from_numpy(a), 2))
+    check_same(lambda lib: lib.isin(1.0, lib.from_numpy(b)))
+    check_same(lambda lib: lib.isin(lib.tensor([1.0, float("nan")]), lib.tensor([float("nan"), 1.0])))
+
+
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_logdet(data):
+    """Values (NaN for a negative determinant), gradients A⁻ᵀ and the second order, on well-conditioned
+    matrices (a random one plus a multiple of the identity, either sign), batched too."""
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    batch = data.draw(st.sampled_from([(), (2,), (2, 1)]))
+    n = data.draw(st.integers(1, 4))
+    a = data.draw(array(shape=batch + (n, n), dtype=dtype, low=-1, high=1))
+    a = a + data.draw(st.sampled_from([4.0, -4.0])) * np.eye(n, dtype=dtype)
+    check(lambda lib, m: lib.logdet(m), a)
+    check(lambda lib, m: lib.linalg.slogdet(m).logabsdet, a)
+    if dtype == np.float64:
+        check_second_order(lambda lib, m: lib.linalg.slogdet(m).logabsdet, a)
+
+
+def test_logdet_errors():
+    same_error(lambda lib: lib.logdet(lib.ones(2, 3)))
+    same_error(lambda lib: lib.logdet(lib.ones(2, 2, dtype=lib.int64)))
+    same_error(lambda lib: lib.logdet(lib.ones(3)))
+    same_error(lambda lib: lib.linalg.slogdet(lib.ones(2, 3)))

@@ -178,6 +178,20 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 # -- the trapezoidal rule: trapezoid (trapz) and cumulative_trapezoid ----------------------------------------
 # Composed of slices, sums and products, as torch composes them (its nodes are theirs), so the gradients and
 # second orders are theirs too.
+def _scaled(t, number):
+    """t times a number, as torch's C++ multiplies (mul.Scalar: MulBackward1, not the operator's MulBackward0)."""
+    from .arithmetic import MulScalar
+    if not t.dtype.is_floating_point and isinstance(number, float):  # integers times 0.5: the default dtype
+        from .._dtype import get_default_dtype
+        t = t.to(get_default_dtype())
+    return MulScalar.apply(t, number)
+
+
+def _halved(t):
+    from .arithmetic import DivScalar
+    return DivScalar.apply(t, 2.0)
+
+
 def _trapezoid_args(name, y, x, dx, dim):
     from ..tensor import Tensor
     if isinstance(x, Tensor) and "bool" in (x.dtype.name, y.dtype.name):
@@ -196,7 +210,7 @@ def _trapezoid_args(name, y, x, dx, dim):
     elif x.ndim < y.ndim:  # ones in front, so that dim reaches into x as into y
         x = x.view(*([1] * (y.ndim - x.ndim) + list(x.shape)))
     length = max(x.shape[d] - 1, 0)
-    return d, x.narrow(d, 1, length) - x.narrow(d, 0, length)
+    return d, x.narrow(d, min(1, x.shape[d]), length) - x.narrow(d, 0, length)
 
 
 def trapezoid(y, x=None, *, dx=None, dim=-1):
@@ -207,9 +221,9 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     if y.shape[d] == 0:  # no samples: 0, as NumPy
         return zeros(*(y.shape[:d] + y.shape[d + 1:]), dtype=y.dtype if y.dtype.is_floating_point else None)
     if spacing is None:
-        return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * (1 if dx is None else dx)
+        return _scaled(y.sum(d) - _scaled(y.select(d, 0) + y.select(d, -1), 0.5), 1 if dx is None else dx)
     n = y.shape[d] - 1
-    return ((y.narrow(d, 1, n) + y.narrow(d, 0, n)) * spacing).sum(d) / 2.0
+    return _halved(((y.narrow(d, 1, n) + y.narrow(d, 0, n)) * spacing).sum(d))
 
 
 def trapz(y, x=None, *, dx=None, dim=-1):
@@ -221,7 +235,7 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running integrals of ``trapezoid``: out_k = Σᵢ≤ₖ (xᵢ₊₁ - xᵢ)(yᵢ + yᵢ₊₁)/2 (n - 1 of them)."""
     d, spacing = _trapezoid_args("cumulative_trapezoid", y, x, dx, dim)
     n = max(y.shape[d] - 1, 0)
-    pairs = y.narrow(d, 0, n) + y.narrow(d, 1, n)
+    pairs = y.narrow(d, 0, n) + y.narrow(d, min(1, y.shape[d]), n)
     if spacing is None:
-        return (pairs * ((1 if dx is None else dx) / 2.0)).cumsum(d)
-    return (pairs * spacing).cumsum(d) / 2.0
+        return _scaled(pairs, (1 if dx is None else dx) / 2.0).cumsum(d)
+    return _halved((pairs * spacing).cumsum(d))
