@@ -22,4 +22,5 @@ from .remainders import fmod, remainder
 from .special import digamma, erfinv, i0, igamma, igammac, lgamma, mvlgamma, polygamma, xlogy
 from .rounding import (abs, ceil, fix, floor, frac, isfinite, isinf, isnan, nan_to_num, round, sgn, sign,
                        trunc)
-from .trig import acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, deg2rad, hypot, rad2deg, sin, sinc, sinh, tan, tanh
+from .trig import (acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, deg2rad, hypot, rad2deg, sin, sinc, sinh,
+                   tan, tanh)
