@@ -305,3 +305,8 @@ def test_logdet_errors():
     same_error(lambda lib: lib.logdet(lib.ones(2, 2, dtype=lib.int64)))
     same_error(lambda lib: lib.logdet(lib.ones(3)))
     same_error(lambda lib: lib.linalg.slogdet(lib.ones(2, 3)))
+    same_error(lambda lib: lib.slogdet(lib.ones(2, 3)))
+    for lib in (minitorch, torch):  # the return types' names, and their fields
+        for fn, name in [(lib.slogdet, "slogdet"), (lib.linalg.slogdet, "linalg_slogdet")]:
+            result = fn(lib.eye(2) * -3)
+            assert type(result).__name__ == name and result.sign.item() == 1.0 and result[1] is result.logabsdet

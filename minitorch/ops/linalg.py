@@ -456,9 +456,14 @@ class LinalgInv(Op):
         return -matmul(z.mT, matmul(g, z.mT))
 
 
-slogdet_return = type("linalg_slogdet", (collections.namedtuple("linalg_slogdet", ["sign", "logabsdet"]),), {
-    "__slots__": (), "__repr__": lambda self: f"torch.return_types.linalg_slogdet(\nsign={self.sign!r},\n"
-                                              f"logabsdet={self.logabsdet!r})"})
+def _slogdet_type(name):
+    """torch.return_types.<name>: a (sign, logabsdet) tuple whose fields also have names."""
+    def __repr__(self):
+        return f"torch.return_types.{name}(\nsign={self.sign!r},\nlogabsdet={self.logabsdet!r})"
+    return type(name, (collections.namedtuple(name, ["sign", "logabsdet"]),), {"__slots__": (), "__repr__": __repr__})
+
+
+linalg_slogdet_return, slogdet_return = _slogdet_type("linalg_slogdet"), _slogdet_type("slogdet")
 
 
 class LinalgSlogdet(Op):
@@ -490,10 +495,15 @@ def _check_square(A, name):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {A.dtype.scalar_name}")
 
 
-def slogdet(A):
+def linalg_slogdet(A):
     """torch.linalg.slogdet: (sign, ln|det A|), the determinant without overflow."""
     _check_square(A, "linalg.slogdet")
-    return slogdet_return(*LinalgSlogdet.apply(A))
+    return linalg_slogdet_return(*LinalgSlogdet.apply(A))
+
+
+def slogdet(input):
+    """torch.slogdet: linalg.slogdet under its older name (and return type's name)."""
+    return slogdet_return(*linalg_slogdet(input))
 
 
 def logdet(input):
@@ -508,7 +518,7 @@ def logdet(input):
 linalg = types.ModuleType("minitorch.linalg", "torch.linalg: vector and matrix norms, singular values, matmul.")
 linalg.norm, linalg.vector_norm, linalg.matrix_norm, linalg.svdvals = norm, vector_norm, matrix_norm, svdvals
 linalg.matmul = matmul
-linalg.slogdet = slogdet
+linalg.slogdet = linalg_slogdet
 sys.modules[linalg.__name__] = linalg  # so that ``import minitorch.linalg`` works too, as ``import torch.linalg``
 
 
