@@ -115,7 +115,7 @@ def test_top_level_in_place_functions_as_torchs():
     extra = {"addmv_": lambda lib: (lib.ones(2, 3, dtype=lib.float64), lib.ones(3, dtype=lib.float64)),
              "xlogy_": lambda lib: (lib.tensor([2.0, 3.0], dtype=lib.float64),),
              "clamp_": lambda lib: (0.4,), "clip_": lambda lib: (0.4,), "clamp_min_": lambda lib: (0.4,),
-             "clamp_max_": lambda lib: (0.4,)}
+             "clamp_max_": lambda lib: (0.4,), "ldexp_": lambda lib: (lib.tensor([2, 3]),)}
     for name in INPLACE_FUNCTIONS:
         results = []
         for lib in (minitorch, torch):

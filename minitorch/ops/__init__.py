@@ -6,7 +6,7 @@ from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
-from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, special, trig
+from .pointwise import activations, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
 # A method that is also a function, ``t.exp()`` and ``minitorch.exp(t)``, is the same object, except ``where``:
 # ``t.where(condition, y)`` against ``minitorch.where(condition, t, y)``. Only what torch has at top level is here
@@ -16,9 +16,13 @@ FUNCTIONS = {
     "add": arithmetic.add, "sub": arithmetic.sub, "subtract": arithmetic.sub, "mul": arithmetic.mul,
     "multiply": arithmetic.mul, "div": arithmetic.div, "divide": arithmetic.div, "true_divide": arithmetic.div,
     "floor_divide": arithmetic.floor_divide, "neg": arithmetic.neg, "negative": arithmetic.neg,
-    "pow": arithmetic.pow, "reciprocal": arithmetic.reciprocal,
+    "pow": arithmetic.pow, "reciprocal": arithmetic.reciprocal, "float_power": arithmetic.float_power,
+    "rsub": arithmetic.rsub,
     # ops/convert.py
-    "clone": convert.clone,     # ops/reduction.py
+    "clone": convert.clone, "positive": convert.positive, "conj": convert.conj,
+    "conj_physical": convert.conj_physical, "resolve_conj": convert.resolve_conj, "resolve_neg": convert.resolve_neg,
+    "real": convert.real, "conj_physical_": convert.conj_physical_,
+    # ops/reduction.py
     "sum": reduction.sum, "mean": reduction.mean, "prod": reduction.prod,
     "max": reduction.max, "min": reduction.min, "amax": reduction.amax, "amin": reduction.amin,
     "argmax": reduction.argmax, "argmin": reduction.argmin, "var": reduction.var, "std": reduction.std,
@@ -43,18 +47,26 @@ FUNCTIONS = {
     # ops/pointwise/trig.py
     "sin": trig.sin, "cos": trig.cos, "tan": trig.tan, "asin": trig.asin, "acos": trig.acos, "atan": trig.atan,
     "arcsin": trig.asin, "arccos": trig.acos, "arctan": trig.atan, "sinh": trig.sinh, "cosh": trig.cosh,
-    "tanh": trig.tanh, "atan2": trig.atan2, "arctan2": trig.atan2,
+    "tanh": trig.tanh, "atan2": trig.atan2, "arctan2": trig.atan2, "asinh": trig.asinh, "arcsinh": trig.asinh,
+    "acosh": trig.acosh, "arccosh": trig.acosh, "atanh": trig.atanh, "arctanh": trig.atanh, "hypot": trig.hypot,
+    "deg2rad": trig.deg2rad, "rad2deg": trig.rad2deg, "sinc": trig.sinc,
     # ops/pointwise/activations.py
     "sigmoid": activations.sigmoid, "relu": activations.relu, "erf": activations.erf,
-    "logaddexp": activations.logaddexp,
+    "logaddexp": activations.logaddexp, "logaddexp2": activations.logaddexp2, "erfc": activations.erfc,
+    "logit": activations.logit,
+    # ops/pointwise/floats.py
+    "copysign": floats.copysign, "signbit": floats.signbit, "nextafter": floats.nextafter, "ldexp": floats.ldexp,
+    "frexp": floats.frexp, "heaviside": floats.heaviside,
     # ops/pointwise/rounding.py
     "abs": rounding.abs, "absolute": rounding.abs, "sign": rounding.sign, "sgn": rounding.sgn,
     "floor": rounding.floor, "ceil": rounding.ceil, "trunc": rounding.trunc, "fix": rounding.trunc,
     "round": rounding.round, "frac": rounding.frac, "nan_to_num": rounding.nan_to_num, "isnan": rounding.isnan,
-    "isinf": rounding.isinf, "isfinite": rounding.isfinite,
+    "isinf": rounding.isinf, "isfinite": rounding.isfinite, "isposinf": rounding.isposinf,
+    "isneginf": rounding.isneginf, "isreal": rounding.isreal,
     # ops/pointwise/clamping.py
     "clamp": clamping.clamp, "clip": clamping.clip, "clamp_min": clamping.clamp_min,
     "clamp_max": clamping.clamp_max, "maximum": clamping.maximum, "minimum": clamping.minimum,
+    "fmax": clamping.fmax, "fmin": clamping.fmin,
     # ops/where.py
     "where": where.where,
     # ops/pointwise/blend.py
@@ -71,6 +83,7 @@ FUNCTIONS = {
     # ops/linalg.py
     "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "mv": linalg.mv, "dot": linalg.dot,
     "addmm": linalg.addmm, "outer": linalg.outer, "ger": linalg.outer, "linalg": linalg.linalg,
+    "logdet": linalg.logdet, "slogdet": linalg.slogdet,
     # ops/indexing.py
     "select": indexing.select, "narrow": indexing.narrow, "tensor_split": indexing.tensor_split,
     "index_select": indexing.index_select, "gather": indexing.gather, "take_along_dim": indexing.take_along_dim,
@@ -84,6 +97,7 @@ FUNCTIONS = {
     "unique": sorting.unique, "unique_consecutive": sorting.unique_consecutive, "histc": sorting.histc,
     "histogram": sorting.histogram, "quantile": sorting.quantile, "nanquantile": sorting.nanquantile,
     "searchsorted": sorting.searchsorted, "bucketize": sorting.bucketize,
+    "isin": sorting.isin,
     # ops/scatter.py
     "scatter": scatter.scatter, "scatter_add": scatter.scatter_add, "scatter_reduce": scatter.scatter_reduce,
     "index_add": scatter.index_add, "index_copy": scatter.index_copy, "index_reduce": scatter.index_reduce,
@@ -105,7 +119,8 @@ FUNCTIONS = {
     "combinations": shape.combinations, "block_diag": shape.block_diag,
     # ops/scan.py
     "cumprod": scan.cumprod, "cummax": scan.cummax, "cummin": scan.cummin, "logcumsumexp": scan.logcumsumexp,
-    "diff": scan.diff,
+    "diff": scan.diff, "trapezoid": scan.trapezoid, "trapz": scan.trapz,
+    "cumulative_trapezoid": scan.cumulative_trapezoid,
     # ops/products.py
     "addmv": products.addmv, "addr": products.addr, "baddbmm": products.baddbmm, "addbmm": products.addbmm,
     "vdot": products.vdot, "cross": products.cross, "inner": products.inner, "kron": products.kron,
@@ -116,13 +131,16 @@ FUNCTIONS = {
     "renorm": reduction.renorm, "var_mean": reduction.var_mean, "std_mean": reduction.std_mean,
     # ops/pointwise/special.py
     "lgamma": special.lgamma, "digamma": special.digamma, "polygamma": special.polygamma, "erfinv": special.erfinv,
-    "xlogy": special.xlogy,
+    "xlogy": special.xlogy, "igamma": special.igamma, "igammac": special.igammac,
+    "i0": special.i0, "mvlgamma": special.mvlgamma,
 }
 # torch's top-level in-place functions: ``torch.sin_(t)`` is ``t.sin_()`` (the ones torch has at top level)
-INPLACE_FUNCTIONS = ("abs_", "acos_", "addmv_", "asin_", "atan_", "ceil_", "clamp_", "clamp_max_", "clamp_min_",
-                     "clip_", "cos_", "cosh_", "detach_", "exp2_", "exp_", "expm1_", "floor_", "frac_", "log10_",
-                     "log1p_", "log2_", "log_", "neg_", "negative_", "reciprocal_", "relu_", "round_", "rsqrt_",
-                     "sigmoid_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_")
+INPLACE_FUNCTIONS = ("abs_", "acos_", "acosh_", "addmv_", "arccosh_", "arcsinh_", "arctanh_", "asin_", "asinh_",
+                     "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",
+                     "deg2rad_", "detach_", "erfc_", "exp2_", "exp_", "expm1_", "floor_", "frac_", "i0_", "ldexp_",
+                     "log10_", "log1p_", "log2_", "log_", "logit_", "neg_", "negative_", "rad2deg_", "reciprocal_",
+                     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_",
+                     "tanh_", "trunc_", "xlogy_")
 FUNCTIONS.update({name: getattr(Tensor, name) for name in INPLACE_FUNCTIONS})
 # ops/view_copy.py: the *_copy functions, each made from its view op there (one-result ones take out=)
 FUNCTIONS.update(view_copy.COPIES)

@@ -4,7 +4,7 @@ Broadcasting needs no code here: the engine sums each gradient back to its input
 """
 import numpy as np
 
-from .._dtype import get_default_dtype
+from .._dtype import float64, get_default_dtype
 from ..tensor import Tensor, _make
 from .inplace import copy_into_out
 from .op import Op
@@ -59,23 +59,53 @@ class Sub(Op):
 
 
 class Rsub(Op):
-    """z = c - a for a number c (``2 - x``).   VJP: da = -g."""
+    """z = c - alpha*a for a number c (``2 - x``, ``torch.rsub(x, 2)``).   VJP: da = -alpha*g."""
     node_name = "RsubBackward1"
 
     @classmethod
-    def apply(cls, a, c):
+    def apply(cls, a, c, *alpha):
         _no_bool_subtraction(c, a)
-        return super().apply(a, c)
+        return super().apply(a, c, *alpha)
 
     @staticmethod
-    def forward(ctx, a, c):
+    def forward(ctx, a, c, alpha=1):
+        ctx.alpha = alpha
         if a.dtype.kind in "iu" and isinstance(c, (float, np.floating)):  # 2.5 - int tensor: the default dtype
             a = a.astype(get_default_dtype().np)
+        if alpha != 1:
+            a = np.multiply(a, alpha, dtype=a.dtype)
         return np.subtract(c, a, dtype=a.dtype)  # a Python number takes the tensor's dtype, as in torch
 
     @staticmethod
     def backward(ctx, g):
-        return -g
+        return -g if ctx.alpha == 1 else g * -ctx.alpha
+
+
+class RsubTensor(Op):
+    """z = b - alpha*a (``torch.rsub(a, b)``, sub with its operands swapped).   VJP: da = -alpha*g,  db = g."""
+    node_name = "RsubBackward0"
+    promotes = 2
+
+    @classmethod
+    def apply(cls, a, b, *alpha):
+        _no_bool_subtraction(a, b)
+        return super().apply(a, b, *alpha)
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return b - a if alpha == 1 else b - alpha * a
+
+    @staticmethod
+    def backward(ctx, g):
+        return (-g if ctx.alpha == 1 else g * -ctx.alpha), g
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha*input."""
+    if _is_number(other):
+        return Rsub.apply(input, other, alpha)
+    return RsubTensor.apply(input, other, alpha)
 
 
 class Mul(Op):
@@ -413,6 +443,21 @@ def pow(input, exponent, *, out=None):
     if _is_number(exponent):
         return _out(Pow.apply(input, exponent), out)
     return _out(PowTensor.apply(input, exponent), out)
+
+
+def float_power(input, exponent, *, out=None):
+    """pow in float64 (torch composes it so: the nodes are pow's)."""
+    # torch's float_power_ on a tensor that is not float64 raises: that check is in float_power_ below
+    input = input.double() if isinstance(input, Tensor) else float(input)
+    exponent = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
+    return pow(input, exponent, out=out)
+
+
+def float_power_(self, exponent):
+    if self.dtype is not float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype.scalar_name} but the "
+                           f"operation's result requires dtype Double")
+    return self.pow_(exponent.double() if isinstance(exponent, Tensor) else float(exponent))
 
 
 def reciprocal(input):

@@ -1,4 +1,4 @@
-"""Copies and dtype conversions."""
+"""Copies and dtype conversions; the complex views (conj, real, ...), which a real tensor is its own."""
 from ..autograd import grad_mode
 from .op import Op
 
@@ -47,3 +47,28 @@ def contiguous(input, memory_format=None):
     if input._data.flags.c_contiguous:
         return input
     return Clone.apply(input)
+
+
+# The complex-number views, on real tensors (minitorch's only kind): torch returns the tensor itself, no node.
+def positive(input):
+    """+input: the tensor itself (torch refuses booleans)."""
+    if input.dtype.np.kind == "b":
+        raise NotImplementedError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def conj(input):
+    """The complex conjugate: a real tensor is its own (torch.conj, conj_physical, resolve_conj, resolve_neg)."""
+    return input
+
+
+conj_physical = resolve_conj = resolve_neg = conj
+
+
+def conj_physical_(self):
+    return self
+
+
+def real(input):
+    """The real part: a real tensor is its own (``x.real`` is x; ``x.real = y`` writes y into x)."""
+    return input

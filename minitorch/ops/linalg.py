@@ -1,10 +1,11 @@
 """Matrix products: dot, mv, mm, bmm, addmm, outer, and matmul (``@``), which dispatches to them; singular
-values and the matrix norms built on them (``minitorch.linalg``).
+values and the matrix norms built on them (``minitorch.linalg``); slogdet and logdet.
 
 The VJPs of a product are products again: for z = a @ b, da = g @ bᵀ and db = aᵀ @ g. ``matmul``
 follows torch's dispatch step by step (including how it folds batch dims into a plain ``mm`` and
 broadcasts batch dims for ``bmm``), so the graph it records has torch's nodes.
 """
+import collections
 import sys
 import types
 
@@ -434,10 +435,90 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     return vector_norm(A, ord, dim, keepdim, dtype=dtype)
 
 
+# -- determinants ------------------------------------------------------------------------------------------------
+class LinalgInv(Op):
+    """Z = A⁻¹ (of each matrix in a batch).   VJP: dA = -Zᵀ g Zᵀ. (Here for slogdet's VJP, so that it
+    differentiates again.)"""
+    node_name = "LinalgInvExBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        try:
+            z = np.linalg.inv(a)
+        except np.linalg.LinAlgError:  # singular: no inverse (torch's LU gives infs and NaNs there)
+            z = np.full_like(a, np.nan)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        return -matmul(z.mT, matmul(g, z.mT))
+
+
+def _slogdet_type(name):
+    """torch.return_types.<name>: a (sign, logabsdet) tuple whose fields also have names."""
+    def __repr__(self):
+        return f"torch.return_types.{name}(\nsign={self.sign!r},\nlogabsdet={self.logabsdet!r})"
+    return type(name, (collections.namedtuple(name, ["sign", "logabsdet"]),), {"__slots__": (), "__repr__": __repr__})
+
+
+linalg_slogdet_return, slogdet_return = _slogdet_type("linalg_slogdet"), _slogdet_type("slogdet")
+
+
+class LinalgSlogdet(Op):
+    """(sign, ln|det A|) of each matrix.   VJP: dA = g_logabsdet A⁻ᵀ (the sign is piecewise constant)."""
+    node_name = "LinalgSlogdetBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        ctx.set_materialize_grads(False)
+        sign, logabsdet = np.linalg.slogdet(a)
+        return np.asarray(sign, a.dtype), np.asarray(logabsdet, a.dtype)
+
+    @staticmethod
+    def backward(ctx, gsign, glogabsdet):
+        a, = ctx.saved_tensors
+        if glogabsdet is None:
+            return _make(np.zeros(a.shape, a.dtype.np))
+        return glogabsdet.unsqueeze(-1).unsqueeze(-1) * LinalgInv.apply(a).mT
+
+
+def _check_square(A, name):
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
+    if not A.is_floating_point():
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {A.dtype.scalar_name}")
+
+
+def linalg_slogdet(A):
+    """torch.linalg.slogdet: (sign, ln|det A|), the determinant without overflow."""
+    _check_square(A, "linalg.slogdet")
+    return linalg_slogdet_return(*LinalgSlogdet.apply(A))
+
+
+def slogdet(input):
+    """torch.slogdet: linalg.slogdet under its older name (and return type's name)."""
+    return slogdet_return(*linalg_slogdet(input))
+
+
+def logdet(input):
+    """ln det A: NaN where det A < 0 (composed as torch's: slogdet, then a where)."""
+    from .where import where
+    _check_square(input, "logdet")
+    sign, logabsdet = LinalgSlogdet.apply(input)
+    return where(sign == -1, float("nan"), logabsdet)
+
+
 # ``minitorch.linalg``, as ``torch.linalg`` (the part of it minitorch has)
 linalg = types.ModuleType("minitorch.linalg", "torch.linalg: vector and matrix norms, singular values, matmul.")
 linalg.norm, linalg.vector_norm, linalg.matrix_norm, linalg.svdvals = norm, vector_norm, matrix_norm, svdvals
 linalg.matmul = matmul
+linalg.slogdet = linalg_slogdet
 sys.modules[linalg.__name__] = linalg  # so that ``import minitorch.linalg`` works too, as ``import torch.linalg``
 
 

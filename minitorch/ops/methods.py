@@ -10,7 +10,7 @@ from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
 from .inplace import make_inplace
-from .pointwise import activations, blend, clamping, exp_log, remainders, rounding, special, trig
+from .pointwise import activations, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
 # -- arithmetic: ops/arithmetic.py ---------------------------------------------------------------------------------
 Tensor.add = arithmetic.add
@@ -43,6 +43,8 @@ Tensor.divide_ = make_inplace(arithmetic.div)
 Tensor.true_divide_ = make_inplace(arithmetic.div)
 Tensor.negative_ = make_inplace(arithmetic.neg)
 Tensor.floor_divide_ = make_inplace(arithmetic.floor_divide)
+Tensor.float_power = arithmetic.float_power
+Tensor.float_power_ = arithmetic.float_power_
 Tensor.__iadd__, Tensor.__isub__ = arithmetic._iadd, arithmetic._isub  # ``x += 1`` is in place, as in torch
 Tensor.__imul__, Tensor.__itruediv__ = arithmetic._imul, arithmetic._itruediv
 Tensor.__ifloordiv__, Tensor.__imod__ = arithmetic._ifloordiv, arithmetic._imod
@@ -51,6 +53,13 @@ Tensor.__ipow__ = arithmetic._ipow
 # -- copies: ops/convert.py ----------------------------------------------------------------------------------------
 Tensor.clone = convert.clone
 Tensor.contiguous = convert.contiguous
+Tensor.positive = convert.positive
+Tensor.conj = convert.conj
+Tensor.conj_physical = convert.conj_physical
+Tensor.resolve_conj = convert.resolve_conj
+Tensor.resolve_neg = convert.resolve_neg
+Tensor.conj_physical_ = convert.conj_physical_
+Tensor.real = property(convert.real, inplace.copy_)  # ``x.real = y`` writes y into x, as torch's
 
 # -- reductions: ops/reduction.py ----------------------------------------------------------------------------------
 Tensor.sum = reduction.sum
@@ -149,6 +158,20 @@ Tensor.acos_ = make_inplace(trig.acos)
 Tensor.atan_ = make_inplace(trig.atan)
 Tensor.sinh_ = make_inplace(trig.sinh)
 Tensor.cosh_ = make_inplace(trig.cosh)
+Tensor.asinh = Tensor.arcsinh = trig.asinh
+Tensor.acosh = Tensor.arccosh = trig.acosh
+Tensor.atanh = Tensor.arctanh = trig.atanh
+Tensor.asinh_ = Tensor.arcsinh_ = make_inplace(trig.asinh)
+Tensor.acosh_ = Tensor.arccosh_ = make_inplace(trig.acosh)
+Tensor.atanh_ = Tensor.arctanh_ = make_inplace(trig.atanh)
+Tensor.hypot = trig.hypot
+Tensor.deg2rad = trig.deg2rad
+Tensor.rad2deg = trig.rad2deg
+Tensor.sinc = trig.sinc
+Tensor.hypot_ = make_inplace(trig.hypot)
+Tensor.deg2rad_ = make_inplace(trig.deg2rad)
+Tensor.rad2deg_ = make_inplace(trig.rad2deg)
+Tensor.sinc_ = make_inplace(trig.sinc)
 
 # -- activations: ops/pointwise/activations.py ---------------------------------------------------------------------
 Tensor.sigmoid = activations.sigmoid
@@ -157,6 +180,23 @@ Tensor.erf = activations.erf
 Tensor.logaddexp = activations.logaddexp
 Tensor.sigmoid_ = make_inplace(activations.sigmoid)
 Tensor.relu_ = make_inplace(activations.relu)
+Tensor.logaddexp2 = activations.logaddexp2
+Tensor.erfc = activations.erfc
+Tensor.logit = activations.logit
+Tensor.erfc_ = make_inplace(activations.erfc)
+Tensor.logit_ = make_inplace(activations.logit)
+
+# -- the parts of a float: ops/pointwise/floats.py -----------------------------------------------------------------
+Tensor.copysign = floats.copysign
+Tensor.signbit = floats.signbit
+Tensor.nextafter = floats.nextafter
+Tensor.ldexp = floats.ldexp
+Tensor.frexp = floats.frexp
+Tensor.heaviside = floats.heaviside
+Tensor.copysign_ = make_inplace(floats.copysign)
+Tensor.nextafter_ = make_inplace(floats.nextafter)
+Tensor.ldexp_ = make_inplace(floats.ldexp)
+Tensor.heaviside_ = make_inplace(floats.heaviside)
 
 # -- sign and rounding: ops/pointwise/rounding.py ------------------------------------------------------------------
 Tensor.abs = Tensor.absolute = Tensor.__abs__ = rounding.abs
@@ -171,6 +211,9 @@ Tensor.nan_to_num = rounding.nan_to_num
 Tensor.isnan = rounding.isnan
 Tensor.isinf = rounding.isinf
 Tensor.isfinite = rounding.isfinite
+Tensor.isposinf = rounding.isposinf
+Tensor.isneginf = rounding.isneginf
+Tensor.isreal = rounding.isreal
 Tensor.abs_ = make_inplace(rounding.abs)
 Tensor.sign_ = make_inplace(rounding.sign)
 Tensor.floor_ = make_inplace(rounding.floor)
@@ -193,6 +236,8 @@ Tensor.clamp_min_ = make_inplace(clamping.clamp_min)
 Tensor.clamp_max_ = make_inplace(clamping.clamp_max)
 Tensor.maximum_ = make_inplace(clamping.maximum)
 Tensor.minimum_ = make_inplace(clamping.minimum)
+Tensor.fmax = clamping.fmax
+Tensor.fmin = clamping.fmin
 
 # -- where: ops/where.py ------------------------------------------------------------------------------------------
 Tensor.where = where._where_method  # x.where(condition, y) is where(condition, x, y)
@@ -255,6 +300,8 @@ Tensor.mv = linalg.mv
 Tensor.dot = linalg.dot
 Tensor.addmm = linalg.addmm
 Tensor.outer = Tensor.ger = linalg.outer
+Tensor.logdet = linalg.logdet
+Tensor.slogdet = linalg.slogdet
 Tensor.__matmul__ = linalg._matmul_method
 Tensor.__rmatmul__ = linalg._rmatmul_method
 
@@ -394,3 +441,11 @@ Tensor.lgamma_ = make_inplace(special.lgamma)
 Tensor.digamma_ = make_inplace(special.digamma)
 Tensor.erfinv_ = make_inplace(special.erfinv)
 Tensor.xlogy_ = make_inplace(special.xlogy)
+Tensor.igamma = special.igamma
+Tensor.igammac = special.igammac
+Tensor.igamma_ = make_inplace(special.igamma)
+Tensor.igammac_ = make_inplace(special.igammac)
+Tensor.i0 = special.i0
+Tensor.mvlgamma = special.mvlgamma
+Tensor.i0_ = make_inplace(special.i0)
+Tensor.mvlgamma_ = make_inplace(special.mvlgamma)

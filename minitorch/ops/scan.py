@@ -1,5 +1,6 @@
 """Scans - cumulative operations along one dim: cumprod, cummax/cummin, logcumsumexp - and diff, the
-difference of neighbours (cumsum, the first scan, lives with the sums in reduction.py).
+difference of neighbours (cumsum, the first scan, lives with the sums in reduction.py); the trapezoidal rule
+(trapezoid, trapz, cumulative_trapezoid), composed of them.
 
 Each output z_i depends on the inputs a_0..a_i of its slice, so each VJP gathers, for a_k, the gradient of
 every z_i with i >= k: a cumulative sum taken from the end (``ReverseCumsum``), or, for cummax/cummin, the
@@ -172,3 +173,69 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         later, earlier = out.narrow(d, 1, length), out.narrow(d, 0, length)
         out = later.logical_xor(earlier) if out.dtype.name == "bool" else later - earlier
     return out
+
+
+# -- the trapezoidal rule: trapezoid (trapz) and cumulative_trapezoid ----------------------------------------
+# Composed of slices, sums and products, as torch composes them (its nodes are theirs), so the gradients and
+# second orders are theirs too.
+def _scaled(t, number):
+    """t times a number, as torch's C++ multiplies (mul.Scalar: MulBackward1, not the operator's MulBackward0)."""
+    from .arithmetic import MulScalar
+    if not t.dtype.is_floating_point and isinstance(number, float):  # integers times 0.5: the default dtype
+        from .._dtype import get_default_dtype
+        t = t.to(get_default_dtype())
+    return MulScalar.apply(t, number)
+
+
+def _halved(t):
+    from .arithmetic import DivScalar
+    return DivScalar.apply(t, 2.0)
+
+
+def _trapezoid_args(name, y, x, dx, dim):
+    from ..tensor import Tensor
+    if isinstance(x, Tensor) and "bool" in (x.dtype.name, y.dtype.name):
+        raise NotImplementedError(f"{name}: received a bool input for `x` or `y`, but bool is not supported")
+    if y.dtype.name == "bool":
+        raise NotImplementedError(f"{name}: received a bool input for `y`, but bool is not supported")
+    if y.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = _one_dim(dim, y.ndim)
+    if not isinstance(x, Tensor):
+        return d, None
+    if x.ndim == 1:  # (n,) seen as (1, .., n, .., 1) along dim, so that its differences broadcast against y's
+        if x.shape[0] != y.shape[d]:
+            raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
+        x = x.view(*[x.shape[0] if i == d else 1 for i in range(y.ndim)])
+    elif x.ndim < y.ndim:  # ones in front, so that dim reaches into x as into y
+        x = x.view(*([1] * (y.ndim - x.ndim) + list(x.shape)))
+    length = max(x.shape[d] - 1, 0)
+    return d, x.narrow(d, min(1, x.shape[d]), length) - x.narrow(d, 0, length)
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """∫ y along ``dim`` by the trapezoidal rule, at the points ``x`` or spaced ``dx`` (1) apart:
+    Σᵢ (xᵢ₊₁ - xᵢ)(yᵢ + yᵢ₊₁)/2, or with a constant spacing dx (Σᵢ yᵢ - (y₀ + yₙ₋₁)/2)."""
+    from ..creation import zeros
+    d, spacing = _trapezoid_args("trapezoid", y, x, dx, dim)
+    if y.shape[d] == 0:  # no samples: 0, as NumPy
+        return zeros(*(y.shape[:d] + y.shape[d + 1:]), dtype=y.dtype if y.dtype.is_floating_point else None)
+    if spacing is None:
+        return _scaled(y.sum(d) - _scaled(y.select(d, 0) + y.select(d, -1), 0.5), 1 if dx is None else dx)
+    n = y.shape[d] - 1
+    return _halved(((y.narrow(d, 1, n) + y.narrow(d, 0, n)) * spacing).sum(d))
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """trapezoid, its older name."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running integrals of ``trapezoid``: out_k = Σᵢ≤ₖ (xᵢ₊₁ - xᵢ)(yᵢ + yᵢ₊₁)/2 (n - 1 of them)."""
+    d, spacing = _trapezoid_args("cumulative_trapezoid", y, x, dx, dim)
+    n = max(y.shape[d] - 1, 0)
+    pairs = y.narrow(d, 0, n) + y.narrow(d, min(1, y.shape[d]), n)
+    if spacing is None:
+        return _scaled(pairs, (1 if dx is None else dx) / 2.0).cumsum(d)
+    return _halved((pairs * spacing).cumsum(d))

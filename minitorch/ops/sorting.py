@@ -1,5 +1,5 @@
 """Sorting and selection: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode (values and the
-indices they came from, along a dim); unique, unique_consecutive; searchsorted, bucketize; histc, histogram;
+indices they came from, along a dim); unique, unique_consecutive; searchsorted, bucketize, isin; histc, histogram;
 quantile, nanquantile.
 
 One core serves the selection ops: ``_order`` is NumPy's stable argsort along a dim, with NaN the largest
@@ -654,3 +654,14 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     """quantile, leaving the NaNs out."""
     return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=True)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """Whether each of ``elements`` is among ``test_elements`` (either may be a number; NaN is in nothing); no
+    gradient. Compared at the two's promoted dtype, as torch."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError(f"isin() received an invalid combination of arguments - got "
+                        f"({type(elements).__name__}, {type(test_elements).__name__}), but expected one of:")
+    dtype = _dtype.result_type(elements, test_elements).np
+    a, b = (np.asarray(x._data if isinstance(x, Tensor) else x).astype(dtype) for x in (elements, test_elements))
+    return _make(np.isin(a, b, invert=bool(invert)))

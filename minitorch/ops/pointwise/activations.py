@@ -1,4 +1,5 @@
-"""Activations and special functions: sigmoid, relu (and its backward, an op of its own), erf, logaddexp."""
+"""Activations and special functions: sigmoid, relu (and its backward, an op of its own), erf, erfc, logaddexp,
+logaddexp2, logit."""
 import math
 
 import numpy as np
@@ -9,6 +10,7 @@ from ...kernels.masks import select_fast
 from ...tensor import _make
 from ..arithmetic import _out
 from ..op import Op
+from ..where import where
 from ._common import _compute, _float, _not_implemented, _tensor_only
 
 
@@ -119,3 +121,77 @@ def logaddexp(input, other, *, out=None):
     if not result_type(input, other).is_floating_point:
         raise _not_implemented("logaddexp_cpu", input)
     return _out(Logaddexp.apply(input, other), out)
+
+
+class Logaddexp2(Op):
+    """z = log₂(2^a + 2^b), without overflow.   VJP: da = g / (1 + 2^(b-a)),  db = g / (1 + 2^(a-b))."""
+    node_name = "Logaddexp2Backward0"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.logaddexp2(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (g / (1 + (b - a).exp2()) if da else None), (g / (1 + (a - b).exp2()) if db else None)
+
+
+def logaddexp2(input, other, *, out=None):
+    _tensor_only("logaddexp2", other)
+    if not result_type(input, other).is_floating_point:
+        raise _not_implemented("logaddexp2_cpu", input)
+    return _out(Logaddexp2.apply(input, other), out)
+
+
+class Erfc(Op):
+    """z = erfc a = 1 - erf a.   VJP: da = -g (2/√π) e^(-a²)."""
+    node_name = "ErfcBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float(a)
+        ctx.save_for_backward(a)
+        # computed directly (not 1 - erf a, which loses every digit in the right tail): math.erfc, in float64
+        with np.errstate(all="ignore"):
+            return np.asarray(np.frompyfunc(math.erfc, 1, 1)(a.astype(np.float64)), np.float64).astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return -g * TWO_OVER_SQRT_PI * (-(a * a)).exp()
+
+
+def erfc(input, *, out=None):
+    return _out(Erfc.apply(input), out)
+
+
+class Logit(Op):
+    """z = ln(a / (1 - a)), a clamped to [eps, 1 - eps] first when eps is given.
+    VJP: da = g / (a (1 - a)), 0 outside [eps, 1 - eps] (NaN outside [0, 1] without eps, as torch)."""
+    node_name = "LogitBackward0"
+
+    @staticmethod
+    def forward(ctx, a, eps):
+        a = _float(a)
+        ctx.save_for_backward(a)
+        ctx.eps = eps
+        if eps is not None:  # torch's clamp, x < lo ? lo : x > hi ? hi : x, which eps > 0.5 turns upside down
+            lo, hi = np.asarray([eps, 1 - eps]).astype(a.dtype)
+            a = np.where(a < lo, lo, np.where(a > hi, hi, a))
+        return _compute(lambda x: np.log(x / (1 - x)), a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        d = g / (a * (1 - a))
+        if ctx.eps is None:
+            return where((a < 0) | (a > 1), math.nan, d)
+        return where((a < ctx.eps) | (a > 1 - ctx.eps), 0.0, d)
+
+
+def logit(input, eps=None, *, out=None):
+    return _out(Logit.apply(input, eps), out)

@@ -1,4 +1,4 @@
-"""Clamping: maximum, minimum, clamp (clip, clamp_min, clamp_max)."""
+"""Clamping: maximum, minimum, fmax, fmin, clamp (clip, clamp_min, clamp_max)."""
 import math
 
 import numpy as np
@@ -55,6 +55,47 @@ class Minimum(Op):
 def minimum(input, other, *, out=None):
     _tensor_only("minimum", other)
     return _out(Minimum.apply(input, other), out)
+
+
+class Fmax(Op):
+    """z = max(a, b), the number where the other is NaN.   VJP: da = g where not a < b,  db = g where not b < a;
+    a tie splits g in halves (where a NaN is involved both get g, as torch's)."""
+    node_name = "FmaxBackward0"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.fmax(a, b)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        split = where(a == b, g / 2, g)
+        lost_a, lost_b = (a < b, b < a) if cls is Fmax else (a > b, b > a)
+        return (where(lost_a, 0.0, split) if da else None), (where(lost_b, 0.0, split) if db else None)
+
+
+def fmax(input, other, *, out=None):
+    _tensor_only("fmax", other)
+    return _out(Fmax.apply(input, other), out)
+
+
+class Fmin(Fmax):
+    """z = min(a, b), the number where the other is NaN.   VJP: da = g where not a > b,  db = g where not b > a;
+    a tie splits g in halves."""
+    node_name = "FminBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.fmin(a, b)
+
+
+def fmin(input, other, *, out=None):
+    _tensor_only("fmin", other)
+    return _out(Fmin.apply(input, other), out)
 
 
 class Clamp(Op):

@@ -1,5 +1,5 @@
 """Sign, absolute value and rounding (flat almost everywhere): abs, sign, sgn, floor, ceil, trunc, round,
-frac; nan_to_num and the isnan/isinf/isfinite tests."""
+frac; nan_to_num and the isnan/isinf/isfinite/isposinf/isneginf/isreal tests."""
 import numpy as np
 
 from ..._dtype import bool_
@@ -191,3 +191,16 @@ def isinf(input):
 
 def isfinite(input):
     return _make(np.isfinite(input._data))
+
+
+def isposinf(input, *, out=None):
+    return _out(_make(np.isposinf(input._data)), out)
+
+
+def isneginf(input, *, out=None):
+    return _out(_make(np.isneginf(input._data)), out)
+
+
+def isreal(input):
+    """Whether each element has no imaginary part: every element of a real tensor (minitorch has no complex)."""
+    return _make(np.ones(input.shape, np.bool_))

@@ -1,9 +1,14 @@
-"""Trigonometric and hyperbolic functions: sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, atan2."""
+"""Trigonometric and hyperbolic functions: sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, atan2, asinh, acosh,
+atanh; hypot; deg2rad, rad2deg; sinc."""
+import math
+
 import numpy as np
 
+from ..._dtype import result_type
 from ..arithmetic import _out
 from ..op import Op
-from ._common import _compute, _float, _tensor_only
+from ..where import where
+from ._common import _compute, _float, _not_implemented, _tensor_only
 
 
 class Sin(Op):
@@ -200,3 +205,135 @@ class Atan2(Op):
 def atan2(input, other, *, out=None):
     _tensor_only("atan2", other)
     return _out(Atan2.apply(input, other), out)
+
+
+class Asinh(Op):
+    """z = arsinh a = ln(a + √(a² + 1)).   VJP: da = g / √(a² + 1)."""
+    node_name = "AsinhBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _compute(np.arcsinh, _float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * (a * a + 1).rsqrt()
+
+
+def asinh(input, *, out=None):
+    return _out(Asinh.apply(input), out)
+
+
+class Acosh(Op):
+    """z = arcosh a = ln(a + √(a² - 1)), a ≥ 1.   VJP: da = g / √(a² - 1)."""
+    node_name = "AcoshBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _compute(np.arccosh, _float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * (a * a - 1).rsqrt()
+
+
+def acosh(input, *, out=None):
+    return _out(Acosh.apply(input), out)
+
+
+class Atanh(Op):
+    """z = artanh a = ½ ln((1 + a)/(1 - a)), |a| < 1.   VJP: da = g / (1 - a²)."""
+    node_name = "AtanhBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _compute(np.arctanh, _float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (1 - a * a)
+
+
+def atanh(input, *, out=None):
+    return _out(Atanh.apply(input), out)
+
+
+class Hypot(Op):
+    """z = √(a² + b²), without overflow.   VJP: da = g a / z,  db = g b / z."""
+    node_name = "HypotBackward0"
+    promotes = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        z = _compute(np.hypot, a, b)
+        ctx.save_for_backward(a, b, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, z = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (g * a / z if da else None), (g * b / z if db else None)
+
+
+def hypot(input, other, *, out=None):
+    _tensor_only("hypot", other)
+    if not result_type(input, other).is_floating_point:
+        raise _not_implemented("hypot_cpu", input)
+    return _out(Hypot.apply(input, other), out)
+
+
+class Deg2rad(Op):
+    """z = a π/180.   VJP: da = g π/180."""
+    node_name = "Deg2RadBackward0"
+    factor = math.pi / 180
+
+    @classmethod
+    def forward(cls, ctx, a):
+        return _compute(lambda x: x * cls.factor, _float(a))
+
+    @classmethod
+    def backward(cls, ctx, g):
+        return g * cls.factor
+
+
+def deg2rad(input, *, out=None):
+    return _out(Deg2rad.apply(input), out)
+
+
+class Rad2deg(Deg2rad):
+    """z = a 180/π.   VJP: da = g 180/π."""
+    node_name = "Rad2DegBackward0"
+    factor = 180 / math.pi
+
+
+def rad2deg(input, *, out=None):
+    return _out(Rad2deg.apply(input), out)
+
+
+class Sinc(Op):
+    """z = sin(πa)/(πa), 1 at a = 0.   VJP: da = g (πa cos(πa) - sin(πa))/(πa²), 0 where πa² = 0."""
+    node_name = "SincBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float(a)
+        ctx.save_for_backward(a)
+        return _compute(np.sinc, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        # torch's formula: 0 where πa² underflows to 0 (not just at a = 0), its second derivative there NaN
+        pa, pa2 = math.pi * a, a * a * math.pi
+        return where(pa2 == 0, 0.0, g * (pa * pa.cos() - pa.sin()) / pa2)
+
+
+def sinc(input, *, out=None):
+    return _out(Sinc.apply(input), out)
