@@ -64,6 +64,32 @@ def layer_norm_specs():
              None)]
 
 
+def _sort(lib, x):
+    return lib.sort(x, dim=-1).values
+
+
+_SCATTER_INDEX = np.random.default_rng(3).integers(0, 1000, (128, 1000))
+_index_tensors = {}  # per engine: the index is made once, outside the timed call
+
+
+def _scatter_add(lib, x, src):
+    index = _index_tensors.get(lib.__name__)
+    if index is None:
+        index = _index_tensors[lib.__name__] = lib.from_numpy(_SCATTER_INDEX.copy())
+    return x.scatter_add(1, index, src)
+
+
+def _einsum(lib, a, b):
+    return lib.einsum("bij,bjk->bik", a, b)
+
+
+def family_specs():
+    """One case per core of the breadth work: the selection core (sort), the scatter core, einsum."""
+    return [("sort 128x1000 along the last dim", _sort, [((128, 1000), True)], None),
+            ("scatter_add 128x1000 into 128x1000", _scatter_add, [((128, 1000), True), ((128, 1000), True)], None),
+            ("einsum bij,bjk->bik 32x64x64", _einsum, [((32, 64, 64), True), ((32, 64, 64), True)], None)]
+
+
 def _maker(fn, inputs, labels, backward, seed=0):
     rng = np.random.default_rng(seed)
     arrays = [(rng.standard_normal(shape).astype(np.float32), needs) for shape, needs in inputs]
@@ -87,7 +113,7 @@ def _maker(fn, inputs, labels, backward, seed=0):
 
 
 def cases(repeat, min_time, batches=(4, 128)):
-    specs = [s for b in batches for s in op_specs(b)] + matmul_specs() + layer_norm_specs()
+    specs = [s for b in batches for s in op_specs(b)] + matmul_specs() + layer_norm_specs() + family_specs()
     rows = []
     for name, fn, inputs, labels in specs:
         for backward in (False, True):

@@ -264,3 +264,41 @@ def test_cov_corrcoef_integers_and_second_order():
     x = np.array([[1.0, -2.0, 0.5, 3.0], [0.3, 0.2, -1.0, 2.0]])
     second_order(lambda lib, t, w: lib.cov(t, aweights=w * w), x, np.array([0.5, 1.0, 1.5, 0.7]))
     second_order(lambda lib, t: lib.corrcoef(t), x)
+
+
+@pytest.mark.parametrize("shapes", [[(2, 3), (3, 4)], [(3,), (3, 5), (5, 2), (2, 7), (7,)], [(3,), (3,)],
+                                    [(4, 1), (1, 6), (6, 6), (6, 2)], [(0, 3), (3, 2)], [(2, 3), (3, 0), (0, 4)]])
+def test_multi_dot_and_chain_matmul_as_torch(shapes):
+    """The chain in its cheapest order: the same values and gradients as torch's."""
+    import warnings
+    results = []
+    for lib in (minitorch, torch):
+        rng = np.random.default_rng(len(shapes))
+        ts = [lib.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]
+        r = lib.linalg.multi_dot(ts)
+        r.square().sum().backward()
+        out = [r.detach().numpy()] + [t.grad.numpy() for t in ts]
+        if all(len(s) == 2 for s in shapes):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # torch: chain_matmul is deprecated
+                out.append(lib.chain_matmul(*[t.detach() for t in ts]).numpy())
+        results.append(out)
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.linalg.multi_dot([lib.ones(2, 3)]),
+    lambda lib: lib.linalg.multi_dot([lib.ones(2, 3, 4), lib.ones(4, 2)]),
+    lambda lib: lib.linalg.multi_dot([lib.ones(2, 3), lib.ones(3, 4, 5)]),
+    lambda lib: lib.linalg.multi_dot([lib.ones(2, 3), lib.ones(3), lib.ones(3, 2)]),
+    lambda lib: lib.linalg.multi_dot([lib.ones(2, 3), lib.ones(2, 3)]),
+    lambda lib: lib.linalg.multi_dot([lib.ones(2, 3, dtype=lib.float64), lib.ones(3, 2)]),
+    lambda lib: lib.chain_matmul(),
+    lambda lib: lib.chain_matmul(lib.ones(2, 3), lib.ones(3)),
+])
+def test_multi_dot_errors_as_torch(fn):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        same_error(fn)

@@ -82,7 +82,7 @@ FUNCTIONS = {
     "bitwise_or": compare.bitwise_or, "bitwise_xor": compare.bitwise_xor, "bitwise_not": compare.bitwise_not,
     # ops/linalg.py
     "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "mv": linalg.mv, "dot": linalg.dot,
-    "addmm": linalg.addmm, "outer": linalg.outer, "ger": linalg.outer, "linalg": linalg.linalg,
+    "addmm": linalg.addmm, "chain_matmul": linalg.chain_matmul, "outer": linalg.outer, "ger": linalg.outer, "linalg": linalg.linalg,
     "logdet": linalg.logdet, "slogdet": linalg.slogdet,
     # ops/indexing.py
     "select": indexing.select, "narrow": indexing.narrow, "tensor_split": indexing.tensor_split,

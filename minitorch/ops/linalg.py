@@ -514,11 +514,78 @@ def logdet(input):
     return where(sign == -1, float("nan"), logabsdet)
 
 
+# -- chains of matrix products ---------------------------------------------------------------------------------
+def _chain_order(dims):
+    """The cheapest way to multiply matrices of shapes dims[0] x dims[1], dims[1] x dims[2], ...: the classic
+    dynamic programme over split points. split[i][j] is where the product of matrices i..j splits in two."""
+    n = len(dims) - 1
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j], split[i][j] = min((cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1], k)
+                                          for k in range(i, j))
+    return split
+
+
+def _chain(matrices, split, i, j):
+    if i == j:
+        return matrices[i]
+    k = split[i][j]
+    return mm(_chain(matrices, split, i, k), _chain(matrices, split, k + 1, j))
+
+
+def multi_dot(tensors):
+    """torch.linalg.multi_dot: A₁ A₂ ⋯ Aₙ, multiplied in the order that needs the fewest scalar
+    multiplications (same result, mathematically; the graph is the chosen chain of mm's). A 1-D first or last
+    argument is a row or column vector, and its dimension is dropped from the result."""
+    n = len(tensors)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    first, last = tensors[0], tensors[-1]
+    if first.dim() not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the first tensor must be 1D or 2D but got {first.dim()}D")
+    if last.dim() not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the last tensor must be 1D or 2D but got {last.dim()}D")
+    for i, t in enumerate(tensors[1:-1], 1):
+        if t.dim() != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
+    for i, t in enumerate(tensors[1:], 1):
+        if t.dtype != first.dtype:
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                               f"{first.dtype.cpp_name} and tensor {i} {t.dtype.cpp_name}")
+    matrices = [first.unsqueeze(0) if first.dim() == 1 else first] + list(tensors[1:-1]) + \
+        [last.unsqueeze(1) if last.dim() == 1 else last]
+    for i in range(n - 1):
+        a, b = matrices[i], matrices[i + 1]
+        if a.shape[1] != b.shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
+                               f"{list(tensors[i + 1].shape)} cannot be multiplied")
+    dims = [matrices[0].shape[0]] + [m.shape[1] for m in matrices]
+    out = _chain(matrices, _chain_order(dims), 0, n - 1)
+    shape = ([first.shape[0]] if first.dim() == 2 else []) + ([last.shape[1]] if last.dim() == 2 else [])
+    return out.view(shape)
+
+
+def chain_matmul(*matrices, out=None):
+    """torch.chain_matmul (deprecated in torch for linalg.multi_dot): the product of 2-D matrices; one matrix
+    is returned as a copy."""
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for t in matrices:
+        if t.dim() != 2:
+            raise RuntimeError(f"Tensor dimension is {t.dim()}, expected 2 instead.")
+    result = matrices[0].clone() if len(matrices) == 1 else multi_dot(list(matrices))
+    return result if out is None else copy_into_out(out, result)
+
+
 # ``minitorch.linalg``, as ``torch.linalg`` (the part of it minitorch has)
 linalg = types.ModuleType("minitorch.linalg", "torch.linalg: vector and matrix norms, singular values, matmul.")
 linalg.norm, linalg.vector_norm, linalg.matrix_norm, linalg.svdvals = norm, vector_norm, matrix_norm, svdvals
 linalg.matmul = matmul
 linalg.slogdet = linalg_slogdet
+linalg.multi_dot = multi_dot
 sys.modules[linalg.__name__] = linalg  # so that ``import minitorch.linalg`` works too, as ``import torch.linalg``
 
 
