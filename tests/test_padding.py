@@ -36,7 +36,10 @@ def padding_case(draw, mode):
 def test_pad_matches_torch(mode, data):
     a, pad = data.draw(padding_case(mode))
     value = data.draw(st.sampled_from([None, 0.0, -1.5])) if mode == "constant" else None
-    mine, theirs = check(lambda lib, x: lib.nn.functional.pad(x, pad, mode=mode, value=value), a)
+    # a border element's gradient is a float32 sum of up to ~30 upstream values (replicate, reflect, circular):
+    # summed in another order, it may differ by about eps·Σ|g| (CI found 2.3e-6 where the sum cancelled to 0.08),
+    # so atol is 1e-5 rather than 1e-6
+    mine, theirs = check(lambda lib, x: lib.nn.functional.pad(x, pad, mode=mode, value=value), a, atol_scale=10)
     same_graphs(mine, theirs)
 
 
