@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from harness import CONV_LAYOUTS, forced_conv_layout
-from minitorch.kernels import conv as kconv, erf as kerf, masks as kmasks, pool as kpool
+from minitorch.kernels import conv as kconv, erf as kerf, masks as kmasks, norm as knorm, pool as kpool
 
 # sums of float products in another order: float64 to ~1e-10, float32 to ~1e-5 (relative, and absolute for
 # values near 0; the inputs are in [-1, 1] and no sum here has more than a few hundred terms)
@@ -222,3 +222,72 @@ def test_select_fast_matches_plain_and_torch_bit_for_bit(arrays):
     theirs = torch.where(torch.from_numpy(c), torch.from_numpy(x), torch.from_numpy(y)).numpy()
     assert fast.dtype == plain.dtype == theirs.dtype and fast.shape == plain.shape == theirs.shape
     assert fast.tobytes() == plain.tobytes() == theirs.tobytes()
+
+
+# -- row normalisation (layer_norm, group_norm) --------------------------------------------------------------
+@st.composite
+def row_norm_problem(draw):
+    """x, w, b, upstream g and the layouts of a layer_norm or a group_norm, perhaps without w and b, perhaps
+    with more rows than one block of the fast backward (kernels/norm.py, _BLOCK)."""
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    if draw(st.booleans()):  # layer_norm over the last dim
+        m, k = draw(st.sampled_from([(0, 3), (1, 1), (5, 7), (3000, 40)]))
+        shape, stats, affine, wshape, norm = (m, k), (m, k), (m, k), (1, k), "layer"
+    else:  # group_norm: N, C = G * per_group, spatial
+        n, groups, per_group, spatial = draw(st.sampled_from([(2, 2, 3, 5), (1, 1, 1, 2), (70, 4, 2, 300)]))
+        shape = (n, groups * per_group, spatial)
+        stats, affine, wshape, norm = (n, groups, per_group * spatial), shape, (1, groups * per_group, 1), "group"
+    affine_params = draw(st.booleans())
+    x, g = rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape).astype(dtype)
+    w = rng.standard_normal(wshape[1]).astype(dtype) if affine_params else None
+    b = rng.standard_normal(wshape[1]).astype(dtype) if affine_params else None
+    return x, w, b, g, stats, affine, wshape, norm
+
+
+@settings(max_examples=25, deadline=None)
+@given(problem=row_norm_problem(), block=st.sampled_from([64, 1000, knorm._BLOCK]))
+def test_row_norm_fast_matches_plain(problem, block):
+    """``block``: the elements the fast backward recomputes x̂ for at a time (several blocks, one block)."""
+    default, knorm._BLOCK = knorm._BLOCK, block
+    try:
+        _fast_matches_plain(*problem)
+    finally:
+        knorm._BLOCK = default
+
+
+def _fast_matches_plain(x, w, b, g, stats, affine, wshape, _):
+    y_fast, mu_fast, r_fast = knorm.row_norm_fast(x, w, b, stats, affine, wshape, 1e-5)
+    y_plain, mu_plain, r_plain = knorm.row_norm_plain(x, w, b, stats, affine, wshape, 1e-5)
+    for fast, plain in ((y_fast, y_plain), (mu_fast, mu_plain), (r_fast, r_plain)):
+        assert_near(fast, plain, x.dtype)
+    fast = knorm.row_norm_vjp_fast(g.reshape(affine), x, w, mu_plain, r_plain, stats, affine, wshape)
+    plain = knorm.row_norm_vjp_plain(g.reshape(affine), x, w, mu_plain, r_plain, stats, affine, wshape)
+    assert_near(fast[0], plain[0], x.dtype)
+    if w is not None:  # sums over up to 21,000 products in another order: float32 relative to their size
+        scale = np.abs(g).sum() / max(1, wshape[1]) if x.dtype == np.float32 else 1.0
+        np.testing.assert_allclose(fast[1], plain[1], rtol=TOLERANCE[x.dtype], atol=TOLERANCE[x.dtype] * scale)
+        np.testing.assert_allclose(fast[2], plain[2], rtol=TOLERANCE[x.dtype], atol=TOLERANCE[x.dtype] * scale)
+
+
+@settings(max_examples=15, deadline=None)
+@given(problem=row_norm_problem())
+def test_row_norm_plain_matches_torch(problem):
+    """The plain formulas against torch's layer_norm / group_norm, values and all three gradients (float64)."""
+    x, w, b, g, stats, affine, wshape, norm = problem
+    x, g = x.astype(np.float64), g.astype(np.float64)
+    w, b = (None, None) if w is None else (w.astype(np.float64), b.astype(np.float64))
+    y, mu, r = knorm.row_norm_plain(x, w, b, stats, affine, wshape, 1e-5)
+    dx, dw, db = knorm.row_norm_vjp_plain(g.reshape(affine), x, w, mu, r, stats, affine, wshape)
+    tx = torch.tensor(x, requires_grad=True)
+    tw, tb = (None, None) if w is None else (torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True))
+    if norm == "layer":
+        ty = torch.nn.functional.layer_norm(tx, (x.shape[-1],), tw, tb, 1e-5)
+    else:
+        ty = torch.nn.functional.group_norm(tx, stats[1], tw, tb, 1e-5)
+    ty.backward(torch.tensor(g))
+    np.testing.assert_allclose(y.reshape(x.shape), ty.detach().numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(dx.reshape(x.shape), tx.grad.numpy(), rtol=1e-9, atol=1e-9)
+    if w is not None:
+        np.testing.assert_allclose(dw.ravel(), tw.grad.numpy(), rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(db.ravel(), tb.grad.numpy(), rtol=1e-9, atol=1e-9)

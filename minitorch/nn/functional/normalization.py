@@ -11,6 +11,7 @@ import numpy as np
 
 from ...autograd import grad_mode
 from ...autograd.grad_mode import no_grad
+from ...kernels.norm import row_norm_fast, row_norm_vjp_fast
 from ...ops.arithmetic import AddScalar, div
 from ...ops.op import Op
 from ...tensor import _make
@@ -144,36 +145,30 @@ class _RowNorm(Op):
 
     @staticmethod
     def forward(ctx, x, w, b, stats, affine, wshape, eps):
-        rows = x.reshape(stats)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # rows of no elements: NaN statistics, and nothing to normalise
-            centred = rows - rows.mean(-1, keepdims=True)
-            r = (1 / np.sqrt((centred * centred).mean(-1, keepdims=True) + eps)).astype(x.dtype)
-        x_hat = (centred * r).reshape(affine)
-        y = x_hat * w.reshape(wshape) if w.size else x_hat.copy()
-        if b.size:
-            y += b.reshape(wshape)
+        # kernels/norm.py: the plain twin row_norm_plain is these formulas line by line
+        y, mu, r = row_norm_fast(x, w if w.size else None, b if b.size else None, stats, affine, wshape, eps)
         ctx.save_for_backward(x, w)
         ctx.layout, ctx.bias_shape = (stats, affine, wshape, eps), b.shape
-        ctx.forward_stats = x_hat, r  # for a backward that is not itself recorded (see backward)
+        ctx.forward_stats = mu, r  # for a backward that is not itself recorded (see backward)
         return y.reshape(x.shape)
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         stats, affine, wshape, eps = ctx.layout
-        if grad_mode.STATE.enabled:  # create_graph: x̂ and r as functions of x, for the second derivative
-            rows = x.reshape(stats)
-            centred = rows - rows.mean(-1, keepdim=True)
-            r = ((centred * centred).mean(-1, keepdim=True) + eps).rsqrt()
-            x_hat = centred * r
-        else:  # nothing records this pass: forward's x̂ and r, the same values, as constants (half the work)
-            x_hat, r = (_make(a) for a in ctx.forward_stats)
-            x_hat = x_hat.reshape(stats)
-        g = g.reshape(affine)
-        # the dims w is broadcast along (summed for dw and db)
-        spread = tuple(d for d, n in enumerate(wshape) if n == 1)
         need_x, need_w, need_b = ctx.needs_input_grad
+        if not grad_mode.STATE.enabled:  # nothing records this pass: on arrays, with forward's μ and r
+            dx, dw, db = row_norm_vjp_fast(g._data.reshape(affine), x._data, w._data if w.numel() else None,
+                                           *ctx.forward_stats, stats, affine, wshape)
+            return (_make(dx.reshape(x.shape)) if need_x else None, _make(dw.reshape(w.shape)) if need_w else None,
+                    _make(db.reshape(ctx.bias_shape)) if need_b else None)
+        # create_graph: x̂ and r as functions of x, so that the second derivative sees how they depend on x
+        rows = x.reshape(stats)
+        centred = rows - rows.mean(-1, keepdim=True)
+        r = ((centred * centred).mean(-1, keepdim=True) + eps).rsqrt()
+        x_hat = centred * r
+        g = g.reshape(affine)
+        spread = tuple(d for d, n in enumerate(wshape) if n == 1)  # the dims w is broadcast along
         dx = dw = db = None
         if need_x:
             gw = (g * w.reshape(wshape) if w.numel() else g).reshape(stats)
