@@ -19,6 +19,7 @@ from .creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full, 
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 from . import cuda
 from . import backends
+from . import accelerator
 from . import optim
 from . import utils
 from .serialization import save, load

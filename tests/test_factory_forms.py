@@ -122,3 +122,19 @@ def test_backends_answer_as_a_cpu_only_build():
     assert device == "cpu"
     import minitorch.backends.mps as mps_module  # importable as modules, as torch's
     assert mps_module.is_available() is False
+
+
+def test_accelerator_answers_as_a_cpu_only_build():
+    """torch.accelerator: no accelerator. torch's own answer for current_accelerator() depends on the wheel (a
+    CUDA-built wheel says 'cuda' even without a GPU; a CPU-only wheel says None): minitorch is CPU-only."""
+    acc = minitorch.accelerator
+    assert acc.is_available() is False and acc.is_available() == torch.accelerator.is_available()
+    assert acc.device_count() == 0 == torch.accelerator.device_count()
+    assert acc.current_accelerator() is None and acc.current_accelerator(check_available=True) is None
+    assert torch.accelerator.current_accelerator(check_available=True) is None
+    # the pick the "Learning PyTorch with Examples" programs make
+    for lib in (minitorch, torch):
+        device = lib.accelerator.current_accelerator().type if lib.accelerator.is_available() else "cpu"
+        assert device == "cpu"
+    import minitorch.accelerator as module  # importable as a module, as torch's
+    assert module.is_available is acc.is_available
