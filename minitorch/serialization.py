@@ -44,6 +44,7 @@ from . import _dtype
 from .tensor import Tensor, _make
 
 FORMAT = "minitorch-save-1"
+PICKLED = "object.pkl"  # the one member of a file that save() wrote with pickle
 MAX_DEPTH = 100  # levels of nested containers in a minitorch file (a state_dict has 2 to 4)
 
 
@@ -53,7 +54,9 @@ class UnpicklingError(RuntimeError):
 
 # -- minitorch's own format ---------------------------------------------------------------------------
 def save(obj, f):
-    """Write ``obj`` (tensors, dicts, lists, tuples, numbers, strings, None) to a path or binary file."""
+    """Write ``obj`` to a path or binary file: tensors, dicts, lists, tuples, numbers, strings and None in
+    minitorch's format; anything else (``save(model)``: a whole module) with Python's pickle, as torch does,
+    which ``load`` reads only when asked with ``weights_only=False``."""
     arrays = []
 
     def encode(x, depth=0):
@@ -80,13 +83,18 @@ def save(obj, f):
         raise TypeError(f"minitorch.save cannot store an object of type {type(x).__name__}; it stores tensors, "
                         f"dicts, lists, tuples, numbers, strings and None")
 
-    structure = encode(obj)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("structure.json", json.dumps({"format": FORMAT, "object": structure}))
-        for i, array in enumerate(arrays):
-            with z.open(f"tensors/{i}.npy", "w") as out:
-                np.save(out, array, allow_pickle=False)
+    try:
+        structure = encode(obj)
+    except TypeError:  # a whole module or another object: Python's pickle, as torch.save does (see load)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
+            z.writestr(PICKLED, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    else:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
+            z.writestr("structure.json", json.dumps({"format": FORMAT, "object": structure}))
+            for i, array in enumerate(arrays):
+                with z.open(f"tensors/{i}.npy", "w") as out:
+                    np.save(out, array, allow_pickle=False)
     data = buffer.getvalue()
     if isinstance(f, (str, os.PathLike)):
         with open(f, "wb") as out:
@@ -96,15 +104,17 @@ def save(obj, f):
 
 
 def load(f, map_location=None, weights_only=True, mmap=None):
-    """Read what ``save`` (or ``torch.save`` of tensors/state_dicts) wrote. Runs no code from the file."""
+    """Read what ``save`` (or ``torch.save`` of tensors/state_dicts) wrote. Runs no code from the file -
+    unless it holds a pickled object (``save(model)``) and ``weights_only=False`` says the file is trusted:
+    unpickling can run any code, which is why torch too refuses it by default."""
     name = str(f) if isinstance(f, (str, os.PathLike)) else getattr(f, "name", "<file>")
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fp:  # a missing file raises FileNotFoundError, as in torch
-            return _load_archive(fp, name)
-    return _load_archive(f, name)
+            return _load_archive(fp, name, weights_only)
+    return _load_archive(f, name, weights_only)
 
 
-def _load_archive(fp, name):
+def _load_archive(fp, name, weights_only=True):
     try:
         mode = os.fstat(fp.fileno()).st_mode
     except (AttributeError, OSError):  # in memory (io.BytesIO): its data ends where it ends
@@ -124,10 +134,37 @@ def _load_archive(fp, name):
         names = archive.namelist()
         if "structure.json" in names:
             return _load_minitorch(archive, name, size)
+        if names == [PICKLED]:
+            return _load_pickled(_read_metadata(archive, PICKLED, name, size), weights_only, name)
         pickles = [n for n in names if n.endswith("/data.pkl")]
         if pickles:
             return _load_torch(archive, pickles[0], name, size)
         raise UnpicklingError(f"{name} is a zip archive but neither a minitorch nor a torch save file")
+
+
+class _RefuseGlobals(pickle.Unpickler):
+    """Reads a pickle up to its first class or function reference, and refuses it there: nothing is run."""
+
+    def find_class(self, module, name):
+        raise UnpicklingError(
+            "Weights only load failed. This file can still be loaded, to do so you have two options, \x1b[1mdo those "
+            "steps only if you trust the source of the checkpoint\x1b[0m. \n\t(1) In PyTorch 2.6, we changed the default value of "
+            "the `weights_only` argument in `torch.load` from `False` to `True`. Re-running `torch.load` with "
+            "`weights_only` set to `False` will likely succeed, but it can result in arbitrary code execution. Do it "
+            "only if you got the file from a trusted source.\n\t(2) minitorch has no allowlist of classes for "
+            f"`weights_only=True`: save the `state_dict()` instead.\n\tWeightsUnpickler error: Unsupported global: "
+            f"GLOBAL {module}.{name} was not an allowed global by default.")
+
+
+def _load_pickled(data, weights_only, name):
+    if not weights_only:
+        return pickle.loads(data)  # the caller said the file is trusted
+    try:
+        return _RefuseGlobals(io.BytesIO(data)).load()  # a pickle of plain data only: nothing to run
+    except UnpicklingError:
+        raise
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError, MemoryError) as e:
+        raise UnpicklingError(f"{name}: {PICKLED} is corrupt ({type(e).__name__}: {e})") from None
 
 
 # Reading a zip member: what a corrupt one raises. RuntimeError is zipfile's "File ... is encrypted".

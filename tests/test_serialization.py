@@ -92,6 +92,44 @@ def test_truncated_and_garbage_files(tmp_path):
         minitorch.load(tmp_path / "missing.pt")
 
 
-def test_unsupported_object_is_a_clear_error():
-    with pytest.raises(TypeError, match="cannot store an object of type set"):
-        minitorch.save({1, 2}, io.BytesIO())
+def _saved(lib, obj):
+    buffer = io.BytesIO()
+    lib.save(obj, buffer)
+    buffer.seek(0)
+    return buffer
+
+
+@pytest.mark.parametrize("lib", [minitorch, torch], ids=["minitorch", "torch"])
+def test_whole_module_is_pickled_and_loads_only_when_trusted(lib):
+    """save(model) pickles the module, as torch does; load refuses it by default (weights_only=True: unpickling
+    could run code) with torch's message, and reads it back with weights_only=False."""
+    lib.manual_seed(0)
+    model = lib.nn.Sequential(lib.nn.Linear(3, 2), lib.nn.ReLU())
+    with pytest.raises(Exception) as refused:
+        lib.load(_saved(lib, model))
+    assert type(refused.value).__name__ == "UnpicklingError"
+    assert str(refused.value).startswith("Weights only load failed. This file can still be loaded")
+    module = "minitorch.nn.modules.container" if lib is minitorch else "torch.nn.modules.container"
+    assert f"Unsupported global: GLOBAL {module}.Sequential was not an allowed global by default" in str(refused.value)
+    loaded = lib.load(_saved(lib, model), weights_only=False)
+    assert repr(loaded) == repr(model) == "Sequential(\n  (0): Linear(in_features=3, out_features=2, bias=True)\n  (1): ReLU()\n)"
+    for (name, p), (name2, q) in zip(model.named_parameters(), loaded.named_parameters()):
+        assert name == name2 and type(p) is type(q) and bool((p == q).all()) and q.requires_grad
+
+
+def test_pickled_file_runs_nothing_by_default(tmp_path):
+    """A file made to run a command when unpickled: refused at its first global, before anything runs."""
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+    with pytest.raises(minitorch.serialization.UnpicklingError, match="GLOBAL posix.system"):
+        minitorch.load(_saved(minitorch, [Evil()]))
+    assert not marker.exists()
+
+
+def test_plain_python_data_round_trips_as_in_torch():
+    """A set is not in minitorch's data format: pickled, as torch does, and (no class in it) loaded by default."""
+    for lib in (minitorch, torch):
+        assert lib.load(_saved(lib, {1, 2})) == {1, 2}
