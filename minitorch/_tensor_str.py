@@ -144,4 +144,8 @@ def tensor_repr(t):
         suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
+    from .autograd.forward_ad import tangent_of  # (the autograd package imports this module's users)
+    tangent = tangent_of(t)
+    if tangent is not None:  # a dual tensor of forward-mode AD
+        suffixes.append(f"tangent={tensor_repr(tangent)}")
     return _add_suffixes(prefix + body, suffixes, len(prefix))

@@ -1,7 +1,7 @@
 """minitorch.autograd: Function, the backward engine, grad modes, and checking tools."""
 import numpy as np
 
-from . import grad_mode, functional, graph
+from . import grad_mode, functional, graph, forward_ad
 from .engine import run_backward
 from .function import Function, Node, AccumulateGrad, once_differentiable
 from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,

@@ -28,7 +28,7 @@ import functools
 import itertools
 import warnings
 
-from . import grad_mode, anomaly_mode, graph
+from . import grad_mode, anomaly_mode, forward_ad, graph
 # minitorch.tensor imports this module while it is itself being imported; it is complete by the time
 # any function here runs.
 from .. import tensor as _tensor
@@ -76,6 +76,10 @@ class Node:
         backward as that input Tensor, the output's as the output Tensor, any other array as a constant
         Tensor. In a ``Function`` they are Tensors (or None)."""
         self._to_save = values
+
+    def save_for_forward(self, *tensors):
+        """Keep ``tensors`` for the Function's ``jvp`` (forward mode), where ``saved_tensors`` gives them back."""
+        self._for_forward = tensors
 
     @property
     def saved_tensors(self):
@@ -270,6 +274,13 @@ class Function(metaclass=FunctionMeta):
 
     vjp = backward
 
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        """Forward mode (autograd/forward_ad.py): the outputs' tangents from the inputs' (one per forward
+        argument, None where there is none), computed with ``ctx`` as forward left it."""
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it "
+                                  "with forward mode AD.")
+
     # ``MyFn()(x)``: torch's words for the old style, where a Function was an object with a forward method
     def __init__(self, *args, **kwargs):
         warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all static, "
@@ -288,7 +299,8 @@ class Function(metaclass=FunctionMeta):
         is_tensor = tuple(isinstance(a, Tensor) for a in args)
         ctx.needs_input_grad = tuple(t and a._requires_grad for a, t in zip(args, is_tensor))
         record = grad_mode.STATE.enabled and any(ctx.needs_input_grad)
-        with grad_mode.no_grad():
+        dual = forward_ad.STATE.level is not None and forward_ad.has_tangent(args)
+        with grad_mode.no_grad(), forward_ad.closed(dual):  # forward mode: forward sees plain tensors (jvp below)
             if cls.setup_context is Function.setup_context:
                 out = cls.forward(ctx, *args)
             else:
@@ -297,6 +309,8 @@ class Function(metaclass=FunctionMeta):
         single = not isinstance(out, tuple)
         outs = (out,) if single else out
         results = tuple(_function_output(o, args, ctx._dirty) for o in outs)
+        if dual:
+            forward_ad.function_jvp(cls, ctx, args, results)
         if record:
             for o in ctx._dirty:
                 if o._requires_grad and o.grad_fn is None:

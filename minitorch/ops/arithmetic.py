@@ -12,8 +12,9 @@ from .where import where
 
 
 class Add(Op):
-    """z = a + alpha*b.   VJP: da = g,  db = alpha*g."""
+    """z = a + alpha*b.   JVP: linear (dz = da + alpha*db).   VJP: da = g,  db = alpha*g."""
     node_name = "AddBackward0"
+    linear = True
     promotes = 2
 
     @staticmethod
@@ -39,8 +40,9 @@ def _no_bool_subtraction(a, b):
 
 
 class Sub(Op):
-    """z = a - alpha*b.   VJP: da = g,  db = -alpha*g."""
+    """z = a - alpha*b.   JVP: linear (dz = da - alpha*db).   VJP: da = g,  db = -alpha*g."""
     node_name = "SubBackward0"
+    linear = True
     promotes = 2
 
     @classmethod
@@ -59,8 +61,12 @@ class Sub(Op):
 
 
 class Rsub(Op):
-    """z = c - alpha*a for a number c (``2 - x``, ``torch.rsub(x, 2)``).   VJP: da = -alpha*g."""
+    """z = c - alpha*a for a number c (``2 - x``, ``torch.rsub(x, 2)``).   JVP: dz = -alpha*da.   VJP: da = -alpha*g."""
     node_name = "RsubBackward1"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, c, alpha=1):
+        return -t[0] if alpha == 1 else t[0] * -alpha
 
     @classmethod
     def apply(cls, a, c, *alpha):
@@ -82,8 +88,9 @@ class Rsub(Op):
 
 
 class RsubTensor(Op):
-    """z = b - alpha*a (``torch.rsub(a, b)``, sub with its operands swapped).   VJP: da = -alpha*g,  db = g."""
+    """z = b - alpha*a (``torch.rsub(a, b)``, sub with its operands swapped).   JVP: linear.   VJP: da = -alpha*g,  db = g."""
     node_name = "RsubBackward0"
+    linear = True
     promotes = 2
 
     @classmethod
@@ -109,8 +116,12 @@ def rsub(input, other, *, alpha=1):
 
 
 class Mul(Op):
-    """z = a * b.   VJP: da = g * b,  db = g * a."""
+    """z = a * b.   JVP: dz = da*b + a*db.   VJP: da = g * b,  db = g * a."""
     node_name = "MulBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b):
+        return t[0] * b + a * t[1]
     promotes = True
 
     @staticmethod
@@ -126,9 +137,13 @@ class Mul(Op):
 
 
 class Div(Op):
-    """z = a / b (true division: integers give floats).   VJP: da = g / b,  db = -g · (a / b) / b  (= -g·a / b²,
+    """z = a / b (true division: integers give floats).   JVP: dz = (da - z·db) / b.   VJP: da = g / b,  db = -g · (a / b) / b  (= -g·a / b²,
     divided twice as torch does: its float32 gradients round the same)."""
     node_name = "DivBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b):
+        return (t[0] - z * t[1]) / b
     promotes = True
 
     @staticmethod
@@ -149,8 +164,9 @@ class Div(Op):
 # MulBackward1, DivBackward1, one edge each.
 # ``x * 2`` is MulBackward0: the number becomes a constant tensor, an edge of its own (see Op's _promote).
 class MulScalar(Op):
-    """z = a·c for a number c.   VJP: da = g·c."""
+    """z = a·c for a number c.   JVP: linear (dz = da·c).   VJP: da = g·c."""
     node_name = "MulBackward1"
+    linear = True
 
     @staticmethod
     def forward(ctx, a, c):
@@ -163,8 +179,9 @@ class MulScalar(Op):
 
 
 class DivScalar(Op):
-    """z = a / c for a number c.   VJP: da = g / c."""
+    """z = a / c for a number c.   JVP: linear (dz = da / c).   VJP: da = g / c."""
     node_name = "DivBackward1"
+    linear = True
 
     @staticmethod
     def forward(ctx, a, c):
@@ -177,8 +194,12 @@ class DivScalar(Op):
 
 
 class AddScalar(Op):
-    """z = a + c for a number c (torch's C++ ``x + 1.0``, as rms_norm uses it).   VJP: da = g."""
+    """z = a + c for a number c (torch's C++ ``x + 1.0``, as rms_norm uses it).   JVP: dz = da.   VJP: da = g."""
     node_name = "AddBackward1"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, c):
+        return t[0]
 
     @staticmethod
     def forward(ctx, a, c):
@@ -190,8 +211,12 @@ class AddScalar(Op):
 
 
 class SubScalar(Op):
-    """z = a - c for a number c (torch's C++ ``x - 1.0``).   VJP: da = g."""
+    """z = a - c for a number c (torch's C++ ``x - 1.0``).   JVP: dz = da.   VJP: da = g."""
     node_name = "SubBackward1"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, c):
+        return t[0]
 
     @staticmethod
     def forward(ctx, a, c):
@@ -203,8 +228,12 @@ class SubScalar(Op):
 
 
 class Reciprocal(Op):
-    """z = 1 / a.   VJP: da = -g * z²."""
+    """z = 1 / a.   JVP: dz = -da·z².   VJP: da = -g * z²."""
     node_name = "ReciprocalBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a):
+        return -t[0] * z * z
 
     @staticmethod
     def forward(ctx, a):
@@ -221,8 +250,9 @@ class Reciprocal(Op):
 
 
 class Neg(Op):
-    """z = -a.   VJP: da = -g."""
+    """z = -a.   JVP: linear (dz = -da).   VJP: da = -g."""
     node_name = "NegBackward0"
+    linear = True
 
     @staticmethod
     def forward(ctx, a):
@@ -240,8 +270,12 @@ def _silent():
 
 
 class Pow(Op):
-    """z = a ** p for a number p.   VJP: da = g * p * a^(p-1)  (0 when p == 0)."""
+    """z = a ** p for a number p.   JVP: dz = p·a^(p-1)·da.   VJP: da = g * p * a^(p-1)  (0 when p == 0)."""
     node_name = "PowBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, p):
+        return t[0] * 0 if p == 0 else t[0] * p * a ** (p - 1)
 
     @staticmethod
     def forward(ctx, a, p):
@@ -264,9 +298,14 @@ class Pow(Op):
 
 
 class PowTensor(Op):
-    """z = a ** b for tensors.   VJP: da = g * b * a^(b-1)  (0 where b == 0),  db = g * z * ln a  (0 where a == 0,
+    """z = a ** b for tensors.   JVP: dz = b·a^(b-1)·da + z·ln(a)·db (the VJP's zeros too).   VJP: da = g * b * a^(b-1)  (0 where b == 0),  db = g * z * ln a  (0 where a == 0,
     b >= 0)."""
     node_name = "PowBackward1"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b):
+        da = where(b == 0, 0.0, t[0] * b * a ** (b - 1))
+        return da + where((a == 0) & (b >= 0), 0.0, t[1] * z * a.log())
     promotes = True
 
     @staticmethod
@@ -287,8 +326,13 @@ class PowTensor(Op):
 
 
 class RPow(Op):
-    """z = c ** a for a number c (``2 ** x``).   VJP: da = g * z * ln c  (0 where c == 0 and a >= 0)."""
+    """z = c ** a for a number c (``2 ** x``).   JVP: dz = z·ln(c)·da.   VJP: da = g * z * ln c  (0 where c == 0 and a >= 0)."""
     node_name = "PowBackward2"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, c):
+        dz = t[0] * z * float(np.log(c))
+        return where(a >= 0, 0.0, dz) if c == 0 else dz
 
     @staticmethod
     def forward(ctx, a, c):
@@ -318,6 +362,10 @@ class FloorDivide(Op):
     No VJP: torch has no derivative for floor_divide. Its node is ``NotImplemented``, with edges only to
     the inputs that require grad, and backward through it raises."""
     node_name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b):
+        return z.new_zeros(z.shape)
     promotes = True
 
     @staticmethod
@@ -350,6 +398,10 @@ class DivRounded(Op):
     """z = a / b rounded toward zero ('trunc') or toward -inf ('floor': floor_divide's kernel, Python's
     ``//``); integers stay integers.   VJP: da = db = 0 (z is piecewise constant), as torch."""
     node_name = "DivBackward2"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b, rounding_mode):
+        return z.new_zeros(z.shape)
     promotes = 2
 
     @staticmethod

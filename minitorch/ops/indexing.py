@@ -29,6 +29,7 @@ from .scatter import (Gather, Index, IndexFill, IndexFillTensor, IndexPut, Index
 # -- basic indexing: views ------------------------------------------------------------------------------
 class Select(Op):
     """z = a[key], ``key`` one integer on one dim (a view).   VJP: da = zeros like a with g at [key]."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "SelectBackward0"
     is_view = True
 
@@ -60,6 +61,7 @@ class SelectBackwardBackward(Op):
 
 class Slice(Select):
     """z = a[key], ``key`` one slice on one dim (a view).   VJP: da = zeros like a with g at [key]."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "SliceBackward0"
 
     @staticmethod

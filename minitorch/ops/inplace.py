@@ -20,7 +20,7 @@ Views need more, because a view and its base are one memory seen twice:
 """
 import numpy as np
 
-from ..autograd import grad_mode
+from ..autograd import forward_ad, grad_mode
 from ..autograd.function import forward_op_name
 from ..tensor import Tensor, _make
 from .op import Op, view_ops
@@ -86,6 +86,8 @@ def _stand_in(t, copy):
     """A tensor that stands for ``t`` in the graph (same node), holding a copy of its values or its memory."""
     s = _make(t._data.copy() if copy else t._data)
     s.grad_fn, s._output_nr, s._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
+    if forward_ad.STATE.level is not None:  # forward mode: the stand-in carries t's tangent too
+        forward_ad.carry_tangent(t, s)
     return s
 
 
@@ -100,6 +102,8 @@ def _store(self, result, source):
     else:
         _write(self, result)
     self._vc[0] += 1
+    if forward_ad.STATE.level is not None:  # forward mode: self now has result's tangent too
+        forward_ad.carry_tangent(result, self)
 
 
 def _take_history(self, result):

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._dtype import result_type
 from .._size import broadcast_shape
-from ..autograd import grad_mode
+from ..autograd import forward_ad, grad_mode
 from ..autograd.function import Function, Node, _link, _mapped, _save
 # minitorch.tensor imports the ops while it is itself being imported; it is complete by the time any
 # function here runs.
@@ -53,6 +53,13 @@ class Op(Function):
     is_view = False   # True for ops whose output shares memory with the first input
     promotes = False  # elementwise ops: True (all arguments) or the number of leading arguments that are
                       # operands, promoted to one dtype (later ones, like add's alpha, pass unchanged)
+    elementwise = False  # True for an elementwise op of one or more tensors (those with ``promotes`` are too):
+                         # its JVP is its VJP's formula applied to the tangent (autograd/forward_ad.py)
+    forward_ad = True  # False where torch has no forward-mode rule either (it raises NotImplementedError)
+    linear = False    # True when the op is linear in its floating tensor arguments (view, sum, cat, a + b):
+                      # its JVP is then the op itself applied to the tangents (autograd/forward_ad.py); other
+                      # ops define ``jvp(ctx, out, tangents, *args)``: the tangent of ``out`` from the tangents of
+                      # ``args`` (one per argument: a Tensor for each floating tensor, None for the others)
 
     @classmethod
     def apply(cls, *args):
@@ -63,6 +70,7 @@ class Op(Function):
         else:
             arrays = [a._data if isinstance(a, Tensor) else a for a in args]
         recorded = None
+        dual = forward_ad.STATE.level is not None and forward_ad.STATE.tangents and forward_ad.has_tangent(args)
         if grad_mode.STATE.enabled:  # known before forward, so that forward saves only what backward will use
             inputs, needs = [], []
             for a in args:
@@ -72,6 +80,8 @@ class Op(Function):
             if True in needs:
                 ctx.needs_input_grad = tuple(needs)
                 recorded = inputs
+        if dual:  # forward mode: an elementwise JVP runs the VJP's formula, which needs what forward saves
+            ctx.needs_input_grad = forward_ad.needs(args, ctx.needs_input_grad if recorded is not None else None)
         try:
             out = cls.forward(ctx, *arrays)
         except ValueError as e:  # NumPy's broadcast error, in torch's words
@@ -84,8 +94,12 @@ class Op(Function):
             raw_outputs = (out,) if single else out
             _link(ctx, recorded, results, ctx._non_diff and _mapped(ctx._non_diff, raw_outputs, results))
             _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, raw_outputs, results)
+        elif dual:
+            _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, (out,) if single else out, results)
         if cls.is_view:
             _note_view(cls, args, results)
+        if dual:
+            forward_ad.push_tangents(cls, ctx, args, results)
         return results[0] if single else results
 
 

@@ -82,6 +82,7 @@ def _np_dtype(dtype, a):
 # -- sum and mean ------------------------------------------------------------------------------------------
 class Sum(Op):
     """z = Σ a over all elements.   VJP: da = g broadcast to a's shape."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "SumBackward0"
 
     @staticmethod
@@ -96,6 +97,7 @@ class Sum(Op):
 
 class SumDim(Op):
     """z = Σ a over ``dims``.   VJP: da = g, with the summed dims restored, broadcast to a's shape."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "SumBackward1"
 
     @staticmethod
@@ -110,6 +112,7 @@ class SumDim(Op):
 
 class Mean(Op):
     """z = (1/n) Σ a.   VJP: da = g / n broadcast to a's shape."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "MeanBackward0"
 
     @staticmethod
@@ -127,6 +130,7 @@ class Mean(Op):
 
 class MeanDim(Op):
     """z = mean of a over ``dims``.   VJP: da = g / n (n = elements per mean) broadcast to a's shape."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "MeanBackward1"
 
     @staticmethod
@@ -654,6 +658,7 @@ def logsumexp(input, dim, keepdim=False):
 
 class Cumsum(Op):
     """z_i = Σ_{j≤i} a_j along ``dim``.   VJP: da_i = Σ_{j≥i} g_j  (a cumulative sum from the end)."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "CumsumBackward0"
 
     @staticmethod
@@ -669,6 +674,7 @@ class Cumsum(Op):
 class ReverseCumsum(Op):
     """z_i = Σ_{j≥i} a_j along ``dim`` (torch computes it as flip, cumsum, flip).   VJP: da = cumsum(g)."""
 
+    linear = True  # JVP: the op itself, applied to the tangents
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim

@@ -71,6 +71,7 @@ class _Reshape(Op):
     """z = a with a new shape.   VJP: da = g reshaped to a's shape.
     The maths of View and UnsafeView; they differ in whether z shares a's memory, and in the node name."""
 
+    linear = True  # JVP: the op itself, applied to the tangents
     @staticmethod
     def forward(ctx, a, shape):
         ctx.shape = a.shape
@@ -99,6 +100,7 @@ class UnsafeView(_Reshape):
 
 class Alias(Op):
     """z = a (a new view of all of it, as ``t[...]``).   VJP: da = g."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "AliasBackward0"
     is_view = True
 
@@ -113,6 +115,7 @@ class Alias(Op):
 
 class Expand(Op):
     """z = a broadcast to a larger shape (no copy).   VJP: da = g summed over the broadcast dims."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "ExpandBackward0"
     is_view = True
 
@@ -231,6 +234,7 @@ def unflatten(input, dim, sizes):
 
 class Squeeze(Op):
     """z = a without its size-1 dims (a view).   VJP: da = g reshaped to a's shape."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "SqueezeBackward0"
     is_view = True
 
@@ -270,6 +274,7 @@ def _squeeze(input, dim, ops):
 
 class Unsqueeze(Op):
     """z = a with a new size-1 dim at ``dim`` (a view).   VJP: da = g without that dim."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "UnsqueezeBackward0"
     is_view = True
 
@@ -290,6 +295,7 @@ def unsqueeze(input, dim, _op=Unsqueeze):
 class Permute(Op):
     """z = a with its dims reordered: z.shape[i] = a.shape[dims[i]] (a view).
     VJP: da = g permuted by the inverse permutation."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "PermuteBackward0"
     is_view = True
 
@@ -338,6 +344,7 @@ def movedim(input, source, destination):
 
 class Transpose(Op):
     """z = a with dims ``d0`` and ``d1`` swapped (a view).   VJP: da = g with them swapped back."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "TransposeBackward0"
     is_view = True
 
@@ -357,6 +364,7 @@ def transpose(input, dim0, dim1, _op=Transpose):
 
 class T(Op):
     """z = aᵀ for a matrix (a 0-d or 1-d tensor is returned as is; a view).   VJP: da = gᵀ."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "TBackward0"
     is_view = True
 
@@ -421,6 +429,7 @@ class Repeat(Op):
     """z = a tiled ``repeats`` times along each dim (leading new dims when there are more repeats).
     VJP: da = g summed over the copies: view g as (r0, s0, r1, s1, ...) and sum the r axes (and the size-1 s axes
     of the leading new dims, so that the sum is a's shape: as torch, whose last node is the sum)."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "RepeatBackward0"
 
     @staticmethod
@@ -449,6 +458,7 @@ def repeat(input, *repeats):
 
 class Flip(Op):
     """z = a reversed along ``dims`` (a copy, as in torch).   VJP: da = g reversed along ``dims``."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "FlipBackward0"
 
     @staticmethod
@@ -504,6 +514,7 @@ def tile(input, *dims, **kwargs):
 class Roll(Op):
     """z = a shifted by ``shifts`` along ``dims``, wrapping around (no dims: a flattened, shifted, reshaped back).
     VJP: da = g shifted back."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "RollBackward0"
 
     @staticmethod
@@ -532,6 +543,7 @@ def roll(input, shifts, dims=None):
 class Rot90(Op):
     """z = a turned k quarter turns in the plane of ``dims``, from the first dim towards the second (a copy).
     VJP: da = g turned back."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "Rot90Backward0"
 
     @staticmethod
@@ -610,6 +622,7 @@ def _repeated_indices(repeats, output_size, shape=None, dim=None):
 class Split(Op):
     """(z0, z1, ...) = consecutive pieces of a along ``dim`` with the given sizes (views).
     VJP: da = the pieces' gradients concatenated (the engine gives unused pieces zero gradients)."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "SplitBackward0"
     is_view = True
 
@@ -694,6 +707,7 @@ def unsafe_chunk(input, chunks, dim=0):
 
 class Unbind(Op):
     """(z0, z1, ...) = the slices of a along ``dim`` (views).   VJP: da = the gradients stacked."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "UnbindBackward0"
     is_view = True
 
@@ -714,6 +728,7 @@ def unbind(input, dim=0, _op=Unbind):
 class Cat(Op):
     """z = the inputs joined along ``dim``, at their common (promoted) dtype.
     VJP: d input_i = the slice of g where input i sits (the engine casts it to input i's dtype)."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "CatBackward0"
 
     @staticmethod
@@ -754,6 +769,7 @@ def cat(tensors, dim=0, *, out=None):
 class Stack(Op):
     """z = the inputs (all of one shape) stacked along a new dim ``dim``, at their promoted dtype.
     VJP: d input_i = g[..., i, ...] along ``dim``."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "StackBackward0"
 
     @staticmethod
@@ -925,6 +941,7 @@ def combinations(input, r=2, with_replacement=False):
 class BlockDiag(Op):
     """z = the inputs, as matrices (0-d: 1x1, 1-d: one row), along the diagonal of zeros, at their promoted
     dtype.   VJP: d input_i = g's block where input i sits, in input i's shape."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "BlockDiagBackward0"
 
     @staticmethod
@@ -957,6 +974,7 @@ def block_diag(*tensors):
 class Unfold(Op):
     """z = the windows of ``size`` elements, ``step`` apart, along ``dim`` (a view; each window along a new last
     dim).   VJP: da = each window's gradient added back where the window came from."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "UnfoldBackward0"
     is_view = True
 

@@ -261,6 +261,7 @@ class _NoDerivative(Op):
     """An op torch has no derivative for: its output still requires grad (as torch's), through a node whose
     backward raises torch's error."""
     error = NotImplementedError
+    forward_ad = False  # nor a forward-mode rule: a dual input raises torch's NotImplementedError
 
     @classmethod
     def backward(cls, ctx, *grads):
@@ -301,6 +302,7 @@ def _unique_outputs(values, inverse, starts):
 class Unique(_NoDerivative):
     """The sorted distinct elements of a (NaNs each their own), where each element went (inverse), and how often
     each occurs (counts). No derivative."""
+    aten_name = "_unique2"  # torch's name for it in errors
     node_name = "Unique2Backward0"
     message = "the derivative for '_unique2' is not implemented."
 
@@ -314,6 +316,7 @@ class Unique(_NoDerivative):
 class UniqueDim(_NoDerivative):
     """The sorted distinct slices of a along ``dim`` (slices compared element by element, in order),
     inverse and counts. No derivative."""
+    aten_name = "unique_dim"  # torch's name for it in errors
     node_name = "UniqueDimBackward0"
     message = "the derivative for 'unique_dim' is not implemented."
 
@@ -327,6 +330,7 @@ class UniqueDim(_NoDerivative):
 class UniqueConsecutive(_NoDerivative):
     """The first element of each run of equal consecutive elements (along ``dim``: equal slices), inverse and
     counts. No derivative."""
+    aten_name = "unique_consecutive"  # torch's name for it in errors
     node_name = "UniqueConsecutiveBackward0"
     message = "the derivative for 'unique_consecutive' is not implemented."
 

@@ -12,6 +12,7 @@ from .op import Op
 
 class Where(Op):
     """z = x where c else y (c is a bool array, not differentiated).   VJP: dx = g where c,  dy = g where not c."""
+    linear = True  # JVP: the op itself, applied to the tangents
     node_name = "WhereBackward0"
 
     @staticmethod

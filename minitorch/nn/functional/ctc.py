@@ -115,6 +115,7 @@ class CtcLoss(Op):
     """l_n = -log p(target_n | log_probs[:, n]) by the forward (α) recursion; VJP: g_n·(exp y - γ) through
     CtcLossGrad (the β recursion): see the module docstring for both."""
     node_name = "CtcLossBackward0"
+    forward_ad, aten_name = False, "_ctc_loss"  # torch has no forward-mode rule for it: a dual input raises
 
     @staticmethod
     def forward(ctx, y, labels, input_lengths, target_lengths, blank, zero_infinity):

@@ -118,6 +118,7 @@ class _ClassMargins(Op):
     l_n = Σ_j Σ_d w_j·h / C.   VJP: with c = g_n·w_j·p·z^(p-1)/C where z = margin - x_j + x_d > 0 (0 elsewhere),
     dx[n, d] = Σ_j c,  dx[n, j] = -Σ_d c  (written with gather and where, so that it differentiates again and a
     NaN or inf in one class reaches no other)."""
+    forward_ad = False  # torch has no forward-mode rule for either loss: a dual input raises
 
     @staticmethod
     def forward(ctx, x, index, listed, w, margin, p, reduction, out_shape):
@@ -151,10 +152,12 @@ class _ClassMargins(Op):
 
 class MultiMarginLoss(_ClassMargins):
     node_name = "MultiMarginLossBackward0"
+    aten_name = "multi_margin_loss"
 
 
 class MultilabelMarginLoss(_ClassMargins):
     node_name = "MultilabelMarginLossBackward0"
+    aten_name = "multilabel_margin_loss_forward"
 
 
 def _samples(input):

@@ -17,6 +17,7 @@ from ._common import _compute, _float, _not_implemented, _tensor_only
 class Sigmoid(Op):
     """z = 1 / (1 + e^-a).   VJP: da = g z (1 - z)."""
     node_name = "SigmoidBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -37,6 +38,7 @@ def sigmoid(input, *, out=None):
 class Relu(Op):
     """z = max(a, 0).   VJP: da = g where not z <= 0 (0 at a = 0, g at a = NaN, as torch)."""
     node_name = "ReluBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -61,6 +63,7 @@ class ThresholdBackward(Op):
     VJP: dg = gg where not z <= 0;  dz = 0 (the mask is piecewise constant in z). Being an operation on z, it
     keeps a second derivative connected to the graph, so it comes out as zeros, as torch's does."""
     node_name = "ThresholdBackwardBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, g, z):
@@ -82,6 +85,7 @@ TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 class Erf(Op):
     """z = erf a = (2/√π) ∫₀ᵃ e^(-t²) dt.   VJP: da = g (2/√π) e^(-a²)."""
     node_name = "ErfBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -150,6 +154,7 @@ def logaddexp2(input, other, *, out=None):
 class Erfc(Op):
     """z = erfc a = 1 - erf a.   VJP: da = -g (2/√π) e^(-a²)."""
     node_name = "ErfcBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -173,6 +178,7 @@ class Logit(Op):
     """z = ln(a / (1 - a)), a clamped to [eps, 1 - eps] first when eps is given.
     VJP: da = g / (a (1 - a)), 0 outside [eps, 1 - eps] (NaN outside [0, 1] without eps, as torch)."""
     node_name = "LogitBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a, eps):

@@ -16,6 +16,7 @@ def _lerp(a, b, w):
 class Lerp(Op):
     """z = a + w (b - a) for a number w.   VJP: da = g (1 - w),  db = g w."""
     node_name = "LerpBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a, b, w):
@@ -30,6 +31,7 @@ class Lerp(Op):
 class LerpTensor(Op):
     """z = a + w (b - a) for a tensor w.   VJP: da = g (1 - w),  db = g w,  dw = g (b - a)."""
     node_name = "LerpBackward1"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a, b, w):

@@ -102,6 +102,7 @@ class Clamp(Op):
     """z = min(max(a, lo), hi) for numbers lo, hi (either may be None).
     VJP: da = g where lo < a < hi (0 at the bounds, as torch)."""
     node_name = "ClampBackward1"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a, lo, hi, dtype):
@@ -191,6 +192,7 @@ def _unbounded(dtype, upper):
 class ClampMin(Op):
     """z = max(a, lo) for a number lo.   VJP: da = g where a > lo."""
     node_name = "ClampMinBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a, lo, dtype):
@@ -219,6 +221,7 @@ def clamp_min(input, min):
 class ClampMax(Op):
     """z = min(a, hi) for a number hi.   VJP: da = g where a < hi."""
     node_name = "ClampMaxBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a, hi, dtype):

@@ -14,6 +14,7 @@ LN2, LN10 = math.log(2.0), math.log(10.0)
 class Exp(Op):
     """z = e^a.   VJP: da = g * z."""
     node_name = "ExpBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -34,6 +35,7 @@ def exp(input, *, out=None):
 class Exp2(Op):
     """z = 2^a.   VJP: da = g * z * ln 2."""
     node_name = "Exp2Backward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -54,6 +56,7 @@ def exp2(input, *, out=None):
 class Expm1(Op):
     """z = e^a - 1 (exact for small a).   VJP: da = g * (z + 1)."""
     node_name = "Expm1Backward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -74,6 +77,7 @@ def expm1(input, *, out=None):
 class Log(Op):
     """z = ln a.   VJP: da = g / a."""
     node_name = "LogBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -93,6 +97,7 @@ def log(input, *, out=None):
 class Log2(Op):
     """z = log2 a.   VJP: da = g / (a ln 2)."""
     node_name = "Log2Backward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -112,6 +117,7 @@ def log2(input, *, out=None):
 class Log10(Op):
     """z = log10 a.   VJP: da = g / (a ln 10)."""
     node_name = "Log10Backward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -131,6 +137,7 @@ def log10(input, *, out=None):
 class Log1p(Op):
     """z = ln(1 + a) (exact for small a).   VJP: da = g / (1 + a)."""
     node_name = "Log1PBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -150,6 +157,7 @@ def log1p(input, *, out=None):
 class Sqrt(Op):
     """z = √a.   VJP: da = g / (2z)."""
     node_name = "SqrtBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -170,6 +178,7 @@ def sqrt(input, *, out=None):
 class Rsqrt(Op):
     """z = 1/√a.   VJP: da = -g z³ / 2."""
     node_name = "RsqrtBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):

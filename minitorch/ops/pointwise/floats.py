@@ -35,6 +35,7 @@ class Copysign(Op):
 class CopysignScalar(Op):
     """copysign(a, number): z = |a| with the number's sign.   VJP: da = g z / a (0 where a = 0)."""
     node_name = "CopysignBackward1"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a, c):
@@ -117,6 +118,7 @@ frexp_return = type("frexp", (collections.namedtuple("frexp", ["mantissa", "expo
 class Frexp(Op):
     """(m, e) with a = m 2ᵉ, 0.5 ≤ |m| < 1 (m = e = 0 at a = 0).   VJP: da = g / 2ᵉ."""
     node_name = "FrexpBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -143,6 +145,7 @@ def frexp(input, *, out=None):
 class Heaviside(Op):
     """z = 0 where a < 0, b where a = 0, 1 where a > 0.   No derivative (torch raises, and so does this)."""
     node_name = "torch::autograd::NotImplemented"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a, b):

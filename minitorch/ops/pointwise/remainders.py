@@ -49,6 +49,7 @@ class _ModTensor(Op):
 class Fmod(_ModNumber):
     """z = a - b·trunc(a/b) for a number b (the sign of a, as C's fmod).   VJP: da = g."""
     node_name = "FmodBackward0"
+    elementwise = True
     ufunc = np.fmod
 
 

@@ -20,6 +20,7 @@ def _sign(a):
 class Abs(Op):
     """z = |a|.   VJP: da = g sign(a) (0 at a = 0)."""
     node_name = "AbsBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -41,6 +42,7 @@ def abs(input, *, out=None):
 class Sign(Op):
     """z = sign(a).   VJP: da = 0."""
     node_name = "SignBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -73,6 +75,7 @@ def _rounding(op, name, input, out):
 class Floor(Op):
     """z = ⌊a⌋.   VJP: da = 0."""
     node_name = "FloorBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -145,6 +148,7 @@ def round(input, *, decimals=0, out=None):
 class Frac(Op):
     """z = a - trunc(a).   VJP: da = g."""
     node_name = "FracBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -164,6 +168,7 @@ def frac(input, *, out=None):
 class NanToNum(Op):
     """z = a with nan, +inf, -inf replaced by numbers.   VJP: da = g where a is finite, else 0."""
     node_name = "NanToNumBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a, nan, posinf, neginf):

@@ -110,6 +110,7 @@ def _erfinv(y):
 class Lgamma(Op):
     """z = ln|Γ(a)|.   VJP: da = g ψ(a)."""
     node_name = "LgammaBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -125,6 +126,7 @@ class Lgamma(Op):
 class Digamma(Op):
     """z = ψ(a) = d/da ln Γ(a).   VJP: da = g ψ⁽¹⁾(a)."""
     node_name = "DigammaBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -140,6 +142,7 @@ class Digamma(Op):
 class Polygamma(Op):
     """z = ψ⁽ⁿ⁾(a), the n-th derivative of ψ.   VJP: da = g ψ⁽ⁿ⁺¹⁾(a)."""
     node_name = "PolygammaBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, n, a):
@@ -158,6 +161,7 @@ class Polygamma(Op):
 class Erfinv(Op):
     """z = erf⁻¹(a).   VJP: da = g (√π/2) e^(z²)."""
     node_name = "ErfinvBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -319,6 +323,7 @@ def _bessel_i1(x):
 class I0(Op):
     """z = I₀(a), the modified Bessel function of the first kind of order 0.   VJP: da = g I₁(a)."""
     node_name = "I0Backward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -334,6 +339,7 @@ class I0(Op):
 class I1(Op):
     """z = I₁(a) (torch.special.i1; here for i0's gradient).   VJP: da = g (I₀(a) - z/a), g/2 at a = 0."""
     node_name = "SpecialI1Backward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -355,6 +361,7 @@ class Mvlgamma(Op):
     """z = ln Γₚ(a) = p(p-1)/4 ln π + Σᵢ₌₀ᵖ⁻¹ ln Γ(a - i/2), the multivariate log-gamma.
     VJP: da = g Σᵢ ψ(a - i/2)."""
     node_name = "MvlgammaBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a, p):

@@ -14,6 +14,7 @@ from ._common import _compute, _float, _not_implemented, _tensor_only
 class Sin(Op):
     """z = sin a.   VJP: da = g cos a."""
     node_name = "SinBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -33,6 +34,7 @@ def sin(input, *, out=None):
 class Cos(Op):
     """z = cos a.   VJP: da = -g sin a."""
     node_name = "CosBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -52,6 +54,7 @@ def cos(input, *, out=None):
 class Tan(Op):
     """z = tan a.   VJP: da = g (1 + z²)."""
     node_name = "TanBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -72,6 +75,7 @@ def tan(input, *, out=None):
 class Asin(Op):
     """z = arcsin a.   VJP: da = g / √(1 - a²)."""
     node_name = "AsinBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -91,6 +95,7 @@ def asin(input, *, out=None):
 class Acos(Op):
     """z = arccos a.   VJP: da = -g / √(1 - a²)."""
     node_name = "AcosBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -110,6 +115,7 @@ def acos(input, *, out=None):
 class Atan(Op):
     """z = arctan a.   VJP: da = g / (1 + a²)."""
     node_name = "AtanBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -129,6 +135,7 @@ def atan(input, *, out=None):
 class Sinh(Op):
     """z = sinh a.   VJP: da = g cosh a."""
     node_name = "SinhBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -148,6 +155,7 @@ def sinh(input, *, out=None):
 class Cosh(Op):
     """z = cosh a.   VJP: da = g sinh a."""
     node_name = "CoshBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -167,6 +175,7 @@ def cosh(input, *, out=None):
 class Tanh(Op):
     """z = tanh a.   VJP: da = g (1 - z²)."""
     node_name = "TanhBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -210,6 +219,7 @@ def atan2(input, other, *, out=None):
 class Asinh(Op):
     """z = arsinh a = ln(a + √(a² + 1)).   VJP: da = g / √(a² + 1)."""
     node_name = "AsinhBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -229,6 +239,7 @@ def asinh(input, *, out=None):
 class Acosh(Op):
     """z = arcosh a = ln(a + √(a² - 1)), a ≥ 1.   VJP: da = g / √(a² - 1)."""
     node_name = "AcoshBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -248,6 +259,7 @@ def acosh(input, *, out=None):
 class Atanh(Op):
     """z = artanh a = ½ ln((1 + a)/(1 - a)), |a| < 1.   VJP: da = g / (1 - a²)."""
     node_name = "AtanhBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
@@ -292,6 +304,7 @@ def hypot(input, other, *, out=None):
 class Deg2rad(Op):
     """z = a π/180.   VJP: da = g π/180."""
     node_name = "Deg2RadBackward0"
+    elementwise = True
     factor = math.pi / 180
 
     @classmethod
@@ -320,6 +333,7 @@ def rad2deg(input, *, out=None):
 class Sinc(Op):
     """z = sin(πa)/(πa), 1 at a = 0.   VJP: da = g (πa cos(πa) - sin(πa))/(πa²), 0 where πa² = 0."""
     node_name = "SincBackward0"
+    elementwise = True
 
     @staticmethod
     def forward(ctx, a):
