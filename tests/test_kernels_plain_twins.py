@@ -107,7 +107,7 @@ def pool_windows(draw):
         x[rng.random(x.shape) < draw(st.sampled_from([0, 0.2, 0.7]))] = np.nan
     low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     out = kconv.out_size(size, kernel, stride, padding, dilation)
-    view = kconv.windows(kconv.pad2d(x, padding, low), kernel, stride, dilation, out)
+    view = kconv.windows(kconv.pad_nd(x, padding, low), kernel, stride, dilation, out)
     return x, view, (kernel, stride, padding, dilation)
 
 
