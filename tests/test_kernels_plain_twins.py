@@ -25,7 +25,7 @@ def assert_near(a, b, dtype):
     np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
 
 
-# -- convolution: the N-d plain twins against torch; the fast kernels against them ------------------------
+# -- convolution: the N-d plain twins against torch; the fast 2-d kernels against them --------------------
 @st.composite
 def conv_geometry(draw, dims=2):
     """x, w, b, upstream g and geometry (stride, padding (before, after) per spatial dim, dilation, groups)
@@ -77,18 +77,6 @@ def test_conv_plain_matches_torch(dims, data):
     x, w, b, g, geometry = data.draw(conv_geometry(dims))
     for mine, theirs in zip(plain_conv(x, w, b, g, geometry), torch_conv(x, w, b, g, geometry)):
         assert_near(mine, theirs, x.dtype)
-
-
-@settings(max_examples=25)
-@given(problem=conv_geometry(1))
-def test_conv1d_fast_matches_plain(problem):
-    """1-d signals run on the 2-d kernels as images one pixel high."""
-    x, w, b, g, geometry = problem
-    fast = (kconv.conv_fast(x, w, b, geometry), kconv.conv_input_grad_fast(g, w, x.shape[2:], geometry),
-            kconv.conv_weight_grad_fast(g, x, w.shape[2:], geometry))
-    for f, p in zip(fast, plain_conv(x, w, b, g, geometry)):
-        assert_near(f, p, x.dtype)
-        assert f.flags.c_contiguous
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

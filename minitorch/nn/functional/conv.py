@@ -29,8 +29,7 @@ transposed one, as torch's ``convolution(..., transposed, output_padding, ...)``
 
 The products themselves are in minitorch/kernels/conv.py: ``conv_plain`` there is this maths in a few
 lines, on the (N, C, *S) layout as it comes, for any number of spatial dims; the Ops call ``conv_fast``,
-which runs 2-d images on the fast 2-d kernels, 1-d signals as 2-d images one pixel high, and 3-d volumes
-on the plain kernels. The fast 2-d kernels use one of two layouts chosen by the output image's size (see
+which runs 2-d images on the fast 2-d kernels and 1-d signals and 3-d volumes on the plain ones. The fast 2-d kernels use one of two layouts chosen by the output image's size (see
 the note above ``conv2d_fast``):
 
 * batch last, for small images: the images as (C, H, W, N) and ONE matrix product for the whole batch, its
