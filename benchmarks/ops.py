@@ -90,6 +90,28 @@ def family_specs():
             ("einsum bij,bjk->bik 32x64x64", _einsum, [((32, 64, 64), True), ((32, 64, 64), True)], None)]
 
 
+def _conv1d(lib, x, w, b):
+    return lib.nn.functional.conv1d(x, w, b)
+
+
+def _conv3d(lib, x, w, b):
+    return lib.nn.functional.conv3d(x, w, b)
+
+
+def _conv_transpose2d(lib, x, w, b):
+    return lib.nn.functional.conv_transpose2d(x, w, b, stride=2)
+
+
+def conv_nd_specs():
+    """The N-d convolution beside conv2d, at blitz-like sizes: a 1-d signal, a small 3-d volume, and the
+    transposed (up-sampling) 2-d convolution of a decoder."""
+    return [("conv1d 32x16x128 * 32x16x5", _conv1d, [((32, 16, 128), True), ((32, 16, 5), True), ((32,), True)], None),
+            ("conv3d 4x4x8x16x16 * 8x4x3x3x3", _conv3d,
+             [((4, 4, 8, 16, 16), True), ((8, 4, 3, 3, 3), True), ((8,), True)], None),
+            ("conv_transpose2d 16x16x14x14 * 16x8x3x3 stride 2", _conv_transpose2d,
+             [((16, 16, 14, 14), True), ((16, 8, 3, 3), True), ((8,), True)], None)]
+
+
 def _maker(fn, inputs, labels, backward, seed=0):
     rng = np.random.default_rng(seed)
     arrays = [(rng.standard_normal(shape).astype(np.float32), needs) for shape, needs in inputs]
@@ -113,7 +135,8 @@ def _maker(fn, inputs, labels, backward, seed=0):
 
 
 def cases(repeat, min_time, batches=(4, 128)):
-    specs = [s for b in batches for s in op_specs(b)] + matmul_specs() + layer_norm_specs() + family_specs()
+    specs = ([s for b in batches for s in op_specs(b)] + matmul_specs() + layer_norm_specs() + family_specs()
+             + conv_nd_specs())
     rows = []
     for name, fn, inputs, labels in specs:
         for backward in (False, True):

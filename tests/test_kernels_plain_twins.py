@@ -25,19 +25,19 @@ def assert_near(a, b, dtype):
     np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
 
 
-# -- conv2d ------------------------------------------------------------------------------------------------
+# -- convolution: the N-d plain twins against torch; the fast 2-d kernels against them --------------------
 @st.composite
-def conv_geometry(draw):
-    """x, w, b, upstream g and geometry (stride, padding (top, bottom, left, right), dilation, groups),
-    padding uneven as 'same' makes it; a batch may be empty."""
+def conv_geometry(draw, dims=2):
+    """x, w, b, upstream g and geometry (stride, padding (before, after) per spatial dim, dilation, groups)
+    for ``dims`` spatial dims, padding uneven as 'same' makes it; a batch may be empty."""
     dtype = draw(st.sampled_from([np.float32, np.float64]))
     groups, cg, og = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    kernel = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
-    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
-    padding = tuple(draw(st.integers(0, 2)) for _ in range(4))
+    kernel = tuple(draw(st.integers(1, 4 if dims < 3 else 3)) for _ in range(dims))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(dims))
+    dilation = tuple(draw(st.integers(1, 2)) for _ in range(dims))
+    padding = tuple(draw(st.integers(0, 2)) for _ in range(2 * dims))
     reach = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
-    size = tuple(max(1, r - p0 - p1) + draw(st.integers(0, 5))
+    size = tuple(max(1, r - p0 - p1) + draw(st.integers(0, 5 if dims < 3 else 3))
                  for r, p0, p1 in zip(reach, padding[::2], padding[1::2]))
     n = draw(st.integers(0, 3))
     rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
@@ -55,24 +55,26 @@ forced = forced_conv_layout
 
 def torch_conv(x, w, b, g, geometry):
     """torch's output, dx and dW for the same problem (uneven padding applied by F.pad)."""
-    stride, (top, bottom, left, right), dilation, groups = geometry
+    stride, padding, dilation, groups = geometry
     xt, wt = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_()
-    padded = torch.nn.functional.pad(xt, (left, right, top, bottom))
-    out = torch.nn.functional.conv2d(padded, wt, torch.from_numpy(b) if b.size else None, stride, 0, dilation,
-                                     groups)
+    # F.pad takes (before, after) from the last dim to the first
+    padded = torch.nn.functional.pad(xt, [p for i in reversed(range(len(stride))) for p in padding[2 * i:2 * i + 2]])
+    conv = getattr(torch.nn.functional, f"conv{len(stride)}d")
+    out = conv(padded, wt, torch.from_numpy(b) if b.size else None, stride, 0, dilation, groups)
     out.backward(torch.from_numpy(g))
     return out.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
 
 
 def plain_conv(x, w, b, g, geometry):
-    return (kconv.conv2d_plain(x, w, b, geometry), kconv.conv2d_input_grad_plain(g, w, x.shape[2:], geometry),
-            kconv.conv2d_weight_grad_plain(g, x, w.shape[2:], geometry))
+    return (kconv.conv_plain(x, w, b, geometry), kconv.conv_input_grad_plain(g, w, x.shape[2:], geometry),
+            kconv.conv_weight_grad_plain(g, x, w.shape[2:], geometry))
 
 
-@settings(max_examples=40)
-@given(problem=conv_geometry())
-def test_conv2d_plain_matches_torch(problem):
-    x, w, b, g, geometry = problem
+@pytest.mark.parametrize("dims", [1, 2, 3])
+@settings(max_examples=25)
+@given(data=st.data())
+def test_conv_plain_matches_torch(dims, data):
+    x, w, b, g, geometry = data.draw(conv_geometry(dims))
     for mine, theirs in zip(plain_conv(x, w, b, g, geometry), torch_conv(x, w, b, g, geometry)):
         assert_near(mine, theirs, x.dtype)
 
@@ -107,7 +109,7 @@ def pool_windows(draw):
         x[rng.random(x.shape) < draw(st.sampled_from([0, 0.2, 0.7]))] = np.nan
     low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     out = kconv.out_size(size, kernel, stride, padding, dilation)
-    view = kconv.windows(kconv.pad2d(x, padding, low), kernel, stride, dilation, out)
+    view = kconv.windows(kconv.pad_nd(x, padding, low), kernel, stride, dilation, out)
     return x, view, (kernel, stride, padding, dilation)
 
 

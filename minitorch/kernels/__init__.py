@@ -4,7 +4,7 @@ Each module holds a fast kernel and, beside it, its plain twin: the same result 
 a few lines long. Read the plain twin first; the fast one computes the same thing (tests/
 test_kernels_plain_twins.py checks that they agree), only in an order the CPU likes better.
 
-    conv.py    conv2d and its two gradients     plain: unfold + one matmul per group
+    conv.py    convolution (1-d, 2-d, 3-d)      plain: unfold + one matmul per group, any number of dims
     pool.py    max pooling and its scatter      plain: windows + max, np.add.at
     erf.py     erf (NumPy has none)             plain: math.erf on each element
     masks.py   where (relu's backward)          plain: np.where

@@ -12,6 +12,8 @@ from .margin import (margin_ranking_loss, hinge_embedding_loss, cosine_embedding
                      triplet_margin_with_distance_loss)
 from .ctc import ctc_loss
 from .conv import conv2d, unfold, fold
+# convolution in any number of spatial dims, and its adjoint
+from .conv import conv1d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .pooling import (max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
                       adaptive_max_pool2d_with_indices)
 from .normalization import (batch_norm, layer_norm, group_norm, instance_norm, rms_norm, local_response_norm,

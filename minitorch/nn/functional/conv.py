@@ -1,15 +1,16 @@
-"""2-D convolution, built on unfold (im2col).
+"""Convolution in any number of spatial dims (conv1d, conv2d, conv3d), and its adjoint, the transposed
+convolution (conv_transpose1d/2d/3d), built on unfold (im2col).
 
-unfold cuts every kh x kw window out of the zero-padded input. The windows are a strided *view* of the
-input (NumPy's ``as_strided``, in ``windows``): element ``[i, j, n, c, y, x]`` of the view is
-``xp[n, c, y*sh + i*dh, x*sw + j*dw]``, so no pixel is copied until the view is used. With the windows
-laid out as a matrix ``cols`` (one row per kernel element k = (i, j, c), one column per output position
-p = (y, x, n)), convolution is ONE matrix product:
+unfold cuts every window of the kernel's size out of the zero-padded input. The windows are a strided
+*view* of the input (NumPy's ``as_strided``, in ``windows``): in 2-d, element ``[i, j, n, c, y, x]`` of the
+view is ``xp[n, c, y*sh + i*dh, x*sw + j*dw]``, so no pixel is copied until the view is used; 1-d and 3-d
+are the same with one or three kernel offsets. With the windows laid out as a matrix ``cols`` (one row per
+kernel element k = (c, *offsets), one column per output position p), convolution is ONE matrix product:
 
     out[o, p] = Σ_k W[o, k] · cols[k, p] + b[o]
 
 fold (col2im, ``fold_windows``) is unfold's adjoint: it adds every window back where it came from
-(overlapping windows add up). It loops over the kh·kw kernel offsets only, each adding one strided slice.
+(overlapping windows add up). It loops over the kernel offsets only, each adding one strided slice.
 
 The VJPs are the two other products of the same three matrices:
 
@@ -19,9 +20,17 @@ They run in ``ConvolutionBackward``, itself an Op whose VJP is made of convoluti
 ``create_graph=True`` gives second (and higher) derivatives, as in torch. With ``groups``, the channels
 split into independent groups: one matrix product per group (a batched ``np.matmul``).
 
-The products themselves are in minitorch/kernels/conv.py: ``conv2d_plain`` there is this maths in a few
-lines, on the (N, C, H, W) layout as it comes; the Ops call ``conv2d_fast``, the same products in one of two
-layouts chosen by the output image's size (see the note above ``conv2d_fast``):
+The transposed convolution is the ADJOINT of the convolution in its input: its forward is the
+convolution's input-gradient ``fold(Wᵀ · x)`` (each input pixel spreads a copy of the kernel into the
+larger output: an "up-convolution"), and its VJPs are the convolution itself (dx = conv(g, W)) and the
+convolution's weight-gradient with the roles of input and upstream gradient swapped (dW = x · unfold(g)ᵀ).
+One Op serves both: ``Convolution`` with ``output_padding`` None is a convolution, with a tuple a
+transposed one, as torch's ``convolution(..., transposed, output_padding, ...)``.
+
+The products themselves are in minitorch/kernels/conv.py: ``conv_plain`` there is this maths in a few
+lines, on the (N, C, *S) layout as it comes, for any number of spatial dims; the Ops call ``conv_fast``,
+which runs 2-d images on the fast 2-d kernels and 1-d signals and 3-d volumes on the plain ones. The fast 2-d kernels use one of two layouts chosen by the output image's size (see
+the note above ``conv2d_fast``):
 
 * batch last, for small images: the images as (C, H, W, N) and ONE matrix product for the whole batch, its
   columns the output positions (y, x, n);
@@ -30,65 +39,89 @@ layouts chosen by the output image's size (see the note above ``conv2d_fast``):
 """
 import numpy as np
 
-from ..._args import invalid_combination
+from ..._args import invalid_combination, tensor_arg
 from ...ops.op import Op
-from ...kernels.conv import (conv2d_fast, conv2d_input_grad_fast, conv2d_weight_grad_fast, crop2d, fold_windows,
-                             out_size, pad2d, padded_size, windows)
+from ...kernels.conv import (conv_fast, conv_input_grad_fast, conv_weight_grad_fast, crop_nd, fold_windows,
+                             out_size, pad_nd, padded_size, windows)
 from ...tensor import Tensor, _make
 
 
 # -- the Ops -------------------------------------------------------------------------------------------
 class Convolution(Op):
-    """out = W ⋆ x + b  (cross-correlation: out[n,o,y,x] = b[o] + Σ_{c,i,j} W[o,c,i,j]·xp[n,c,y·s+i·d, x·s+j·d]).
-    VJP: dx = fold(Wᵀ·g),  dW = g·colsᵀ,  db = Σ_{n,y,x} g  (computed by ConvolutionBackward)."""
+    """Convolution (``output_padding`` None): out = W ⋆ x + b, a cross-correlation, in 2-d
+    out[n,o,y,x] = b[o] + Σ_{c,i,j} W[o,c,i,j]·xp[n,c,y·s+i·d, x·s+j·d].
+    VJP: dx = fold(Wᵀ·g),  dW = g·colsᵀ,  db = Σ_{n,y,x} g.
+
+    Transposed convolution (``output_padding`` a tuple): out = fold(Wᵀ·x) + b, the convolution's dx with
+    x in the place of g (cropped by ``padding``, ``output_padding`` extra rows at the end).
+    VJP: dx = conv(g, W),  dW = x·unfold(g)ᵀ,  db = Σ g.   Both computed by ConvolutionBackward."""
     node_name = "ConvolutionBackward0"
 
     @staticmethod
-    def forward(ctx, x, w, b, geometry):
+    def forward(ctx, x, w, b, geometry, output_padding):
         ctx.save_for_backward(x, w)
-        ctx.geometry = geometry
-        return conv2d_fast(x, w, b, geometry)  # kernels/conv.py
+        ctx.geometry, ctx.output_padding = geometry, output_padding
+        if output_padding is None:
+            return conv_fast(x, w, b, geometry)  # kernels/conv.py
+        size = transposed_size(x.shape[2:], w.shape[2:], geometry, output_padding)
+        out = conv_input_grad_fast(x, w, size, geometry)
+        if b.size:
+            out += b.reshape((-1,) + (1,) * len(size))
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
-        return ConvolutionBackward.apply(g, x, w, ctx.geometry, ctx.needs_input_grad)
+        return ConvolutionBackward.apply(g, x, w, ctx.geometry, ctx.output_padding, ctx.needs_input_grad)
 
 
 class ConvolutionBackward(Op):
     """(dx, dW, db) = the VJP of Convolution for upstream g; each is linear in g and in x or W, so its own
-    VJP is made of convolutions:  for upstream (hx, hW, hb):
-    dg = conv(hx, W) + conv(x, hW) + hb,   dx = (dx of conv(x, hW) for g),   dW = (dW of conv(hx, W) for g)."""
+    VJP is made of convolutions of the same kind (conv, or transposed conv: conv⋆ below):
+    for upstream (hx, hW, hb):  dg = conv⋆(hx, W) + conv⋆(x, hW) + hb,
+    dx = (dx of conv⋆(x, hW) for g),   dW = (dW of conv⋆(hx, W) for g)."""
     node_name = "ConvolutionBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, g, x, w, geometry, output_mask):
+    def forward(ctx, g, x, w, geometry, output_padding, output_mask):
         ctx.save_for_backward(g, x, w)
-        ctx.geometry = geometry
+        ctx.geometry, ctx.output_padding = geometry, output_padding
         want_x, want_w, want_b = output_mask
-        dx = conv2d_input_grad_fast(g, w, x.shape[2:], geometry) if want_x else None
-        dw = conv2d_weight_grad_fast(g, x, w.shape[2:], geometry) if want_w else None
-        db = g.sum(axis=(0, 2, 3)) if want_b else None
+        dx = dw = None
+        if output_padding is None:  # a convolution: its two gradients
+            if want_x:
+                dx = conv_input_grad_fast(g, w, x.shape[2:], geometry)
+            if want_w:
+                dw = conv_weight_grad_fast(g, x, w.shape[2:], geometry)
+        else:  # a transposed convolution, the adjoint: the convolution, and the weight-gradient with x, g swapped
+            # (an output_padding of at least the stride, which a larger dilation allows, adds output rows that
+            # no input reaches: the convolution of g is then longer than x, and is cut to x's size)
+            natural = out_size(g.shape[2:], w.shape[2:], *geometry[:3])
+            if want_x:
+                dx = _fit(conv_fast(g, w, np.zeros(0, g.dtype), geometry), x.shape[2:])
+            if want_w:
+                dw = conv_weight_grad_fast(_fit(x, natural), g, w.shape[2:], geometry)
+        db = g.sum(axis=(0,) + tuple(range(2, g.ndim))) if want_b else None
         return dx, dw, db
 
     @staticmethod
     def backward(ctx, hx, hw, hb):
         g, x, w = ctx.saved_tensors
-        geometry = ctx.geometry
+        geometry, output_padding = ctx.geometry, ctx.output_padding
         need_g, need_x, need_w = ctx.needs_input_grad
         dg = dx = dw = None
         if need_g:
             no_bias = _no_bias(g)
-            terms = [Convolution.apply(hx, w, no_bias, geometry) if hx is not None else None,
-                     Convolution.apply(x, hw, no_bias, geometry) if hw is not None else None,
-                     hb.reshape(1, -1, 1, 1).expand(g.shape) if hb is not None else None]
+            terms = [Convolution.apply(hx, w, no_bias, geometry, output_padding) if hx is not None else None,
+                     Convolution.apply(x, hw, no_bias, geometry, output_padding) if hw is not None else None,
+                     hb.reshape((1, -1) + (1,) * (g.dim() - 2)).expand(g.shape) if hb is not None else None]
             for t in terms:
                 if t is not None:
                     dg = t if dg is None else dg + t
         if need_x and hw is not None:
-            dx = ConvolutionBackward.apply(g, x, hw, geometry, (True, False, False))[0]
+            dx = ConvolutionBackward.apply(g, x, hw, geometry, output_padding, (True, False, False))[0]
         if need_w and hx is not None:
-            dw = ConvolutionBackward.apply(g, hx, w, geometry, (False, True, False))[1]
+            dw = ConvolutionBackward.apply(g, hx, w, geometry, output_padding, (False, True, False))[1]
         return dg, dx, dw
 
 
@@ -97,77 +130,189 @@ def _no_bias(like):
     return _make(np.zeros(0, like._data.dtype))
 
 
-# -- argument checking ---------------------------------------------------------------------------------
-def _pair(value, name):
-    """An int or a 1- or 2-sequence as a pair, with torch's error otherwise."""
-    pair = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair) == 1:
-        pair = pair * 2
-    if len(pair) != 2:
-        raise RuntimeError(f"expected {name} to be a single integer value or a list of 2 values to match the "
-                           f"convolution dimensions, but got {name}={list(pair)}")
-    return tuple(int(v) for v in pair)
+def _fit(a, size):
+    """``a`` (N, C, *S) cut or zero-padded at the end of each spatial dim to ``size``."""
+    if a.shape[2:] == tuple(size):
+        return a
+    a = a[(slice(None), slice(None)) + tuple(slice(0, s) for s in size)]
+    return pad_nd(a, [p for have, s in zip(a.shape[2:], size) for p in (0, s - have)])
 
 
-def _padding4(padding, kernel, stride, dilation):
-    """``padding`` (int, pair, 'same' or 'valid') as (top, bottom, left, right)."""
-    if isinstance(padding, str):
-        if padding == "valid":
-            return (0, 0, 0, 0)
-        if padding != "same":
-            raise RuntimeError(f"Invalid padding string: '{padding}'")
-        if stride != (1, 1):
-            raise RuntimeError("padding='same' is not supported for strided convolutions")
-        # the total padding d·(k-1) split as evenly as possible, the extra row/column at the bottom/right
-        total = [d * (k - 1) for k, d in zip(kernel, dilation)]
-        return (total[0] // 2, total[0] - total[0] // 2, total[1] // 2, total[1] - total[1] // 2)
-    ph, pw = _pair(padding, "padding")
-    return (ph, ph, pw, pw)
+def transposed_size(size, kernel, geometry, output_padding):
+    """The output size of a transposed convolution: the input size of the convolution it is the adjoint
+    of, (L - 1)·s - pads + d·(k - 1) + 1, plus ``output_padding`` (the rows a strided convolution skips)."""
+    stride, padding, dilation, _ = geometry
+    return tuple((n - 1) * s - p0 - p1 + d * (k - 1) + 1 + op for n, k, s, p0, p1, d, op
+                 in zip(size, kernel, stride, padding[::2], padding[1::2], dilation, output_padding))
 
 
-def _check_conv(x, w, b, stride, padding, dilation, groups):
-    if w.ndim != 4:
-        raise RuntimeError(f"expected stride to be a single integer value or a list of {w.ndim - 2} values to "
-                           f"match the convolution dimensions, but got stride={list(stride)}")
-    if any(s <= 0 for s in stride):
-        raise RuntimeError("non-positive stride is not supported")
-    if any(p < 0 for p in padding):
-        raise RuntimeError("negative padding is not supported")
-    if any(d <= 0 for d in dilation):
-        raise RuntimeError("non-positive dilation is not supported")
+# -- argument checking: torch's checks, in torch's order ------------------------------------------------
+def _ints(value, dims):
+    """An int as ``dims`` copies (torch's parser does that for a ``tuple of ints`` of that size); a sequence
+    as it is, whatever its length (torch checks that against the weight, in ``_expand``)."""
+    return (int(value),) * dims if isinstance(value, int) else tuple(int(v) for v in value)
+
+
+def _expand(values, name, dims):
+    """One value per spatial dim of the weight: a single value repeated, any other count an error."""
+    if len(values) == 1:
+        return values * dims
+    if len(values) != dims:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {dims} values to match the "
+                           f"convolution dimensions, but got {name}={list(values)}")
+    return values
+
+
+def _check_same(x, w, stride, dilation):
+    """padding='same': torch's own checks (another path than numeric padding's)."""
+    dims = w.ndim - 2
+    if w.ndim != x.ndim:
+        raise RuntimeError(f"Expected {w.ndim}-dimensional input for {w.ndim}-dimensional weight{list(w.shape)}, "
+                           f"but got {x.ndim}-dimensional input of size {list(x.shape)} instead")
+    for name, values in (("stride", stride), ("dilation", dilation)):
+        if len(values) not in (1, dims):
+            raise RuntimeError(f"{name} cannot broadcast to {dims} dimensions")
+    if any(s != 1 for s in stride):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+
+
+def _geometry(x, w, b, stride, padding, dilation, groups, output_padding=None):
+    """Check the arguments as torch does and return the geometry (stride, padding as (before, after) per
+    spatial dim, dilation, groups). ``padding`` is a tuple of ints or 'same'; ``output_padding`` is None
+    for a convolution, a tuple of ints for a transposed convolution."""
+    if w.ndim < 3:
+        raise RuntimeError("weight should have at least three dimensions")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
+    dims, transposed = w.ndim - 2, output_padding is not None
+    if padding == "same":
+        _check_same(x, w, stride, dilation)
+    stride, dilation = _expand(stride, "stride", dims), _expand(dilation, "dilation", dims)
+    if padding == "same":  # the total padding d·(k-1) split as evenly as possible, the extra one at the end
+        totals = [d * (k - 1) for k, d in zip(w.shape[2:], dilation)]
+        pads = tuple(p for t in totals for p in (t // 2, t - t // 2))
+    else:
+        pads = tuple(p for p in _expand(padding, "padding", dims) for _ in range(2))
+    if transposed:
+        output_padding = _expand(output_padding, "output_padding", dims)
+    if any(p < 0 for p in pads):
+        raise RuntimeError("negative padding is not supported")
+    if transposed and any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+    if w.ndim != x.ndim:
+        raise RuntimeError(f"Expected {w.ndim}-dimensional input for {w.ndim}-dimensional weight {list(w.shape)}, "
+                           f"but got {x.ndim}-dimensional input of size {list(x.shape)} instead")
     if w.shape[0] < groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
                            f"weight of size {list(w.shape)} instead")
     if w.shape[0] % groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
                            f"but got weight of size [{list(w.shape)}] instead")
+    if transposed:
+        _check_transposed(x, w, b, groups)
+    else:
+        _check_convolution(x, w, b, pads, dilation, groups)
+    if x.dtype != w.dtype:
+        raise RuntimeError(f"expected scalar type {x.dtype.scalar_name} but found {w.dtype.scalar_name}")
+    if b is not None and b.dtype != x.dtype:
+        raise RuntimeError(f"Input type ({x.dtype.scalar_name.lower()}) and bias type "
+                           f"({b.dtype.scalar_name.lower()}) should be the same")
+    geometry = (stride, pads, dilation, groups)
+    if transposed:
+        _check_output_padding(x, w, geometry, output_padding)
+        return geometry, output_padding
+    return geometry
+
+
+def _check_convolution(x, w, b, pads, dilation, groups):
     if x.shape[1] != w.shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(w.shape)}, expected input{list(x.shape)} "
                            f"to have {w.shape[1] * groups} channels, but got {x.shape[1]} channels instead")
-    padded = [x.shape[2] + padding[0] + padding[1], x.shape[3] + padding[2] + padding[3]]
+    if b is not None and b.shape != (w.shape[0],):
+        raise RuntimeError(f"Given weight of size {list(w.shape)}, expected bias to be 1-dimensional with "
+                           f"{w.shape[0]} elements, but got bias of size {list(b.shape)} instead")
+    padded = padded_size(x.shape[2:], pads)
     reach = [d * (k - 1) + 1 for k, d in zip(w.shape[2:], dilation)]
-    if padded[0] < reach[0] or padded[1] < reach[1]:
-        raise RuntimeError(f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel size: "
-                           f"({reach[0]} x {reach[1]}). Kernel size can't be greater than actual input size")
-    if x.dtype != w.dtype:
-        raise RuntimeError(f"expected scalar type {x.dtype.scalar_name} but found {w.dtype.scalar_name}")
-    if b is not None:
-        if b.dtype != x.dtype:
-            raise RuntimeError(f"Input type ({x.dtype.scalar_name.lower()}) and bias type "
-                               f"({b.dtype.scalar_name.lower()}) should be the same")
-        if b.shape != (w.shape[0],):
-            raise RuntimeError(f"Given weight of size {list(w.shape)}, expected bias to be 1-dimensional with "
-                               f"{w.shape[0]} elements, but got bias of size {list(b.shape)} instead")
+    if any(p < r for p, r in zip(padded, reach)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel "
+                           f"size: ({' x '.join(map(str, reach))}). Kernel size can't be greater than actual input "
+                           f"size")
+
+
+def _check_transposed(x, w, b, groups):
+    if x.shape[1] != w.shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(w.shape)}, expected input{list(x.shape)} to "
+                           f"have {w.shape[0]} channels, but got {x.shape[1]} channels instead")
+    if b is not None and b.shape != (w.shape[1] * groups,):
+        raise RuntimeError(f"Given transposed=1, weight of size {list(w.shape)}, expected bias to be 1-dimensional "
+                           f"with {w.shape[1] * groups} elements, but got bias of size {list(b.shape)} instead")
+
+
+def _check_output_padding(x, w, geometry, output_padding):
+    """What torch's transposed-convolution kernels check, with their words: a 1-d convolution runs there as
+    2-d images one pixel high, so its messages name a height of 1 too."""
+    stride, _, dilation, _ = geometry
+    shape = list(x.shape)
+    if len(stride) == 1:
+        shape.insert(2, 1)
+        output_padding, stride, dilation = (0,) + output_padding, (1,) + stride, (1,) + dilation
+    if 0 in x.shape[2:]:
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shape}")
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+        names = ("depth", "height", "width")[-len(stride):]
+        words = [f"{what}_{name}: {v}" for what, values in
+                 (("output_padding", output_padding), ("stride", stride), ("dilation", dilation))
+                 for name, v in zip(names, values)]
+        raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got {' '.join(words)}")
+    size = transposed_size(x.shape[2:], w.shape[2:], geometry, output_padding[-len(geometry[0]):])
+    if min(size) < 0:
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated output "
+                           f"size per channel: ({' x '.join(map(str, size))}). Output size is too small")
 
 
 # -- public functions ----------------------------------------------------------------------------------
-_CONV2D_SIGNATURES = (
+_CONV_SIGNATURES = (
     "(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, tuple of ints padding = 0, "
     "tuple of ints dilation = 1, int groups = 1)",
     "(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, str padding = \"valid\", "
     "tuple of ints dilation = 1, int groups = 1)")
+
+
+def _batched(name, dims, input):
+    """The input with a batch dim, and whether it had none (torch convolves an unbatched input as a batch
+    of one, and squeezes the result)."""
+    if input.dim() not in (dims + 1, dims + 2):
+        raise RuntimeError(f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got "
+                           f"input of size: {list(input.shape)}")
+    return (input.unsqueeze(0), True) if input.dim() == dims + 1 else (input, False)
+
+
+def _convolution(name, dims, input, weight, bias, stride, padding, dilation, groups):
+    """conv1d, conv2d and conv3d: the same function for ``dims`` spatial dims."""
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor) and (bias is None or isinstance(bias, Tensor))):
+        # a list or an ndarray given to nn.Conv2d: torch's parser has two signatures for the convolutions
+        raise invalid_combination(name, (input, weight, bias, stride, padding, dilation, groups), _CONV_SIGNATURES)
+    x, unbatched = _batched(name, dims, input)
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        padding = 0 if padding == "valid" else padding
+    if padding != "same":
+        padding = _ints(padding, dims)
+    geometry = _geometry(x, weight, bias, _ints(stride, dims), padding, _ints(dilation, dims), groups)
+    out = Convolution.apply(x, weight, _no_bias(x) if bias is None else bias, geometry, None)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-d convolution of ``input`` (N, C, L) or (C, L) with ``weight`` (O, C/groups, k).
+
+    ``padding`` is an int, a 1-tuple, ``'valid'`` (none) or ``'same'`` (output as long as the input)."""
+    return _convolution("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -175,20 +320,49 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     ``padding`` is an int, a pair, ``'valid'`` (none) or ``'same'`` (output as large as the input).
     """
-    if not (isinstance(input, Tensor) and isinstance(weight, Tensor) and (bias is None or isinstance(bias, Tensor))):
-        # a list or an ndarray given to nn.Conv2d: torch's parser has two signatures for conv2d
-        raise invalid_combination("conv2d", (input, weight, bias, stride, padding, dilation, groups),
-                                  _CONV2D_SIGNATURES)
-    if input.dim() not in (3, 4):
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
-                           f"{list(input.shape)}")
-    if input.dim() == 3:  # torch convolves an unbatched image as a batch of one
-        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
-    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
-    padding = _padding4(padding, tuple(weight.shape[2:]), stride, dilation)
-    _check_conv(input, weight, bias, stride, padding, dilation, groups)
-    geometry = (stride, padding, dilation, groups)
-    return Convolution.apply(input, weight, _no_bias(input) if bias is None else bias, geometry)
+    return _convolution("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution of ``input`` (N, C, D, H, W) or (C, D, H, W) with ``weight`` (O, C/groups, kd, kh, kw).
+
+    ``padding`` is an int, a triple, ``'valid'`` (none) or ``'same'`` (output as large as the input)."""
+    return _convolution("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _transposed(name, dims, input, weight, bias, stride, padding, output_padding, groups, dilation):
+    """conv_transpose1d, 2d and 3d: the same function for ``dims`` spatial dims."""
+    tensor_arg(input, name)
+    tensor_arg(weight, name, "weight", 2)
+    if bias is not None:
+        tensor_arg(bias, name, "bias", 3)
+    if isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    x, unbatched = _batched(name, dims, input)
+    geometry, output_padding = _geometry(x, weight, bias, _ints(stride, dims), _ints(padding, dims),
+                                         _ints(dilation, dims), groups, _ints(output_padding, dims))
+    out = Convolution.apply(x, weight, _no_bias(x) if bias is None else bias, geometry, output_padding)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv1d in its input: ``input`` (N, C, L) or (C, L), ``weight`` (C, O/groups, k);
+    the output is as long as the input of the conv1d it is the adjoint of, plus ``output_padding``."""
+    return _transposed("conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv2d in its input: ``input`` (N, C, H, W) or (C, H, W), ``weight``
+    (C, O/groups, kh, kw); the output is as large as the input of the conv2d it is the adjoint of, plus
+    ``output_padding``."""
+    return _transposed("conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv3d in its input: ``input`` (N, C, D, H, W) or (C, D, H, W), ``weight``
+    (C, O/groups, kd, kh, kw); the output is as large as the input of the conv3d it is the adjoint of, plus
+    ``output_padding``."""
+    return _transposed("conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
 # -- unfold / fold (torch.nn.functional.unfold and fold) ------------------------------------------------
@@ -201,7 +375,7 @@ class Im2Col(Op):
         ctx.args = x.shape[-2:], kernel, dilation, padding, stride
         xb = x if x.ndim == 4 else x[None]                                        # unbatched: a batch of one
         size = out_size(x.shape[-2:], kernel, stride, padding, dilation)
-        view = windows(pad2d(xb, padding), kernel, stride, dilation, size)        # (kh, kw, N, C, Ho, Wo)
+        view = windows(pad_nd(xb, padding), kernel, stride, dilation, size)        # (kh, kw, N, C, Ho, Wo)
         # C·kh·kw spelled out, no -1: NumPy cannot infer a -1 beside a 0 (an empty batch, N = 0)
         cols = view.transpose(2, 3, 0, 1, 4, 5).reshape(xb.shape[0], xb.shape[1] * kernel[0] * kernel[1],
                                                           size[0] * size[1])
@@ -225,7 +399,7 @@ class Col2Im(Op):
         channels = cb.shape[1] // (kh * kw)  # not -1: NumPy cannot infer it beside a 0 (an empty batch)
         view = cb.reshape(cb.shape[0], channels, kh, kw, ho, wo).transpose(2, 3, 0, 1, 4, 5)
         images = fold_windows(view, view.shape[2:4] + padded_size(output_size, padding), stride, dilation)
-        images = np.ascontiguousarray(crop2d(images, padding))
+        images = np.ascontiguousarray(crop_nd(images, padding))
         return images if cols.ndim == 3 else images[0]
 
     @staticmethod

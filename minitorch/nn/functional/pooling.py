@@ -10,7 +10,7 @@ its scatter are in kernels/pool.py: ``max_pool_plain`` there is the readable ver
 import numpy as np
 
 from ...ops.op import Op
-from ...kernels.conv import crop2d, fold_windows, pad2d, padded_size, windows
+from ...kernels.conv import crop_nd, fold_windows, pad_nd, padded_size, windows
 from ...kernels.pool import max_pool_fast, scatter_add_fast
 
 
@@ -55,7 +55,7 @@ class MaxPool2DWithIndices(Op):
         xb = _batched(x)
         (ho, wo), pads = _geometry(xb, kernel, stride, padding, dilation, ceil_mode)
         low = -np.inf if xb.dtype.kind == "f" else np.iinfo(xb.dtype).min
-        view = windows(pad2d(xb, pads, low), kernel, stride, dilation, (ho, wo))   # (kh, kw, N, C, Ho, Wo)
+        view = windows(pad_nd(xb, pads, low), kernel, stride, dilation, (ho, wo))   # (kh, kw, N, C, Ho, Wo)
         # the max of each window, and which kernel element it is (torch's pick on ties and NaN): kernels/pool.py
         out, which = max_pool_fast(view)
         # where each window starts, and each kernel element's offset from there, in the unpadded H·W plane
@@ -123,7 +123,7 @@ def _avg_divisors(size, out, kernel, stride, pad, count_include_pad):
 
 def _window_means(x, kernel, stride, pads, divisor):
     """Σ of every window of x (zero padded by ``pads``), divided by ``divisor`` (Ho, Wo)."""
-    sums = windows(pad2d(_batched(x), pads), kernel, stride, (1, 1), divisor.shape).sum(axis=(0, 1))
+    sums = windows(pad_nd(_batched(x), pads), kernel, stride, (1, 1), divisor.shape).sum(axis=(0, 1))
     # integer inputs: torch rounds the mean toward zero, as the cast does
     return (sums / divisor).astype(x.dtype, copy=False).reshape(x.shape[:-2] + divisor.shape)
 
@@ -153,7 +153,7 @@ class AvgPool2DBackward(Op):
         gb = _batched(g / divisor)
         cols = np.broadcast_to(gb, tuple(kernel) + gb.shape)  # each window gets its own g / divisor
         dx = fold_windows(cols, gb.shape[:2] + padded_size(shape[-2:], pads), stride, (1, 1))
-        return np.ascontiguousarray(crop2d(dx, pads)).reshape(shape)
+        return np.ascontiguousarray(crop_nd(dx, pads)).reshape(shape)
 
     @staticmethod
     def backward(ctx, h):
