@@ -1,8 +1,11 @@
-"""Max pooling on arrays, for ``MaxPool2DWithIndices`` and its backward in nn/functional/pooling.py.
+"""Pooling on arrays, for the pooling Ops in nn/functional/pooling.py and nn/functional/pooling_adaptive.py,
+in any number of spatial dims (the last ``len(kernel)`` axes of an array).
 
-The windows come in as the strided view of kernels/conv.py's ``windows``, (kh, kw, ..., Ho, Wo): the kernel
-offsets (i, j) in front.
+The window primitives: ``windows`` is every sliding window as a strided view (no copy), with the kernel
+offsets (one axis per spatial dim) in front; ``fold_windows`` is its adjoint (adds each window back where it
+came from); ``pad`` and ``crop`` put and take away a border around the spatial dims.
 
+Max pooling gets the windows as such a view, (k1, ..., kd, ..., o1, ..., od): the kernel offsets in front.
 Plain: ``max_pool_plain`` stacks the windows' elements and takes the max and argmax over them;
 ``scatter_add_plain`` adds each gradient at its position with ``np.add.at``. Fast: ``max_pool_fast`` takes
 the max with one ``np.maximum`` per kernel element over whole strided planes (no copy of the stack): 6x
@@ -10,16 +13,53 @@ faster on the blitz's 2x2 pool (batch 128, NumPy 2.4). ``scatter_add_fast`` assi
 share a position (1.2x faster than np.add.at) and adds with ``np.bincount`` otherwise (summing in float64;
 on NumPy 2.4 that is not faster than np.add.at).
 
-Both pick the max as torch does: scanning a window, a later element wins only if it is larger or NaN - so
-the first of equal maxima, or the last NaN.
+Both pick the max as torch does: scanning a window (the last dim fastest), a later element wins only if it
+is larger or NaN - so the first of equal maxima, or the last NaN.
 """
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 
-def max_pool_plain(view):
-    """(max, which) of every window of ``view`` (kh, kw, ...): ``which`` is the kernel element (0, 1, ... in
-    scan order i, j) the max came from."""
-    stack = view.reshape((view.shape[0] * view.shape[1],) + view.shape[2:])
+# -- the window primitives ----------------------------------------------------------------------------
+def windows(xp, kernel, stride, dilation, out_size):
+    """Every window over the last ``d = len(kernel)`` axes of ``xp``, as a strided view with the kernel
+    offsets in front: ``view[k1..kd, ..., o1..od] = xp[..., o1*s1 + k1*d1, ..., od*sd + kd*dd]``."""
+    d = len(kernel)
+    lead, spatial = xp.strides[:-d], xp.strides[-d:]
+    return as_strided(xp, tuple(kernel) + xp.shape[:-d] + tuple(out_size),
+                      tuple(s * dl for s, dl in zip(spatial, dilation)) + lead
+                      + tuple(s * st for s, st in zip(spatial, stride)), writeable=False)
+
+
+def fold_windows(cols, shape, stride, dilation):
+    """The adjoint of ``windows``: a zero array of ``shape`` with every window of ``cols`` (kernel offsets
+    in front, as ``windows`` gives them) added back where it came from."""
+    d = len(stride)
+    out = np.zeros(shape, cols.dtype)
+    for k in np.ndindex(cols.shape[:d]):
+        where = tuple(slice(i * dl, i * dl + s * (o - 1) + 1, s)
+                      for i, dl, s, o in zip(k, dilation, stride, cols.shape[-d:]))
+        out[(Ellipsis,) + where] += cols[k]
+    return out
+
+
+def pad(x, pads, value=0):
+    """``x`` with ``pads`` = ((before, after) per spatial dim) added around its last ``len(pads)`` axes."""
+    if not any(p for pair in pads for p in pair):
+        return x
+    return np.pad(x, [(0, 0)] * (x.ndim - len(pads)) + list(pads), constant_values=value)
+
+
+def crop(x, pads):
+    """Remove what ``pad`` added."""
+    return x[(Ellipsis,) + tuple(slice(b, n - a) for (b, a), n in zip(pads, x.shape[-len(pads):]))]
+
+
+# -- max pooling ----------------------------------------------------------------------------------------
+def max_pool_plain(view, dims=2):
+    """(max, which) of every window of ``view`` (the ``dims`` kernel axes in front): ``which`` is the kernel
+    element (0, 1, ... in scan order) the max came from."""
+    stack = view.reshape((int(np.prod(view.shape[:dims])),) + view.shape[dims:])
     out = stack.max(axis=0)                                   # NaN propagates
     which = (stack == out).argmax(axis=0)                     # the first of equal maxima
     if out.dtype.kind == "f":
@@ -35,9 +75,9 @@ def scatter_add_plain(where, values, size):
     return out
 
 
-def max_pool_fast(view):
+def max_pool_fast(view, dims=2):
     """``max_pool_plain`` without stacking the windows: one np.maximum per kernel element."""
-    elements = [view[i, j] for i in range(view.shape[0]) for j in range(view.shape[1])]  # torch's scan order
+    elements = [view[k] for k in np.ndindex(view.shape[:dims])]  # torch's scan order
     out = elements[0].copy()
     for e in elements[1:]:
         np.maximum(out, e, out=out)
