@@ -62,7 +62,9 @@ class ScatterToIndices(Op):
     def forward(ctx, g, indices, shape, dims, overlap=True):
         ctx.indices, ctx.dims = indices, dims
         planes, plane = int(np.prod(shape[:-dims])), int(np.prod(shape[-dims:]))
-        where = (indices.reshape(planes, -1) + np.arange(planes)[:, None] * plane).ravel()
+        # (sizes spelled out, no -1: NumPy cannot infer a -1 beside a 0, an empty batch)
+        flat = indices.reshape(planes, int(np.prod(indices.shape[-dims:])))
+        where = (flat + np.arange(planes)[:, None] * plane).ravel()
         return scatter_add_fast(where, g.ravel(), planes * plane, overlap).reshape(shape)
 
     @staticmethod
@@ -78,8 +80,8 @@ class GatherPlanes(Op):
     @staticmethod
     def forward(ctx, h, indices, dims, scatter):
         ctx.args = indices, h.shape, dims, scatter
-        planes = h.reshape(h.shape[:-dims] + (-1,))
-        flat = indices.reshape(indices.shape[:-dims] + (-1,))
+        planes = h.reshape(h.shape[:-dims] + (int(np.prod(h.shape[-dims:])),))
+        flat = indices.reshape(indices.shape[:-dims] + (int(np.prod(indices.shape[-dims:])),))
         return np.take_along_axis(planes, flat, axis=-1).reshape(indices.shape)
 
     @staticmethod

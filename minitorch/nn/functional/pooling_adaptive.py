@@ -9,7 +9,7 @@ The 1-d functions are torch's compositions over the 2-d ones (input unsqueezed t
 """
 import numpy as np
 
-from ... import random as _random
+from ... import creation
 from ...ops.op import Op
 from ...kernels.pool import max_pool_fast
 from .pooling import ScatterToIndices, plane_strides
@@ -100,10 +100,12 @@ def max_over_windows(x, positions):
     flat = np.broadcast_to(flat, (planes,) + flat.shape[1:])
     order = tuple(range(2, 2 * d + 1, 2)) + (0,) + tuple(range(1, 2 * d, 2))
     flat = flat.transpose(order)                                              # (K₁, ..., K_d, P, O₁, ..., O_d)
-    patches = np.take_along_axis(x.reshape(1, planes, -1), flat.reshape(-1, planes, int(np.prod(flat.shape[d + 1:]))),
-                                 axis=-1).reshape(flat.shape)
+    # (sizes spelled out, no -1: NumPy cannot infer a -1 beside a 0, an empty batch)
+    elements, windows = int(np.prod(flat.shape[:d])), int(np.prod(flat.shape[d + 1:]))
+    patches = np.take_along_axis(x.reshape(1, planes, int(np.prod(x.shape[1:]))),
+                                 flat.reshape(elements, planes, windows), axis=-1).reshape(flat.shape)
     out, which = max_pool_fast(patches, d)
-    indices = np.take_along_axis(flat.reshape((-1,) + out.shape), which[None], axis=0)[0]
+    indices = np.take_along_axis(flat.reshape((elements,) + out.shape), which[None], axis=0)[0]
     return out, indices.astype(np.int64)
 
 
@@ -116,7 +118,7 @@ class MaxOverWindows(Op):
     def forward(ctx, x, positions, return_indices):
         d = len(positions)
         lead = x.shape[:-d]
-        out, indices = max_over_windows(x.reshape((-1,) + x.shape[-d:]), positions)
+        out, indices = max_over_windows(x.reshape((int(np.prod(lead)),) + x.shape[-d:]), positions)
         out, indices = out.reshape(lead + out.shape[1:]), indices.reshape(lead + out.shape[1:])
         ctx.args = indices, x.shape, d
         return (out, indices) if return_indices else out
@@ -306,7 +308,7 @@ def _fractional_max_pool(input, kernel_size, output_size, output_ratio, return_i
         ratio = ratio * dims if len(ratio) == 1 else ratio
         output_size = [int(n * r) for n, r in zip(input.shape[-dims:], ratio)]
     if _random_samples is None:  # drawn from minitorch's generator (torch draws from its own)
-        _random_samples = _random.rand(1 if input.dim() == dims + 1 else input.shape[0], input.shape[-dims - 1],
+        _random_samples = creation.rand(1 if input.dim() == dims + 1 else input.shape[0], input.shape[-dims - 1],
                                        dims, dtype=input.dtype)
     words, count, where = _NAMES[dims]
     kernel = (kernel_size,) * dims if isinstance(kernel_size, int) else tuple(kernel_size)

@@ -16,20 +16,21 @@ class MaxUnpool(Op):
     def forward(ctx, x, indices, size):
         dims = len(size)
         planes, plane = int(np.prod(x.shape[:-dims])), int(np.prod(size))
-        flat = indices.reshape(planes, -1)
+        windows = int(np.prod(x.shape[-dims:]))  # (no -1: NumPy cannot infer it beside a 0, an empty batch)
+        flat = indices.reshape(planes, windows)
         bad = (flat < 0) | (flat >= plane)
         if bad.any():
             raise RuntimeError(f"Found an invalid max index: {flat[bad][0]} (output volumes are of size "
                                f"{'x'.join(map(str, size))})")
         out = np.zeros((planes, plane), x.dtype)
-        out[np.arange(planes)[:, None], flat] = x.reshape(planes, -1)  # a position given twice keeps the last
+        out[np.arange(planes)[:, None], flat] = x.reshape(planes, windows)  # a position given twice keeps the last
         ctx.args = indices, dims
         return out.reshape(x.shape[:-dims] + tuple(size))
 
     @staticmethod
     def backward(ctx, g):
         indices, dims = ctx.args
-        return GatherPlanes.apply(g, indices, dims, ScatterToIndices)
+        return GatherPlanes.apply(g, indices, dims, ScatterToIndices), None
 
 
 class MaxUnpool2D(MaxUnpool):
