@@ -16,6 +16,8 @@ on NumPy 2.4 that is not faster than np.add.at).
 Both pick the max as torch does: scanning a window (the last dim fastest), a later element wins only if it
 is larger or NaN - so the first of equal maxima, or the last NaN.
 """
+import itertools
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -77,7 +79,7 @@ def scatter_add_plain(where, values, size):
 
 def max_pool_fast(view, dims=2):
     """``max_pool_plain`` without stacking the windows: one np.maximum per kernel element."""
-    elements = [view[k] for k in np.ndindex(view.shape[:dims])]  # torch's scan order
+    elements = [view[k] for k in itertools.product(*map(range, view.shape[:dims]))]  # torch's scan order
     out = elements[0].copy()
     for e in elements[1:]:
         np.maximum(out, e, out=out)

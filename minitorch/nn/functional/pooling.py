@@ -10,6 +10,8 @@ own VJP is the forward reduction again, so second derivatives work. The ops are 
 2-d node, as torch's). Adaptive and fractional pooling are in pooling_adaptive.py, max_unpool in
 unpooling.py.
 """
+import functools
+
 import numpy as np
 
 from ...ops.op import Op
@@ -90,14 +92,17 @@ class GatherPlanes(Op):
         return scatter.apply(g, indices, shape, dims)
 
 
+@functools.lru_cache(maxsize=64)  # the same few geometries, call after call: a training loop's pools
 def window_indices(spatial, size, kernel, stride, padding, dilation):
     """(start, offsets): the flat index in the unpadded plane where each window starts (shape ``size``), and
-    each kernel element's offset from there (in scan order): element k of window o is at start[o] + offsets[k]."""
+    each kernel element's offset from there (in scan order): element k of window o is at start[o] + offsets[k].
+    (Read-only: the cache hands the same arrays to every call.)"""
     strides, d = plane_strides(spatial), len(spatial)
     start = sum(((np.arange(o) * s - p) * f).reshape((-1,) + (1,) * (d - 1 - i))
                 for i, (o, s, p, f) in enumerate(zip(size, stride, padding, strides)))
     offsets = np.array([sum(k * dl * f for k, dl, f in zip(element, dilation, strides))
                         for element in np.ndindex(*kernel)])
+    start.flags.writeable = offsets.flags.writeable = False
     return start, offsets
 
 
@@ -115,7 +120,7 @@ class MaxPoolWithIndices(Op):
         view = windows(pad(xb, pads, low), kernel, stride, dilation, size)   # (*kernel, N, C, *size)
         # the max of each window, and which kernel element it is (torch's pick on ties and NaN): kernels/pool.py
         out, which = max_pool_fast(view, dims)
-        start, offsets = window_indices(x.shape[-dims:], size, kernel, stride, padding, dilation)
+        start, offsets = window_indices(tuple(x.shape[-dims:]), size, kernel, stride, padding, dilation)
         indices = start + offsets[which]
         if x.ndim == dims + 1:
             out, indices = out[0], indices[0]
