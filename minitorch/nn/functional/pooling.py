@@ -266,7 +266,7 @@ def _check_pool(input, kernel, stride, padding, dilation, ceil_mode, fn):
             raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
                                f"but got:{list(input.shape)}")
         where = "max_pool3d_with_indices_out_cpu_template" if fn == "max_pool3d" else fn
-        first = list(input.shape[-dims - 1:]).index(0) + input.dim() - dims - 1
+        first = list(input.shape[-dims - 1:]).index(0)  # counted among the non-batch dims
         raise RuntimeError(f"{where}(): Expected input's non-batch dimensions to have positive length, but input "
                            f"has a shape of {list(input.shape)} and non-batch dimension {first} has length zero!")
     if 0 in stride:
@@ -309,11 +309,10 @@ def _check_max_pool1d(input, kernel, stride, padding, dilation, ceil_mode):
     if input.dim() not in (2, 3) or 0 in input.shape[-2:]:
         raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
                            f"input, but got:{list(input.shape)}")
-    checks = [(kernel, "kernel_size must be greater than zero"), (stride, "stride must be greater than zero"),
-              (-padding, "padding must be non-negative"), (dilation, "dilation must be greater than zero")]
-    for value, what in checks:
-        if value <= 0 if what != "padding must be non-negative" else value > 0:
-            raise RuntimeError(f"max_pool1d() {what}, but got {abs(value) if value < 0 else value}")
+    for value, what in ((kernel, "kernel_size must be greater than zero"), (stride, "stride must be greater than zero"),
+                        (padding + 1, "padding must be non-negative"), (dilation, "dilation must be greater than zero")):
+        if value <= 0:
+            raise RuntimeError(f"max_pool1d() {what}, but got {padding if what.startswith('padding') else value}")
     if padding > kernel // 2:
         raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={padding} "
                            f"and kernel_size={kernel}")

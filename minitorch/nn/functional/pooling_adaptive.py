@@ -290,7 +290,7 @@ def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
 
 
 # -- fractional max pooling ----------------------------------------------------------------------------
-_NAMES = {2: (("height", "width"), "two ", "fractional_max_pool2d()"),
+_NAMES = {2: (("height", "width"), "", "fractional_max_pool2d()"),
           3: (("time", "height", "width"), "three ", "fractional_max_pool3d_out()")}
 
 
@@ -339,8 +339,10 @@ def _check_fractional(input, kernel, size, samples, dims, fn, words, where):
     if min(size) < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: "
                            f"{list(input.shape[:-dims]) + list(size)}")
-    for word, n, o, k in zip(words, input.shape[-dims:], size, kernel):
-        if o + k - 1 > n:
+    # torch checks 2-d windows against o + k - 1 <= n, and 3-d ones against o + k - 1 < n, in the order T, W, H
+    checks = list(zip(words, input.shape[-dims:], size, kernel))
+    for word, n, o, k in (checks if dims == 2 else [checks[0], checks[2], checks[1]]):
+        if o + k - 1 > n - (dims == 3):
             raise RuntimeError(f"{where}: pool {word} {k} too large relative to input {word} {n}")
     if samples.dtype != input.dtype:
         raise RuntimeError("Expect _random_samples to have the same dtype as input")
