@@ -172,14 +172,10 @@ def _window_means(x, kernel, stride, pads, divisor):
     return (sums / divisor).astype(x.dtype, copy=False).reshape(x.shape[:-dims] + divisor.shape)
 
 
-class AvgPool(Op):
-    """z[n, c, o] = (Σ window at o) / divisor[o].   VJP: dx = fold(g / divisor): spread over each window."""
-    grad_op = None  # the dimension's AvgPoolBackward
-
-    @staticmethod
-    def forward(ctx, x, kernel, stride, pads, divisor):
-        ctx.args = x.shape, kernel, stride, pads, divisor
-        return _window_means(x, kernel, stride, pads, divisor)
+class LinearPool(Op):
+    """A pooling linear in its input, z = A·x (the average pools): its VJP is the adjoint Aᵀ·g, an op of its own
+    (``grad_op``, given this op and ``ctx.args``), whose VJP is A again (``LinearPoolAdjoint``)."""
+    grad_op = None  # the dimension's adjoint op (which carries torch's node name)
 
     @staticmethod
     def backward(ctx, g):
@@ -187,7 +183,26 @@ class AvgPool(Op):
         return op.grad_op.apply(g, op, *ctx.args)
 
 
-class AvgPoolBackward(Op):
+class LinearPoolAdjoint(Op):
+    """dx = Aᵀ·g, for a LinearPool ``pool``, which its forward keeps first in ``ctx.args`` with the arguments
+    ``pool`` takes after its input.   VJP: dg = A·h, the ``pool`` again."""
+
+    @staticmethod
+    def backward(ctx, h):
+        pool, *args = ctx.args
+        return pool.apply(h, *args)
+
+
+class AvgPool(LinearPool):
+    """z[n, c, o] = (Σ window at o) / divisor[o].   VJP: dx = fold(g / divisor): spread over each window."""
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, pads, divisor):
+        ctx.args = x.shape, kernel, stride, pads, divisor
+        return _window_means(x, kernel, stride, pads, divisor)
+
+
+class AvgPoolBackward(LinearPoolAdjoint):
     """dx = every window's g / divisor added back over the window (fold), cropped to the input.
     VJP: dg = the windowed means of h (the forward pooling ``pool`` applied to h)."""
 
@@ -200,11 +215,6 @@ class AvgPoolBackward(Op):
         padded = tuple(n + b + a for n, (b, a) in zip(shape[-dims:], pads))
         dx = fold_windows(cols, gb.shape[:-dims] + padded, stride, (1,) * dims)
         return np.ascontiguousarray(crop(dx, pads)).reshape(shape)
-
-    @staticmethod
-    def backward(ctx, h):
-        pool, *args = ctx.args
-        return pool.apply(h, *args)
 
 
 class AvgPool2DBackward(AvgPoolBackward):

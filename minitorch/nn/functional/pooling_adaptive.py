@@ -10,9 +10,8 @@ The 1-d functions are torch's compositions over the 2-d ones (input unsqueezed t
 import numpy as np
 
 from ... import creation
-from ...ops.op import Op
 from ...kernels.pool import max_pool_fast
-from .pooling import ScatterToIndices, plane_strides
+from .pooling import LinearPool, LinearPoolAdjoint, MaxPoolWithIndices, ScatterToIndices, plane_strides
 
 
 # -- adaptive average pooling ------------------------------------------------------------------------------
@@ -39,33 +38,22 @@ def _along_dims(x, matrices):
     return np.ascontiguousarray(x)
 
 
-class AdaptiveAvgPool(Op):
+class AdaptiveAvgPool(LinearPool):
     """z = x ×₁ P₁ ×₂ P₂ ...  (each Pᵢ averaging the windows along spatial dim i).   VJP: dx = g ×ᵢ Pᵢᵀ."""
-    grad_op = None  # the dimension's AdaptiveAvgPoolBackward
 
     @staticmethod
     def forward(ctx, x, matrices):
-        ctx.matrices = matrices
+        ctx.args = (matrices,)
         return _along_dims(x, matrices)
 
-    @staticmethod
-    def backward(ctx, g):
-        op = type(ctx)._function
-        return op.grad_op.apply(g, op, ctx.matrices)
 
-
-class AdaptiveAvgPoolBackward(Op):
+class AdaptiveAvgPoolBackward(LinearPoolAdjoint):
     """dx = g ×ᵢ Pᵢᵀ.   VJP: dg = h ×ᵢ Pᵢ (the forward ``pool`` again)."""
 
     @staticmethod
     def forward(ctx, g, pool, matrices):
         ctx.args = pool, matrices
         return _along_dims(g, [m.T for m in matrices])
-
-    @staticmethod
-    def backward(ctx, h):
-        pool, matrices = ctx.args
-        return pool.apply(h, matrices)
 
 
 class AdaptiveAvgPool2DBackward(AdaptiveAvgPoolBackward):
@@ -109,10 +97,9 @@ def max_over_windows(x, positions):
     return out, indices.astype(np.int64)
 
 
-class MaxOverWindows(Op):
+class MaxOverWindows(MaxPoolWithIndices):
     """z[n, c, o] = max over window o (its positions given per dim);  indices = where in the plane it was.
-    VJP: dx = g scattered to the argmax positions."""
-    grad_op = None  # the dimension's ScatterToIndices (which carries torch's node name)
+    VJP: dx = g scattered to the argmax positions (sliding-window max pooling's backward)."""
 
     @staticmethod
     def forward(ctx, x, positions, return_indices):
@@ -120,12 +107,8 @@ class MaxOverWindows(Op):
         lead = x.shape[:-d]
         out, indices = max_over_windows(x.reshape((int(np.prod(lead)),) + x.shape[-d:]), positions)
         out, indices = out.reshape(lead + out.shape[1:]), indices.reshape(lead + out.shape[1:])
-        ctx.args = indices, x.shape, d
+        ctx.args = indices, x.shape, d, True  # (windows may overlap: their gradients add up)
         return (out, indices) if return_indices else out
-
-    @staticmethod
-    def backward(ctx, g, _indices_grad=None):
-        return type(ctx)._function.grad_op.apply(g, *ctx.args)
 
 
 class AdaptiveMaxPool2DBackward(ScatterToIndices):
