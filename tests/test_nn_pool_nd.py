@@ -430,3 +430,24 @@ def test_max_pool_fast_matches_plain_in_3d(dtype, kernel, seed):
     (fast, fast_which), (plain, plain_which) = kpool.max_pool_fast(view, 3), kpool.max_pool_plain(view, 3)
     assert fast.tobytes() == plain.tobytes()
     assert np.array_equal(fast_which, plain_which)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from([np.float32, np.float64, np.int32, np.uint8]), st.integers(1, 3),
+       st.integers(0, 2 ** 32 - 1))
+def test_window_sum_fast_matches_plain(dtype, dims, seed):
+    """The sums of average pooling: the same dtype (integers in int64, as NumPy's sum), the same values (floats
+    within their tolerance: another summation order; integers exactly)."""
+    rng = np.random.default_rng(seed)
+    kernel = tuple(rng.integers(1, 4, dims))
+    x = rng.integers(0, 200, (2, 3) + tuple(k + 4 for k in kernel)).astype(dtype)
+    if x.dtype.kind == "f":
+        x = x * rng.uniform(-1, 1, x.shape).astype(dtype)
+    out = tuple((n - k) // 2 + 1 for n, k in zip(x.shape[2:], kernel))
+    view = kpool.windows(x, kernel, (2,) * dims, (1,) * dims, out)
+    fast, plain = kpool.window_sum_fast(view, dims), kpool.window_sum_plain(view, dims)
+    assert fast.dtype == plain.dtype and fast.shape == plain.shape
+    if x.dtype.kind == "f":
+        np.testing.assert_allclose(fast, plain, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-3)
+    else:
+        assert np.array_equal(fast, plain)

@@ -15,7 +15,7 @@ import functools
 import numpy as np
 
 from ...ops.op import Op
-from ...kernels.pool import crop, fold_windows, max_pool_fast, pad, scatter_add_fast, windows
+from ...kernels.pool import crop, fold_windows, max_pool_fast, pad, scatter_add_fast, window_sum_fast, windows
 from .activation import relu
 
 
@@ -167,7 +167,7 @@ def _window_means(x, kernel, stride, pads, divisor):
     """Σ of every window of x (zero padded by ``pads``), divided by ``divisor`` (the output's spatial shape)."""
     dims = len(kernel)
     view = windows(pad(_batched(x, dims), pads), kernel, stride, (1,) * dims, divisor.shape)
-    sums = view.sum(axis=tuple(range(dims)))
+    sums = window_sum_fast(view, dims)  # kernels/pool.py
     # integer inputs: torch rounds the mean toward zero, as the cast does
     return (sums / divisor).astype(x.dtype, copy=False).reshape(x.shape[:-dims] + divisor.shape)
 
