@@ -295,6 +295,17 @@ ERRORS = [
     lambda F, x: F.fractional_max_pool3d(x, (2, 2), output_size=3),
     lambda F, x: F.fractional_max_pool3d(x, 4, output_size=6),
     lambda F, x: F.fractional_max_pool3d(x[:, :0], 2, output_size=3),
+    # the dtypes torch's kernels lack
+    lambda F, x: F.max_pool1d(x[0, :, 0, 0].long(), 2),
+    lambda F, x: F.max_pool1d(x[0, :, 0, 0] > 0, 2),
+    lambda F, x: F.max_pool3d(x > 0, 2),
+    lambda F, x: F.avg_pool3d(x > 0, 2),
+    lambda F, x: F.adaptive_avg_pool3d(x.long(), 2),
+    lambda F, x: F.adaptive_avg_pool1d(x[0, :, 0].long(), 2),
+    lambda F, x: F.adaptive_max_pool3d(x.int(), 2),
+    lambda F, x: F.adaptive_max_pool1d(x[0, :, 0].long(), 2),
+    lambda F, x: F.max_unpool3d(x.long(), x.long(), 2),
+    lambda F, x: F.max_unpool1d(x[0, :, 0, 0].long(), x[0, :, 0, 0].long(), 2),
 ]
 
 

@@ -308,6 +308,14 @@ def _check_pool(input, kernel, stride, padding, dilation, ceil_mode, fn):
                            f"({'x'.join(map(str, [c] + size))}). Output size is too small")
 
 
+def refuse_dtype(input, kernel, floating_only=True):
+    """torch's error for a dtype its pooling kernel ``kernel`` has no version of: anything but floating point
+    (``floating_only``), or bool."""
+    if input.dtype.is_floating_point if floating_only else input.dtype.scalar_name != "Bool":
+        return
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.scalar_name}'")
+
+
 def _check_pool1d_dims(input, fn):
     if input.dim() not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
@@ -339,6 +347,7 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     padding = _pool_tuple(padding, dims, fn, "padding")
     dilation = _pool_tuple(dilation, dims, fn, "dilation")
     _check_pool(input, kernel, stride, padding, dilation, ceil_mode, fn)
+    refuse_dtype(input, fn, floating_only=False)
     return op.apply(input, kernel, stride, padding, dilation, bool(ceil_mode), bool(return_indices))
 
 
@@ -355,6 +364,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     dilation = _one_int(dilation, fn, "dilation") if return_indices else _pool1d_arg(dilation, "dilation")
     if not return_indices:
         _check_max_pool1d(input, kernel, stride, padding, dilation, ceil_mode)
+        refuse_dtype(input, "max_pool1d_impl")
     out = max_pool2d(input.unsqueeze(-2), (1, kernel), (1, stride), (0, padding), (1, dilation), ceil_mode,
                      return_indices)
     if return_indices:
@@ -412,6 +422,7 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     _check_pool(input, kernel, stride, padding, (1,) * dims, ceil_mode, fn)
+    refuse_dtype(input, "avg_pool3d_out_frame" if dims == 3 else fn, floating_only=False)
     spatial = input.shape[-dims:]
     size, pads = _geometry(spatial, kernel, stride, padding, (1,) * dims, ceil_mode)
     if divisor_override:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ... import creation
 from ...kernels.pool import max_pool_fast
-from .pooling import LinearPool, LinearPoolAdjoint, MaxPoolWithIndices, ScatterToIndices, plane_strides
+from .pooling import LinearPool, LinearPoolAdjoint, MaxPoolWithIndices, ScatterToIndices, plane_strides, refuse_dtype
 
 
 # -- adaptive average pooling ------------------------------------------------------------------------------
@@ -216,6 +216,7 @@ def _adaptive_avg_pool(input, output_size, dims, op):
     size = _adaptive_size(input, output_size, fn, dims)
     if size == (1,) * dims:  # torch takes the plain mean here (its graph shows MeanBackward1)
         return input.mean(tuple(range(-1, -dims - 1, -1)), keepdim=True)
+    refuse_dtype(input, fn if dims == 2 else f"{fn}_cpu")
     dtype = input._data.dtype
     return op.apply(input, [_averaging_matrix(n, o, dtype) for n, o in zip(input.shape[-dims:], size)])
 
@@ -238,7 +239,9 @@ def adaptive_avg_pool3d(input, output_size):
 
 
 def _adaptive_max_pool(input, output_size, return_indices, dims, op):
-    size = _adaptive_size(input, output_size, f"adaptive_max_pool{dims}d", dims)
+    fn = f"adaptive_max_pool{dims}d"
+    size = _adaptive_size(input, output_size, fn, dims)
+    refuse_dtype(input, fn if dims == 2 else f"{fn}_cpu")
     positions = [_adaptive_positions(n, o) for n, o in zip(input.shape[-dims:], size)]
     return op.apply(input, positions, bool(return_indices))
 

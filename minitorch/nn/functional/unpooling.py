@@ -6,7 +6,7 @@ import numpy as np
 
 from ..._dtype import int64
 from ...ops.op import Op
-from .pooling import GatherPlanes, ScatterToIndices
+from .pooling import GatherPlanes, ScatterToIndices, refuse_dtype
 
 
 class MaxUnpool(Op):
@@ -66,12 +66,6 @@ def _unpool_output_size(input, kernel, stride, padding, output_size):
     return tuple(int(n) for n in size)
 
 
-# torch's names of the dtypes (its ScalarType), as its messages print them
-_SCALAR_TYPES = {"torch.int32": "Int", "torch.int16": "Short", "torch.int8": "Char", "torch.uint8": "Byte",
-                 "torch.bool": "Bool", "torch.float32": "Float", "torch.float64": "Double", "torch.float16": "Half",
-                 "torch.bfloat16": "BFloat16"}
-
-
 def _tuple(value, dims):
     return (value,) * dims if isinstance(value, int) else tuple(value)
 
@@ -80,7 +74,7 @@ def _max_unpool(input, indices, size, dims, stride=None):
     """torch's checks of max_unpool2d/3d (in its words), then the op."""
     name = f"max_unpooling{dims}d"
     if indices.dtype != int64:
-        raise RuntimeError(f"elements in indices should be type int64 but got: {_SCALAR_TYPES.get(str(indices.dtype))}")
+        raise RuntimeError(f"elements in indices should be type int64 but got: {indices.dtype.scalar_name}")
     if input.dim() not in (dims + 1, dims + 2):
         raise RuntimeError(f"Input to {name} should be a {dims + 1}d or {dims + 2}d Tensor, but got a tensor with "
                            f"{input.dim()} dimensions.")
@@ -93,6 +87,7 @@ def _max_unpool(input, indices, size, dims, stride=None):
         if input.shape[i] == 0:
             raise RuntimeError(f"{name}_forward_out_cpu(): Expected input to have non-zero size for non-batch "
                                f"dimensions, but got {list(input.shape)} with dimension {i} being empty.")
+    refuse_dtype(input, f"max_unpool{dims}d")
     # the indices go in as an array: not an input of the graph (torch's node has one edge, to ``input``)
     return (MaxUnpool2D if dims == 2 else MaxUnpool3D).apply(input, indices._data, size)
 
