@@ -331,6 +331,10 @@ def test_errors(fn):
     lambda lib, x, i, F: F.fractional_max_pool2d(x, 2, output_size=2, _random_samples=lib.rand(1, 2, 2)),
     lambda lib, x, i, F: F.fractional_max_pool2d(x, 2, output_size=2,
                                                  _random_samples=lib.rand(1, 3, 2, dtype=lib.float64)),
+    lambda lib, x, i, F: F.fractional_max_pool2d(x.expand(2, 3, 4, 4), 2, output_size=2,
+                                                 _random_samples=lib.rand(1, 3, 2)),
+    lambda lib, x, i, F: F.fractional_max_pool2d(x, 2, output_size=2, _random_samples=lib.rand(3, 2)),
+    lambda lib, x, i, F: F.fractional_max_pool2d(x, 2, output_ratio=[0.5], _random_samples=lib.rand(1, 3, 2)),
 ])
 def test_unpool_and_sample_errors(fn):
     same_error(lambda lib, x, i: fn(lib, x, i, F(lib)), np.zeros((1, 3, 4, 4), np.float32),

@@ -290,8 +290,9 @@ def _fractional_max_pool(input, kernel_size, output_size, output_ratio, return_i
     if output_size is None:
         if dims == 2 and len(output_ratio) > 2:  # (len() of a float raises TypeError, as in torch)
             raise ValueError(f"{fn} requires output_ratio to either be a single Int or tuple of Ints.")
+        # torch's _pair/_triple: a number repeated, a sequence as it is (one too short fails to index, as in torch)
         ratio = (output_ratio,) * dims if isinstance(output_ratio, (int, float)) else tuple(output_ratio)
-        ratio = ratio * dims if len(ratio) == 1 else ratio
+        ratio = tuple(ratio[i] for i in range(dims))
         output_size = [int(n * r) for n, r in zip(input.shape[-dims:], ratio)]
     if _random_samples is None:  # drawn from minitorch's generator (torch draws from its own)
         _random_samples = creation.rand(1 if input.dim() == dims + 1 else input.shape[0], input.shape[-dims - 1],
@@ -333,10 +334,10 @@ def _check_fractional(input, kernel, size, samples, dims, fn, words, where):
     if samples.dtype != input.dtype:
         raise RuntimeError("Expect _random_samples to have the same dtype as input")
     if samples.dim() != 3:
-        raise RuntimeError(f"Expect _random_samples to have 3 dimensions; got {samples.dim()} dimensions.")
+        raise RuntimeError(f"Expect _random_samples to have 3 dimensions, got {samples.dim()}")
     batch = 1 if input.dim() == dims + 1 else input.shape[0]
     if samples.shape[0] < batch:
-        raise RuntimeError("Expect _random_samples.size(0) no less than input batch size.")
+        raise RuntimeError("Expect _random_samples.size(0) no less then input batch size.")  # (torch's words)
     if samples.shape[1] != input.shape[-dims - 1]:
         raise RuntimeError("Expect _random_samples.size(1) equals to input channel size.")
     if samples.shape[2] != dims:

@@ -20,7 +20,9 @@ class MaxUnpool(Op):
         flat = indices.reshape(planes, windows)
         bad = (flat < 0) | (flat >= plane)
         if bad.any():
-            raise RuntimeError(f"Found an invalid max index: {flat[bad][0]} (output volumes are of size "
+            # the last invalid index, as torch's 2-d kernel names it on one thread (its 3-d kernel, and more
+            # threads, may name another)
+            raise RuntimeError(f"Found an invalid max index: {flat[bad][-1]} (output volumes are of size "
                                f"{'x'.join(map(str, size))})")
         out = np.zeros((planes, plane), x.dtype)
         out[np.arange(planes)[:, None], flat] = x.reshape(planes, windows)  # a position given twice keeps the last
