@@ -110,6 +110,19 @@ def conv_nd_specs():
              [((4, 4, 8, 16, 16), True), ((8, 4, 3, 3, 3), True), ((8,), True)], None),
             ("conv_transpose2d 16x16x14x14 * 16x8x3x3 stride 2", _conv_transpose2d,
              [((16, 16, 14, 14), True), ((16, 8, 3, 3), True), ((8,), True)], None)]
+def _max_pool3d(lib, x):
+    return lib.nn.functional.max_pool3d(x, 2)
+
+
+def _avg_pool1d(lib, x):
+    return lib.nn.functional.avg_pool1d(x, 3, stride=2, padding=1)
+
+
+def pool_specs():
+    """The N-d pooling: a 3-d max pool (a small video or volume batch) and a 1-d average pool (a batch of
+    signals)."""
+    return [("max_pool3d 8x16x16x32x32 k2", _max_pool3d, [((8, 16, 16, 32, 32), True)], None),
+            ("avg_pool1d 32x64x1024 k3 s2 p1", _avg_pool1d, [((32, 64, 1024), True)], None)]
 
 
 def _maker(fn, inputs, labels, backward, seed=0):
@@ -136,7 +149,7 @@ def _maker(fn, inputs, labels, backward, seed=0):
 
 def cases(repeat, min_time, batches=(4, 128)):
     specs = ([s for b in batches for s in op_specs(b)] + matmul_specs() + layer_norm_specs() + family_specs()
-             + conv_nd_specs())
+             + conv_nd_specs() + pool_specs())
     rows = []
     for name, fn, inputs, labels in specs:
         for backward in (False, True):

@@ -14,8 +14,15 @@ from .ctc import ctc_loss
 from .conv import conv2d, unfold, fold
 # convolution in any number of spatial dims, and its adjoint
 from .conv import conv1d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
-from .pooling import (max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
-                      adaptive_max_pool2d_with_indices)
+# pooling, 1-d to 3-d
+from .pooling import (max_pool1d, max_pool2d, max_pool3d, max_pool1d_with_indices, max_pool2d_with_indices,
+                      max_pool3d_with_indices, avg_pool1d, avg_pool2d, avg_pool3d, lp_pool1d, lp_pool2d, lp_pool3d)
+from .pooling_adaptive import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d, adaptive_max_pool1d,
+                               adaptive_max_pool2d, adaptive_max_pool3d, adaptive_max_pool1d_with_indices,
+                               adaptive_max_pool2d_with_indices, adaptive_max_pool3d_with_indices,
+                               fractional_max_pool2d, fractional_max_pool3d, fractional_max_pool2d_with_indices,
+                               fractional_max_pool3d_with_indices)
+from .unpooling import max_unpool1d, max_unpool2d, max_unpool3d
 from .normalization import (batch_norm, layer_norm, group_norm, instance_norm, rms_norm, local_response_norm,
                             normalize)
 from .dropout import dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout

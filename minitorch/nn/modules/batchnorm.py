@@ -1,4 +1,4 @@
-"""BatchNorm1d and BatchNorm2d: batch normalization layers (see nn.functional.normalization).
+"""BatchNorm1d, BatchNorm2d and BatchNorm3d: batch normalization layers (see nn.functional.normalization).
 
 Buffers, as in torch: ``running_mean`` (zeros), ``running_var`` (ones) and ``num_batches_tracked`` (an int64
 counter). With ``momentum=None`` the running estimates are the cumulative average of all batches seen.
@@ -89,3 +89,11 @@ class BatchNorm2d(_BatchNorm):
     def _check_input_dim(self, input):
         if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of (N, C, D, H, W) input, per channel C."""
+
+    def _check_input_dim(self, input):
+        if input.dim() != 5:
+            raise ValueError(f"expected 5D input (got {input.dim()}D input)")
