@@ -22,7 +22,11 @@ from .sparse import Embedding
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 from .padding import (ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d,
                       ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
-                      CircularPad1d, CircularPad2d, CircularPad3d)
+                      CircularPad1d, CircularPad2d, CircularPad3d)# attention family
+from .sparse import EmbeddingBag
+from .attention import MultiheadAttention
+from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
+                          TransformerDecoderLayer)
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "Identity", "Linear", "Flatten",
            "Unflatten", "ReLU", "LeakyReLU", "Hardtanh", "ReLU6", "Sigmoid", "Tanh", "LogSigmoid", "Softshrink",
@@ -39,4 +43,7 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", 
            "Hardsigmoid", "Hardswish", "Mish", "CELU", "GLU", "Hardshrink", "PReLU", "Dropout1d", "Dropout3d",
            "AlphaDropout", "FeatureAlphaDropout", "LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm",
            "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "PairwiseDistance", "CosineSimilarity",
-           "PixelShuffle", "PixelUnshuffle", "ChannelShuffle"]
+           "PixelShuffle", "PixelUnshuffle", "ChannelShuffle",
+           # attention family
+           "EmbeddingBag", "MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder",
+           "TransformerEncoderLayer", "TransformerDecoderLayer"]
