@@ -5,9 +5,10 @@ by s (default 1/√E); the mask M adds 0 where j may take part and -inf where it
 is_causal's j > i), or any float; softmax turns each row into weights, which average the rows of V (..., S, Ev).
 
 torch 2.14.1 on the CPU runs one of two implementations, and so does minitorch, chosen by the same rules
-(``_fused``): its fused kernel, one graph node ``ScaledDotProductFlashAttentionForCpuBackward0`` (4-d inputs,
-or 3-d ones through unsqueeze/squeeze, of one batch size, heads equal or grouped, E = Ev, no dropout, a mask
-that needs no gradient), whose gradients torch cannot differentiate again (neither can minitorch's: same error);
+(``_fused``; inputs that are all 3-d go through unsqueeze(0) and squeeze(0) first): its fused kernel, one graph
+node ``ScaledDotProductFlashAttentionForCpuBackward0`` (4-d inputs of one batch size, key/value heads equal to
+the query's, grouped, or one; E = Ev; no dropout; a mask that needs no gradient), whose gradients torch cannot
+differentiate again (neither can minitorch's: same error);
 otherwise its "math" path, the formula in ordinary operations (MulBackward1 for the scaled Q and Kᵀ, matmul's
 ExpandBackward0/ViewBackward0/BmmBackward0/UnsafeViewBackward0, AddBackward0 for the mask,
 SafeSoftmaxBackward0, dropout's MulBackward0), which differentiates any number of times.
@@ -16,6 +17,7 @@ import math
 
 import numpy as np
 
+from ..._size import broadcast_shape
 from ...ops.arithmetic import MulScalar
 from ...ops.op import Op
 from ...ops.softmax import SafeSoftmax
@@ -91,18 +93,18 @@ class FlashAttentionBackward(Op):
 def _fused(query, key, value, attn_mask, dropout_p, enable_gqa):
     """Whether torch 2.14.1's CPU dispatch picks its fused kernel for these inputs (found by trying them)."""
     q, k, v = query, key, value
-    if not q.ndim == k.ndim == v.ndim or q.ndim not in (3, 4) or dropout_p > 0:
+    if not q.ndim == k.ndim == v.ndim == 4 or dropout_p > 0:
         return False
     if attn_mask is not None and attn_mask.requires_grad and grad_mode.STATE.enabled:
         return False  # the fused kernel gives the mask no gradient
-    if 0 in (q.shape[-2], k.shape[-2], q.shape[-1]) or not q.shape[-1] == k.shape[-1] == v.shape[-1]:
+    if not q.shape[-1] == k.shape[-1] == v.shape[-1]:
         return False
-    if q.ndim == 4 and not q.shape[0] == k.shape[0] == v.shape[0]:
+    if not q.shape[0] == k.shape[0] == v.shape[0]:
         return False  # (broadcast batches: the math path)
-    heads = q.shape[-3], k.shape[-3], v.shape[-3]
-    if heads[1] != heads[2] or (heads[0] != heads[1] and not (enable_gqa and heads[0] % heads[1] == 0)):
-        return False
-    return all(t.stride(-1) == 1 for t in (q, k, v))
+    heads, kv_heads = q.shape[1], k.shape[1]
+    if v.shape[1] != kv_heads or not (heads == kv_heads or kv_heads == 1 or enable_gqa and heads % kv_heads == 0):
+        return False  # (one key/value head is broadcast to all: the kernel takes that too)
+    return all(t.stride(-1) == 1 or t.numel() == 0 for t in (q, k, v))
 
 
 def _bias(attn_mask, is_causal, L, S, dtype):
@@ -115,13 +117,14 @@ def _bias(attn_mask, is_causal, L, S, dtype):
 
 
 def _flash(query, key, value, bias, scale):
-    squeeze = query.ndim == 3  # torch's kernel runs on 4-d inputs: 3-d ones go through unsqueeze(0)/squeeze(0)
-    if squeeze:
-        query, key, value = query.unsqueeze(0), key.unsqueeze(0), value.unsqueeze(0)
-    bias = None if bias is None else bias._data.astype(query._data.dtype, copy=False)
-    out = ScaledDotProductFlashAttentionForCpu.apply(query, key, value, bias, scale,
-                                                     query.shape[1] // key.shape[1])
-    return out.squeeze(0) if squeeze else out
+    if 0 in (query.shape[-2], key.shape[-2], query.shape[-1]):
+        # torch's empty result: zeros, tied to the inputs by a sum times 0 (their gradients: zeros)
+        shape = query.shape[:-1] + value.shape[-1:]
+        return _make(np.zeros(shape, query._data.dtype)) + MulScalar.apply(query.sum() + key.sum() + value.sum(), 0.0)
+    if bias is not None:
+        broadcast_shape(query.shape[:-1] + key.shape[-2:-1], bias.shape)  # (torch's error for a mask that does not fit)
+        bias = bias._data.astype(query._data.dtype, copy=False)
+    return ScaledDotProductFlashAttentionForCpu.apply(query, key, value, bias, scale, query.shape[1] // key.shape[1])
 
 
 # -- the math path: the formula in operations ---------------------------------------------------------------------
@@ -175,6 +178,11 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if scale is None:
         scale = 1 / math.sqrt(E) if E else math.inf
     bias = _bias(attn_mask, is_causal, query.shape[-2], key.shape[-2], query.dtype)
+    squeeze = query.ndim == key.ndim == value.ndim == 3  # torch makes these 4-d (unsqueeze(0)), whichever path
+    if squeeze:
+        query, key, value = query.unsqueeze(0), key.unsqueeze(0), value.unsqueeze(0)
     if _fused(query, key, value, attn_mask, dropout_p, enable_gqa):
-        return _flash(query, key, value, bias, scale)
-    return _math(query, key, value, bias, dropout_p, scale, enable_gqa)
+        out = _flash(query, key, value, bias, scale)
+    else:
+        out = _math(query, key, value, bias, dropout_p, scale, enable_gqa)
+    return out.squeeze(0) if squeeze else out
