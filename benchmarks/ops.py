@@ -90,6 +90,17 @@ def family_specs():
             ("einsum bij,bjk->bik 32x64x64", _einsum, [((32, 64, 64), True), ((32, 64, 64), True)], None)]
 
 
+def _attention(lib, q, k, v):
+    return lib.nn.functional.scaled_dot_product_attention(q, k, v)
+
+
+def attention_specs():
+    """scaled_dot_product_attention at a transformer's size: batch 8, 8 heads, 128 tokens of 64 per head."""
+    shape = (8, 8, 128, 64)
+    return [("scaled_dot_product_attention 8x8x128x64", _attention, [(shape, True), (shape, True), (shape, True)],
+             None)]
+
+
 def _maker(fn, inputs, labels, backward, seed=0):
     rng = np.random.default_rng(seed)
     arrays = [(rng.standard_normal(shape).astype(np.float32), needs) for shape, needs in inputs]
@@ -113,7 +124,8 @@ def _maker(fn, inputs, labels, backward, seed=0):
 
 
 def cases(repeat, min_time, batches=(4, 128)):
-    specs = [s for b in batches for s in op_specs(b)] + matmul_specs() + layer_norm_specs() + family_specs()
+    specs = [s for b in batches for s in op_specs(b)] + matmul_specs() + layer_norm_specs() + family_specs() + \
+        attention_specs()
     rows = []
     for name, fn, inputs, labels in specs:
         for backward in (False, True):

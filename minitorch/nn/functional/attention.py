@@ -38,12 +38,16 @@ def _ungrouped(d, rep):
 
 
 def _safe_softmax(s):
-    """softmax along the last dim, 0 on a row that is all -inf (as SafeSoftmax)."""
-    with np.errstate(invalid="ignore"):
-        e = np.exp(s - s.max(axis=-1, keepdims=True))
-        p = e / e.sum(axis=-1, keepdims=True)
-    p[np.broadcast_to(np.all(s == -np.inf, axis=-1, keepdims=True), p.shape)] = 0
-    return p
+    """softmax along the last dim, 0 on a row that is all -inf (as SafeSoftmax), computed in place in ``s``."""
+    top = s.max(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore"):  # (-inf - -inf on the fully masked rows: set to 0 below)
+        np.subtract(s, top, out=s)
+    np.exp(s, out=s)
+    s /= s.sum(axis=-1, keepdims=True)
+    masked = top == -np.inf  # a row's largest score is -inf only when every score is
+    if masked.any():
+        s[np.broadcast_to(masked, s.shape)] = 0
+    return s
 
 
 class ScaledDotProductFlashAttentionForCpu(Op):
@@ -56,7 +60,7 @@ class ScaledDotProductFlashAttentionForCpu(Op):
     @staticmethod
     def forward(ctx, q, k, v, bias, scale, rep):
         k_, v_ = _grouped(k, rep), _grouped(v, rep)
-        s = (q @ np.swapaxes(k_, -1, -2)) * q.dtype.type(scale)
+        s = (q * q.dtype.type(scale)) @ np.swapaxes(k_, -1, -2)  # (the scale on Q: half the multiplications)
         if bias is not None:
             s = s + bias
         p = _safe_softmax(s)
