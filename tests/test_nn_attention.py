@@ -179,6 +179,7 @@ def test_sdpa_dropout():
     ("1-d", ((4,), (4,), (4,)), {}),
     ("dtypes", ((1, 2, 3), (1, 2, 3), (1, 2, 3)), dict(k_dtype=np.float32)),
     ("integer mask", ((1, 2, 3), (1, 2, 3), (1, 2, 3)), dict(mask=np.zeros((2, 2), np.int64))),
+    ("float64 mask, float32 query", ((1, 2, 3), (1, 2, 3), (1, 2, 3)), dict(mask=np.zeros((2, 2)), dtype=np.float32)),
     ("mask and is_causal", ((1, 2, 3), (1, 2, 3), (1, 2, 3)), dict(mask=np.ones((2, 2), bool), is_causal=True)),
     ("mask shape", ((1, 1, 2, 3), (1, 1, 4, 3), (1, 1, 4, 3)), dict(mask=np.zeros((2, 3)))),
     ("E differs", ((1, 1, 2, 3), (1, 1, 4, 2), (1, 1, 4, 3)), {}),

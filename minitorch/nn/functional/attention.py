@@ -157,7 +157,7 @@ def _check(query, key, value, attn_mask, is_causal, enable_gqa):
         raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got query.dtype: "
                            f"{query.dtype.cpp_name} key.dtype: {key.dtype.cpp_name} and value.dtype: "
                            f"{value.dtype.cpp_name} instead.")
-    if attn_mask is not None and attn_mask.dtype.name != "bool" and not attn_mask.is_floating_point():
+    if attn_mask is not None and attn_mask.dtype.name not in ("bool", "float32") and attn_mask.dtype != query.dtype:
         raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query dtype, but got "
                            f"attn_mask.dtype: {attn_mask.dtype.cpp_name} and  query.dtype: {query.dtype.cpp_name} "
                            f"instead.")
