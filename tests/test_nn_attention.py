@@ -308,6 +308,21 @@ def test_multihead_attention_module(kwargs):
         else None
 
 
+def test_multihead_attention_merge_masks():
+    rng = np.random.default_rng(12)
+    attn, padding = np.where(rng.random((3, 3)) > 0.5, -np.inf, 0.0), np.where(rng.random((2, 3)) > 0.5, -np.inf, 0.0)
+    attn3 = rng.standard_normal((4, 3, 3))
+    for masks in ((None, None), (None, padding), (attn, None), (attn, padding), (attn3, padding)):
+        merged = []
+        for lib in LIBS:
+            m = lib.nn.MultiheadAttention(4, 2)
+            merged.append(m.merge_masks(*(None if a is None else lib.tensor(a) for a in masks),
+                                        lib.zeros(2, 3, 4)))
+        assert merged[0][1] == merged[1][1]
+        if merged[1][0] is not None:
+            assert_close(merged[0][0], merged[1][0])
+
+
 def test_multihead_attention_parameters_repr_and_init():
     for kwargs in (dict(), dict(kdim=3, vdim=5, add_bias_kv=True), dict(bias=False)):
         mods = {lib: lib.nn.MultiheadAttention(8, 2, **kwargs) for lib in LIBS}
