@@ -258,6 +258,21 @@ def test_multi_head_attention_forward(data):
         check(fn, query, *[weights[n] for n in names])
 
 
+def test_multi_head_attention_forward_second_order():
+    """With need_weights the weights are formed in ordinary operations (baddbmm, softmax, bmm): torch
+    differentiates them twice, and so does minitorch."""
+    rng = np.random.default_rng(13)
+    mask = np.where(rng.random((3, 4)) > 0.7, -np.inf, 0.0)
+    mask[:, 0] = 0.0
+
+    def fn(lib, query, key, in_w, in_b, out_w):
+        return lib.nn.functional.multi_head_attention_forward(
+            query, key, key, 4, 2, in_w, in_b, None, None, False, 0.0, out_w, None, attn_mask=lib.from_numpy(mask),
+            need_weights=True)[0]
+    check_second_order(fn, rng.standard_normal((3, 2, 4)), rng.standard_normal((4, 2, 4)),
+                       rng.standard_normal((12, 4)), rng.standard_normal(12), rng.standard_normal((4, 4)))
+
+
 def _twins(cls, *args, **kwargs):
     """{lib: module} of nn.<cls> in both engines, torch's weights copied into minitorch's, in float64."""
     torch.manual_seed(0)
@@ -304,8 +319,8 @@ def test_multihead_attention_module(kwargs):
     _compare_modules(modules, [q, k, v, padding], lambda m, q, k, v, p: m(q, k, v, key_padding_mask=p))
     _compare_modules(modules, [q, k, v], lambda m, q, k, v: m(q, k, v, need_weights=False,
                                                                average_attn_weights=False))
-    _compare_modules(modules, [q], lambda m, q: m(q, q, q, average_attn_weights=False)) if "kdim" not in kwargs \
-        else None
+    if "kdim" not in kwargs:  # self-attention: one tensor as query, key and value
+        _compare_modules(modules, [q], lambda m, q: m(q, q, q, average_attn_weights=False))
 
 
 def test_multihead_attention_merge_masks():
@@ -508,17 +523,22 @@ def test_transformer_encoder_equals_torch_with_copied_weights():
 
 
 @pytest.mark.parametrize("kwargs", [dict(), dict(norm_first=True, activation="gelu"), dict(batch_first=True),
-                                    dict(bias=False), dict(activation="relu", layer_norm_eps=1e-3)],
-                         ids=["plain", "norm_first, gelu", "batch_first", "no bias", "eps"])
+                                    dict(bias=False), dict(activation="relu", layer_norm_eps=1e-3),
+                                    dict(dropout=1.0)],
+                         ids=["plain", "norm_first, gelu", "batch_first", "no bias", "eps", "dropout 1"])
 def test_transformer_layers(kwargs):
+    """Each layer and the whole Transformer, torch's weights copied in, in training mode: dropout 0, or 1
+    (every dropout zeroes its input: not random, so it checks where the dropouts are)."""
     rng = np.random.default_rng(9)
+    kwargs = dict(kwargs)
+    dropout = kwargs.pop("dropout", 0.0)
     shape = (lambda n: (2, n, 6)) if kwargs.get("batch_first") else (lambda n: (n, 2, 6))
     src, tgt = rng.standard_normal(shape(4)), rng.standard_normal(shape(3))
     causal = np.triu(np.full((3, 3), -np.inf), 1)
-    _compare_modules(_twins("TransformerEncoderLayer", 6, 2, 12, 0.0, **kwargs), [src])
-    _compare_modules(_twins("TransformerDecoderLayer", 6, 2, 12, 0.0, **kwargs), [tgt, src, causal],
+    _compare_modules(_twins("TransformerEncoderLayer", 6, 2, 12, dropout, **kwargs), [src])
+    _compare_modules(_twins("TransformerDecoderLayer", 6, 2, 12, dropout, **kwargs), [tgt, src, causal],
                      lambda m, t, s, c: m(t, s, tgt_mask=c, tgt_is_causal=True))
-    _compare_modules(_twins("Transformer", 6, 2, 1, 2, 12, 0.0, **kwargs), [src, tgt, causal],
+    _compare_modules(_twins("Transformer", 6, 2, 1, 2, 12, dropout, **kwargs), [src, tgt, causal],
                      lambda m, s, t, c: m(s, t, tgt_mask=c))
 
 
