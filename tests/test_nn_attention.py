@@ -462,6 +462,11 @@ def test_embedding_bag_second_order_as_torch():
     ("max with scale_grad_by_freq", lambda F, lib, w: F.embedding_bag(
         lib.tensor([1]), w, lib.tensor([0]), mode="max", scale_grad_by_freq=True)),
     ("1-d weight", lambda F, lib, w: F.embedding_bag(lib.tensor([1]), w[0], lib.tensor([0]))),
+    ("float offsets", lambda F, lib, w: F.embedding_bag(lib.tensor([1]), w, lib.tensor([0.0]))),
+    ("integer weight", lambda F, lib, w: F.embedding_bag(lib.tensor([1]), w.long(), lib.tensor([0]))),
+    ("per_sample_weights dtype", lambda F, lib, w: F.embedding_bag(
+        lib.tensor([1]), w, lib.tensor([0]), mode="sum", per_sample_weights=lib.ones(1))),
+    ("2-d with no columns", lambda F, lib, w: F.embedding_bag(lib.zeros(2, 0, dtype=lib.int64), w)),
 ])
 def test_embedding_bag_errors(name, call):
     same_error(lambda lib: call(lib.nn.functional, lib, lib.ones(10, 3, dtype=lib.float64)))

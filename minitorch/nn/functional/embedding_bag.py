@@ -115,18 +115,45 @@ class PerSampleWeightsGrad(Op):
         raise RuntimeError("derivative for aten::_embedding_bag_per_sample_weights_backward is not implemented")
 
 
+def _check_offsets(offsets, n):
+    o = offsets._data
+    if len(o) and o[0] != 0:
+        raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                           f"position 0. However, got {o[0]}\n[ {offsets.type()}{{}} ]")
+    if len(o) and o[-1] > n:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length {n} but got offsets[-1] of {o[-1]}")
+
+
+def _check_types(input, offsets, weight, per_sample_weights):
+    """torch's checks of the dtypes, in its words (its C++ calls each of them argument #1)."""
+    for t in (input, offsets):
+        if t is not None and t.dtype.name not in ("int64", "int32"):
+            raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                               f"Long, Int; but got {t.type()} instead (while checking arguments for embedding_bag)")
+    if not weight.is_floating_point():
+        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have one of the following scalar types: Half, "
+                           f"BFloat16, Float, Double; but got {weight.type()} instead (while checking arguments for "
+                           f"embedding_bag)")
+    if per_sample_weights is not None and per_sample_weights.dtype != weight.dtype:
+        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
+                           f"'per_sample_weights'; but type {weight.type()} does not equal {per_sample_weights.type()} "
+                           f"(while checking arguments for embedding_bag)")
+
+
 def _type_str(x):
     return "<class 'torch.Tensor'>" if isinstance(x, Tensor) else str(type(x))
 
 
 def _offsets(input, offsets, include_last_offset, per_sample_weights):
-    """(flat indices, bag starts, bag ends, per-sample weights flat), with torch's checks."""
+    """(flat indices, bag starts, bag ends, per-sample weights flat), with torch's checks of the dims."""
     if input.dim() == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
                              f"fixed length sequences. However, found offsets of type {_type_str(offsets)}")
         n = input.shape[1]
-        starts = np.arange(0, input.numel(), n) if n else np.zeros(input.shape[0], np.int64)
+        if n == 0:  # (torch's arange(0, numel, step=0))
+            raise RuntimeError("step must be nonzero")
+        starts = np.arange(0, input.numel(), n)
         flat = input._data.reshape(-1)
         return flat, starts, starts + n, None if per_sample_weights is None else per_sample_weights.reshape(-1)
     if input.dim() != 1:
@@ -135,12 +162,8 @@ def _offsets(input, offsets, include_last_offset, per_sample_weights):
         raise ValueError("offsets has to be a 1D Tensor but got None")
     if offsets.dim() != 1:
         raise ValueError("offsets has to be a 1D Tensor")
-    o, n = offsets._data.astype(np.int64), input.shape[0]
-    if len(o) and o[0] != 0:
-        raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
-                           f"position 0. However, got {o[0]}\n[ {offsets.type()}{{}} ]")
-    if len(o) and o[-1] > n:
-        raise RuntimeError(f"offsets[-1] can not be greater than input's length {n} but got offsets[-1] of {o[-1]}")
+    o, n = offsets._data, input.shape[0]
+    o = o.astype(np.int64) if o.dtype.kind in "iu" else o  # (other dtypes are refused by _check_types)
     if include_last_offset:  # (torch's last bag still runs to the input's end, whatever the last offset says)
         return input._data, o[:-1], np.append(o[1:-1], n), per_sample_weights
     return input._data, o, np.append(o[1:], n), per_sample_weights
@@ -162,7 +185,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
                          f"have the same shape as the input ({input.shape})")
     if weight.dim() != 2:
         raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
-    idx, starts, ends, psw = _offsets(input, offsets, include_last_offset, per_sample_weights)
+    idx, starts, ends, psw = _offsets(input, offsets, include_last_offset, per_sample_weights)  # (checks the dims)
     if mode == "max":
         if scale_grad_by_freq:
             raise ValueError("max mode does not support scaling the gradient by the frequency")
@@ -172,9 +195,6 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise ValueError("mode has to be one of sum, mean or max")
     if sparse:
         raise NotImplementedError("minitorch has no sparse tensors: use sparse=False")
-    if idx.dtype not in (np.int64, np.int32):
-        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got {input.type()} instead (while checking arguments for embedding_bag)")
     if max_norm is not None:
         with grad_mode.no_grad():
             _renorm_(weight, idx, max_norm, norm_type)
@@ -182,6 +202,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
                                   f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
                                   f"GitHub.")
+    _check_types(input, offsets, weight, per_sample_weights)
+    if input.dim() == 1:
+        _check_offsets(offsets, len(idx))
     num = weight.shape[0]
     if padding_idx is not None:
         if not -num <= padding_idx < num:
