@@ -617,3 +617,20 @@ def test_generate_square_subsequent_mask_and_errors():
     same_error(lambda lib: modules[lib](lib.ones(3, 2, 4, dtype=lib.float64), lib.ones(3, 3, 4, dtype=lib.float64)))
     same_error(lambda lib: modules[lib](lib.ones(3, 2, 4, dtype=lib.float64), lib.ones(3, 2, 2, dtype=lib.float64)))
     same_error(lambda lib: lib.nn.TransformerEncoderLayer(4, 2, activation="tanh"))
+
+
+def test_mixed_mask_types_warn_as_torch():
+    """A bool padding mask with a float attention mask: torch's deprecation warnings, where torch gives them
+    (once per module that first sees both; the layers below get the float masks)."""
+    def warnings_of(lib):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            x = lib.ones(3, 2, 4)
+            encoder = lib.nn.TransformerEncoder(lib.nn.TransformerEncoderLayer(4, 2, 8), 2, enable_nested_tensor=False)
+            encoder(x, mask=lib.zeros(3, 3), src_key_padding_mask=lib.zeros(2, 3, dtype=lib.bool))
+            lib.nn.MultiheadAttention(4, 2)(x, x, x, attn_mask=lib.zeros(3, 3),
+                                            key_padding_mask=lib.zeros(2, 3, dtype=lib.bool))
+            lib.nn.TransformerDecoderLayer(4, 2, 8)(x, x, tgt_mask=lib.zeros(3, 3),
+                                                    tgt_key_padding_mask=lib.zeros(2, 3, dtype=lib.bool))
+        return [f"{w.category.__name__}: {w.message}" for w in caught]
+    assert warnings_of(minitorch) == warnings_of(torch)
