@@ -125,6 +125,17 @@ def pool_specs():
             ("avg_pool1d 32x64x1024 k3 s2 p1", _avg_pool1d, [((32, 64, 1024), True)], None)]
 
 
+def _attention(lib, q, k, v):
+    return lib.nn.functional.scaled_dot_product_attention(q, k, v)
+
+
+def attention_specs():
+    """scaled_dot_product_attention at a transformer's size: batch 8, 8 heads, 128 tokens of 64 per head."""
+    shape = (8, 8, 128, 64)
+    return [("scaled_dot_product_attention 8x8x128x64", _attention, [(shape, True), (shape, True), (shape, True)],
+             None)]
+
+
 def _maker(fn, inputs, labels, backward, seed=0):
     rng = np.random.default_rng(seed)
     arrays = [(rng.standard_normal(shape).astype(np.float32), needs) for shape, needs in inputs]
@@ -149,7 +160,7 @@ def _maker(fn, inputs, labels, backward, seed=0):
 
 def cases(repeat, min_time, batches=(4, 128)):
     specs = ([s for b in batches for s in op_specs(b)] + matmul_specs() + layer_norm_specs() + family_specs()
-             + conv_nd_specs() + pool_specs())
+             + conv_nd_specs() + pool_specs() + attention_specs())
     rows = []
     for name, fn, inputs, labels in specs:
         for backward in (False, True):

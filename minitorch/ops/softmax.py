@@ -75,3 +75,22 @@ def softmax(input, dim, dtype=None):
 def log_softmax(input, dim, dtype=None):
     """x - ln Σ e^x along ``dim``: the log of softmax, computed without forming it."""
     return LogSoftmax.apply(*_prepare("log_softmax", input, dim, dtype))
+
+
+# -- attention's softmax (family: attention) ---------------------------------------------------------------------
+class SafeSoftmax(Op):
+    """torch's _safe_softmax: z = e^a / Σ e^a along dim, and z = 0 along a slice that is all -inf (attention's
+    fully masked query rows), where softmax gives NaN.   VJP: as softmax's, da = z (g - Σ g z) (0 on those rows)."""
+    node_name = "SafeSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        e = np.exp(_shifted(a, dim))
+        z = (e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
+        masked = np.all(a == -np.inf, axis=dim, keepdims=True)  # (NaN there: -inf minus their max, -inf)
+        z[np.broadcast_to(masked, z.shape)] = 0
+        ctx.dim = dim
+        ctx.save_for_backward(z)
+        return z
+
+    backward = Softmax.backward

@@ -30,3 +30,7 @@ from .sparse import embedding, one_hot
 from .padding import pad
 from .distance import cosine_similarity, pairwise_distance, pdist
 from .pixelshuffle import pixel_shuffle, pixel_unshuffle, channel_shuffle
+# attention family (scaled dot-product and multi-head attention, embedding_bag)
+from .attention import scaled_dot_product_attention
+from .embedding_bag import embedding_bag
+from .multihead import multi_head_attention_forward
