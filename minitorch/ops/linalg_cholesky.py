@@ -87,10 +87,10 @@ class CholeskySolve(Op):
     def forward(ctx, b, factor, upper):
         L = np.swapaxes(factor, -1, -2) if upper else factor
         y = _solve(L, b, upper=False)
-        x = _solve(np.swapaxes(L, -1, -2), y, upper=True)
+        x = _solve(np.swapaxes(L, -1, -2), y, upper=True).astype(b.dtype, copy=False)
         ctx.upper = upper
         ctx.save_for_backward(factor, x)
-        return x.astype(b.dtype)
+        return x
 
     @staticmethod
     def backward(ctx, g):
@@ -128,15 +128,16 @@ class CholeskyInverse(Op):
     def forward(ctx, factor, upper):
         L = np.swapaxes(factor, -1, -2) if upper else factor
         diag = np.diagonal(L, 0, -2, -1)
-        info = np.where((diag == 0).any(-1), np.argmax(diag == 0, -1) + 1, 0)
+        info = np.where((diag == 0).any(-1), np.argmax(diag == 0, -1) + 1, 0) if diag.shape[-1] else \
+            np.zeros(diag.shape[:-1], np.int32)
         raise_info(info, "cholesky_inverse", lambda i: f"The diagonal element {i} is zero, the inversion could not "
                                                        "be completed because the input matrix is singular.")
         eye = np.broadcast_to(np.eye(L.shape[-1], dtype=L.dtype), L.shape)
         linv = _solve(L, eye, upper=False)
-        z = np.swapaxes(linv, -1, -2) @ linv
+        z = (np.swapaxes(linv, -1, -2) @ linv).astype(factor.dtype, copy=False)
         ctx.upper = upper
         ctx.save_for_backward(factor, z)
-        return z.astype(factor.dtype)
+        return z
 
     @staticmethod
     def backward(ctx, g):

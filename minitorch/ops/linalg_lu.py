@@ -208,9 +208,10 @@ class LinalgLuSolve(Op):
             x = lapack.lu_solve(lu, pivots, b, adjoint)
         else:  # X A = B ⇔ Aᵀ Xᵀ = Bᵀ
             x = np.swapaxes(lapack.lu_solve(lu, pivots, np.swapaxes(b, -1, -2), not adjoint), -1, -2)
+        x = x.astype(b.dtype, copy=False)
         ctx.pivots, ctx.flags = pivots, (left, adjoint)
         ctx.save_for_backward(lu, x)
-        return x.astype(b.dtype)
+        return x
 
     @staticmethod
     def backward(ctx, g):

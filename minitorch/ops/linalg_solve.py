@@ -85,6 +85,8 @@ class LinalgDet(Op):
         a, det = ctx.saved_tensors
         if a.numel() == 0:
             return _make(np.zeros(a.shape, a.dtype.np))
+        if a.shape[-1] == 1:  # det [a] = a: the gradient is g itself (as torch, no formula that depends on A)
+            return g.unsqueeze(-1).unsqueeze(-1)
         d = g * det
         if not grad_mode.STATE.enabled:
             lu, pivots, _ = lapack.lu_factor(a._data)
@@ -279,9 +281,10 @@ class LinalgSolveTriangular(Op):
         t = _triangle(a, upper, unit)
         x = lapack.triangular_solve(t, b, upper) if left else \
             np.swapaxes(lapack.triangular_solve(np.swapaxes(t, -1, -2), np.swapaxes(b, -1, -2), not upper), -1, -2)
+        x = x.astype(np.result_type(a, b), copy=False)  # the output itself is saved: X's VJP depends on it
         ctx.flags = upper, left, unit
         ctx.save_for_backward(a, x)
-        return x.astype(np.result_type(a, b))
+        return x
 
     @staticmethod
     def backward(ctx, g):
@@ -335,10 +338,11 @@ class TriangularSolve(Op):
         x = lapack.triangular_solve(np.swapaxes(t, -1, -2), b, not upper) if transpose else \
             lapack.triangular_solve(t, b, upper)
         batch = np.broadcast_shapes(b.shape[:-2], a.shape[:-2])
+        x = x.astype(a.dtype, copy=False)
         ctx.flags = upper, transpose, unit
         ctx.save_for_backward(a, x)
         ctx.set_materialize_grads(False)
-        return x.astype(a.dtype), np.array(np.broadcast_to(a, batch + a.shape[-2:]))
+        return x, np.array(np.broadcast_to(a, batch + a.shape[-2:]))
 
     @staticmethod
     def backward(ctx, gx, gm):
