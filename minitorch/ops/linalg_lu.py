@@ -17,7 +17,7 @@ from ..tensor import _make
 from . import linalg_numpy as lapack
 from .diagonal import tril, triu
 from .linalg import matmul
-from .linalg_solve import raise_info, return_type, solve_triangular
+from .linalg_solve import raise_info, return_type, solve_triangular, warn_deprecated
 from .op import Op
 from .shape import cat
 
@@ -191,6 +191,11 @@ def lu(A, *, pivot=True):
 def torch_lu(A, pivot=True, get_infos=False):
     """torch.lu (and Tensor.lu), the older lu_factor: (LU, pivots), with the infos if asked, never raising."""
     LU, pivots, info = lu_factor_ex(A, pivot=pivot)
+    warn_deprecated("lu", "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and "
+                    "will be removed in a future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\nshould be "
+                    "replaced with\nLU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\nLU, pivots, info = "
+                    "torch.lu(A, compute_pivots, get_infos=True)\nshould be replaced with\nLU, pivots, info = "
+                    "torch.linalg.lu_factor_ex(A, compute_pivots)")
     return lu_with_info_return(LU, pivots, info) if get_infos else (LU, pivots)
 
 
@@ -256,4 +261,8 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
 
 def torch_lu_solve(b, LU_data, LU_pivots):
     """torch.lu_solve (and Tensor.lu_solve), the older linalg.lu_solve with its arguments in another order."""
-    return lu_solve(LU_data, LU_pivots, b)
+    x = lu_solve(LU_data, LU_pivots, b)
+    warn_deprecated("lu_solve", "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a "
+                    "future PyTorch release.\nNote that torch.linalg.lu_solve has its arguments reversed.\nX = "
+                    "torch.lu_solve(B, LU, pivots)\nshould be replaced with\nX = torch.linalg.lu_solve(LU, pivots, B)")
+    return x

@@ -9,6 +9,11 @@ whole batch), the textbook algorithms, so they round like LAPACK's unblocked ver
 import numpy as np
 
 
+def _count(batch):
+    """The number of matrices in a batch of shape ``batch`` (reshape's -1 cannot tell when a matrix is empty)."""
+    return int(np.prod(batch, dtype=np.int64))
+
+
 def lu_factor(a):
     """(LU, pivots, info) of each (m, n) matrix of ``a``, as LAPACK's getrf: P A = L U with L unit lower triangular
     (m x k, k = min(m, n)) and U upper triangular (k x n), stored together in LU (L's unit diagonal not stored).
@@ -17,7 +22,7 @@ def lu_factor(a):
     zero diagonal element of U (the factorization is complete, but U is singular)."""
     batch, (m, n) = a.shape[:-2], a.shape[-2:]
     k = min(m, n)
-    lu = np.array(a, dtype=a.dtype).reshape((-1, m, n))
+    lu = np.array(a, dtype=a.dtype).reshape((_count(batch), m, n))
     pivots = np.zeros((lu.shape[0], k), np.int32)
     info = np.zeros(lu.shape[0], np.int32)
     rows = np.arange(lu.shape[0])
@@ -40,8 +45,8 @@ def permutation(pivots, m, dtype):
     """The (m, m) permutation matrix P of A = P L U for LAPACK's ``pivots`` (the row swaps applied in order to
     the identity give Pᵀ)."""
     batch, k = pivots.shape[:-1], pivots.shape[-1]
-    order = np.broadcast_to(np.arange(m), batch + (m,)).reshape(-1, m).copy()  # row i of Pᵀ A is row order[i]
-    swaps = pivots.reshape(-1, k).astype(np.int64) - 1
+    order = np.broadcast_to(np.arange(m), batch + (m,)).reshape(_count(batch), m).copy()  # row i of Pᵀ A: order[i]
+    swaps = pivots.reshape(_count(batch), k).astype(np.int64) - 1
     rows = np.arange(order.shape[0])
     for j in range(k):
         p = swaps[:, j]
@@ -94,7 +99,7 @@ def cholesky(a):
     except np.linalg.LinAlgError:
         pass
     n = a.shape[-1]
-    ls = np.tril(a).reshape((-1, n, n))
+    ls = np.tril(a).reshape((_count(a.shape[:-2]), n, n))
     info = np.zeros(ls.shape[0], np.int32)
     for b, L in enumerate(ls):
         for j in range(n):
@@ -106,3 +111,115 @@ def cholesky(a):
             L[j, j] = np.sqrt(ajj)
             L[j + 1:, j] = (L[j + 1:, j] - L[j + 1:, :j] @ L[j, :j]) / L[j, j]
     return ls.reshape(a.shape), info.reshape(a.shape[:-2])
+
+
+ALPHA = (1 + np.sqrt(17)) / 8  # Bunch and Kaufman's threshold: it bounds the growth of the factors' elements
+
+
+def ldl_factor(a):
+    """(LD, pivots, info) of each symmetric matrix of ``a`` (its lower triangle), as LAPACK's sytrf (Bunch-Kaufman
+    pivoting, unblocked as sytf2): P A Pᵀ = L D Lᵀ with D block diagonal of 1x1 and 2x2 blocks. LD holds L
+    (unit diagonal not stored) below D; pivots (1-based) > 0 for a 1x1 block whose row was swapped with row
+    pivots[k] - 1, < 0 (the same number on both rows) for a 2x2 block whose second row was swapped with row
+    -pivots[k] - 1. info: the first 1x1 block that is exactly zero (D singular), else 0."""
+    n = a.shape[-1]
+    lds = np.tril(a).reshape((_count(a.shape[:-2]), n, n)).astype(a.dtype)
+    pivots = np.zeros((lds.shape[0], n), np.int32)
+    info = np.zeros(lds.shape[0], np.int32)
+    for b, A in enumerate(lds):  # pivots differ from matrix to matrix: one at a time
+        info[b] = _sytf2(A, pivots[b])
+    return lds.reshape(a.shape), pivots.reshape(a.shape[:-1]), info.reshape(a.shape[:-2])
+
+
+def _sytf2(A, ipiv):
+    """sytf2 (lower) on the matrix A in place, 0-based indices; returns info."""
+    n, info, k = A.shape[0], 0, 0
+    while k < n:
+        kstep, absakk = 1, abs(A[k, k])
+        imax = k + 1 + int(np.argmax(np.abs(A[k + 1:, k]))) if k < n - 1 else k
+        colmax = abs(A[imax, k]) if k < n - 1 else 0.0
+        if max(absakk, colmax) == 0 or np.isnan(absakk):  # a zero column: D is singular there, nothing to do
+            info, kp = info or k + 1, k
+        else:
+            if absakk >= ALPHA * colmax:
+                kp = k  # the diagonal is large enough: a 1x1 block, no swap
+            else:
+                rowmax = np.max(np.abs(A[imax, k:imax]))  # the largest off-diagonal of row/column imax
+                if imax < n - 1:
+                    rowmax = max(rowmax, np.max(np.abs(A[imax + 1:, imax])))
+                if absakk >= ALPHA * colmax * (colmax / rowmax):
+                    kp = k
+                elif abs(A[imax, imax]) >= ALPHA * rowmax:
+                    kp = imax  # a 1x1 block with imax's diagonal
+                else:
+                    kp, kstep = imax, 2  # a 2x2 block of rows k and imax
+            kk = k + kstep - 1
+            if kp != kk:  # swap rows and columns kk and kp of the trailing lower triangle
+                A[kp + 1:, kk], A[kp + 1:, kp] = A[kp + 1:, kp].copy(), A[kp + 1:, kk].copy()
+                A[kk + 1:kp, kk], A[kp, kk + 1:kp] = A[kp, kk + 1:kp].copy(), A[kk + 1:kp, kk].copy()
+                A[kk, kk], A[kp, kp] = A[kp, kp], A[kk, kk]
+                if kstep == 2:
+                    A[k + 1, k], A[kp, k] = A[kp, k], A[k + 1, k]
+            if kstep == 1:
+                if k < n - 1:  # A₂₂ -= x xᵀ / d, x the column below d; then the column becomes L's
+                    x = A[k + 1:, k].copy()
+                    A[k + 1:, k + 1:] -= np.tril(np.outer(x, x)) / A[k, k]
+                    A[k + 1:, k] = x / A[k, k]
+            elif k < n - 2:  # the same with the 2x2 block D = [[d11, d21], [d21, d22]]
+                d21 = A[k + 1, k]
+                d11, d22 = A[k + 1, k + 1] / d21, A[k, k] / d21
+                d21 = 1 / (d11 * d22 - 1) / d21
+                wk = d21 * (d11 * A[k + 2:, k] - A[k + 2:, k + 1])
+                wkp1 = d21 * (d22 * A[k + 2:, k + 1] - A[k + 2:, k])
+                A[k + 2:, k + 2:] -= np.tril(np.outer(A[k + 2:, k], wk) + np.outer(A[k + 2:, k + 1], wkp1))
+                A[k + 2:, k], A[k + 2:, k + 1] = wk, wkp1
+        if kstep == 1:
+            ipiv[k] = kp + 1
+        else:
+            ipiv[k] = ipiv[k + 1] = -(kp + 1)
+        k += kstep
+    return info
+
+
+def ldl_solve(ld, pivots, b):
+    """X with A X = B for A = P L D Lᵀ Pᵀ given as sytrf's (LD, pivots), as LAPACK's sytrs (lower): the swaps
+    and L, then D's blocks, then Lᵀ and the swaps back. Batch dims broadcast."""
+    batch = np.broadcast_shapes(ld.shape[:-2], pivots.shape[:-1], b.shape[:-2])
+    n = ld.shape[-1]
+    lds = np.broadcast_to(ld, batch + (n, n)).reshape((_count(batch), n, n))
+    pivs = np.broadcast_to(pivots, batch + (n,)).reshape((_count(batch), n)).astype(np.int64)
+    xs = np.array(np.broadcast_to(b, batch + b.shape[-2:]), dtype=np.result_type(ld, b))
+    xs = xs.reshape((_count(batch),) + b.shape[-2:])
+    for A, ipiv, B in zip(lds, pivs, xs):
+        k = 0
+        while k < n:  # L D Y = Pᵀ B
+            if ipiv[k] > 0:
+                kp = ipiv[k] - 1
+                B[[k, kp]] = B[[kp, k]]
+                B[k + 1:] -= np.outer(A[k + 1:, k], B[k])
+                B[k] /= A[k, k]
+                k += 1
+            else:
+                kp = -ipiv[k] - 1
+                B[[k + 1, kp]] = B[[kp, k + 1]]
+                B[k + 2:] -= np.outer(A[k + 2:, k], B[k]) + np.outer(A[k + 2:, k + 1], B[k + 1])
+                akm1k = A[k + 1, k]
+                akm1, ak = A[k, k] / akm1k, A[k + 1, k + 1] / akm1k
+                denom = akm1 * ak - 1
+                bkm1, bk = B[k] / akm1k, B[k + 1] / akm1k
+                B[k], B[k + 1] = (ak * bkm1 - bk) / denom, (akm1 * bk - bkm1) / denom
+                k += 2
+        k = n - 1
+        while k >= 0:  # Lᵀ X = Y, then P
+            if ipiv[k] > 0:
+                B[k] -= A[k + 1:, k] @ B[k + 1:]
+                kp = ipiv[k] - 1
+                B[[k, kp]] = B[[kp, k]]
+                k -= 1
+            else:
+                B[k] -= A[k + 1:, k] @ B[k + 1:]
+                B[k - 1] -= A[k + 1:, k - 1] @ B[k + 1:]
+                kp = -ipiv[k] - 1
+                B[[k, kp]] = B[[kp, k]]
+                k -= 2
+    return xs.reshape(batch + b.shape[-2:])

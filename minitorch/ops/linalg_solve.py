@@ -11,6 +11,7 @@ inv is the case B = I (gA = -Zᵀ g Zᵀ), det follows from Jacobi's formula d(d
 triangular solve keeps only the triangle of gA that A's triangle is. docs/linalg_vjps.md derives each.
 """
 import collections
+import warnings
 
 import numpy as np
 
@@ -47,6 +48,14 @@ def raise_info(info, name, message, error=LinAlgError):
         i = bad[0]
         where = f"(Batch element {i}): " if np.ndim(info) else ""
         raise error(f"{name}: {where}{message(int(np.asarray(info).reshape(-1)[i]))}")
+
+
+def warn_deprecated(name, message, _warned=set()):
+    """torch's deprecation warning of an older solver, once per process as torch gives it (without its
+    "Triggered internally at" C++ location)."""
+    if name not in _warned:
+        _warned.add(name)
+        warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def _int32(info):
@@ -365,6 +374,10 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
             raise RuntimeError(f"torch.triangular_solve: Expected {what} to have at least 2 dimensions, but it has "
                                f"{t.ndim} dimensions instead")
     check_legacy_solver(b, A, "triangular_solve")
+    warn_deprecated("triangular_solve", "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular"
+                    "and will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its arguments "
+                    "reversed and does not return a copy of one of the inputs.\nX = torch.triangular_solve(B, A)."
+                    "solution\nshould be replaced with\nX = torch.linalg.solve_triangular(A, B).")
     return triangular_solve_return(*TriangularSolve.apply(b, A, bool(upper), bool(transpose), bool(unitriangular)))
 
 
