@@ -24,6 +24,7 @@ class _NotDifferentiable(Op):
 
 class LinalgLdlFactorEx(_NotDifferentiable):
     """(LD, pivots, info) of sytrf."""
+    node_name = _NotDifferentiable.node_name  # (each op class names its node)
     aten_name = "linalg_ldl_factor_ex"
 
     @staticmethod
@@ -33,6 +34,7 @@ class LinalgLdlFactorEx(_NotDifferentiable):
 
 class LinalgLdlSolve(_NotDifferentiable):
     """X with A X = B, A from sytrf's (LD, pivots)."""
+    node_name = _NotDifferentiable.node_name
     aten_name = "linalg_ldl_solve"
 
     @staticmethod

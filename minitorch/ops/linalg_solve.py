@@ -196,11 +196,12 @@ class LinalgSolveEx(Op):
             a, b_ = np.swapaxes(a, -1, -2), np.swapaxes(b_, -1, -2)
         batch = np.broadcast_shapes(a.shape[:-2], b_.shape[:-2])
         a, b_ = np.broadcast_to(a, batch + a.shape[-2:]), np.broadcast_to(b_, batch + b_.shape[-2:])
-        info = np.zeros(batch, np.int32)
+        info = np.zeros(a_in.shape[:-2], np.int32)  # (of A's own batch, not the broadcast one, as torch's)
         try:
             x = np.linalg.solve(a, b_) if a.size and b_.size else np.zeros(b_.shape, a.dtype)
         except np.linalg.LinAlgError:  # singular: LAPACK's getrf + getrs, infs and NaNs included
-            lu, pivots, info = lapack.lu_factor(a)
+            info = lapack.lu_factor(a_in)[2]
+            lu, pivots, _ = lapack.lu_factor(a)
             with np.errstate(all="ignore"):
                 x = lapack.lu_solve(lu, pivots, b_).astype(a.dtype)
         if not left:
