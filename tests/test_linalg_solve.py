@@ -221,11 +221,13 @@ def test_graph_as_torch(name):
 
 
 # -- det at singular matrices -----------------------------------------------------------------------------------------
-SINGULAR = {
+SINGULAR = {  # the LU's arithmetic is exact in the first three (multipliers are powers of two): a zero pivot
     "exact zero pivot": np.array([[1.0, 2, 3], [2, 4, 6], [1, 0, 1]]),
-    "rank 2, rounded pivot": np.array([[1.0, 2, 3], [4, 5, 6], [7, 8, 9]]),
-    "rank 1": np.outer([1.0, 2, 3], [0.5, -1, 2]),
+    "rank 1": np.outer([1.0, 2, 4], [0.5, -1, 2]),
     "zero column": np.array([[0.0, 1, 2], [0, 3, 4], [0, 5, 7]]),
+    # here the last pivot is exactly 0 or ~1e-16 depending on the CPU's kernels (fused multiply-adds), in torch
+    # as in minitorch, and the first-order gradient with it (0, or the cofactors): only create_graph's is compared
+    "rank 2, rounded pivot": np.array([[1.0, 2, 3], [4, 5, 6], [7, 8, 9]]),
 }
 
 
@@ -235,7 +237,7 @@ def test_det_gradient_at_singular_matrices(name):
     the cofactors from the SVD where |det| < 100 eps. minitorch follows both (the first gives zeros where the
     LU has an exact zero pivot, the second the true cofactor matrix)."""
     A = SINGULAR[name]
-    for create_graph in (False, True):
+    for create_graph in ((True,) if name.startswith("rank 2") else (False, True)):
         grads = []
         for lib in (minitorch, torch):
             a = lib.from_numpy(A.copy()).requires_grad_()
