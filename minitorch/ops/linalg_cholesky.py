@@ -77,10 +77,18 @@ def removed_cholesky(input, upper=False, *, out=None):
         "U = torch.cholesky(A, upper=True) should be replaced with:\nU = torch.linalg.cholesky(A).mH")
 
 
+def _through_factor(gA, factor, upper):
+    """The gradient of L from a gradient gA of A = L Lᵀ: dA = dL Lᵀ + L dLᵀ gives gL = (gA + gAᵀ) L (and
+    gU = U (gA + gAᵀ) for A = Uᵀ U). Not kept to L's triangle: torch's cholesky_solve and cholesky_inverse read
+    only the triangle, but their gradients are these full matrices."""
+    s = gA + gA.mT
+    return matmul(factor, s) if upper else matmul(s, factor)
+
+
 class CholeskySolve(Op):
     """X = A⁻¹ B with A = L Lᵀ (= Uᵀ U with ``upper``) given by its factor.
-    VJP (torch's cholesky_solve_backward): gB = A⁻¹ gX (cholesky_solve again);  with S = gB Xᵀ + X gBᵀ,
-    gL = -S L  (gU = -U S). The gradient of the factor is not kept to its triangle, as in torch."""
+    VJP (torch's cholesky_solve_backward): the solve's, gB = A⁻¹ gX (cholesky_solve again) and gA = -gB Xᵀ,
+    then gA through A = L Lᵀ (_through_factor)."""
     node_name = "CholeskySolveBackward0"
 
     @staticmethod
@@ -96,12 +104,7 @@ class CholeskySolve(Op):
     def backward(ctx, g):
         factor, x = ctx.saved_tensors
         gb = cholesky_solve(g, factor, ctx.upper)
-        gf = None
-        if ctx.needs_input_grad[1]:
-            s = matmul(gb, x.mT)
-            s = s + s.mT
-            gf = -matmul(factor, s) if ctx.upper else -matmul(s, factor)
-        return gb, gf
+        return gb, (_through_factor(-matmul(gb, x.mT), factor, ctx.upper) if ctx.needs_input_grad[1] else None)
 
 
 def _solve(t, b, upper):
@@ -121,7 +124,7 @@ def cholesky_solve(input, input2, upper=False):
 
 class CholeskyInverse(Op):
     """Z = (L Lᵀ)⁻¹ (= (Uᵀ U)⁻¹ with ``upper``) from the factor.
-    VJP (torch's cholesky_inverse_backward): with S = Z (g + gᵀ) Z,  gL = -S L  (gU = -U S)."""
+    VJP (torch's cholesky_inverse_backward): the inverse's, gA = -Zᵀ g Zᵀ, through A = L Lᵀ (_through_factor)."""
     node_name = "CholeskyInverseBackward0"
 
     @staticmethod
@@ -142,8 +145,7 @@ class CholeskyInverse(Op):
     @staticmethod
     def backward(ctx, g):
         factor, z = ctx.saved_tensors
-        s = matmul(z, matmul(g + g.mT, z))
-        return -matmul(factor, s) if ctx.upper else -matmul(s, factor)
+        return _through_factor(-matmul(z.mT, matmul(g, z.mT)), factor, ctx.upper)
 
 
 def cholesky_inverse(input, upper=False):

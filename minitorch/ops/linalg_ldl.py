@@ -8,6 +8,7 @@ node that raises when the backward pass reaches it (torch::autograd::NotImplemen
 import numpy as np
 
 from . import linalg_numpy as lapack
+from .linalg import _check_square
 from .linalg_solve import check_legacy_solver, raise_info, return_type
 from .op import Op
 
@@ -48,17 +49,10 @@ linalg_ldl_factor_return = return_type("linalg_ldl_factor", ["LD", "pivots"])
 
 def ldl_factor_ex(A, *, hermitian=False, check_errors=False):
     """torch.linalg.ldl_factor_ex: (LD, pivots, info), info the first exactly zero 1x1 block of D (1-based), else 0."""
-    name = "torch.linalg.ldl_factor_ex"
-    if A.ndim < 2:
-        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
-    if A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
-                           f"{A.shape[-1]} matrices")
-    if not A.is_floating_point():
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {A.dtype.scalar_name}")
+    _check_square(A, "torch.linalg.ldl_factor_ex")
     out = linalg_ldl_factor_ex_return(*LinalgLdlFactorEx.apply(A))
     if check_errors:
-        _unknown_error(out.info, name)
+        _unknown_error(out.info, "torch.linalg.ldl_factor_ex")
     return out
 
 

@@ -17,7 +17,7 @@ from ..tensor import _make
 from . import linalg_numpy as lapack
 from .diagonal import tril, triu
 from .linalg import matmul
-from .linalg_solve import raise_info, return_type, solve_triangular, warn_deprecated
+from .linalg_solve import check_solver, raise_info, return_type, solve_triangular, warn_deprecated
 from .op import Op
 from .shape import cat
 
@@ -241,16 +241,7 @@ class LinalgLuSolve(Op):
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     """torch.linalg.lu_solve: the solution of A X = B (or the other three forms) from linalg.lu_factor's output."""
-    for what, t in (("LU", LU), ("B", B)):
-        if t.ndim < 2:
-            raise RuntimeError(f"linalg.lu_solve: The input tensor {what} must have at least 2 dimensions.")
-    if LU.shape[-1] != LU.shape[-2]:
-        raise RuntimeError(f"linalg.lu_solve: A must be batches of square matrices, but they are {LU.shape[-2]} by "
-                           f"{LU.shape[-1]} matrices")
-    if (LU.shape[-1] != B.shape[-2]) if left else (LU.shape[-2] != B.shape[-1]):
-        raise RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
-                           f"{'AX = B' if left else 'XA = B'} ({LU.shape[-2]}x{LU.shape[-1]} and "
-                           f"{B.shape[-2]}x{B.shape[-1]})")
+    check_solver(LU, B, left, "linalg.lu_solve", a_name="LU")
     if LU.dtype != B.dtype:
         raise RuntimeError(f"linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of type "
                            f"{LU.dtype.scalar_name} and B of type {B.dtype.scalar_name} instead")

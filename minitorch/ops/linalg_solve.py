@@ -227,10 +227,10 @@ class LinalgSolveEx(Op):
 linalg_solve_ex_return = return_type("linalg_solve_ex", ["result", "info"])
 
 
-def _check_solver(A, B, left, name):
+def check_solver(A, B, left, name, a_name="A"):
     """torch's checkInputsSolver: A a batch of square matrices, B of matrices, with sizes that fit A X = B
-    (``left``) or X A = B."""
-    for what, t in (("A", A), ("B", B)):
+    (``left``) or X A = B (A is called ``a_name`` where its dims are checked)."""
+    for what, t in ((a_name, A), ("B", B)):
         if t.ndim < 2:
             raise RuntimeError(f"{name}: The input tensor {what} must have at least 2 dimensions.")
     if A.shape[-1] != A.shape[-2]:
@@ -247,7 +247,7 @@ def solve_ex(A, B, *, left=True, check_errors=False):
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
                            f"{A.dtype.scalar_name} and B of type {B.dtype.scalar_name} instead")
     vector = _is_vector_rhs(A, B)
-    _check_solver(A, B.unsqueeze(-1) if vector else B, left, "linalg.solve")
+    check_solver(A, B.unsqueeze(-1) if vector else B, left, "linalg.solve")
     _check_float(A, "linalg.solve")
     if vector and not left:
         raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not supported for left=False. "
@@ -311,7 +311,7 @@ class LinalgSolveTriangular(Op):
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     """torch.linalg.solve_triangular: X with A X = B (``left``) or X A = B, reading only A's upper or lower
     triangle (and not its diagonal if ``unitriangular``). A zero on the diagonal gives infs and NaNs, no error."""
-    _check_solver(A, B, left, "linalg.solve_triangular")
+    check_solver(A, B, left, "linalg.solve_triangular")
     for t in (A, B):
         if not t.is_floating_point():
             raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{t.dtype.scalar_name}'")
