@@ -30,7 +30,8 @@ def well_conditioned(seed, batch, n, dtype=np.float64):
     """A general square matrix (batch) with singular values in [0.5, 2]."""
     rng = np.random.default_rng(seed)
     s = rng.uniform(0.5, 2, batch + (n,)) * rng.choice([-1, 1], batch + (n,))
-    return ((orthogonal(rng, batch, n) * s[..., None, :]) @ np.swapaxes(orthogonal(rng, batch, n), -1, -2)).astype(dtype)
+    q1, q2 = orthogonal(rng, batch, n), orthogonal(rng, batch, n)
+    return ((q1 * s[..., None, :]) @ np.swapaxes(q2, -1, -2)).astype(dtype)
 
 
 def positive_definite(seed, batch, n, dtype=np.float64):
@@ -250,7 +251,7 @@ def test_det_gradient_at_singular_matrices(name):
         check_second_order(lambda lib, a: lib.linalg.det(a), batch)
 
 
-# -- ldl (no derivatives in torch) --------------------------------------------------------------------------------------
+# -- ldl (no derivatives in torch) ------------------------------------------------------------------------------
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 2 ** 31), st.integers(1, 6), st.booleans())
 def test_ldl(seed, n, zero_corner):
@@ -274,7 +275,7 @@ def test_ldl_has_no_derivative():
                S, B)
 
 
-# -- torch's errors, word for word ---------------------------------------------------------------------------------------
+# -- torch's errors, word for word ------------------------------------------------------------------------------
 SING = np.diag([1.0, 1.0, 0.0])
 NONSQUARE = np.ones((2, 3))
 EYE = np.eye(3)
@@ -344,9 +345,32 @@ ERRORS = {
     "tensorinv shapes": lambda lib: lib.linalg.tensorinv(lib.ones(4, 2, 3).double(), ind=1),
     "tensorinv ind=0": lambda lib: lib.linalg.tensorinv(lib.ones(4, 2, 2).double(), ind=0),
     "tensorsolve shapes": lambda lib: lib.linalg.tensorsolve(lib.ones(2, 3, 5).double(), lib.ones(2, 3).double()),
+    "lu_solve pivots": lambda lib: lib.linalg.lu_solve(lib.from_numpy(EYE), lib.tensor([1, 2], dtype=lib.int32),
+                                                       lib.ones(3, 1).double()),
+    "lu_solve 1-d LU": lambda lib: lib.linalg.lu_solve(lib.ones(3).double(), lib.tensor([1, 2, 3], dtype=lib.int32),
+                                                       lib.ones(3, 1).double()),
+    "tensorsolve dims": lambda lib: lib.linalg.tensorsolve(lib.eye(6).double().reshape(2, 3, 6), lib.ones(6).double(),
+                                                           dims=(0,)),
     "vecdot dtypes": lambda lib: lib.linalg.vecdot(lib.ones(3).double(), lib.ones(3)),
     "vecdot int": lambda lib: lib.linalg.vecdot(lib.ones(3).long(), lib.ones(3).long()),
 }
+
+
+# float16: LAPACK has no kernels for it (each op names its own)
+HALF = {
+    "det": lambda lib, a, b, p: lib.linalg.det(a), "inv": lambda lib, a, b, p: lib.linalg.inv(a),
+    "solve": lambda lib, a, b, p: lib.linalg.solve(a, b),
+    "solve_triangular": lambda lib, a, b, p: lib.linalg.solve_triangular(a, b, upper=True),
+    "cholesky": lambda lib, a, b, p: lib.linalg.cholesky(a),
+    "cholesky_solve": lambda lib, a, b, p: lib.cholesky_solve(b, a),
+    "cholesky_inverse": lambda lib, a, b, p: lib.cholesky_inverse(a), "lu": lambda lib, a, b, p: lib.linalg.lu(a),
+    "lu_solve": lambda lib, a, b, p: lib.linalg.lu_solve(a, p, b), "ldl": lambda lib, a, b, p: lib.linalg.ldl_factor(a),
+    "ldl_solve": lambda lib, a, b, p: lib.linalg.ldl_solve(a, p, b),
+}
+ERRORS.update({f"{name} float16": (lambda fn: lambda lib: fn(lib, lib.eye(3, dtype=lib.float16),
+                                                               lib.ones(3, 1, dtype=lib.float16),
+                                                               lib.tensor([1, 2, 3], dtype=lib.int32)))(fn)
+               for name, fn in HALF.items()})
 
 
 @pytest.mark.parametrize("name", ERRORS)

@@ -13,7 +13,7 @@ import numpy as np
 
 from .linalg import _check_square, matmul
 from .linalg_numpy import cholesky as _potrf, triangular_solve
-from .linalg_solve import check_legacy_solver, raise_info, return_type, solve_triangular
+from .linalg_solve import check_legacy_solver, raise_info, require_kernel, return_type, solve_triangular
 from .diagonal import tril
 from .op import Op
 
@@ -56,6 +56,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
     """torch.linalg.cholesky_ex: (L, info), info the order of the first leading minor of A that is not
     positive-definite (0: none; L is then only partly computed, as LAPACK's potrf leaves it)."""
     _check_square(A, "linalg.cholesky")
+    require_kernel(A, "cholesky_cpu")
     L, info = LinalgCholeskyEx.apply(A, bool(upper))
     if check_errors:
         raise_info(info._data, "linalg.cholesky_ex", _not_positive_definite)
@@ -63,7 +64,8 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
 
 
 def cholesky(A, *, upper=False):
-    """torch.linalg.cholesky: L (lower triangular, A = L Lᵀ) or U = Lᵀ, torch's error where A is not positive-definite."""
+    """torch.linalg.cholesky: L (lower triangular, A = L Lᵀ) or U = Lᵀ; torch's error where A is not
+    positive-definite."""
     L, info = cholesky_ex(A, upper=upper)
     raise_info(info._data, "linalg.cholesky", _not_positive_definite)
     return L
@@ -119,6 +121,7 @@ def cholesky_solve(input, input2, upper=False):
     if input2.ndim < 2:
         raise RuntimeError(f"u should have at least 2 dimensions, but has {input2.ndim} dimensions instead")
     check_legacy_solver(input, input2, "cholesky_solve")
+    require_kernel(input2, "cholesky_solve_cpu")
     return CholeskySolve.apply(input, input2, bool(upper))
 
 
@@ -155,6 +158,5 @@ def cholesky_inverse(input, upper=False):
     if input.shape[-1] != input.shape[-2]:
         raise RuntimeError(f"cholesky_inverse: A must be batches of square matrices, but they are {input.shape[-2]} "
                            f"by {input.shape[-1]} matrices")
-    if not input.is_floating_point():
-        raise NotImplementedError(f"\"cholesky_inverse_out_cpu\" not implemented for '{input.dtype.scalar_name}'")
+    require_kernel(input, "cholesky_inverse_out_cpu")
     return CholeskyInverse.apply(input, bool(upper))

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import linalg_numpy as lapack
 from .linalg import _check_square
-from .linalg_solve import check_legacy_solver, raise_info, return_type
+from .linalg_solve import check_legacy_solver, raise_info, require_kernel, return_type
 from .op import Op
 
 
@@ -50,6 +50,7 @@ linalg_ldl_factor_return = return_type("linalg_ldl_factor", ["LD", "pivots"])
 def ldl_factor_ex(A, *, hermitian=False, check_errors=False):
     """torch.linalg.ldl_factor_ex: (LD, pivots, info), info the first exactly zero 1x1 block of D (1-based), else 0."""
     _check_square(A, "torch.linalg.ldl_factor_ex")
+    require_kernel(A, "ldl_factor_kernel_cpu")
     out = linalg_ldl_factor_ex_return(*LinalgLdlFactorEx.apply(A))
     if check_errors:
         _unknown_error(out.info, "torch.linalg.ldl_factor_ex")
@@ -78,4 +79,5 @@ def ldl_solve(LD, pivots, B, *, hermitian=False):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(B.ndim, 1)}, "
                          f"{max(B.ndim, 1) - 1}], but got -2)")
     check_legacy_solver(B, LD, "torch.linalg.ldl_solve")
+    require_kernel(LD, "ldl_solve_kernel_cpu")
     return LinalgLdlSolve.apply(LD, B, pivots._data)

@@ -17,7 +17,8 @@ from ..tensor import _make
 from . import linalg_numpy as lapack
 from .diagonal import tril, triu
 from .linalg import matmul
-from .linalg_solve import check_solver, raise_info, return_type, solve_triangular, warn_deprecated
+from .linalg_solve import (check_solver, check_square_batches, raise_info, require_kernel, return_type,
+                           solve_triangular, warn_deprecated)
 from .op import Op
 from .shape import cat
 
@@ -144,8 +145,7 @@ class LinalgLu(Op):
 def _check_lu(A, name):
     if A.ndim < 2:
         raise RuntimeError(f"{name}: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} instead")
-    if not A.is_floating_point():
-        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{A.dtype.scalar_name}'")
+    require_kernel(A, "lu_cpu")
 
 
 def _no_pivoting(pivot):
@@ -241,19 +241,23 @@ class LinalgLuSolve(Op):
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     """torch.linalg.lu_solve: the solution of A X = B (or the other three forms) from linalg.lu_factor's output."""
-    check_solver(LU, B, left, "linalg.lu_solve", a_name="LU")
+    check_square_batches(LU, "torch.linalg.lu_solve")  # LU alone first, under this name, as torch
+    check_solver(LU, B, left, "linalg.lu_solve")
     if LU.dtype != B.dtype:
         raise RuntimeError(f"linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of type "
                            f"{LU.dtype.scalar_name} and B of type {B.dtype.scalar_name} instead")
     if pivots.dtype.name != "int32":
         raise RuntimeError("linalg.lu_solve: pivots should be a Tensor of scalar type torch.int32")
+    if pivots.ndim == 0 or pivots.shape[-1] != LU.shape[-1]:
+        raise RuntimeError("linalg.lu_solve: Number of pivots per batch should be same as the dimension of the matrix")
+    require_kernel(LU, "linalg.lu_solve_cpu")
     return LinalgLuSolve.apply(LU, B, pivots._data, bool(left), bool(adjoint))
 
 
 def torch_lu_solve(b, LU_data, LU_pivots):
     """torch.lu_solve (and Tensor.lu_solve), the older linalg.lu_solve with its arguments in another order."""
     x = lu_solve(LU_data, LU_pivots, b)
-    warn_deprecated("lu_solve", "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a "
-                    "future PyTorch release.\nNote that torch.linalg.lu_solve has its arguments reversed.\nX = "
+    warn_deprecated("lu_solve", "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed "
+                    "in a future PyTorch release.\nNote that torch.linalg.lu_solve has its arguments reversed.\nX = "
                     "torch.lu_solve(B, LU, pivots)\nshould be replaced with\nX = torch.linalg.lu_solve(LU, pivots, B)")
     return x

@@ -66,6 +66,13 @@ def _eye(n, dtype):
     return _make(np.eye(n, dtype=dtype.np))
 
 
+def require_kernel(t, kernel):
+    """torch's error where its LAPACK kernel has no version for the dtype (integers, and float16: LAPACK works in
+    float32 and float64 only)."""
+    if t.dtype.name == "float16" or not t.is_floating_point():
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{t.dtype.scalar_name}'")
+
+
 def _check_float(A, name):
     if not A.is_floating_point():
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {A.dtype.scalar_name}")
@@ -144,6 +151,7 @@ def _prod_others(s, alpha):
 def det(A):
     """torch.linalg.det (torch.det, Tensor.det): the determinant of each square matrix."""
     _check_square(A, "linalg.det")
+    require_kernel(A, "lu_cpu")
     return LinalgDet.apply(A)
 
 
@@ -152,13 +160,16 @@ linalg_inv_ex_return = return_type("linalg_inv_ex", ["inverse", "info"])
 
 
 def _singular_message(i):
-    return f"The diagonal element {i} is zero, the inversion could not be completed because the input matrix is singular."
+    return (f"The diagonal element {i} is zero, the inversion could not be completed because the input matrix is "
+            "singular.")
 
 
 def inv_ex(A, *, check_errors=False):
     """torch.linalg.inv_ex: (A⁻¹, info), info the LU's first zero pivot (1-based) of each matrix, 0 when it has
     an inverse. The inverse is LinalgInv (ops/linalg.py): VJP dA = -A⁻ᵀ g A⁻ᵀ."""
     _check_square(A, "linalg.inv_ex")
+    if A.dtype.name == "float16":
+        raise RuntimeError(f"linalg.inv: Low precision dtypes not supported. Got {A.dtype.scalar_name}")
     info = np.zeros(A.shape[:-2], np.int32)
     if A.numel():
         try:
@@ -180,7 +191,8 @@ def inv(A):
 
 # -- solve ----------------------------------------------------------------------------------------------------------
 def _is_vector_rhs(A, B):
-    """torch's NumPy-compatible rule: B is a vector (or a batch of them) when it is 1-D, or A's shape less its last dim."""
+    """torch's NumPy-compatible rule: B is a vector (or a batch of them) when it is 1-D, or shaped as A less its
+    last dim."""
     return B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
 
 
@@ -227,18 +239,28 @@ class LinalgSolveEx(Op):
 linalg_solve_ex_return = return_type("linalg_solve_ex", ["result", "info"])
 
 
-def check_solver(A, B, left, name, a_name="A"):
-    """torch's checkInputsSolver: A a batch of square matrices, B of matrices, with sizes that fit A X = B
-    (``left``) or X A = B (A is called ``a_name`` where its dims are checked)."""
-    for what, t in ((a_name, A), ("B", B)):
-        if t.ndim < 2:
-            raise RuntimeError(f"{name}: The input tensor {what} must have at least 2 dimensions.")
+def check_square_batches(A, name):
+    """torch's squareCheckInputs: A a matrix or a batch of them, square."""
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
                            f"{A.shape[-1]} matrices")
+
+
+def check_solver(A, B, left, name):
+    """torch's checkInputsSolver: A a batch of square matrices, B of matrices, with sizes that fit A X = B
+    (``left``) or X A = B."""
+    check_square_batches(A, name)
+    if B.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
     if (A.shape[-1] != B.shape[-2]) if left else (A.shape[-2] != B.shape[-1]):
         raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
                            f"({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+
+
+def _solver_failed(_):
+    return "The solver failed because the input matrix is singular."
 
 
 def solve_ex(A, B, *, left=True, check_errors=False):
@@ -249,20 +271,21 @@ def solve_ex(A, B, *, left=True, check_errors=False):
     vector = _is_vector_rhs(A, B)
     check_solver(A, B.unsqueeze(-1) if vector else B, left, "linalg.solve")
     _check_float(A, "linalg.solve")
+    require_kernel(A, "lu_cpu")
     if vector and not left:
         raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not supported for left=False. "
                            "In this case linalg.solve is equivalent to B / A.squeeze(-1)")
     broadcast_shape(B.shape[:-1 if vector else -2], A.shape[:-2])  # torch's message when the batches do not fit
     x, info = LinalgSolveEx.apply(A, B, left, vector)
     if check_errors:
-        raise_info(info._data, "torch.linalg.solve_ex", lambda _: "The solver failed because the input matrix is singular.")
+        raise_info(info._data, "torch.linalg.solve_ex", _solver_failed)
     return linalg_solve_ex_return(x, info)
 
 
 def solve(A, B, *, left=True):
     """torch.linalg.solve: X = A⁻¹ B (or B A⁻¹), torch's error for a singular A."""
     x, info = solve_ex(A, B, left=left)
-    raise_info(info._data, "torch.linalg.solve", lambda _: "The solver failed because the input matrix is singular.")
+    raise_info(info._data, "torch.linalg.solve", _solver_failed)
     return x
 
 
@@ -313,8 +336,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     triangle (and not its diagonal if ``unitriangular``). A zero on the diagonal gives infs and NaNs, no error."""
     check_solver(A, B, left, "linalg.solve_triangular")
     for t in (A, B):
-        if not t.is_floating_point():
-            raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{t.dtype.scalar_name}'")
+        require_kernel(t, "triangular_solve_cpu")
     broadcast_shape(B.shape[:-2], A.shape[:-2])
     return LinalgSolveTriangular.apply(A, B, bool(upper), bool(left), bool(unitriangular))
 
@@ -375,6 +397,7 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
             raise RuntimeError(f"torch.triangular_solve: Expected {what} to have at least 2 dimensions, but it has "
                                f"{t.ndim} dimensions instead")
     check_legacy_solver(b, A, "triangular_solve")
+    require_kernel(A, "triangular_solve_cpu")
     warn_deprecated("triangular_solve", "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular"
                     "and will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its arguments "
                     "reversed and does not return a copy of one of the inputs.\nX = torch.triangular_solve(B, A)."
@@ -402,7 +425,7 @@ def tensorsolve(A, B, dims=None):
         dims = [d % A.ndim for d in dims]
         A = A.permute(*[d for d in range(A.ndim) if d not in dims], *dims)
     result_shape = tuple(A.shape[B.ndim:])
-    rows, cols = int(np.prod(A.shape[:B.ndim])), int(np.prod(result_shape))
+    rows, cols = B.numel(), int(np.prod(result_shape))
     if rows != cols:
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
                            f"prod(self.shape[:other.ndim]), but got {cols} != {rows}")
@@ -410,7 +433,8 @@ def tensorsolve(A, B, dims=None):
 
 
 def vecdot(x, y, *, dim=-1):
-    """torch.linalg.vecdot: Σ x_i y_i along ``dim`` (x conjugated: real here), broadcasting, as torch's (x * y).sum(dim)."""
+    """torch.linalg.vecdot: Σ x_i y_i along ``dim`` (x conjugated: real here), broadcasting; torch's graph:
+    (x * y).sum(dim)."""
     if x.dtype != y.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
                            f"{x.dtype.scalar_name} and y of type {y.dtype.scalar_name} instead")
