@@ -62,10 +62,6 @@ def _int32(info):
     return _make(np.asarray(info, np.int32))
 
 
-def _eye(n, dtype):
-    return _make(np.eye(n, dtype=dtype.np))
-
-
 def require_kernel(t, kernel):
     """torch's error where its LAPACK kernel has no version for the dtype (integers, and float16: LAPACK works in
     float32 and float64 only)."""
@@ -106,8 +102,8 @@ class LinalgDet(Op):
         d = g * det
         if not grad_mode.STATE.enabled:
             lu, pivots, _ = lapack.lu_factor(a._data)
-            pivot = np.diagonal(lu, 0, -2, -1)
-            lu = lu + np.eye(lu.shape[-1]) * np.where(pivot == 0, np.finfo(lu.dtype).eps, 0)[..., None, :]
+            zero = np.diagonal(lu, 0, -2, -1) == 0
+            lu = lu + np.eye(lu.shape[-1], dtype=lu.dtype) * np.where(zero, np.finfo(lu.dtype).eps, 0)[..., None, :]
             rhs = d._data[..., None, None] * np.eye(a.shape[-1], dtype=lu.dtype)
             return _make(lapack.lu_solve(lu, pivots, rhs, adjoint=True).astype(lu.dtype))
         singular = np.abs(det._data) < 100 * np.finfo(det._data.dtype).eps
@@ -170,15 +166,13 @@ def inv_ex(A, *, check_errors=False):
     _check_square(A, "linalg.inv_ex")
     if A.dtype.name == "float16":
         raise RuntimeError(f"linalg.inv: Low precision dtypes not supported. Got {A.dtype.scalar_name}")
+    inverse = LinalgInv.apply(A)
     info = np.zeros(A.shape[:-2], np.int32)
-    if A.numel():
-        try:
-            np.linalg.inv(A._data)
-        except np.linalg.LinAlgError:  # which matrix, which pivot: from the LU (LAPACK's getrf)
-            info = lapack.lu_factor(A._data)[2]
+    if not np.isfinite(inverse._data).all():  # a singular matrix perhaps: which one, which pivot, from the LU
+        info = lapack.lu_factor(A._data)[2]
     if check_errors:
         raise_info(info, "linalg.inv_ex", _singular_message)
-    return linalg_inv_ex_return(LinalgInv.apply(A), _int32(info))
+    return linalg_inv_ex_return(inverse, _int32(info))
 
 
 def inv(A):
