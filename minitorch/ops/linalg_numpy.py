@@ -191,6 +191,14 @@ def ldl_solve(ld, pivots, b):
     xs = np.array(np.broadcast_to(b, batch + b.shape[-2:]), dtype=np.result_type(ld, b))
     xs = xs.reshape((_count(batch),) + b.shape[-2:])
     for A, ipiv, B in zip(lds, pivs, xs):
+        _sytrs(A, ipiv, B)
+    return xs.reshape(batch + b.shape[-2:])
+
+
+def _sytrs(A, ipiv, B):
+    """sytrs (lower) on one matrix: B becomes X in place (a singular D gives infs and NaNs, no error)."""
+    n = A.shape[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
         k = 0
         while k < n:  # L D Y = Pᵀ B
             if ipiv[k] > 0:
@@ -222,4 +230,3 @@ def ldl_solve(ld, pivots, b):
                 kp = -ipiv[k] - 1
                 B[[k, kp]] = B[[kp, k]]
                 k -= 2
-    return xs.reshape(batch + b.shape[-2:])
