@@ -18,7 +18,7 @@ from hypothesis import given, settings, strategies as st
 import minitorch
 from harness import check, check_second_order, error_of, float_dtypes, graph, same_error
 
-SETTINGS = settings(max_examples=15, deadline=None)
+SETTINGS = settings(max_examples=10, deadline=None)
 
 
 def orthogonal(rng, batch, n):
