@@ -5,10 +5,10 @@ written as a differentiable function of the parameters and parameter-free noise)
 ``-dist.log_prob(action) * reward`` is the REINFORCE loss, ``dist.rsample()`` the reparameterisation trick.
 
 One module per distribution, as torch's; ``constraints`` holds the sets the parameters and values live in,
-``kl`` the closed-form KL divergences, and ``_linalg`` / ``_gamma_functions`` the ops they need that
-minitorch's core lacks (cholesky, triangular solves, Gamma and Dirichlet draws with implicit reparameterisation
-gradients; the special functions lgamma, digamma, polygamma, erfinv and xlogy are minitorch ops, in
-ops/pointwise/special.py).
+``kl`` the closed-form KL divergences, and ``_gamma_functions`` the ops they need that minitorch's core lacks
+(Gamma and Dirichlet draws with implicit reparameterisation gradients). The Cholesky factor and the triangular
+solves are minitorch's linalg ops (ops/linalg_cholesky.py, ops/linalg_solve.py), and the special functions
+lgamma, digamma, polygamma, erfinv and xlogy minitorch ops too (ops/pointwise/special.py).
 """
 from . import constraints
 from .bernoulli import Bernoulli

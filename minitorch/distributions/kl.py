@@ -10,7 +10,7 @@ from functools import total_ordering
 
 from .. import creation
 from ..nn.functional import softplus
-from ._linalg import diagonal, solve_triangular
+from ..ops.linalg_solve import solve_triangular
 from ..ops.pointwise.special import digamma, lgamma, xlogy
 from .bernoulli import Bernoulli
 from .beta import Beta
@@ -197,8 +197,8 @@ def _kl_multivariatenormal_multivariatenormal(p, q):
     if p.event_shape != q.event_shape:
         raise ValueError("KL-divergence between two Multivariate Normals with                          "
                          "different event shapes cannot be computed")
-    half_term1 = (diagonal(q._unbroadcasted_scale_tril).log().sum(-1)
-                  - diagonal(p._unbroadcasted_scale_tril).log().sum(-1))
+    half_term1 = (q._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+                  - p._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1))
     n = p.event_shape[0]
     term2 = _batch_trace_XXT(solve_triangular(q._unbroadcasted_scale_tril, p._unbroadcasted_scale_tril, upper=False))
     term3 = _batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)

@@ -5,7 +5,8 @@ import math
 from .. import creation
 from .._size import broadcast_shapes
 from . import constraints
-from ._linalg import cholesky, diagonal, solve_triangular
+from ..ops.linalg_cholesky import cholesky, cholesky_inverse
+from ..ops.linalg_solve import solve_triangular
 from .distribution import Distribution
 from .utils import _standard_normal, lazy_property
 
@@ -79,10 +80,8 @@ class MultivariateNormal(Distribution):
 
     @lazy_property
     def precision_matrix(self):
-        """Σ⁻¹ = L⁻ᵀ L⁻¹ (torch's cholesky_inverse)."""
-        L = self._unbroadcasted_scale_tril
-        L_inv = solve_triangular(L, creation.eye(L.shape[-1], dtype=L.dtype), upper=False)
-        return (L_inv.mT @ L_inv).expand(self._matrix_shape())
+        """Σ⁻¹ = L⁻ᵀ L⁻¹, from the factor (cholesky_inverse, as torch)."""
+        return cholesky_inverse(self._unbroadcasted_scale_tril).expand(self._matrix_shape())
 
     @property
     def mean(self):
@@ -107,11 +106,12 @@ class MultivariateNormal(Distribution):
             self._validate_sample(value)
         diff = value - self.loc
         M = _batch_mahalanobis(self._unbroadcasted_scale_tril, diff)
-        half_log_det = diagonal(self._unbroadcasted_scale_tril).log().sum(-1)  # ½ log det Σ = Σ log Lᵢᵢ
+        # ½ log det Σ = Σ log Lᵢᵢ
+        half_log_det = self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
         return -0.5 * (self._event_shape[0] * math.log(2 * math.pi) + M) - half_log_det
 
     def entropy(self):
-        half_log_det = diagonal(self._unbroadcasted_scale_tril).log().sum(-1)
+        half_log_det = self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
         H = 0.5 * self._event_shape[0] * (1.0 + math.log(2 * math.pi)) + half_log_det
         return H if len(self._batch_shape) == 0 else H.expand(tuple(self._batch_shape))
 

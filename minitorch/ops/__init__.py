@@ -5,6 +5,7 @@ exp_log.exp``); ``FUNCTIONS`` below is what minitorch exports at top level (``mi
 from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
+from . import linalg_cholesky, linalg_ldl, linalg_lu, linalg_solve  # linalg solvers and factorizations
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
@@ -134,6 +135,33 @@ FUNCTIONS = {
     "xlogy": special.xlogy, "igamma": special.igamma, "igammac": special.igammac,
     "i0": special.i0, "mvlgamma": special.mvlgamma,
 }
+# -- linalg solvers and factorizations: ops/linalg_solve.py, linalg_cholesky.py, linalg_lu.py, linalg_ldl.py ---------
+FUNCTIONS.update({
+    "det": linalg_solve.det, "inverse": linalg_solve.inv, "triangular_solve": linalg_solve.triangular_solve,
+    "cholesky": linalg_cholesky.removed_cholesky, "cholesky_solve": linalg_cholesky.cholesky_solve,
+    "cholesky_inverse": linalg_cholesky.cholesky_inverse, "lu": linalg_lu.torch_lu, "lu_unpack": linalg_lu.lu_unpack,
+    "lu_solve": linalg_lu.torch_lu_solve,
+})
+linalg.linalg.det = linalg_solve.det
+linalg.linalg.inv = linalg_solve.inv
+linalg.linalg.inv_ex = linalg_solve.inv_ex
+linalg.linalg.solve = linalg_solve.solve
+linalg.linalg.solve_ex = linalg_solve.solve_ex
+linalg.linalg.solve_triangular = linalg_solve.solve_triangular
+linalg.linalg.tensorinv = linalg_solve.tensorinv
+linalg.linalg.tensorsolve = linalg_solve.tensorsolve
+linalg.linalg.vecdot = linalg_solve.vecdot
+linalg.linalg.diagonal = linalg_solve.linalg_diagonal
+linalg.linalg.LinAlgError = linalg_solve.LinAlgError
+linalg.linalg.cholesky = linalg_cholesky.cholesky
+linalg.linalg.cholesky_ex = linalg_cholesky.cholesky_ex
+linalg.linalg.lu_factor = linalg_lu.lu_factor
+linalg.linalg.lu_factor_ex = linalg_lu.lu_factor_ex
+linalg.linalg.lu = linalg_lu.lu
+linalg.linalg.lu_solve = linalg_lu.lu_solve
+linalg.linalg.ldl_factor = linalg_ldl.ldl_factor
+linalg.linalg.ldl_factor_ex = linalg_ldl.ldl_factor_ex
+linalg.linalg.ldl_solve = linalg_ldl.ldl_solve
 # torch's top-level in-place functions: ``torch.sin_(t)`` is ``t.sin_()`` (the ones torch has at top level)
 INPLACE_FUNCTIONS = ("abs_", "acos_", "acosh_", "addmv_", "arccosh_", "arcsinh_", "arctanh_", "asin_", "asinh_",
                      "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",

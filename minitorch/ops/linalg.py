@@ -13,6 +13,7 @@ import numpy as np
 
 from .._size import broadcast_shape
 from ..tensor import Tensor, _make, _wrap_dim
+from . import linalg_numpy
 from .inplace import copy_into_out
 from .op import Op
 from .reduction import amax, amin, norm_input, vector_norm
@@ -445,8 +446,10 @@ class LinalgInv(Op):
     def forward(ctx, a):
         try:
             z = np.linalg.inv(a)
-        except np.linalg.LinAlgError:  # singular: no inverse (torch's LU gives infs and NaNs there)
-            z = np.full_like(a, np.nan)
+        except np.linalg.LinAlgError:  # a singular matrix in the batch: LAPACK's LU solve, infs and NaNs for it
+            lu, pivots, _ = linalg_numpy.lu_factor(a)
+            with np.errstate(all="ignore"):
+                z = linalg_numpy.lu_solve(lu, pivots, np.eye(a.shape[-1], dtype=a.dtype)).astype(a.dtype)
         ctx.save_for_backward(z)
         return z
 

@@ -9,6 +9,7 @@ into ``t``, with the version counter and graph bookkeeping that in-place changes
 from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
+from . import linalg_cholesky, linalg_lu, linalg_solve
 from .inplace import make_inplace
 from .pointwise import activations, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
@@ -304,6 +305,16 @@ Tensor.logdet = linalg.logdet
 Tensor.slogdet = linalg.slogdet
 Tensor.__matmul__ = linalg._matmul_method
 Tensor.__rmatmul__ = linalg._rmatmul_method
+
+# -- linalg solvers and factorizations: ops/linalg_solve.py, ops/linalg_cholesky.py, ops/linalg_lu.py ---------------
+Tensor.det = linalg_solve.det
+Tensor.inverse = linalg_solve.inv
+Tensor.triangular_solve = linalg_solve.triangular_solve
+Tensor.cholesky = linalg_cholesky.removed_cholesky
+Tensor.cholesky_solve = linalg_cholesky.cholesky_solve
+Tensor.cholesky_inverse = linalg_cholesky.cholesky_inverse
+Tensor.lu = linalg_lu.torch_lu
+Tensor.lu_solve = linalg_lu.torch_lu_solve
 
 # -- indexing: ops/indexing.py -------------------------------------------------------------------------------------
 Tensor.__getitem__ = indexing.getitem
