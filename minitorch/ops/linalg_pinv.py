@@ -17,8 +17,8 @@ linalg_lstsq_return = return_type("linalg_lstsq", ["solution", "residuals", "ran
 
 def _tolerance(a, atol, rtol):
     """max(atol, rtol·σ_max) as float64 arrays broadcasting against the batch dims (torch's get_atol_rtol)."""
-    as_array = lambda t: t._data.astype(np.float64) if isinstance(t, Tensor) else np.float64(t)  # noqa: E731
-    default_rtol = np.finfo(a.dtype.np).eps * max(a.shape[-1], a.shape[-2])
+    as_array = lambda t: np.asarray(t._data if isinstance(t, Tensor) else t, np.float64)  # noqa: E731
+    default_rtol = np.finfo(a.dtype).eps * max(a.shape[-1], a.shape[-2])
     if rtol is not None:
         rtol = as_array(rtol)
     elif atol is None:
@@ -94,6 +94,8 @@ def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
         check_matrix(A, "linalg.eigh", square=True)
     if rcond is not None:
         rtol = rcond
+    # tolerances that are tensors reach forward as arrays (they get no gradient)
+    atol, rtol = (t._data if isinstance(t, Tensor) else t for t in (atol, rtol))
     return LinalgPinv.apply(A, atol, rtol, hermitian)
 
 
