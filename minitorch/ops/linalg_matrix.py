@@ -120,7 +120,10 @@ def _inv_ex(A):
 
 def cond(A, p=None):
     """torch.linalg.cond: κ_p(A) = ||A||_p ||A⁻¹||_p; for p = None or ±2 the ratio of the extreme singular values
-    (of any matrix, square or not); NaNs of 0·inf become inf (a singular matrix has κ = inf)."""
+    (of any matrix, square or not); for 1, inf and 'fro' NaNs of 0·inf become inf (a singular matrix has κ = inf).
+
+    Unlike torch 2.14.1, whose backward for p in (±1, ±inf, 'fro') raises (it writes inf into the saved inverse
+    in place), these have a gradient (checked against finite differences in tests/test_linalg_spectral.py)."""
     if A.ndim < 2:
         raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
     ord = 2 if p is None else p
@@ -133,6 +136,9 @@ def cond(A, p=None):
         s = svdvals(A)
         s_max, s_min = s.narrow(-1, 0, 1), s.narrow(-1, s.shape[-1] - 1, 1)
         return (s_min / s_max if ord == -2 else s_max / s_min).squeeze(-1)
+    if ord == "nuc":  # Σσ · Σ1/σ: the nuclear norms of A and A⁻¹, from A's singular values (as torch)
+        s = svdvals(A)
+        return s.sum(-1) * s.reciprocal().sum(-1)
     shown = ord if isinstance(ord, str) else f"{ord:f}" if isinstance(ord, float) and abs(ord) != float("inf") else ord
     check_matrix(A, f"linalg.cond(ord={shown})", square=True)
     result = matrix_norm(A, ord) * matrix_norm(_inv_ex(A), ord)

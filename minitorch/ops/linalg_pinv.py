@@ -88,7 +88,7 @@ class LinalgPinv(Op):
 def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
     """torch.linalg.pinv(A, *, atol, rtol, hermitian); the older ``rcond`` is rtol."""
     if A.ndim < 2 or not A.is_floating_point():
-        raise RuntimeError(f"linalg.pinv({A.dtype.tensor_type}{{{list(A.shape)}}}): expected a tensor with 2 or more "
+        raise RuntimeError(f"linalg.pinv({A.dtype.scalar_name}{{{list(A.shape)}}}): expected a tensor with 2 or more "
                            f"dimensions of float, double, cfloat or cdouble types")
     if hermitian:
         check_matrix(A, "linalg.eigh", square=True)
