@@ -5,7 +5,8 @@ exp_log.exp``); ``FUNCTIONS`` below is what minitorch exports at top level (``mi
 from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
-from . import linalg_householder, linalg_matrix, linalg_pinv, linalg_spectral, lowrank  # linalg spectral family
+# the linalg spectral family
+from . import linalg_householder, linalg_matrix, linalg_pinv, linalg_polar, linalg_spectral, lowrank
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
@@ -136,7 +137,7 @@ FUNCTIONS = {
     "i0": special.i0, "mvlgamma": special.mvlgamma,
 }
 # -- linalg spectral family: ops/linalg_spectral.py, linalg_pinv.py, linalg_matrix.py, linalg_householder.py,
-# lowrank.py (the torch.linalg names are attached to minitorch.linalg below)
+# linalg_polar.py, lowrank.py (the torch.linalg names are attached to minitorch.linalg below)
 FUNCTIONS.update({
     "svd": linalg_spectral.svd_old, "pinverse": linalg_pinv.pinverse, "matrix_power": linalg_matrix.matrix_power,
     "matrix_exp": linalg_matrix.matrix_exp, "orgqr": linalg_householder.householder_product,
@@ -151,6 +152,7 @@ linalg.linalg.pinv, linalg.linalg.matrix_rank, linalg.linalg.lstsq = linalg_pinv
 linalg.linalg.matrix_power, linalg.linalg.matrix_exp = linalg_matrix.matrix_power, linalg_matrix.matrix_exp
 linalg.linalg.cond, linalg.linalg.vander = linalg_matrix.cond, linalg_matrix.vander
 linalg.linalg.householder_product = linalg_householder.householder_product
+linalg.linalg.matrix_sqrth, linalg.linalg.polar = linalg_polar.matrix_sqrth, linalg_polar.polar
 
 # torch's top-level in-place functions: ``torch.sin_(t)`` is ``t.sin_()`` (the ones torch has at top level)
 INPLACE_FUNCTIONS = ("abs_", "acos_", "acosh_", "addmv_", "arccosh_", "arcsinh_", "arctanh_", "asin_", "asinh_",
