@@ -1,6 +1,6 @@
 """The linalg spectral family against torch: qr, eigh/eigvalsh, svd (linalg.svd, torch.svd), pinv/pinverse,
 matrix_rank, lstsq, matrix_power, matrix_exp, cond, vander, householder_product/orgqr, geqrf, ormqr,
-svd_lowrank/pca_lowrank. Values, dtypes, node names, gradients (float64 to ~1e-10, float32 ~1e-5) and second
+matrix_sqrth, polar, svd_lowrank/pca_lowrank. Values, dtypes, node names, gradients (float64 to ~1e-10, float32 ~1e-5) and second
 order where torch's exists, and torch's errors word for word.
 
 The matrices are well conditioned, with separated singular values and eigenvalues (a gap of at least 1/4 of the
@@ -243,6 +243,33 @@ def test_vander(N):
     check(lambda lib, t: lib.linalg.vander(t, N=N), np.array([1, -2, 3], np.int32), grad=False)
 
 
+# -- square roots ----------------------------------------------------------------------------------------------------
+@SETTINGS
+@given(a=matrices(symmetric=True))
+def test_matrix_sqrth(a):
+    spd = a @ np.swapaxes(a, -1, -2)  # eigenvalues λ² in [1/4, 4]: positive definite, separated
+    mine, theirs = check(lambda lib, x: lib.linalg.matrix_sqrth(x), spd, atol_scale=VECTORS)
+    same_graphs(mine, theirs)
+    # only the lower triangle is read; negative eigenvalues count as 0
+    check(lambda lib, x: lib.linalg.matrix_sqrth(x), np.array([[4.0, 100.0], [0.0, 9.0]]), grad=False)
+    check(lambda lib, x: lib.linalg.matrix_sqrth(x), -np.eye(2), grad=False)
+
+
+@SETTINGS
+@given(a=matrices(tall=True))
+def test_polar(a):
+    mine, theirs = check(lambda lib, x: tuple(lib.linalg.polar(x)), a, atol_scale=VECTORS)
+    same_graphs(mine, theirs)
+    check(lambda lib, x: lib.linalg.polar(x).U, a, atol_scale=VECTORS)
+
+
+def test_square_roots_second_order():
+    a = conditioned(17, (2, 4, 4), symmetric=True)
+    check_second_order(lambda lib, x: lib.linalg.matrix_sqrth(x), a @ np.swapaxes(a, -1, -2))
+    check_second_order(lambda lib, x: (lambda u, h: u.sum(-2) + h.sum(-2))(*lib.linalg.polar(x)),
+                       conditioned(17, (5, 3)))
+
+
 # -- Householder products --------------------------------------------------------------------------------------------
 @SETTINGS
 @given(a=matrices(tall=True, dtypes=(np.float64,)), k=st.integers(0, 5), seed=st.integers(0, 100))
@@ -347,6 +374,10 @@ ERRORS = {
     "ormqr tau dims": (lambda lib, x: lib.ormqr(x, x[:1], x), RECT),
     "ormqr dtype": (lambda lib, x: lib.ormqr(x, x[0].float(), x), RECT),
     "pca_lowrank q": (lambda lib, x: lib.pca_lowrank(x, q=5), RECT),
+    "matrix_sqrth rectangular": (lambda lib, x: lib.linalg.matrix_sqrth(x), RECT),
+    "matrix_sqrth ints": (lambda lib, x: lib.linalg.matrix_sqrth(x), INTS),
+    "polar wide": (lambda lib, x: lib.linalg.polar(x.mT), RECT), "polar ints": (lambda lib, x: lib.linalg.polar(x), INTS),
+    "polar 1-d": (lambda lib, x: lib.linalg.polar(x), V),
 }
 
 
@@ -362,7 +393,7 @@ def test_return_types():
                        (lambda lib, x: lib.linalg.eigh(x), ("eigenvalues", "eigenvectors")),
                        (lambda lib, x: lib.linalg.svd(x), ("U", "S", "Vh")), (lambda lib, x: lib.svd(x), ("U", "S", "V")),
                        (lambda lib, x: lib.linalg.lstsq(x, x), ("solution", "residuals", "rank", "singular_values")),
-                       (lambda lib, x: lib.geqrf(x), ("a", "tau"))):
+                       (lambda lib, x: lib.geqrf(x), ("a", "tau")), (lambda lib, x: lib.linalg.polar(x), ("U", "H"))):
         mine, theirs = fn(minitorch, minitorch.from_numpy(a)), fn(torch, torch.from_numpy(a))
         assert mine._fields == fields and all(hasattr(theirs, f) for f in fields)
         assert type(mine).__name__ == type(theirs).__name__
