@@ -139,7 +139,7 @@ FUNCTIONS = {
 # -- linalg spectral family: ops/linalg_spectral.py, linalg_pinv.py, linalg_matrix.py, linalg_householder.py,
 # linalg_polar.py, lowrank.py (the torch.linalg names are attached to minitorch.linalg below)
 FUNCTIONS.update({
-    "svd": linalg_spectral.svd_old, "pinverse": linalg_pinv.pinverse, "matrix_power": linalg_matrix.matrix_power,
+    "svd": linalg_spectral.torch_svd, "pinverse": linalg_pinv.pinverse, "matrix_power": linalg_matrix.matrix_power,
     "matrix_exp": linalg_matrix.matrix_exp, "orgqr": linalg_householder.householder_product,
     "geqrf": linalg_householder.geqrf, "ormqr": linalg_householder.ormqr, "svd_lowrank": lowrank.svd_lowrank,
     "pca_lowrank": lowrank.pca_lowrank,

@@ -1,6 +1,6 @@
 """Householder reflectors, LAPACK's compact form of Q: ``torch.geqrf`` (A = QR with Q kept as reflectors),
-``linalg.householder_product`` (= ``torch.orgqr``: the reflectors multiplied out) and ``torch.ormqr`` (Q applied
-to a matrix without forming it... here formed, as a readable m x m product).
+``linalg.householder_product`` (= ``torch.orgqr``: the reflectors multiplied out) and ``torch.ormqr`` (Q times a
+matrix: LAPACK applies the reflectors one at a time; here Q is formed as an m x m product, which reads simply).
 
 Reflector i is H_i = I - τ_i v_i v_iᵀ, where v_i is column i of A below the diagonal with a 1 on it (zeros
 above), and Q = H_1 H_2 ⋯ H_k.

@@ -175,7 +175,7 @@ def svd(A, full_matrices=True, *, driver=None):
     return linalg_svd_return(*LinalgSvd.apply(A, full_matrices))
 
 
-def svd_old(input, some=True, compute_uv=True):
+def torch_svd(input, some=True, compute_uv=True):
     """torch.svd: (U, S, V) with V = Vhᵀ, reduced when ``some``; without ``compute_uv``, U and V are zeros of
     shapes m x m and n x n (torch's)."""
     if input.ndim < 2:

@@ -452,7 +452,7 @@ Tensor.i0_ = make_inplace(special.i0)
 Tensor.mvlgamma_ = make_inplace(special.mvlgamma)
 
 # -- linalg spectral family: ops/linalg_spectral.py, linalg_pinv.py, linalg_matrix.py, linalg_householder.py -------
-Tensor.svd = linalg_spectral.svd_old
+Tensor.svd = linalg_spectral.torch_svd
 Tensor.pinverse = linalg_pinv.pinverse
 Tensor.matrix_power = linalg_matrix.matrix_power
 Tensor.matrix_exp = linalg_matrix.matrix_exp
