@@ -260,6 +260,54 @@ def tensors_in(x):
 UNINITIALIZED = {"empty", "empty_like", "new_empty", "new_empty_strided", "empty_strided", "empty_permuted"}
 
 
+# -- outputs defined up to signs --------------------------------------------------------------------------------
+# Singular vectors and eigenvectors are unique only up to sign (each pair u_j, v_j flips together), and the extra
+# columns of a full SVD (U beyond min(m, n) columns) are any orthonormal basis of the complement. LAPACK builds
+# differ there (torch's MKL and NumPy's OpenBLAS pick different signs). For these ops both engines' outputs are
+# compared in a canonical form that keeps everything the decomposition determines: each vector's sign chosen so
+# that its entry of largest magnitude is positive (its partner flipped with it), and the extra columns as the
+# projector onto their span. Shapes, dtypes and requires_grad are compared on the raw outputs as for every op;
+# gradients go through OpInfo's own sign-invariant output_process_fn_grad (|U|, |V|, U Vᴴ).
+def _sign_fixed(cols, *partners):
+    """``cols`` (..., m, k) with each column's largest-magnitude entry positive; ``partners`` flipped alike."""
+    if cols.shape[-1] == 0 or cols.shape[-2] == 0:
+        return (cols,) + partners
+    top = np.take_along_axis(cols, np.abs(cols).argmax(-2)[..., None, :], -2)
+    sign = np.where(top < 0, -1.0, 1.0)
+    return (cols * sign,) + tuple(p * sign for p in partners)
+
+
+def _canonical_svd(u, s, v):
+    """U (..., m, a), S (..., k), V (..., n, b) as columns: the first k columns sign-fixed in pairs, the extra
+    columns of a full SVD as projectors."""
+    k = s.shape[-1]
+    u_k, v_k = _sign_fixed(u[..., :k], v[..., :k])
+    projector = lambda w: w @ np.swapaxes(w, -1, -2)  # noqa: E731
+    return u_k, s, v_k, projector(u[..., k:]), projector(v[..., k:])
+
+
+def _arrays(out):
+    return [t.detach().numpy(force=True) if isinstance(t, torch.Tensor) else t.detach().numpy() for t in out]
+
+
+CANONICAL = {
+    "svd": lambda out: _canonical_svd(*_arrays(out)),  # torch.svd: (U, S, V)
+    "linalg.svd": lambda out: (lambda u, s, vh: _canonical_svd(u, s, np.swapaxes(vh, -1, -2)))(*_arrays(out)),
+    "linalg.eigh": lambda out: (lambda w, v: (w,) + _sign_fixed(v))(*_arrays(out)),
+}
+
+
+def compare_canonical(op, mine, theirs, what):
+    """The outputs of a sign-ambiguous op: shapes, dtypes and requires_grad as they are, values canonical."""
+    compare(mine, theirs, what, rng=True)
+    for i, (m, t) in enumerate(zip(CANONICAL[op.name](mine), CANONICAL[op.name](theirs))):
+        try:
+            np.testing.assert_allclose(m, t, rtol=RTOL32 if t.dtype == np.float32 else RTOL,
+                                       atol=ATOL32 if t.dtype == np.float32 else ATOL, equal_nan=True)
+        except AssertionError as e:
+            raise Mismatch(f"{what} (canonical form {i}): values differ{e}") from None
+
+
 def sample_filter(sample):
     """The FILTERS key of a sample that cannot be compared, or None."""
     if "out" in sample.kwargs:
@@ -385,7 +433,10 @@ def run_sample(op, kind, torch_fn, mini_fn, sample, seed):
         raise
     except Exception as e:
         raise Mismatch(f"minitorch raised {type(e).__name__}: {e}") from e
-    compare(m_out, t_out, "output", rng)
+    if op.name in CANONICAL and not rng and isinstance(t_out, tuple):
+        compare_canonical(op, m_out, t_out, "output")
+    else:
+        compare(m_out, t_out, "output", rng)
     if inplace and t_out is t_input and m_out is not m_input:
         raise Mismatch("in-place variant did not return its input")
     for i, (m, t) in enumerate(zip(tensors_in((m_input, m_args, m_kwargs)),

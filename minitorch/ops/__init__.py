@@ -6,6 +6,8 @@ from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
 from . import linalg_cholesky, linalg_ldl, linalg_lu, linalg_solve  # linalg solvers and factorizations
+# the linalg spectral family
+from . import linalg_householder, linalg_matrix, linalg_pinv, linalg_polar, linalg_spectral, lowrank
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
@@ -162,6 +164,24 @@ linalg.linalg.lu_solve = linalg_lu.lu_solve
 linalg.linalg.ldl_factor = linalg_ldl.ldl_factor
 linalg.linalg.ldl_factor_ex = linalg_ldl.ldl_factor_ex
 linalg.linalg.ldl_solve = linalg_ldl.ldl_solve
+# -- linalg spectral family: ops/linalg_spectral.py, linalg_pinv.py, linalg_matrix.py, linalg_householder.py,
+# linalg_polar.py, lowrank.py (the torch.linalg names are attached to minitorch.linalg below)
+FUNCTIONS.update({
+    "svd": linalg_spectral.torch_svd, "pinverse": linalg_pinv.pinverse, "matrix_power": linalg_matrix.matrix_power,
+    "matrix_exp": linalg_matrix.matrix_exp, "orgqr": linalg_householder.householder_product,
+    "geqrf": linalg_householder.geqrf, "ormqr": linalg_householder.ormqr, "svd_lowrank": lowrank.svd_lowrank,
+    "pca_lowrank": lowrank.pca_lowrank,
+})
+linalg.linalg.qr, linalg.linalg.eigh, linalg.linalg.eigvalsh = linalg_spectral.qr, linalg_spectral.eigh, \
+    linalg_spectral.eigvalsh
+linalg.linalg.svd = linalg_spectral.svd
+linalg.linalg.pinv, linalg.linalg.matrix_rank, linalg.linalg.lstsq = linalg_pinv.pinv, linalg_pinv.matrix_rank, \
+    linalg_pinv.lstsq
+linalg.linalg.matrix_power, linalg.linalg.matrix_exp = linalg_matrix.matrix_power, linalg_matrix.matrix_exp
+linalg.linalg.cond, linalg.linalg.vander = linalg_matrix.cond, linalg_matrix.vander
+linalg.linalg.householder_product = linalg_householder.householder_product
+linalg.linalg.matrix_sqrth, linalg.linalg.polar = linalg_polar.matrix_sqrth, linalg_polar.polar
+
 # torch's top-level in-place functions: ``torch.sin_(t)`` is ``t.sin_()`` (the ones torch has at top level)
 INPLACE_FUNCTIONS = ("abs_", "acos_", "acosh_", "addmv_", "arccosh_", "arcsinh_", "arctanh_", "asin_", "asinh_",
                      "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",

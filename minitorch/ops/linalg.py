@@ -328,13 +328,15 @@ class LinalgSvd(Op):
     gU outside U's columns, (I - UUᵀ) gU / s, and for a wide A the same for gV; only ``U diag(gs) Vᴴ`` when
     U and V received no gradient. It is written with Tensor operations on the saved outputs, so it can be
     differentiated again (svdvals' second derivative flows through U and V). Repeated singular values give
-    inf/nan where U and V are used (they are not unique there), as in torch.
+    inf/nan where U and V are used (they are not unique there), as in torch. With ``full_matrices`` the
+    extra columns of U (rows of Vᴴ) are dropped first: any orthonormal basis of the complement would do, so
+    they carry no gradient (as in torch).
     """
     node_name = "LinalgSvdBackward0"
 
     @staticmethod
-    def forward(ctx, a):
-        u, s, vh = np.linalg.svd(a, full_matrices=False)
+    def forward(ctx, a, full_matrices=False):
+        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
         ctx.save_for_backward(u, s, vh)
         ctx.set_materialize_grads(False)  # None, not zeros, for U and V when only s is used (svdvals)
         return u, s, vh
@@ -342,12 +344,15 @@ class LinalgSvd(Op):
     @staticmethod
     def backward(ctx, gu, gs, gvh):
         u, s, vh = ctx.saved_tensors
-        m, n = u.shape[-2], vh.shape[-1]
+        m, n, k = u.shape[-2], vh.shape[-1], s.shape[-1]
+        if u.shape[-1] != k:  # full_matrices: only the first k columns of U and rows of Vᴴ count
+            u, gu = u.narrow(-1, 0, k), gu if gu is None else gu.narrow(-1, 0, k)
+        if vh.shape[-2] != k:
+            vh, gvh = vh.narrow(-2, 0, k), gvh if gvh is None else gvh.narrow(-2, 0, k)
         if gu is None and gvh is None:  # svdvals: dA = U diag(gs) Vᴴ (exact where the s are distinct)
             return matmul(u, gs.unsqueeze(-1) * vh) if m >= n else matmul(u * gs.unsqueeze(-2), vh)
         if gs is None:
             gs = s * 0
-        k = s.shape[-1]
         s2 = s * s
         e = s2.unsqueeze(-2) - s2.unsqueeze(-1) + _make(np.eye(k, dtype=s.dtype.np))  # 1 on the diagonal
         ga = gs.unsqueeze(-1) * _make(np.eye(k, dtype=s.dtype.np))

@@ -10,6 +10,7 @@ from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
 from . import linalg_cholesky, linalg_lu, linalg_solve
+from . import linalg_householder, linalg_matrix, linalg_pinv, linalg_spectral  # linalg spectral family
 from .inplace import make_inplace
 from .pointwise import activations, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
@@ -460,3 +461,12 @@ Tensor.i0 = special.i0
 Tensor.mvlgamma = special.mvlgamma
 Tensor.i0_ = make_inplace(special.i0)
 Tensor.mvlgamma_ = make_inplace(special.mvlgamma)
+
+# -- linalg spectral family: ops/linalg_spectral.py, linalg_pinv.py, linalg_matrix.py, linalg_householder.py -------
+Tensor.svd = linalg_spectral.torch_svd
+Tensor.pinverse = linalg_pinv.pinverse
+Tensor.matrix_power = linalg_matrix.matrix_power
+Tensor.matrix_exp = linalg_matrix.matrix_exp
+Tensor.orgqr = linalg_householder.householder_product
+Tensor.geqrf = linalg_householder.geqrf
+Tensor.ormqr = linalg_householder.ormqr
