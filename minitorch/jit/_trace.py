@@ -22,15 +22,12 @@ records ``aten::size``; a module's ``graph`` is inlined (torch's ``graph`` calls
 ``forward`` through ``prim::CallMethod``; its ``inlined_graph`` is the layout used here); and the submodules
 of a ``TracedModule`` are the original modules (torch makes each one a ``TracedModule`` too).
 """
-import inspect
 import os
 import sys
 import warnings
 
 import numpy as np
 
-from .. import nn
-from ..autograd import function as _function
 from ..autograd.op_names import op_name
 from ..ops.inplace import apply_inplace
 from ..tensor import Tensor
@@ -60,7 +57,7 @@ class TracingCheckError(Exception):
 PYTHON_VALUE_WARNING = ("Converting a tensor to a Python {} might cause the trace to be incorrect. We can't record "
                         "the data flow of Python values, so this value will be treated as a constant in the future. "
                         "This means that the trace might not generalize to other inputs!")
-LIST_OUTPUT_ERROR = ("Encountering a list at the output of the tracer might cause the trace to be incorrect, this "
+LIST_OUTPUT_WARNING = ("Encountering a list at the output of the tracer might cause the trace to be incorrect, this "
                      "is only valid if the container structure does not change based on the module's inputs. "
                      "Consider using a constant container instead (e.g. for `list`, use a `tuple` instead. for "
                      "`dict`, use a `NamedTuple` instead). If you absolutely need this and know the side effects, "
@@ -273,7 +270,7 @@ class _Tracer:
 
     def output(self, out, strict):
         if isinstance(out, list) and strict:
-            raise RuntimeError(LIST_OUTPUT_ERROR)
+            warnings.warn(LIST_OUTPUT_WARNING, TracerWarning, stacklevel=4)
         if isinstance(out, (list, tuple)):
             return type(out)(self.output(o, strict) for o in out)
         if isinstance(out, Tensor):

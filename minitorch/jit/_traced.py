@@ -7,8 +7,7 @@ traced result that differs from the Python's warns (``TracerWarning``), as torch
 import difflib
 import inspect
 import re
-
-import numpy as np
+import warnings
 
 from .. import nn
 from ..autograd import function as _function
@@ -168,7 +167,11 @@ def _drop_dead_ops(graph):
 
 
 def _qualified(cls):
-    return cls.__qualname__ if cls.__module__ == "__main__" else f"{cls.__module__}.{cls.__qualname__}"
+    """The class's name in the graph's types, as torch's ``__torch__.<module>.<class>`` (a class of
+    ``__main__`` or defined inside a function: its name alone)."""
+    if cls.__module__ == "__main__" or "<locals>" in cls.__qualname__:
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _input_names(fn, n):
@@ -197,13 +200,12 @@ def _check(func, traced, graph, inputs, tolerance, strict):
     expected, got = func(*_fresh(inputs)), traced(*_fresh(inputs))
     expected = expected if isinstance(expected, (list, tuple)) else [expected]
     got = got if isinstance(got, (list, tuple)) else [got]
+    from ..testing import assert_close  # the message torch's check gives is torch.testing's
     for i, (e, g) in enumerate(zip(expected, got)):
-        a, b = e.detach()._data, g.detach()._data
-        if a.shape != b.shape or not np.allclose(b, a, rtol=tolerance, atol=tolerance, equal_nan=True):
-            detail = (f"shapes {list(a.shape)} and {list(b.shape)}" if a.shape != b.shape else
-                      f"largest difference {np.abs(a.astype(np.float64) - b).max():g} (tolerance {tolerance:g})")
-            import warnings
-            warnings.warn(OUTPUT_MISMATCH.format(i + 1, detail), TracerWarning, stacklevel=4)
+        try:
+            assert_close(g.detach(), e.detach(), rtol=tolerance, atol=tolerance, equal_nan=True)
+        except AssertionError as error:
+            warnings.warn(OUTPUT_MISMATCH.format(i + 1, error), TracerWarning, stacklevel=4)
 
 
 def _without_locations(text):
