@@ -2,7 +2,7 @@
 
     python -m reference                   # every tutorial; torch on CUDA when there is one
     python -m reference --quick           # training cut to a few hundred steps
-    python -m reference --suite basics    # one tutorial: blitz, basics, examples or nn (default: all)
+    python -m reference --suite basics    # one tutorial: blitz, basics, examples, nn or tools (default: all)
     python -m reference --device cpu      # torch on the CPU too
     python -m reference neural_networks   # only the named examples
 

@@ -87,10 +87,11 @@ class EventList(list):
         """One row per name (and input shapes, when ``group_by_input_shape``), in the order first seen."""
         rows = {}
         for e in self:
-            key = (e.key, str(e.input_shapes) if group_by_input_shape else None,
+            name = "ProfilerStep*" if e.key.startswith("ProfilerStep#") else e.key  # as torch: steps as one row
+            key = (name, str(e.input_shapes) if group_by_input_shape else None,
                    tuple((e.stack or [])[:group_by_stack_n]) if group_by_stack_n else None)
             if key not in rows:
-                rows[key] = FunctionEventAvg(e.key, e.input_shapes if group_by_input_shape else None,
+                rows[key] = FunctionEventAvg(name, e.input_shapes if group_by_input_shape else None,
                                              (e.stack or [])[:group_by_stack_n] if group_by_stack_n else None)
             rows[key].add(e)
         return EventList(rows.values())
