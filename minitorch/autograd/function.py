@@ -41,7 +41,8 @@ _sequence = itertools.count()  # creation order: the engine runs later-created n
 # While set, an operation is handed to ``observer.op(cls, args)``, which runs it with ``observer.busy``
 # True (so the nested call runs plainly) and notes what it needs. Python values taken out of a tensor
 # (``item()``, ``bool(t)``, ...) are reported to ``observer.python_value(tensor, kind)``, in-place ops to
-# ``observer.inplace(tensor, fn, args, kwargs)``.
+# ``observer.inplace(apply_inplace, tensor, fn, args, kwargs)`` (which runs
+# ``apply_inplace(tensor, fn, *args, **kwargs)`` with ``busy`` True).
 observer = None
 
 FREED_ERROR = (

@@ -266,8 +266,7 @@ class _Recorder:
             self.busy = False
             self.pop(event)
 
-    def inplace(self, tensor, fn, args, kwargs):
-        from ..ops.inplace import apply_inplace  # the ops import autograd, not the other way round
+    def inplace(self, apply_inplace, tensor, fn, args, kwargs):
         event = self.push(_inplace_name(fn), (tensor,) + tuple(args))
         self.busy = True
         try:

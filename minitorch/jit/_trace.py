@@ -254,7 +254,7 @@ class _Tracer:
         self._record(cls, False, recorded, {}, out)
         return out
 
-    def inplace(self, tensor, fn, args, kwargs):
+    def inplace(self, apply_inplace, tensor, fn, args, kwargs):
         recorded = [self.argument(a) for a in (tensor,) + tuple(args)]
         recorded_kwargs = {k: self.argument(v) for k, v in kwargs.items()}
         self.busy = True
