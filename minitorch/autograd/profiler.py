@@ -284,36 +284,38 @@ class _Recorder:
 
     def run(self, node, grads):
         self._close_leaf()
-        outer = self.push(_ENGINE + node.name(), None)
-        self.nodes.append((node, outer, self.push(node.name(), None)))
+        self._open_node(node, node.name())
 
     def ran(self, node, grads, grads_in):
         if self.nodes and self.nodes[-1][0] is node:
-            _, outer, inner = self.nodes.pop()
-            self.pop(inner)
-            self.pop(outer)
+            self._close_node()
 
     def leaf(self, node, grad):
         # the engine tells when a leaf's AccumulateGrad starts, not when it ends: it ends at the next event
         self._close_leaf()
-        outer = self.push(_ENGINE + node.name(), None)
-        self.nodes.append((None, outer, self.push(node.name(), None)))
-
-    def _close_leaf(self):
-        if self.nodes and self.nodes[-1][0] is None:
-            _, outer, inner = self.nodes.pop()
-            self.pop(inner)
-            self.pop(outer)
+        self._open_node(None, node.name())
 
     def failed(self, node, error):
         self.end()
 
     def end(self):
-        self._close_leaf()
         while self.nodes:
-            _, outer, inner = self.nodes.pop()
-            self.pop(inner)
-            self.pop(outer)
+            self._close_node()
+
+    def _open_node(self, node, name):
+        """Two events for a node, as torch's: ``autograd::engine::evaluate_function: <name>`` and ``<name>``
+        inside it (``node`` None: a leaf's, closed at the next event)."""
+        outer = self.push(_ENGINE + name, None)
+        self.nodes.append((node, outer, self.push(name, None)))
+
+    def _close_node(self):
+        _, outer, inner = self.nodes.pop()
+        self.pop(inner)
+        self.pop(outer)
+
+    def _close_leaf(self):
+        if self.nodes and self.nodes[-1][0] is None:
+            self._close_node()
 
 
 def _inplace_name(fn):
