@@ -149,9 +149,23 @@ def test_python_values_warn_in_torchs_words(take):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             lib.jit.trace(f, lib.ones(3), check_trace=False)
-        return [str(w.message) for w in caught if w.category is lib.jit.TracerWarning]
+        return [(str(w.message), w.filename) for w in caught if w.category is lib.jit.TracerWarning]
 
     assert messages(minitorch) == messages(torch) != []
+    assert messages(minitorch)[0][1] == __file__  # at the traced code's line, as torch's
+
+
+def test_arrays_minitorch_computes_from_tensors_warn():
+    """nll_loss hands its op the class indices as a NumPy array computed from the target: a constant of the
+    trace, which minitorch says (torch traces its targets: no such warning there)."""
+    def loss(x, y):
+        return minitorch.nn.functional.nll_loss(x.log_softmax(1), y)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        minitorch.jit.trace(loss, (minitorch.zeros(2, 3), minitorch.tensor([0, 2])), check_trace=False)
+    message, = [str(w.message) for w in caught if w.category is minitorch.jit.TracerWarning]
+    assert message.startswith("aten::nll_loss_forward got a NumPy array made outside a recorded operation")
 
 
 def test_parameters_are_shared_with_the_module_and_training_changes_the_trace():

@@ -143,6 +143,15 @@ def test_record_function_as_context_and_decorator():
     assert {e.key: e.count for e in prof.key_averages()}["scaled"] == 2
 
 
+def test_with_stack_shows_where_ops_ran():
+    with minitorch.autograd.profiler.profile(with_stack=True) as prof:
+        minitorch.ones(2) * 3  # this line
+    table = prof.key_averages(group_by_stack_n=3).table()
+    assert "Source Location" in table.splitlines()[1]
+    mul, = [e for e in prof.events() if e.name == "aten::mul"]
+    assert mul.stack[0].startswith(f"{__file__}(") and mul.stack[0].endswith("test_with_stack_shows_where_ops_ran")
+
+
 def test_chrome_trace(tmp_path):
     prof = _small(minitorch)
     path = tmp_path / "trace.json"

@@ -9,7 +9,7 @@ As torch prints it: one line per node, values numbered in order after the inputs
 node of its own (lists of them a ``prim::ListConstruct``), a module's parameters read with
 ``prim::GetAttr`` from ``%self.1``, and the source line of each op after ``#``.
 """
-from .. import tensor as _tensor
+from ..tensor import _make
 from .._dtype import dtype as _dtype_cls
 
 # torch's ScalarType numbers: a dtype argument is printed as its number, as torch does
@@ -83,7 +83,7 @@ class _Printer:
         if a is None:
             self.lines.append(f"  {name} : NoneType = prim::Constant()")
         elif hasattr(a, "_data") or hasattr(a, "__array_interface__"):  # a tensor (or array) made in the function
-            t = a if hasattr(a, "_data") else _tensor._make(a)
+            t = a if hasattr(a, "_data") else _make(a)
             meta = (t.dtype, tuple(t._data.shape), t.stride(), t.requires_grad)
             shown = "{" + repr(t._data.item()) + "}" if t._data.ndim == 0 else "<Tensor>"
             self.lines.append(f"  {name} : {tensor_type(meta)} = prim::Constant[value={shown}](){comment}")

@@ -17,8 +17,11 @@ calls the same ``apply`` of each op, so autograd records through it as through a
 
 Differences from torch's tracer, which records ATen ops in C++: the graph holds minitorch's ops (an op's
 arguments are minitorch's, not the ATen schema's: ``aten::sum(%6, (1,), ...)`` may have other constants than
-torch's ``aten::sum(%6, %8, %9, %10)``); sizes read from a tensor (``x.shape[0]``) are constants, where torch
-records ``aten::size``; a module's ``graph`` is inlined (torch's ``graph`` calls each submodule's traced
+torch's ``aten::sum(%6, %8, %9, %10)``); sizes are constants - those the code reads (``x.shape[0]``), where
+torch records ``aten::size``, and those minitorch resolves before an op runs (``view(-1, 576)`` is recorded as
+``view((2, 576))``), so a trace replays at the example's shapes; an op given a NumPy array that minitorch
+computed from a tensor outside any op (nll_loss's class indices) keeps it as a constant, with a
+``TracerWarning``; a module's ``graph`` is inlined (torch's ``graph`` calls each submodule's traced
 ``forward`` through ``prim::CallMethod``; its ``inlined_graph`` is the layout used here); and the submodules
 of a ``TracedModule`` are the original modules (torch makes each one a ``TracedModule`` too).
 """
@@ -57,6 +60,9 @@ class TracingCheckError(Exception):
 PYTHON_VALUE_WARNING = ("Converting a tensor to a Python {} might cause the trace to be incorrect. We can't record "
                         "the data flow of Python values, so this value will be treated as a constant in the future. "
                         "This means that the trace might not generalize to other inputs!")
+ARRAY_WARNING = ("{} got a NumPy array made outside a recorded operation (minitorch's code computed it from a "
+                 "tensor's values, such as nll_loss's class indices): it is recorded as a constant, so the trace "
+                 "might not generalize to other inputs!")
 LIST_OUTPUT_WARNING = ("Encountering a list at the output of the tracer might cause the trace to be incorrect, this "
                      "is only valid if the container structure does not change based on the module's inputs. "
                      "Consider using a constant container instead (e.g. for `list`, use a `tuple` instead. for "
@@ -197,6 +203,7 @@ class _Tracer:
         self.array_of = {}   # id(tensor._data) -> value: a detach() of a value shares its array
         self.keep = []       # every tensor seen, alive until the trace ends (so that ids stay unique)
         self.attributes = attributes  # id(parameter or buffer) -> its state_dict name
+        self.loose_arrays = 0  # arrays among the current op's arguments that no value or attribute owns
         self.attribute_arrays = {id(t._data): name for t, name in attributes.values()}
         self.attributes = {i: name for i, (t, name) in attributes.items()}
         for t in inputs:
@@ -235,6 +242,7 @@ class _Tracer:
             if id(a) in self.attribute_arrays:
                 return ArrayOf(Attr(self.attribute_arrays[id(a)]))
             self.keep.append(a)
+            self.loose_arrays += 1
         return a
 
     def _record(self, target, inplace, args, kwargs, out):
@@ -245,7 +253,10 @@ class _Tracer:
 
     # -- the observer's methods (see autograd/function.py) ---------------------------------------------------
     def op(self, cls, args):
+        self.loose_arrays = 0
         recorded = [self.argument(a) for a in args]
+        if self.loose_arrays:  # minitorch's own code made it from some tensor's values: it cannot be followed
+            _warn(ARRAY_WARNING.format(op_name(cls)))
         self.busy = True
         try:
             out = cls.apply(*args)
@@ -266,11 +277,11 @@ class _Tracer:
         return out
 
     def python_value(self, tensor, kind):
-        warnings.warn(PYTHON_VALUE_WARNING.format(kind), TracerWarning, stacklevel=3)
+        _warn(PYTHON_VALUE_WARNING.format(kind))
 
     def output(self, out, strict):
         if isinstance(out, list) and strict:
-            warnings.warn(LIST_OUTPUT_WARNING, TracerWarning, stacklevel=4)
+            _warn(LIST_OUTPUT_WARNING)
         if isinstance(out, (list, tuple)):
             return type(out)(self.output(o, strict) for o in out)
         if isinstance(out, Tensor):
@@ -290,9 +301,25 @@ class _DetachOp:
 _DetachOp._Node = type("DetachBackward", (), {"_name": "DetachBackward0"})  # named aten::detach (op_names)
 
 
-def _user_location():
-    """``file:line:0`` of the innermost frame outside minitorch: where the traced code ran the op."""
+def _user_frame():
+    """The innermost frame outside minitorch: where the traced code ran the op."""
     frame = sys._getframe(2)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame = frame.f_back
+    return frame
+
+
+def _user_location():
+    """``file:line:0`` of the traced code's line that ran the op, as torch's graph shows it."""
+    frame = _user_frame()
     return f"{frame.f_code.co_filename}:{frame.f_lineno}:0" if frame is not None else ""
+
+
+def _warn(message):
+    """A TracerWarning at the traced code's line (not at minitorch's), as torch's point at the user's line."""
+    frame = _user_frame()
+    if frame is None:
+        warnings.warn(message, TracerWarning)
+        return
+    warnings.warn_explicit(message, TracerWarning, frame.f_code.co_filename, frame.f_lineno,
+                           frame.f_globals.get("__name__"), frame.f_globals.setdefault("__warningregistry__", {}))
