@@ -285,6 +285,16 @@ def test_a_user_function_can_be_traced_not_saved():
         minitorch.jit.save(traced, io.BytesIO())
 
 
+def test_errors_as_torchs():
+    for lib in LIBS:
+        with pytest.raises(RuntimeError, match=r"^Type 'Tuple\[Tensor, int\]' cannot be traced\. Only Tensors"):
+            lib.jit.trace(lambda x, n: x * n, (lib.ones(2), 3))
+        with pytest.raises(RuntimeError, match=r"^Only tensors, lists, tuples of tensors, or dictionary of tensors "
+                                               r"can be output from traced functions$"):
+            lib.jit.trace(lambda x: 3, lib.ones(2))
+        assert lib.jit.trace(lambda x: x, lib.ones(2))(lib.zeros(2)).tolist() == [0.0, 0.0]
+
+
 def test_tracer_is_off_after_tracing_even_after_an_error():
     def broken(x):
         x * 2

@@ -30,6 +30,14 @@ def op_name(cls):
     return name
 
 
+def inplace_op_name(fn):
+    """torch's name of an in-place op run as ``apply_inplace(t, fn, ...)``: ``aten::relu_`` for ``x.relu_()``
+    (``fn`` is ``relu``), ``aten::copy_`` for ``copy_`` (``fn`` is ``Copy.apply``)."""
+    owner = getattr(fn, "__self__", None)
+    name = op_name(owner) if isinstance(owner, type) else "aten::" + getattr(fn, "__name__", "op")
+    return name if name.endswith("_") else name + "_"
+
+
 def _name(cls):
     node_name = cls._Node._name
     if node_name in QUALIFIED:

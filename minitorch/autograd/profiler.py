@@ -26,7 +26,7 @@ import time
 import traceback
 
 from . import engine, function
-from .op_names import op_name
+from .op_names import inplace_op_name, op_name
 
 _ENGINE = "autograd::engine::evaluate_function: "
 
@@ -267,7 +267,7 @@ class _Recorder:
             self.pop(event)
 
     def inplace(self, apply_inplace, tensor, fn, args, kwargs):
-        event = self.push(_inplace_name(fn), (tensor,) + tuple(args))
+        event = self.push(inplace_op_name(fn), (tensor,) + tuple(args))
         self.busy = True
         try:
             return apply_inplace(tensor, fn, *args, **kwargs)
@@ -316,13 +316,6 @@ class _Recorder:
     def _close_leaf(self):
         if self.nodes and self.nodes[-1][0] is None:
             self._close_node()
-
-
-def _inplace_name(fn):
-    """torch's name of an in-place op: ``aten::relu_`` for ``x.relu_()``, ``aten::copy_`` for ``copy_``."""
-    owner = getattr(fn, "__self__", None)
-    name = op_name(owner) if isinstance(owner, type) else "aten::" + getattr(fn, "__name__", "op")
-    return name if name.endswith("_") else name + "_"
 
 
 def _shape(a):

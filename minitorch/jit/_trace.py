@@ -31,7 +31,7 @@ import warnings
 
 import numpy as np
 
-from ..autograd.op_names import op_name
+from ..autograd.op_names import inplace_op_name, op_name
 from ..ops.inplace import apply_inplace
 from ..tensor import Tensor
 
@@ -108,11 +108,7 @@ class Recorded:
     @property
     def kind(self):
         """The op's name in the graph: ``aten::mul``, ``aten::relu_`` for an in-place op."""
-        if not self.inplace:
-            return op_name(self.target)
-        owner = getattr(self.target, "__self__", None)
-        name = op_name(owner) if isinstance(owner, type) else "aten::" + self.target.__name__
-        return name if name.endswith("_") else name + "_"
+        return inplace_op_name(self.target) if self.inplace else op_name(self.target)
 
     def run(self, args, kwargs):
         if self.inplace:
@@ -286,8 +282,8 @@ class _Tracer:
             return type(out)(self.output(o, strict) for o in out)
         if isinstance(out, Tensor):
             return self.argument(out)
-        raise RuntimeError(f"Only tensors, lists, tuples of tensors, or dictionary of tensors can be output from "
-                           f"traced functions, got {type(out).__name__}")
+        raise RuntimeError("Only tensors, lists, tuples of tensors, or dictionary of tensors can be output from "
+                           "traced functions")
 
 
 class _DetachOp:

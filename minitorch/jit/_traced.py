@@ -107,6 +107,10 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
     if example_inputs is None:
         raise RuntimeError("example_inputs must be given: minitorch traces positional tensor inputs only")
     inputs = (example_inputs,) if isinstance(example_inputs, Tensor) else tuple(example_inputs)
+    if not all(isinstance(t, Tensor) for t in inputs):
+        kinds = ", ".join("Tensor" if isinstance(t, Tensor) else type(t).__name__ for t in inputs)
+        raise RuntimeError(f"Type 'Tuple[{kinds}]' cannot be traced. Only Tensors and (possibly nested) Lists, "
+                           f"Dicts, and Tuples of Tensors can be traced")
     graph = _record(func, inputs, strict)
     if isinstance(func, nn.Module):
         traced = TracedModule(func, graph)
