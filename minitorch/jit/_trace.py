@@ -132,7 +132,7 @@ class Graph:
         return graph_text(self)
 
     def nodes(self):
-        """The recorded ops, as ``(kind, inputs, outputs)`` nodes (``node.kind()``: ``'aten::mul'``)."""
+        """The recorded ops, one ``Node`` each (``node.kind()``: ``'aten::mul'``, as torch's)."""
         return [Node(op) for op in self.ops]
 
 
