@@ -131,7 +131,9 @@ class EventList(list):
 
 
 class profile:
-    """``torch.autograd.profiler.profile``: records the ops run inside ``with``, forward and backward."""
+    """``torch.autograd.profiler.profile``: records the ops run inside ``with``, forward and backward.
+    ``record_shapes`` keeps each op's input sizes, ``with_stack`` the Python lines that ran it. Memory and
+    FLOPs are not measured: ``profile_memory`` and ``with_flops`` are accepted and add no columns."""
 
     def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False, with_flops=False,
                  profile_memory=False, with_stack=False, with_modules=False, use_kineto=False, use_cpu=True,
