@@ -26,6 +26,9 @@ from .serialization import save, load
 from ._tensor_str import set_printoptions
 from . import nn
 from . import distributions
+# tools: jit.trace (a dynamic graph recorded as a static one) and the profiler (as torch.profiler)
+from . import jit
+from . import profiler
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

@@ -25,6 +25,7 @@ from . import _dtype
 from ._device import CPU, check_device, device as _device_cls
 from ._size import Size
 from .autograd import grad_mode
+from .autograd import function as _function
 from .autograd.function import AccumulateGrad, RemovableHandle
 
 _INT_GRAD_ERROR = "only Tensors of floating point and complex dtype can require gradients"
@@ -236,11 +237,15 @@ class Tensor:
         return self._data.__array_interface__["data"][0]
 
     def item(self):
+        if _function.observer is not None:  # jit.trace: the value becomes a constant of the trace
+            _function.observer.python_value(self, "number")
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return self._data.item()
 
     def tolist(self):
+        if _function.observer is not None:  # jit.trace: the value becomes a constant of the trace
+            _function.observer.python_value(self, "list")
         return self._data.tolist()
 
     def numpy(self, force=False):
@@ -366,12 +371,16 @@ class Tensor:
         return (self[i] for i in range(self._data.shape[0]))
 
     def __bool__(self):
+        if _function.observer is not None:  # jit.trace: the value becomes a constant of the trace
+            _function.observer.python_value(self, "boolean")
         if self._data.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with {'no values' if self._data.size == 0 else 'more than one value'} "
                                f"is ambiguous")
         return bool(self._data)
 
     def __float__(self):
+        if _function.observer is not None:  # jit.trace: the value becomes a constant of the trace
+            _function.observer.python_value(self, "float")
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad and not _scalar_grad_warned[0]:  # as torch: float() only (not int(), item())
@@ -380,11 +389,15 @@ class Tensor:
         return float(self._data.item())
 
     def __int__(self):
+        if _function.observer is not None:  # jit.trace: the value becomes a constant of the trace
+            _function.observer.python_value(self, "integer")
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self._data.item())
 
     def __index__(self):
+        if _function.observer is not None:  # jit.trace: the value becomes a constant of the trace
+            _function.observer.python_value(self, "index")
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._data)

@@ -2,13 +2,15 @@
 
     python -m reference                   # every tutorial; torch on CUDA when there is one
     python -m reference --quick           # training cut to a few hundred steps
-    python -m reference --suite basics    # one tutorial: blitz, basics, examples or nn (default: all)
+    python -m reference --suite basics    # one tutorial: blitz, basics, examples, nn or tools (default: all)
     python -m reference --device cpu      # torch on the CPU too
     python -m reference neural_networks   # only the named examples
 
 The suites are PyTorch's beginner tutorials: ``blitz`` the 60-minute blitz (tensors, autograd_demo,
 neural_networks, image_classifier, data_parallel), ``basics`` "Learn the Basics" (quickstart, basics),
-``examples`` "Learning PyTorch with Examples" (polynomial), ``nn`` "What is torch.nn really?" (nn_tutorial).
+``examples`` "Learning PyTorch with Examples" (polynomial), ``nn`` "What is torch.nn really?" (nn_tutorial),
+``tools`` the "Introduction to TorchScript" tutorial's traced cell and the "PyTorch Profiler" recipe on a blitz
+training step (jit_trace, profiling).
 
 For each example torch runs first (on ``--device``) and saves its nets' initial weights; minitorch (on
 the CPU) starts from them. The report shows both engines' printed lines side by side (✔ identical,
@@ -39,6 +41,8 @@ SUITES = {
     "basics": ("quickstart", "basics"),
     "examples": ("polynomial",),
     "nn": ("nn_tutorial",),
+    # tools: jit.trace (the TorchScript tutorial's cell) and the profiler (one blitz training step)
+    "tools": ("jit_trace", "profiling"),
 }
 
 

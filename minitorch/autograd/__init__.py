@@ -11,6 +11,8 @@ from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from . import anomaly_mode
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .explain import explain  # the class; the module stays reachable as sys.modules[...]
+# the autograd profiler (as torch.autograd.profiler)
+from . import profiler
 # minitorch.tensor is being imported when this package is; it is complete by the time it is used
 from .. import tensor as _tensor
 

@@ -21,6 +21,7 @@ Views need more, because a view and its base are one memory seen twice:
 import numpy as np
 
 from ..autograd import forward_ad, grad_mode
+from ..autograd import function as _function
 from ..autograd.function import forward_op_name
 from ..tensor import Tensor, _make
 from .op import Op, view_ops
@@ -38,6 +39,8 @@ OVERLAP_ERROR = ("unsupported operation: more than one element of the written-to
 
 def apply_inplace(self, fn, *args, **kwargs):
     """Run ``fn(self, *args)`` out of place and store the result in ``self``."""
+    if _function.observer is not None and not _function.observer.busy:  # jit.trace or the profiler
+        return _function.observer.inplace(apply_inplace, self, fn, args, kwargs)
     if self._data.size > 1 and any(step == 0 and n > 1 for step, n in zip(self._data.strides, self._data.shape)):
         raise RuntimeError(OVERLAP_ERROR)  # an expanded tensor: one element stands for several
     base = self._view[0] if self._view is not None else self

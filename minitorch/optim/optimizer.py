@@ -4,10 +4,11 @@ Optimizers update parameters in place with NumPy on ``p._data``: an update is no
 exactly as torch runs ``step()`` under ``no_grad``.
 """
 import copy
+import functools
 
 import numpy as np
 
-from ..autograd import enable_grad
+from ..autograd import enable_grad, profiler
 from ..tensor import Tensor, _make
 
 
@@ -20,6 +21,13 @@ required = _Required()
 
 
 class Optimizer:
+    def __init_subclass__(cls, **kwargs):
+        """As torch: inside a profile, each ``step`` and ``zero_grad`` is an event of its own
+        (``Optimizer.step#SGD.step``)."""
+        super().__init_subclass__(**kwargs)
+        for name in ("step", "zero_grad"):
+            setattr(cls, name, _profiled(getattr(cls, name), f"Optimizer.{name}#{cls.__name__}.{name}"))
+
     def __init__(self, params, defaults):
         self.defaults = defaults
         self.state = {}
@@ -129,6 +137,20 @@ class Optimizer:
                 lines.append(f"    {key}: {group[key]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _profiled(method, label):
+    """``method``, an event named ``label`` in the profile running now (autograd/profiler.py), if any."""
+    method = getattr(method, "_unprofiled", method)  # a subclass of a subclass: wrap the method itself once
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if profiler._ACTIVE[0] is None:
+            return method(self, *args, **kwargs)
+        with profiler.record_function(label):
+            return method(self, *args, **kwargs)
+    wrapper._unprofiled = method
+    return wrapper
 
 
 def state_tensor(array):
