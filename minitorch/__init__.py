@@ -21,6 +21,7 @@ from . import cuda
 from . import backends
 from . import optim
 from . import utils
+from .utils.dlpack import from_dlpack
 from .serialization import save, load
 from ._tensor_str import set_printoptions
 from . import nn

@@ -22,7 +22,7 @@ import weakref
 import numpy as np
 
 from . import _dtype
-from ._device import CPU, check_device, device as _device_cls
+from ._device import CPU, NO_DRIVER, DLDeviceType, check_device, device as _device_cls
 from ._size import Size
 from .autograd import grad_mode
 from .autograd.function import AccumulateGrad, RemovableHandle
@@ -256,6 +256,33 @@ class Tensor:
                                "instead.")
         return self._data if dtype is None else self._data.astype(dtype)
 
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None, read_only=False):
+        """This tensor's memory as a DLPack capsule, for ``torch.from_dlpack``, ``np.from_dlpack`` or
+        ``minitorch.from_dlpack`` to read without a copy. It is NumPy's export of ``_data``: DLPack describes
+        memory by pointer, shape and strides (in elements), so a view (a slice, a transpose) exports as it is.
+        The checks before it are torch's, in torch's order."""
+        if self._requires_grad:  # the consumer would write behind autograd's back
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        if stream is not None and type(stream) is not int:
+            raise TypeError("stream must be ``int`` or ``none``")
+        if stream is not None and stream != -1:  # -1: "no synchronisation", what torch's own default says
+            raise AssertionError("stream should be None on cpu.")
+        if dl_device is not None and dl_device[0] == DLDeviceType.kDLCUDA:  # torch would copy to the GPU
+            raise RuntimeError(NO_DRIVER)
+        if max_version is None or max_version[0] < 1:  # the unversioned capsule ("dltensor") has no flags
+            if read_only:
+                raise BufferError("read_only export requires the versioned DLPack protocol; pass "
+                                  "max_version=(1, 0) or higher")
+            return _writeable_alias(self._data).__dlpack__(dl_device=dl_device, copy=copy)
+        data = self._data
+        if read_only:  # the versioned capsule carries NumPy's read-only flag
+            data = data.view()
+            data.flags.writeable = False
+        return data.__dlpack__(max_version=max_version, dl_device=dl_device, copy=copy)
+
+    def __dlpack_device__(self):
+        return (DLDeviceType.kDLCPU, 0)
+
     def to(self, *args, **kwargs):
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; ``copy=True`` forces a copy."""
         dtype = _dtype.as_dtype(kwargs.pop("dtype", None), "to")
@@ -484,6 +511,24 @@ def _wrap_shape_dim(dim, ndim):
     if ndim == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return _wrap_dim(dim, ndim)
+
+
+class _Alias:
+    """What ``np.asarray`` needs to view an array's memory again: its ``__array_interface__`` (pointer, shape,
+    strides, dtype), and a reference that keeps the memory alive (NumPy keeps this object as the base)."""
+
+    def __init__(self, array, writeable):
+        interface = dict(array.__array_interface__)
+        interface["data"] = (interface["data"][0], not writeable)
+        self.__array_interface__, self._array = interface, array
+
+
+def _writeable_alias(array):
+    """``array``, or a writeable view of its memory where NumPy made it read-only without the memory being so:
+    ``np.broadcast_to`` (minitorch's ``expand``) marks its views read-only, and ``np.from_dlpack`` what it reads
+    from an unversioned capsule, which cannot say whether its memory may be written. torch writes through both
+    (the unversioned capsule cannot carry a read-only flag, so it is exported writeable, as torch's)."""
+    return array if array.flags.writeable else np.asarray(_Alias(array, writeable=True))
 
 
 def _array_from(data, dtype):
