@@ -22,6 +22,7 @@ import weakref
 import numpy as np
 
 from . import _dtype
+from ._layout import strided
 from ._device import CPU, NO_DRIVER, DLDeviceType, check_device, device as _device_cls
 from ._size import Size
 from .autograd import grad_mode
@@ -219,6 +220,43 @@ class Tensor:
     def is_cuda(self):
         return False
 
+    # -- layout: a Tensor is dense (strided); minitorch/sparse/ has the sparse COO subclass, which overrides these
+    is_sparse = False
+
+    @property
+    def layout(self):
+        return strided
+
+    def to_dense(self, dtype=None, *, masked_grad=None):
+        """A dense tensor is its own dense form (``dtype=`` converts, as torch)."""
+        return self if dtype is None else self.to(dtype)
+
+    def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+        """This tensor in the sparse COO layout: the nonzero entries' indices and values (minitorch/sparse/)."""
+        from .sparse.convert import to_sparse
+        return to_sparse(self, sparse_dim)
+
+    def to_sparse_coo(self):
+        return self.to_sparse()
+
+    def sparse_dim(self):
+        return 0
+
+    def dense_dim(self):
+        return self._data.ndim
+
+    def indices(self):
+        raise RuntimeError("indices expected sparse coordinate tensor layout but got Strided")
+
+    def values(self):
+        raise RuntimeError("values expected sparse tensor layout but got Strided")
+
+    def coalesce(self):
+        raise RuntimeError("coalesce expected sparse coordinate tensor layout but got Strided")
+
+    def is_coalesced(self):
+        raise RuntimeError("is_coalesced expected sparse coordinate tensor layout but got Strided")
+
     def is_floating_point(self):
         return self._data.dtype.kind == "f"
 
@@ -308,8 +346,12 @@ class Tensor:
         ``t.type('torch.DoubleTensor')`` convert to that type, as torch."""
         if dtype is None:
             return self.dtype.tensor_type
-        if isinstance(dtype, (str, type)):  # a legacy name; a class (float, say) by its name, as torch
+        if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), _dtype.dtype):
+            dtype = dtype.dtype  # a legacy type (minitorch.DoubleTensor): its dtype
+        elif isinstance(dtype, (str, type)):  # a legacy name; a class (float, say) by its name, as torch
             name = dtype if isinstance(dtype, str) else _dtype.tp_name(dtype)
+            if name.startswith("torch.cuda."):  # a CUDA type: torch would start CUDA to make it
+                raise RuntimeError(NO_DRIVER)
             dtype = next((d for d in _dtype.ALL if d.tensor_type == name), None)
             if dtype is None:
                 raise ValueError(f"invalid type: '{name}'")

@@ -168,6 +168,8 @@ def _check_mm(a, b):
 
 
 def mm(input, mat2):
+    if input.is_sparse:  # a sparse matrix times a dense one (minitorch/sparse/)
+        return input.mm(mat2)
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -197,6 +199,8 @@ def bmm(input, mat2):
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2)."""
+    if mat1.is_sparse:  # a sparse matrix times a dense one (minitorch/sparse/)
+        return mat1._addmm(input, mat2, beta, alpha)
     if input.dtype != mat2.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {input.dtype.scalar_name} and "
                            f"{mat2.dtype.scalar_name}")
@@ -244,6 +248,8 @@ def matmul(input, other, *, out=None):
     """
     if out is not None:
         return copy_into_out(out, matmul(input, other))
+    if input.is_sparse:  # a sparse matrix times a dense one (minitorch/sparse/)
+        return input.mm(other)
     d1, d2 = input.ndim, other.ndim
     if d1 == 0 or d2 == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")

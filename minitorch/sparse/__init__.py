@@ -1,0 +1,33 @@
+"""minitorch.sparse: sparse COO tensors (torch.sparse) - a tensor stored as the indices of its nonzero entries
+and their values, for matrices that are mostly zeros (a graph's adjacency matrix, say).
+
+    s = minitorch.sparse_coo_tensor([[0, 1, 1], [2, 0, 2]], [3., 4., 5.], (2, 3))
+    s.to_dense()                 # tensor([[0., 0., 3.], [4., 0., 5.]])
+    minitorch.sparse.mm(s, d)    # the product, in nnz * d.shape[1] multiplications
+
+tensor.py is the SparseTensor class (why a subclass, and how autograd sees it), ops.py the differentiable
+operations, convert.py how sparse tensors are made.
+"""
+from .convert import sparse_coo_tensor, to_sparse
+from .tensor import SparseTensor
+from . import ops as _ops
+
+__all__ = ["addmm", "mm", "sum"]
+
+
+def mm(mat1, mat2):
+    """``mat1 @ mat2`` for a sparse matrix ``mat1``; its gradient is sparse too, at mat1's entries."""
+    return mat1._addmm(None, mat2, beta=0)
+
+
+def addmm(mat, mat1, mat2, *, beta=1.0, alpha=1.0):
+    """``beta * mat + alpha * (mat1 @ mat2)`` for a sparse matrix ``mat1`` and dense ``mat``, ``mat2``."""
+    return mat1._addmm(mat, mat2, beta, alpha)
+
+
+def sum(input, dim=None, dtype=None):
+    """The sum of a sparse tensor: of all its entries (a dense 0-d tensor), or over ``dim`` (sparse again,
+    unless every sparse dim is summed)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    return input.sum(dim, _op=_ops.SparseSum)

@@ -1,0 +1,299 @@
+"""The differentiable operations of sparse COO tensors, each an ``Op`` on the tensors' values.
+
+A sparse tensor reaches an Op's ``forward`` as its values array (``_data``, shape ``(nnz, *dense dims)``); the
+indices come as plain arguments - here ``lin``, each entry's position in the sparse dims as one number
+(``_linear``). The gradient of a sparse tensor is, likewise, the gradient of its values: one row per entry.
+Every operation of a sparse tensor depends on it through the dense tensor it stands for, so each entry's
+gradient is the dense gradient at the entry's position (torch's ``grad.sparse_mask(self)``).
+"""
+import numpy as np
+
+from ..ops import indexing, scatter
+from ..ops.op import Op
+from ..tensor import _make
+
+
+def _linear(indices, size):
+    """Each entry's position among the sparse dims, as one number: ``(i, j)`` -> ``i * size[1] + j``."""
+    if indices.shape[0] == 0:  # no sparse dims (a 0-d tensor): every entry is at the one position
+        return np.zeros(indices.shape[1], np.int64)
+    return np.ravel_multi_index(tuple(indices), tuple(size[:indices.shape[0]]))
+
+
+def _positions(size, dense_ndim):
+    """How many positions the sparse dims of ``size`` have (``size`` without its dense dims)."""
+    return int(np.prod(size[:len(size) - dense_ndim], dtype=np.int64))
+
+
+def _scatter(values, lin, size):
+    """The dense array of shape ``size`` holding each value at its position (duplicates add up)."""
+    flat = np.zeros((_positions(size, values.ndim - 1),) + values.shape[1:], values.dtype)
+    np.add.at(flat, lin, values)
+    return flat.reshape(size)
+
+
+def _gather(dense, lin, dense_ndim):
+    """The rows of ``dense`` at positions ``lin`` of its sparse dims: what ``_scatter`` put there."""
+    positions = _positions(dense.shape, dense_ndim)
+    return dense.reshape((positions,) + dense.shape[dense.ndim - dense_ndim:])[lin]
+
+
+def _constant(array):
+    """An array as a tensor outside the graph (indices, and the values a VJP multiplies by)."""
+    return _make(array)
+
+
+class ToDense(Op):
+    """z = the dense tensor of size ``size`` with each value at its position (duplicates add up).
+    VJP: dvalues = g at each entry's position."""
+    node_name = "ToDenseBackward0"
+
+    @staticmethod
+    def forward(ctx, values, lin, size):
+        ctx.lin, ctx.dense_ndim = lin, values.ndim - 1
+        return _scatter(values, lin, size)
+
+    @staticmethod
+    def backward(ctx, g):
+        return SparseMask.apply(g, ctx.lin, ctx.dense_ndim)
+
+
+class SparseMask(Op):
+    """z = the values of dense ``a`` at the positions ``lin`` (torch's ``a.sparse_mask(s)``).
+    VJP: da = the values' gradients put back at their positions (duplicates add up)."""
+    node_name = "SparseMaskBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lin, dense_ndim):
+        ctx.lin, ctx.size = lin, a.shape
+        return _gather(a, lin, dense_ndim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return ToDense.apply(g, ctx.lin, ctx.size)
+
+
+class ToSparseBackward1(SparseMask):
+    """``dense.to_sparse()``: the values at the nonzero positions (found by the caller)."""
+    node_name = "ToSparseBackward1"
+
+
+class ToSparseBackward0(SparseMask):
+    """``dense.to_sparse(sparse_dim)``."""
+    node_name = "ToSparseBackward0"
+
+
+class SparseCooTensor(Op):
+    """z = values (``sparse_coo_tensor(indices, values)``: the same memory, as torch's).   VJP: dvalues = g."""
+    node_name = "SparseCooTensorWithDimsAndTensorsBackward0"
+
+    @staticmethod
+    def forward(ctx, values):
+        return values
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class Values(SparseCooTensor):
+    """z = the values of a coalesced sparse tensor (``s.values()``, a plain tensor).   VJP: dvalues = g."""
+    node_name = "ValuesBackward0"
+
+
+class Coalesce(Op):
+    """z = the values of entries that share a position, added up: entry k goes to row ``inverse[k]``.
+    VJP: dvalues = g[inverse] (each entry gets the gradient of its sum)."""
+    node_name = "CoalesceBackward0"
+
+    @staticmethod
+    def forward(ctx, values, inverse, count):
+        ctx.inverse = inverse
+        out = np.zeros((count,) + values.shape[1:], values.dtype)
+        np.add.at(out, inverse, values)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return indexing.index_select(g, 0, _constant(ctx.inverse))
+
+
+class SparseSum(Op):
+    """z = the values summed over some sparse dims (entries that meet at a position add up, ``inverse``) and
+    some dense dims (``dense_dims``, axes of the values).   VJP: dvalues = g, back over the dense dims, at
+    each entry's sum."""
+    node_name = "SparseSumBackward0"
+
+    @staticmethod
+    def forward(ctx, values, inverse, count, dense_dims):
+        ctx.inverse, ctx.dense_dims, ctx.shape = inverse, dense_dims, values.shape
+        out = np.zeros((count,) + values.shape[1:], values.dtype)
+        np.add.at(out, inverse, values)
+        return out.sum(axis=dense_dims) if dense_dims else out
+
+    @staticmethod
+    def backward(ctx, g):
+        for d in sorted(ctx.dense_dims):
+            g = g.unsqueeze(d)
+        g = g.expand((g.shape[0],) + tuple(ctx.shape[1:]))
+        return indexing.index_select(g, 0, _constant(ctx.inverse))
+
+
+class SumBackward1(SparseSum):
+    """``s.sum(dim)``: ``torch.sparse.sum(s, dim)`` under the node name of the Tensor method."""
+    node_name = "SumBackward1"
+
+
+class SumAll(Op):
+    """z = the sum of all values (of the whole tensor: the positions without an entry are zeros).
+    VJP: dvalues = g, broadcast to every value."""
+    node_name = "SumBackward0"
+
+    @staticmethod
+    def forward(ctx, values):
+        ctx.shape = values.shape
+        return values.sum()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.expand(ctx.shape)
+
+
+class AddSparse(Op):
+    """z = the entries of a and of alpha * b, those at one position added up (``inverse``, as coalesce; the
+    identity when the result stays uncoalesced).   VJP: da = g[inverse of a's entries],
+    db = alpha * g[inverse of b's entries]."""
+    node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, inverse, count, alpha):
+        ctx.inverse, ctx.n, ctx.alpha = inverse, len(a), alpha
+        out = np.zeros((count,) + a.shape[1:], a.dtype)
+        np.add.at(out, inverse, np.concatenate([a, b * alpha if alpha != 1 else b]))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        da = indexing.index_select(g, 0, _constant(ctx.inverse[:ctx.n]))
+        db = indexing.index_select(g, 0, _constant(ctx.inverse[ctx.n:]))
+        return da, db * ctx.alpha if ctx.alpha != 1 else db
+
+
+class SubSparse(AddSparse):
+    """``s - t``: ``s + (-1) * t``."""
+    node_name = "SubBackward0"
+
+
+class AddDense(Op):
+    """z = dense + the sparse tensor (values at positions ``lin``) - a dense result.
+    VJP: ddense = g;  dvalues = g at each entry's position."""
+    node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, dense, values, lin):
+        ctx.lin, ctx.dense_ndim = lin, values.ndim - 1
+        return dense + _scatter(values, lin, dense.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, SparseMask.apply(g, ctx.lin, ctx.dense_ndim)
+
+
+class Scale(Op):
+    """z = values * c, for a number c (``s * 2``).   VJP: dvalues = g * c."""
+    node_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, values, c, dtype):
+        ctx.c = c
+        return (values * c).astype(dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.c
+
+
+class Divide(Op):
+    """z = values / c, for a number c (``s / 2``).   VJP: dvalues = g / c."""
+    node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, values, c, dtype):
+        ctx.c = c
+        return (values / c).astype(dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / ctx.c
+
+
+class Negate(Op):
+    """z = -values.   VJP: dvalues = -g."""
+    node_name = "NegBackward0"
+
+    @staticmethod
+    def forward(ctx, values):
+        return -values
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+def _spmm(values, rows, cols, dense, n):
+    """The (n, k) product of the sparse matrix (``values`` at ``(rows, cols)``) with ``dense`` (m, k): each
+    entry adds value * (row ``col`` of dense) to row ``row`` of the result - nnz * k multiplications."""
+    out = np.zeros((n, dense.shape[1]), np.result_type(values, dense))
+    np.add.at(out, rows, values[:, None] * dense[cols])
+    return out
+
+
+def _spmm_vjp(ctx, g):
+    """The gradients of S @ D for the values of S and for D, from ``g`` = the gradient of the product:
+    dvalues[e] = g[row e] . D[col e] (the dense gradient g @ D^T at each entry's position);
+    dD = S^T @ g (each entry adds value * (row ``row`` of g) to row ``col``)."""
+    dense, = ctx.saved_tensors
+    rows, cols = _constant(ctx.rows), _constant(ctx.cols)
+    g_rows = indexing.index_select(g, 0, rows)
+    dvalues = (g_rows * indexing.index_select(dense, 0, cols)).sum(1) if ctx.needs_input_grad[-2] else None
+    ddense = None
+    if ctx.needs_input_grad[-1]:
+        source = _constant(ctx.values[:, None]) * g_rows
+        ddense = scatter.index_add(dense.new_zeros(dense.shape), 0, cols, source)
+    return dvalues, ddense
+
+
+class SparseMm(Op):
+    """z = S @ D for a sparse matrix S (its values, at ``rows``, ``cols``) and a dense D (``s @ d``,
+    ``torch.mm(s, d)``).   VJP: dvalues = (g @ D^T) at the entries' positions;  dD = S^T @ g."""
+    node_name = "MmBackward0"
+
+    @staticmethod
+    def forward(ctx, values, dense, rows, cols, n):
+        ctx.values, ctx.rows, ctx.cols = values, rows, cols
+        ctx.save_for_backward(dense)
+        return _spmm(values, rows, cols, dense, n)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _spmm_vjp(ctx, g)
+
+
+class SparseAddmm(Op):
+    """z = beta * M + alpha * (S @ D) (``torch.sparse.addmm``, and ``torch.sparse.mm`` with beta = 0).
+    VJP: dM = beta * g;  then as SparseMm with alpha * g."""
+    node_name = "SparseAddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, m, values, dense, rows, cols, beta, alpha):
+        ctx.values, ctx.rows, ctx.cols, ctx.beta, ctx.alpha = values, rows, cols, beta, alpha
+        ctx.save_for_backward(dense)
+        product = _spmm(values, rows, cols, dense, m.shape[0])
+        if alpha != 1:
+            product = product * alpha
+        return product if beta == 0 else product + beta * m  # beta = 0 ignores M, even its NaNs (as torch)
+
+    @staticmethod
+    def backward(ctx, g):
+        dm = g * ctx.beta if ctx.needs_input_grad[0] else None
+        return (dm,) + _spmm_vjp(ctx, g * ctx.alpha if ctx.alpha != 1 else g)
