@@ -200,7 +200,7 @@ def bmm(input, mat2):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2)."""
     if mat1.is_sparse:  # a sparse matrix times a dense one (minitorch/sparse/)
-        return mat1._addmm(input, mat2, beta, alpha)
+        return mat1._addmm(input, mat2, beta, alpha, _op=mat1._torch_addmm)
     if input.dtype != mat2.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {input.dtype.scalar_name} and "
                            f"{mat2.dtype.scalar_name}")

@@ -30,4 +30,6 @@ def sum(input, dim=None, dtype=None):
     unless every sparse dim is summed)."""
     if dtype is not None:
         input = input.to(dtype)
+    if dim is None:  # as torch records it: the sum of the coalesced values (s.sum() is one node)
+        return input.coalesce().values().sum()
     return input.sum(dim, _op=_ops.SparseSum)

@@ -120,19 +120,22 @@ class Coalesce(Op):
 
 class SparseSum(Op):
     """z = the values summed over some sparse dims (entries that meet at a position add up, ``inverse``) and
-    some dense dims (``dense_dims``, axes of the values).   VJP: dvalues = g, back over the dense dims, at
-    each entry's sum."""
+    some dense dims (``dense_dims``, axes of the values); with every sparse dim summed, the one position left
+    is the (dense) result.   VJP: dvalues = g, back over the dense dims, at each entry's sum."""
     node_name = "SparseSumBackward0"
 
     @staticmethod
-    def forward(ctx, values, inverse, count, dense_dims):
-        ctx.inverse, ctx.dense_dims, ctx.shape = inverse, dense_dims, values.shape
+    def forward(ctx, values, inverse, count, dense_dims, dense_result):
+        ctx.inverse, ctx.dense_dims, ctx.shape, ctx.dense_result = inverse, dense_dims, values.shape, dense_result
         out = np.zeros((count,) + values.shape[1:], values.dtype)
         np.add.at(out, inverse, values)
-        return out.sum(axis=dense_dims) if dense_dims else out
+        out = out.sum(axis=dense_dims) if dense_dims else out
+        return out[0] if dense_result else out
 
     @staticmethod
     def backward(ctx, g):
+        if ctx.dense_result:
+            g = g.unsqueeze(0)
         for d in sorted(ctx.dense_dims):
             g = g.unsqueeze(d)
         g = g.expand((g.shape[0],) + tuple(ctx.shape[1:]))
@@ -145,7 +148,7 @@ class SumBackward1(SparseSum):
 
 
 class SumAll(Op):
-    """z = the sum of all values (of the whole tensor: the positions without an entry are zeros).
+    """z = the sum of all values (``s.sum()``: the positions without an entry are zeros).
     VJP: dvalues = g, broadcast to every value."""
     node_name = "SumBackward0"
 
@@ -159,23 +162,45 @@ class SumAll(Op):
         return g.expand(ctx.shape)
 
 
+def merge(a, b, coalesced):
+    """Where torch's sparse ``a + b`` puts each entry: the merge step of merge sort on the two lists of
+    positions, entries at equal heads added into one. Returns the result's positions and, for each entry of
+    a and of b, its row in the result. On coalesced (sorted, unique) lists this is their sorted union, found
+    here by NumPy; on uncoalesced ones torch runs the same merge anyway, so the loop below gives its order."""
+    if coalesced:
+        union, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
+        return union, inverse[:len(a)], inverse[len(a):]
+    out, to_a, to_b = [], np.empty(len(a), np.int64), np.empty(len(b), np.int64)
+    i = j = 0
+    while i < len(a) or j < len(b):
+        take_a = j == len(b) or (i < len(a) and a[i] <= b[j])
+        take_b = i == len(a) or (j < len(b) and b[j] <= a[i])
+        if take_a:
+            to_a[i] = len(out)
+        if take_b:
+            to_b[j] = len(out)
+        out.append(a[i] if take_a else b[j])
+        i, j = i + take_a, j + take_b
+    return np.array(out, np.int64), to_a, to_b
+
+
 class AddSparse(Op):
-    """z = the entries of a and of alpha * b, those at one position added up (``inverse``, as coalesce; the
-    identity when the result stays uncoalesced).   VJP: da = g[inverse of a's entries],
-    db = alpha * g[inverse of b's entries]."""
+    """z = the entries of a and of alpha * b, each added into its row of the result (``to_a``, ``to_b``: see
+    ``merge``).   VJP: da = g[to_a], db = alpha * g[to_b]."""
     node_name = "AddBackward0"
 
     @staticmethod
-    def forward(ctx, a, b, inverse, count, alpha):
-        ctx.inverse, ctx.n, ctx.alpha = inverse, len(a), alpha
-        out = np.zeros((count,) + a.shape[1:], a.dtype)
-        np.add.at(out, inverse, np.concatenate([a, b * alpha if alpha != 1 else b]))
+    def forward(ctx, a, b, to_a, to_b, count, alpha):
+        ctx.to_a, ctx.to_b, ctx.alpha = to_a, to_b, alpha
+        out = np.zeros((count,) + a.shape[1:], np.result_type(a, b))
+        np.add.at(out, to_a, a)
+        np.add.at(out, to_b, b * alpha if alpha != 1 else b)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        da = indexing.index_select(g, 0, _constant(ctx.inverse[:ctx.n]))
-        db = indexing.index_select(g, 0, _constant(ctx.inverse[ctx.n:]))
+        da = indexing.index_select(g, 0, _constant(ctx.to_a))
+        db = indexing.index_select(g, 0, _constant(ctx.to_b))
         return da, db * ctx.alpha if ctx.alpha != 1 else db
 
 
@@ -200,31 +225,32 @@ class AddDense(Op):
 
 
 class Scale(Op):
-    """z = values * c, for a number c (``s * 2``).   VJP: dvalues = g * c."""
+    """z = values * c, for a number c (``s * 2``), which comes as a 0-d tensor: torch's node has an edge to
+    nothing for it, as for any Python number.   VJP: dvalues = g * c."""
     node_name = "MulBackward0"
 
     @staticmethod
     def forward(ctx, values, c, dtype):
-        ctx.c = c
-        return (values * c).astype(dtype, copy=False)
+        ctx.c = c.item()
+        return (values * ctx.c).astype(dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
-        return g * ctx.c
+        return g * ctx.c, None
 
 
-class Divide(Op):
+class Divide(Scale):
     """z = values / c, for a number c (``s / 2``).   VJP: dvalues = g / c."""
     node_name = "DivBackward0"
 
     @staticmethod
     def forward(ctx, values, c, dtype):
-        ctx.c = c
-        return (values / c).astype(dtype, copy=False)
+        ctx.c = c.item()
+        return (values / ctx.c).astype(dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
-        return g / ctx.c
+        return g / ctx.c, None
 
 
 class Negate(Op):
@@ -297,3 +323,8 @@ class SparseAddmm(Op):
     def backward(ctx, g):
         dm = g * ctx.beta if ctx.needs_input_grad[0] else None
         return (dm,) + _spmm_vjp(ctx, g * ctx.alpha if ctx.alpha != 1 else g)
+
+
+class Addmm(SparseAddmm):
+    """``torch.addmm(M, s, d)`` with a sparse s: torch.sparse.addmm under the node name of torch.addmm."""
+    node_name = "AddmmBackward0"

@@ -29,6 +29,7 @@ _DENSE_ADD = "add(sparse, dense) is not supported. Use add(dense, sparse) instea
 class SparseTensor(Tensor):
     __slots__ = ("_sparse_indices", "_sparse_size", "_coalesced")
     is_sparse = True
+    _torch_addmm = ops.Addmm  # what torch.addmm(M, self, d) records (minitorch.ops.linalg asks for it here)
 
     # -- shape: the size of the dense tensor it stands for ---------------------------------------------------
     @property
@@ -171,10 +172,10 @@ class SparseTensor(Tensor):
         if other._sparse_size != self._sparse_size:
             raise RuntimeError(f"add: expected sizes of 'self' and 'other' to match, but {list(self.shape)} != "
                                f"{list(other.shape)}")
-        # the entries of both, those at one position added up: sorted and unique, so coalesced
-        unique, inverse = np.unique(np.concatenate([self._lin(), other._lin()]), return_inverse=True)
-        values = _op.apply(self, other, inverse, len(unique), alpha)
-        return wrap(values, _unravel(unique, self._sparse_size, self.sparse_dim()), self._sparse_size, True)
+        coalesced = self._coalesced and other._coalesced
+        lin, to_a, to_b = ops.merge(self._lin(), other._lin(), coalesced)
+        values = _op.apply(self, other, to_a, to_b, len(lin), alpha)
+        return wrap(values, _unravel(lin, self._sparse_size, self.sparse_dim()), self._sparse_size, coalesced)
 
     def __radd__(self, other):
         """``dense + sparse``: a dense tensor (Python calls this before Tensor.__add__, as the subclass's)."""
@@ -193,7 +194,7 @@ class SparseTensor(Tensor):
         if not isinstance(other, (int, float)):
             raise RuntimeError("minitorch's sparse tensors multiply by a Python number only")
         dtype = _dtype.result_type(self, other)
-        return self._like(ops.Scale.apply(self, other, dtype.np))
+        return self._like(ops.Scale.apply(self, _make(np.asarray(other)), dtype.np))
 
     __rmul__ = mul = __mul__
 
@@ -202,7 +203,7 @@ class SparseTensor(Tensor):
             raise RuntimeError("minitorch's sparse tensors divide by a Python number only")
         dtype = _dtype.promote_types(self.dtype, _dtype.get_default_dtype()) if self.dtype.is_floating_point \
             else _dtype.get_default_dtype()
-        return self._like(ops.Divide.apply(self, other, dtype.np))
+        return self._like(ops.Divide.apply(self, _make(np.asarray(other)), dtype.np))
 
     div = __truediv__
 
@@ -218,13 +219,13 @@ class SparseTensor(Tensor):
 
     __matmul__ = matmul = mm
 
-    def _addmm(self, input, mat2, beta=1, alpha=1):
+    def _addmm(self, input, mat2, beta=1, alpha=1, _op=ops.SparseAddmm):
         """``beta * input + alpha * (self @ mat2)``: ``torch.sparse.addmm``, ``torch.addmm(input, self, mat2)``,
         and with ``input=None``, ``torch.sparse.mm``."""
         rows, cols = self._matrix_entries(mat2, "addmm")
         if input is None:  # torch.sparse.mm: a product alone
             input = self.new_zeros((self._sparse_size[0], mat2.shape[1]))
-        return ops.SparseAddmm.apply(input, self, mat2, rows, cols, beta, alpha)
+        return _op.apply(input, self, mat2, rows, cols, beta, alpha)
 
     def _matrix_entries(self, mat2, name):
         """The rows and columns of the entries of this sparse matrix, after torch's checks on ``self @ mat2``."""
@@ -251,12 +252,11 @@ class SparseTensor(Tensor):
         kept = [d for d in range(sd) if d not in dims]
         dense_dims = tuple(d - sd + 1 for d in dims if d >= sd)  # axes of the values
         kept_size = tuple(self._sparse_size[d] for d in kept)
-        lin = ops._linear(self._sparse_indices[kept], kept_size)
-        unique, inverse = np.unique(lin, return_inverse=True)
-        values = _op.apply(self, inverse, len(unique), dense_dims)
+        unique, inverse = np.unique(ops._linear(self._sparse_indices[kept], kept_size), return_inverse=True)
+        values = _op.apply(self, inverse, len(unique), dense_dims, not kept)
+        if not kept:  # every sparse dim summed: a dense result
+            return values
         size = kept_size + tuple(n for d, n in enumerate(self._sparse_size) if d >= sd and d not in dims)
-        if not kept:  # every sparse dim summed: the one position left holds the (dense) result
-            return values.squeeze(0)
         return wrap(values, _unravel(unique, size, len(kept)), size, True)
 
     # -- helpers ---------------------------------------------------------------------------------------------
