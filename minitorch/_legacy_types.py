@@ -10,11 +10,10 @@ import numpy as np
 
 from . import _dtype
 from ._device import check_device
+from ._layout import strided
 from ._size import Size
 from .tensor import Tensor, _make
 
-# What torch's messages call the types in its argument parser, for "got (Tensor, int)"
-_PARSER_TYPE = {int: "int", float: "float", bool: "bool", str: "str", tuple: "tuple", list: "list"}
 _SIGNATURES = (" * (*, torch.device device = None)\n * (torch.Storage storage)\n * (Tensor other)\n"
                " * (tuple of ints size, *, torch.device device = None)\n"
                " * (object data, *, torch.device device = None)\n")
@@ -30,6 +29,21 @@ class tensortype(type):
         return sub is cls
 
 
+def _parser_type(value):
+    """What torch's argument parser calls the type of an argument: ``int``, ``Tensor``, ``torch.dtype``."""
+    if isinstance(value, Tensor):
+        return "Tensor"
+    return "torch.dtype" if isinstance(value, _dtype.dtype) else type(value).__name__
+
+
+def _invalid(args, kwargs):
+    """torch's TypeError for arguments no signature of ``new()`` takes (without its notes on why each
+    signature did not match)."""
+    got = ", ".join([_parser_type(a) for a in args] + [f"{k}={_parser_type(v)}" for k, v in kwargs.items()])
+    return TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     f"{_SIGNATURES}")
+
+
 def _options(dtype):
     """torch's printout of the options of a tensor, in its type error."""
     return (f"TensorOptions(dtype={dtype.cpp_name}, device=cpu, layout=Strided, requires_grad=false (default), "
@@ -40,10 +54,7 @@ def _new(dtype, args, kwargs):
     """torch's legacy ``new()``: ``T()`` empty, ``T(2, 3)`` or ``T(torch.Size)`` uninitialised of that shape,
     ``T(tensor)`` the same memory (the tensor must have T's dtype), ``T(data)`` a copy of a sequence."""
     if set(kwargs) - {"device"}:
-        got = ", ".join([_PARSER_TYPE.get(type(a), type(a).__name__) for a in args]
-                        + [f"{k}={_PARSER_TYPE.get(type(v), type(v).__name__)}" for k, v in kwargs.items()])
-        raise TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one "
-                        f"of:\n{_SIGNATURES}")
+        raise _invalid(args, kwargs)
     check_device(kwargs.get("device"))
     if len(args) == 1 and isinstance(args[0], Tensor):
         other = args[0]
@@ -51,6 +62,8 @@ def _new(dtype, args, kwargs):
             raise TypeError(f"expected {_options(dtype)} (got {_options(other.dtype)})")
         from .ops.shape import Alias
         return Alias.apply(other)  # torch's alias: the same memory, and the same graph (AliasBackward0)
+    if not args:  # T(): an empty tensor
+        args = (0,)
     if all(type(a) is int for a in args) or (len(args) == 1 and isinstance(args[0], Size)):
         shape = list(args[0] if len(args) == 1 and isinstance(args[0], Size) else args)
         for n in shape:
@@ -58,10 +71,7 @@ def _new(dtype, args, kwargs):
                 raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {shape}")
         return _make(np.empty(shape, dtype.np))
     if len(args) > 1:
-        got = ", ".join(_PARSER_TYPE.get(type(a), "Tensor" if isinstance(a, Tensor) else type(a).__name__)
-                        for a in args)
-        raise TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one "
-                        f"of:\n{_SIGNATURES}")
+        raise _invalid(args, kwargs)
     data = args[0]
     if isinstance(data, str):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
@@ -77,8 +87,8 @@ def _legacy_type(dtype):
         return _new(dtype, args, kwargs)
 
     name = dtype.tensor_type.split(".")[-1]
-    return tensortype(name, (), {"__new__": __new__, "__module__": "torch", "__qualname__": name,
-                                 "dtype": dtype, "is_sparse": False, "is_cuda": False, "__doc__": None})
+    return tensortype(name, (), {"__new__": __new__, "__module__": "torch", "__qualname__": name, "dtype": dtype,
+                                 "layout": strided, "is_sparse": False, "is_cuda": False, "__doc__": None})
 
 
 # torch 2.14's legacy types at top level, but BFloat16Tensor: minitorch has no bfloat16
