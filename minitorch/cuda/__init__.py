@@ -19,18 +19,18 @@ def _init():
 
 def _device_index(d, optional=False):
     """torch.cuda's ``_get_device_index``: an int as it is, a CUDA device (or its string) by its index; a
-    device of another type, or one without an index where one is needed, is torch's ValueError."""
+    device of another type, or nothing that names an index where one is needed, is torch's ValueError."""
     if isinstance(d, int):
         return d
-    if isinstance(d, str):
-        d = _device.device(d)
-    if isinstance(d, _device.device):
-        if d.type != "cuda":
-            raise ValueError(f"Expected a cuda device, but got: {d}")
-        d = d.index
-    if d is None and not optional:
+    index = None
+    if isinstance(d, (str, _device.device)):
+        parsed = _device.device(d)
+        if parsed.type != "cuda":
+            raise ValueError(f"Expected a cuda device, but got: {parsed}")
+        index = parsed.index
+    if index is None and not optional:
         raise ValueError(f"Expected a torch.device with a specified index or an integer, but got:{d}")
-    return d
+    return index
 
 
 # -- what only asks: no GPU, nothing started, nothing allocated --------------------------------------------------
