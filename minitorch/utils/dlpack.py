@@ -36,7 +36,10 @@ def from_dlpack(ext_tensor, *, device=None, copy=None):
                                  "capsule.")
         # NumPy reads an unversioned capsule ("dltensor", which has no read-only flag) as read-only to be safe;
         # torch reads it writeable, and so does this: the capsule's producer shared it to be used
-        array = _writeable_alias(np.from_dlpack(_Capsule(ext_tensor)))
+        try:
+            array = _writeable_alias(np.from_dlpack(_Capsule(ext_tensor)))
+        except ValueError:  # NumPy's "PyCapsule_GetPointer called with incorrect name": a capsule used already
+            raise RuntimeError(_INVALID_CAPSULE) from None
     else:
         raise RuntimeError(_INVALID_CAPSULE)
     _dtype.from_numpy_dtype(array.dtype)  # a dtype minitorch has no tensor of (complex, uint16): TypeError
