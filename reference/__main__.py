@@ -2,13 +2,15 @@
 
     python -m reference                   # every tutorial; torch on CUDA when there is one
     python -m reference --quick           # training cut to a few hundred steps
-    python -m reference --suite basics    # one tutorial: blitz, basics, examples or nn (default: all)
+    python -m reference --suite basics    # one tutorial: blitz, basics, examples, nn or modules (default: all)
     python -m reference --device cpu      # torch on the CPU too
     python -m reference neural_networks   # only the named examples
 
 The suites are PyTorch's beginner tutorials: ``blitz`` the 60-minute blitz (tensors, autograd_demo,
 neural_networks, image_classifier, data_parallel), ``basics`` "Learn the Basics" (quickstart, basics),
-``examples`` "Learning PyTorch with Examples" (polynomial), ``nn`` "What is torch.nn really?" (nn_tutorial).
+``examples`` "Learning PyTorch with Examples" (polynomial), ``nn`` "What is torch.nn really?" (nn_tutorial);
+``modules`` shows torch modules beyond the tutorials (dlpack_sharing: memory shared with NumPy; sparse_graph:
+a sparse adjacency matrix in a graph convolution).
 
 For each example torch runs first (on ``--device``) and saves its nets' initial weights; minitorch (on
 the CPU) starts from them. The report shows both engines' printed lines side by side (✔ identical,
@@ -39,6 +41,7 @@ SUITES = {
     "basics": ("quickstart", "basics"),
     "examples": ("polynomial",),
     "nn": ("nn_tutorial",),
+    "modules": ("dlpack_sharing", "sparse_graph"),  # seed 000: torch.utils.dlpack, torch.sparse
 }
 
 
