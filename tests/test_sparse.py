@@ -291,3 +291,14 @@ def test_mm_of_a_large_sparse_matrix():
     values, dense = rng.standard_normal(600), rng.standard_normal((300, 8))
     check(lambda lib, v, d: lib.sparse.mm(lib.sparse_coo_tensor(lib.from_numpy(index), v, (200, 300)), d),
           values, dense)
+
+
+def test_the_dense_api_refuses_a_sparse_tensor():
+    """What sparse tensors do not implement raises, rather than reading the values as if they were the tensor."""
+    s = minitorch.ones(2, 3).to_sparse()
+    for call in (lambda: s.exp(), lambda: s[0], lambda: s.view(6), lambda: s.T, lambda: s == s, lambda: s.tolist()):
+        with pytest.raises(NotImplementedError, match="not implemented for sparse COO tensors"):
+            call()
+    assert len(s) == len(torch.ones(2, 3).to_sparse()) and hash(s) == hash(s)
+    assert s.type() == torch.ones(2, 3).to_sparse().type() == "torch.sparse.FloatTensor"
+    assert repr(s.long()) == repr(torch.ones(2, 3).to_sparse().long())

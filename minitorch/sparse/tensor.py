@@ -163,6 +163,18 @@ class SparseTensor(Tensor):
     def __repr__(self):
         return sparse_repr(self)
 
+    def __len__(self):
+        if not self._sparse_size:
+            raise TypeError("len() of a 0-d tensor")
+        return self._sparse_size[0]
+
+    __hash__ = Tensor.__hash__  # (this class's comparison operators refuse; tensors stay hashable, by identity)
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        if dtype is None:
+            return f"torch.sparse.{self.dtype.scalar_name}Tensor"
+        return Tensor.type(self, dtype, non_blocking, **kwargs)
+
     # -- arithmetic ------------------------------------------------------------------------------------------
     def __add__(self, other, alpha=1, _op=ops.AddSparse):
         if not isinstance(other, Tensor):
@@ -186,6 +198,8 @@ class SparseTensor(Tensor):
 
     def __sub__(self, other):
         return self.__add__(other, -1, ops.SubSparse)
+
+    sub = __sub__
 
     def add(self, other, *, alpha=1):
         return self.__add__(other, alpha)
@@ -266,6 +280,40 @@ class SparseTensor(Tensor):
     def _like(self, values):
         """A sparse tensor at this one's entries, with ``values`` (a Tensor an operation just made)."""
         return wrap(values, self._sparse_indices, self._sparse_size, self._coalesced)
+
+
+# The rest of Tensor's API is the dense one: it would read the values array as if it were the tensor (``s.exp()``
+# the exponential of the values, not of the tensor, whose zeros would become ones). Each such method refuses
+# here instead, so that nothing on the dense path has to check for sparse tensors. (A function called with a
+# sparse tensor, ``minitorch.exp(s)``, is not checked: the sparse API is the one above and in sparse/__init__.py.)
+_INHERITED = {  # what Tensor defines that is right for a sparse tensor too
+    "backward", "register_hook", "retain_grad", "retains_grad", "requires_grad", "requires_grad_", "is_leaf",
+    "grad_fn", "output_nr", "dtype", "device", "is_cuda", "is_floating_point", "element_size", "new_tensor",
+    "new_zeros", "new_ones", "new_full", "new_empty", "cpu", "cuda", "half", "long", "int", "short", "char", "byte",
+    "bool", "to_sparse_coo", "detach_", "nelement", "ndimension"}
+_DENSE_OPERATORS = {
+    "__getitem__", "__setitem__", "__iter__", "__bool__", "__float__", "__int__", "__index__", "__abs__",
+    "__invert__", "__pow__", "__rpow__", "__rsub__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__",
+    "__rmod__", "__and__", "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__eq__", "__ne__", "__lt__",
+    "__le__", "__gt__", "__ge__", "__rmatmul__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
+    "__ifloordiv__", "__imod__", "__ipow__", "__reduce__", "__deepcopy__"}
+
+
+def _refuse(name):
+    def refused(self, *args, **kwargs):
+        raise NotImplementedError(f"{name} is not implemented for sparse COO tensors in minitorch (layout="
+                                  f"torch.sparse_coo); use .to_dense() first")
+    return refused
+
+
+for _name in dir(Tensor):
+    if _name in vars(SparseTensor) or _name in _INHERITED or (_name.startswith("_") and _name not in _DENSE_OPERATORS):
+        continue
+    _attr = getattr(Tensor, _name)
+    if isinstance(_attr, property):  # t.T, t.data, ...
+        setattr(SparseTensor, _name, property(_refuse(_name)))
+    elif callable(_attr):
+        setattr(SparseTensor, _name, _refuse(_name))
 
 
 def wrap(values, indices, size, coalesced):
