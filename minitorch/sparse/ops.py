@@ -224,48 +224,6 @@ class AddDense(Op):
         return g, SparseMask.apply(g, ctx.lin, ctx.dense_ndim)
 
 
-class Scale(Op):
-    """z = values * c, for a number c (``s * 2``), which comes as a 0-d tensor: torch's node has an edge to
-    nothing for it, as for any Python number.   VJP: dvalues = g * c."""
-    node_name = "MulBackward0"
-
-    @staticmethod
-    def forward(ctx, values, c, dtype):
-        ctx.c = c.item()
-        return (values * ctx.c).astype(dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * ctx.c, None
-
-
-class Divide(Scale):
-    """z = values / c, for a number c (``s / 2``).   VJP: dvalues = g / c."""
-    node_name = "DivBackward0"
-
-    @staticmethod
-    def forward(ctx, values, c, dtype):
-        ctx.c = c.item()
-        return (values / ctx.c).astype(dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g / ctx.c, None
-
-
-class Negate(Op):
-    """z = -values.   VJP: dvalues = -g."""
-    node_name = "NegBackward0"
-
-    @staticmethod
-    def forward(ctx, values):
-        return -values
-
-    @staticmethod
-    def backward(ctx, g):
-        return -g
-
-
 def _spmm(values, rows, cols, dense, n):
     """The (n, k) product of the sparse matrix (``values`` at ``(rows, cols)``) with ``dense`` (m, k): each
     entry adds value * (row ``col`` of dense) to row ``row`` of the result - nnz * k multiplications."""
@@ -277,15 +235,16 @@ def _spmm(values, rows, cols, dense, n):
 def _spmm_vjp(ctx, g):
     """The gradients of S @ D for the values of S and for D, from ``g`` = the gradient of the product:
     dvalues[e] = g[row e] . D[col e] (the dense gradient g @ D^T at each entry's position);
-    dD = S^T @ g (each entry adds value * (row ``row`` of g) to row ``col``)."""
-    dense, = ctx.saved_tensors
+    dD = S^T @ g (each entry adds value * (row ``row`` of g) to row ``col``).
+    Both are written with tensor operations, so that they are differentiable again (create_graph)."""
+    sparse, dense = ctx.saved_tensors
     rows, cols = _constant(ctx.rows), _constant(ctx.cols)
     g_rows = indexing.index_select(g, 0, rows)
     dvalues = (g_rows * indexing.index_select(dense, 0, cols)).sum(1) if ctx.needs_input_grad[-2] else None
     ddense = None
     if ctx.needs_input_grad[-1]:
-        source = _constant(ctx.values[:, None]) * g_rows
-        ddense = scatter.index_add(dense.new_zeros(dense.shape), 0, cols, source)
+        values = Values.apply(sparse)  # S's values as a plain tensor, still in S's graph
+        ddense = scatter.index_add(dense.new_zeros(dense.shape), 0, cols, values.unsqueeze(1) * g_rows)
     return dvalues, ddense
 
 
@@ -296,8 +255,8 @@ class SparseMm(Op):
 
     @staticmethod
     def forward(ctx, values, dense, rows, cols, n):
-        ctx.values, ctx.rows, ctx.cols = values, rows, cols
-        ctx.save_for_backward(dense)
+        ctx.rows, ctx.cols = rows, cols
+        ctx.save_for_backward(values, dense)
         return _spmm(values, rows, cols, dense, n)
 
     @staticmethod
@@ -312,8 +271,8 @@ class SparseAddmm(Op):
 
     @staticmethod
     def forward(ctx, m, values, dense, rows, cols, beta, alpha):
-        ctx.values, ctx.rows, ctx.cols, ctx.beta, ctx.alpha = values, rows, cols, beta, alpha
-        ctx.save_for_backward(dense)
+        ctx.rows, ctx.cols, ctx.beta, ctx.alpha = rows, cols, beta, alpha
+        ctx.save_for_backward(values, dense)
         product = _spmm(values, rows, cols, dense, m.shape[0])
         if alpha != 1:
             product = product * alpha

@@ -19,6 +19,7 @@ from .. import _dtype
 from .._layout import sparse_coo
 from .._size import Size
 from .._tensor_str import sparse_repr
+from ..ops import arithmetic
 from ..tensor import Tensor, _make, _wrap_dim
 from . import ops
 
@@ -204,25 +205,24 @@ class SparseTensor(Tensor):
     def add(self, other, *, alpha=1):
         return self.__add__(other, alpha)
 
+    # ``s * 2``, ``s / 2``, ``-s``: the dense ops on the values (a Python number becomes a 0-d tensor, as in
+    # torch, whose node has an edge to nothing for it), at the same entries
     def __mul__(self, other):
         if not isinstance(other, (int, float)):
             raise RuntimeError("minitorch's sparse tensors multiply by a Python number only")
-        dtype = _dtype.result_type(self, other)
-        return self._like(ops.Scale.apply(self, _make(np.asarray(other)), dtype.np))
+        return self._like(arithmetic.Mul.apply(self, other))
 
     __rmul__ = mul = __mul__
 
     def __truediv__(self, other):
         if not isinstance(other, (int, float)):
             raise RuntimeError("minitorch's sparse tensors divide by a Python number only")
-        dtype = _dtype.promote_types(self.dtype, _dtype.get_default_dtype()) if self.dtype.is_floating_point \
-            else _dtype.get_default_dtype()
-        return self._like(ops.Divide.apply(self, _make(np.asarray(other)), dtype.np))
+        return self._like(arithmetic.Div.apply(self, other))
 
     div = __truediv__
 
     def __neg__(self):
-        return self._like(ops.Negate.apply(self))
+        return self._like(arithmetic.Neg.apply(self))
 
     neg = __neg__
 
