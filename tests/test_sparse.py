@@ -24,12 +24,13 @@ def same(mine, theirs, flag=True):
     coalesced flag (unless ``flag`` is False); values within float64's tolerance."""
     assert mine.is_sparse == theirs.is_sparse and str(mine.layout) == str(theirs.layout)
     assert str(mine.dtype) == str(theirs.dtype) and tuple(mine.shape) == tuple(theirs.shape)
+    dtype = np.float32 if theirs.dtype == torch.float32 else np.float64  # the suite's tolerance for each
     if theirs.is_sparse:
         assert mine._indices().tolist() == theirs._indices().tolist()
         assert mine.is_coalesced() == theirs.is_coalesced() or not flag
-        assert_close(mine._values(), theirs._values().detach())
+        assert_close(mine._values(), theirs._values().detach(), dtype)
     else:
-        assert_close(mine.detach(), theirs.detach())
+        assert_close(mine.detach(), theirs.detach(), dtype)
 
 
 def both(fn):
@@ -346,3 +347,42 @@ def test_second_order_of_sparse_mm_through_the_values_as_torch():
 
     mine, theirs = both(run)
     assert_close(mine, theirs)
+
+
+SOFTMAX = {
+    "softmax(1)": lambda lib, s: lib.sparse.softmax(s, 1),
+    "softmax(0)": lambda lib, s: lib.sparse.softmax(s, 0),
+    "softmax(-1), float32": lambda lib, s: lib.sparse.softmax(s, -1, dtype=lib.float32),
+    "log_softmax(1)": lambda lib, s: lib.sparse.log_softmax(s, 1),
+    "log_softmax(0)": lambda lib, s: lib.sparse.log_softmax(s, 0),
+}
+
+
+@pytest.mark.parametrize("name", SOFTMAX)
+@pytest.mark.parametrize("shape", [(2, 3), (3, 2, 4)])
+def test_softmax_as_torch(name, shape):
+    """Over the entries only (uncoalesced: duplicates add up first), with the sparse leaf's gradient."""
+    rng = np.random.default_rng(len(shape))
+    index = np.stack([rng.integers(0, n, 7) for n in shape])
+    values = rng.standard_normal(7) * 3
+
+    def run(lib):
+        s = lib.sparse_coo_tensor(lib.from_numpy(index), lib.from_numpy(values), shape, requires_grad=True)
+        out = SOFTMAX[name](lib, s)
+        weights = lib.from_numpy(np.linspace(-1, 2, int(np.prod(shape))).reshape(shape)).to(out.dtype)
+        (out.to_dense() * weights).sum().backward()
+        return out, s.grad
+
+    (out, grad), (out_t, grad_t) = both(run)
+    assert graph(out) == graph(out_t)
+    assert repr(out) == repr(out_t) or out.dtype == minitorch.float32  # (float32: printed digits may round apart)
+    same(out, out_t)
+    same(grad, grad_t, flag=False)
+
+
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_softmax_second_order_against_finite_differences(op):
+    from minitorch.autograd import gradgradcheck
+    v = minitorch.tensor(np.random.default_rng(0).standard_normal(4), requires_grad=True)
+    assert gradgradcheck(lambda v: getattr(minitorch.sparse, op)(minitorch.sparse_coo_tensor(INDICES, v, (2, 3)),
+                                                                 1).to_dense(), (v,))

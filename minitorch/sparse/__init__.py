@@ -8,11 +8,13 @@ and their values, for matrices that are mostly zeros (a graph's adjacency matrix
 tensor.py is the SparseTensor class (why a subclass, and how autograd sees it), ops.py the differentiable
 operations, convert.py how sparse tensors are made.
 """
-from .convert import sparse_coo_tensor, to_sparse
-from .tensor import SparseTensor
-from . import ops as _ops
+import numpy as _np
 
-__all__ = ["addmm", "mm", "sum"]
+from . import ops as _ops
+from .convert import sparse_coo_tensor, to_sparse
+from .tensor import SparseTensor, _unravel, wrap as _wrap
+
+__all__ = ["addmm", "log_softmax", "mm", "softmax", "sum"]
 
 
 def mm(mat1, mat2):
@@ -33,3 +35,29 @@ def sum(input, dim=None, dtype=None):
     if dim is None:  # as torch records it: the sum of the coalesced values (s.sum() is one node)
         return input.coalesce().values().sum()
     return input.sum(dim, _op=_ops.SparseSum)
+
+
+def softmax(input, dim, *, dtype=None):
+    """The softmax of a sparse tensor along ``dim`` over its entries only: a position without an entry counts
+    as -inf (it takes no share and stays without an entry). A coalesced result."""
+    return _softmax(input, dim, dtype, _ops.SparseSoftmax)
+
+
+def log_softmax(input, dim, *, dtype=None):
+    """The log of ``softmax``, computed as such (stable)."""
+    return _softmax(input, dim, dtype, _ops.SparseLogSoftmax)
+
+
+def _softmax(input, dim, dtype, op):
+    if dtype is not None:
+        input = input.to(dtype)
+    if input.dense_dim():
+        raise RuntimeError("minitorch's sparse softmax takes tensors without dense dims")
+    dim = dim % max(input.ndim, 1)
+    size = input._sparse_size
+    unique, inverse = _np.unique(input._lin(), return_inverse=True)
+    indices = _unravel(unique, size, input.sparse_dim())
+    others = [d for d in range(input.sparse_dim()) if d != dim]  # a group: the entries equal in all but dim
+    groups, key = _np.unique(_ops._linear(indices[others], tuple(size[d] for d in others)), return_inverse=True)
+    values = op.apply(input, inverse, len(unique), key, len(groups))
+    return _wrap(values, indices, size, True)

@@ -287,3 +287,63 @@ class SparseAddmm(Op):
 class Addmm(SparseAddmm):
     """``torch.addmm(M, s, d)`` with a sparse s: torch.sparse.addmm under the node name of torch.addmm."""
     node_name = "AddmmBackward0"
+
+
+def _group_sum(t, key, groups):
+    """The sums of the rows of ``t`` that share a ``key`` (one per group), as tensor operations."""
+    return scatter.index_add(t.new_zeros((groups,) + tuple(t.shape[1:])), 0, _constant(key), t)
+
+
+class SparseSoftmax(Op):
+    """z = softmax of the coalesced values over the entries that share all their indices but ``dim``'s (the
+    positions without an entry count as -inf: they take no share).   The values come in uncoalesced: entry k
+    is at row ``inverse[k]`` of the coalesced ones, in group ``key[row]``.
+    VJP: dvalues_c = z * (g - (sum of g * z over the group)); dvalues = dvalues_c[inverse]."""
+    node_name = "SparseSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, values, inverse, count, key, groups):
+        ctx.inverse, ctx.key, ctx.groups = inverse, key, groups
+        coalesced = np.zeros(count, values.dtype)
+        np.add.at(coalesced, inverse, values)
+        top = np.full(groups, -np.inf, values.dtype)
+        np.maximum.at(top, key, coalesced)
+        e = np.exp(coalesced - top[key])
+        total = np.zeros(groups, values.dtype)
+        np.add.at(total, key, e)
+        out = e / total[key]
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        gz = g * z
+        d = gz - z * indexing.index_select(_group_sum(gz, ctx.key, ctx.groups), 0, _constant(ctx.key))
+        return indexing.index_select(d, 0, _constant(ctx.inverse))
+
+
+class SparseLogSoftmax(Op):
+    """z = log_softmax of the coalesced values over the groups of SparseSoftmax.
+    VJP: dvalues_c = g - exp(z) * (sum of g over the group); dvalues = dvalues_c[inverse]."""
+    node_name = "SparseLogSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, values, inverse, count, key, groups):
+        ctx.inverse, ctx.key, ctx.groups = inverse, key, groups
+        coalesced = np.zeros(count, values.dtype)
+        np.add.at(coalesced, inverse, values)
+        top = np.full(groups, -np.inf, values.dtype)
+        np.maximum.at(top, key, coalesced)
+        shifted = coalesced - top[key]
+        total = np.zeros(groups, values.dtype)
+        np.add.at(total, key, np.exp(shifted))
+        out = shifted - np.log(total)[key]
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        total = indexing.index_select(_group_sum(g, ctx.key, ctx.groups), 0, _constant(ctx.key))
+        return indexing.index_select(g - z.exp() * total, 0, _constant(ctx.inverse))
