@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
-WALKTHROUGHS = ["how_backward_works.md", "learner_tools.md", "write_your_own_op.md"]
+WALKTHROUGHS = ["how_backward_works.md", "learner_tools.md", "write_your_own_op.md", "sparse_and_dlpack.md"]
 
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.S | re.M)
 
