@@ -8,6 +8,7 @@ gradient is the dense gradient at the entry's position (torch's ``grad.sparse_ma
 """
 import numpy as np
 
+from ..kernels.segments import add_rows_fast as add_rows
 from ..ops import indexing, scatter
 from ..ops.op import Op
 from ..tensor import _make
@@ -27,9 +28,7 @@ def _positions(size, dense_ndim):
 
 def _scatter(values, lin, size):
     """The dense array of shape ``size`` holding each value at its position (duplicates add up)."""
-    flat = np.zeros((_positions(size, values.ndim - 1),) + values.shape[1:], values.dtype)
-    np.add.at(flat, lin, values)
-    return flat.reshape(size)
+    return add_rows(lin, values, _positions(size, values.ndim - 1)).reshape(size)
 
 
 def _gather(dense, lin, dense_ndim):
@@ -109,9 +108,7 @@ class Coalesce(Op):
     @staticmethod
     def forward(ctx, values, inverse, count):
         ctx.inverse = inverse
-        out = np.zeros((count,) + values.shape[1:], values.dtype)
-        np.add.at(out, inverse, values)
-        return out
+        return add_rows(inverse, values, count)
 
     @staticmethod
     def backward(ctx, g):
@@ -127,8 +124,7 @@ class SparseSum(Op):
     @staticmethod
     def forward(ctx, values, inverse, count, dense_dims, dense_result):
         ctx.inverse, ctx.dense_dims, ctx.shape, ctx.dense_result = inverse, dense_dims, values.shape, dense_result
-        out = np.zeros((count,) + values.shape[1:], values.dtype)
-        np.add.at(out, inverse, values)
+        out = add_rows(inverse, values, count)
         out = out.sum(axis=dense_dims) if dense_dims else out
         return out[0] if dense_result else out
 
@@ -192,10 +188,7 @@ class AddSparse(Op):
     @staticmethod
     def forward(ctx, a, b, to_a, to_b, count, alpha):
         ctx.to_a, ctx.to_b, ctx.alpha = to_a, to_b, alpha
-        out = np.zeros((count,) + a.shape[1:], np.result_type(a, b))
-        np.add.at(out, to_a, a)
-        np.add.at(out, to_b, b * alpha if alpha != 1 else b)
-        return out
+        return add_rows(np.concatenate([to_a, to_b]), np.concatenate([a, b * alpha if alpha != 1 else b]), count)
 
     @staticmethod
     def backward(ctx, g):
@@ -227,9 +220,7 @@ class AddDense(Op):
 def _spmm(values, rows, cols, dense, n):
     """The (n, k) product of the sparse matrix (``values`` at ``(rows, cols)``) with ``dense`` (m, k): each
     entry adds value * (row ``col`` of dense) to row ``row`` of the result - nnz * k multiplications."""
-    out = np.zeros((n, dense.shape[1]), np.result_type(values, dense))
-    np.add.at(out, rows, values[:, None] * dense[cols])
-    return out
+    return add_rows(rows, values[:, None] * np.take(dense, cols, axis=0), n)
 
 
 def _spmm_vjp(ctx, g):
@@ -304,14 +295,11 @@ class SparseSoftmax(Op):
     @staticmethod
     def forward(ctx, values, inverse, count, key, groups):
         ctx.inverse, ctx.key, ctx.groups = inverse, key, groups
-        coalesced = np.zeros(count, values.dtype)
-        np.add.at(coalesced, inverse, values)
+        coalesced = add_rows(inverse, values, count)
         top = np.full(groups, -np.inf, values.dtype)
         np.maximum.at(top, key, coalesced)
         e = np.exp(coalesced - top[key])
-        total = np.zeros(groups, values.dtype)
-        np.add.at(total, key, e)
-        out = e / total[key]
+        out = e / add_rows(key, e, groups)[key]
         ctx.save_for_backward(out)
         return out
 
@@ -331,14 +319,11 @@ class SparseLogSoftmax(Op):
     @staticmethod
     def forward(ctx, values, inverse, count, key, groups):
         ctx.inverse, ctx.key, ctx.groups = inverse, key, groups
-        coalesced = np.zeros(count, values.dtype)
-        np.add.at(coalesced, inverse, values)
+        coalesced = add_rows(inverse, values, count)
         top = np.full(groups, -np.inf, values.dtype)
         np.maximum.at(top, key, coalesced)
         shifted = coalesced - top[key]
-        total = np.zeros(groups, values.dtype)
-        np.add.at(total, key, np.exp(shifted))
-        out = shifted - np.log(total)[key]
+        out = shifted - np.log(add_rows(key, np.exp(shifted), groups))[key]
         ctx.save_for_backward(out)
         return out
 
