@@ -1,8 +1,9 @@
 """SparseTensor: a tensor in the sparse COO layout - the indices of its entries and their values.
 
 Why a subclass of Tensor, not a layout flag on it: the dense path stays as it is (no Tensor method, no
-operation, checks a flag), and Python itself routes the mixed cases here - ``dense + sparse`` and
-``dense @ sparse`` call this class's ``__radd__`` first because it is a subclass that overrides them.
+operation checks a flag; ``mm``, ``matmul`` and ``addmm`` ask ``is_sparse`` of their first argument, once), and
+Python itself routes the mixed case here - ``dense + sparse`` calls this class's ``__radd__`` first, because it
+is a subclass that overrides it.
 
 How autograd sees it: ``_data`` is the values array, ``(nnz, *dense dims)``, so the engine - which moves
 arrays and shapes - treats a sparse tensor as its values, and the gradient of a sparse tensor is the
@@ -31,6 +32,10 @@ class SparseTensor(Tensor):
     __slots__ = ("_sparse_indices", "_sparse_size", "_coalesced")
     is_sparse = True
     _torch_addmm = ops.Addmm  # what torch.addmm(M, self, d) records (minitorch.ops.linalg asks for it here)
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("a sparse tensor is made by minitorch.sparse_coo_tensor(indices, values, size) or "
+                        "dense.to_sparse()")
 
     # -- shape: the size of the dense tensor it stands for ---------------------------------------------------
     @property
@@ -307,7 +312,7 @@ def _refuse(name):
 
 
 for _name in dir(Tensor):
-    if _name in vars(SparseTensor) or _name in _INHERITED or (_name.startswith("_") and _name not in _DENSE_OPERATORS):
+    if _name in vars(SparseTensor) or _name in _INHERITED or _name.startswith("_") and _name not in _DENSE_OPERATORS:
         continue
     _attr = getattr(Tensor, _name)
     if isinstance(_attr, property):  # t.T, t.data, ...
