@@ -100,6 +100,16 @@ class Values(SparseCooTensor):
     node_name = "ValuesBackward0"
 
 
+class TransposeBackward0(SparseCooTensor):
+    """``s.transpose(d0, d1)``: the entries' values as they are (their indices swap rows).   VJP: dvalues = g."""
+    node_name = "TransposeBackward0"
+
+
+class TBackward0(SparseCooTensor):
+    """``s.t()``."""
+    node_name = "TBackward0"
+
+
 class Coalesce(Op):
     """z = the values of entries that share a position, added up: entry k goes to row ``inverse[k]``.
     VJP: dvalues = g[inverse] (each entry gets the gradient of its sum)."""

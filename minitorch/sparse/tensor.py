@@ -181,6 +181,26 @@ class SparseTensor(Tensor):
             return f"torch.sparse.{self.dtype.scalar_name}Tensor"
         return Tensor.type(self, dtype, non_blocking, **kwargs)
 
+    def transpose(self, dim0, dim1, *, _op=ops.TransposeBackward0):
+        """The same entries with two sparse dims swapped: their index rows swap, the values stay."""
+        d0, d1 = _wrap_dim(dim0, self.ndim), _wrap_dim(dim1, self.ndim)
+        sd = self.sparse_dim()
+        if d0 >= sd or d1 >= sd:
+            raise RuntimeError(f"sparse transpose: transposed dimensions must be sparse Got sparse_dim: {sd}, "
+                               f"d0: {d0}, d1: {d1}")
+        order = list(range(sd))
+        order[d0], order[d1] = d1, d0
+        size = list(self._sparse_size)
+        size[d0], size[d1] = size[d1], size[d0]
+        # swapped, the entries are no longer in sorted order: uncoalesced (unless nothing moved)
+        return wrap(_op.apply(self), self._sparse_indices[order], size, self._coalesced and d0 == d1)
+
+    def t(self):
+        if self.sparse_dim() > 2 or self.dense_dim():
+            raise RuntimeError(f"t() expects a tensor with <= 2 sparse and 0 dense dimensions, but got "
+                               f"{self.sparse_dim()} sparse and {self.dense_dim()} dense dimensions")
+        return self.transpose(0, self.ndim - 1 if self.ndim else 0, _op=ops.TBackward0)
+
     # -- arithmetic ------------------------------------------------------------------------------------------
     def __add__(self, other, alpha=1, _op=ops.AddSparse):
         if not isinstance(other, Tensor):
