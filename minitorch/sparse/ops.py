@@ -295,6 +295,18 @@ def _group_sum(t, key, groups):
     return scatter.index_add(t.new_zeros((groups,) + tuple(t.shape[1:])), 0, _constant(key), t)
 
 
+def _shifted(ctx, values, inverse, count, key, groups):
+    """The coalesced values minus their group's largest (so that exp cannot overflow), and their exps' sums per
+    group: what softmax and log_softmax are made of."""
+    ctx.inverse, ctx.key, ctx.groups = inverse, key, groups
+    coalesced = add_rows(inverse, values, count)
+    top = np.full(groups, -np.inf, values.dtype)
+    np.maximum.at(top, key, coalesced)
+    shifted = coalesced - top[key]
+    e = np.exp(shifted)
+    return shifted, e, add_rows(key, e, groups)[key]
+
+
 class SparseSoftmax(Op):
     """z = softmax of the coalesced values over the entries that share all their indices but ``dim``'s (the
     positions without an entry count as -inf: they take no share).   The values come in uncoalesced: entry k
@@ -304,12 +316,8 @@ class SparseSoftmax(Op):
 
     @staticmethod
     def forward(ctx, values, inverse, count, key, groups):
-        ctx.inverse, ctx.key, ctx.groups = inverse, key, groups
-        coalesced = add_rows(inverse, values, count)
-        top = np.full(groups, -np.inf, values.dtype)
-        np.maximum.at(top, key, coalesced)
-        e = np.exp(coalesced - top[key])
-        out = e / add_rows(key, e, groups)[key]
+        _, e, total = _shifted(ctx, values, inverse, count, key, groups)
+        out = e / total
         ctx.save_for_backward(out)
         return out
 
@@ -328,12 +336,8 @@ class SparseLogSoftmax(Op):
 
     @staticmethod
     def forward(ctx, values, inverse, count, key, groups):
-        ctx.inverse, ctx.key, ctx.groups = inverse, key, groups
-        coalesced = add_rows(inverse, values, count)
-        top = np.full(groups, -np.inf, values.dtype)
-        np.maximum.at(top, key, coalesced)
-        shifted = coalesced - top[key]
-        out = shifted - np.log(add_rows(key, np.exp(shifted), groups))[key]
+        shifted, _, total = _shifted(ctx, values, inverse, count, key, groups)
+        out = shifted - np.log(total)
         ctx.save_for_backward(out)
         return out
 
