@@ -111,6 +111,7 @@ ERRORS = {
     "requires grad": lambda lib: lib.ones(2, requires_grad=True).__dlpack__(),
     "numpy of requires grad": lambda lib: np.from_dlpack(lib.ones(2, requires_grad=True)),
     "sparse": lambda lib: lib.ones(2).to_sparse().__dlpack__(),
+    "to_dlpack of sparse": lambda lib: lib.utils.dlpack.to_dlpack(lib.ones(2).to_sparse()),
     "a stream on the CPU": lambda lib: lib.ones(2).__dlpack__(stream=1),
     "a stream that is not an int": lambda lib: lib.ones(2).__dlpack__(stream="a"),
     "to the GPU": lambda lib: lib.ones(2).__dlpack__(dl_device=(2, 0)),

@@ -21,6 +21,8 @@ _INVALID_CAPSULE = ("from_dlpack received an invalid capsule. Note that DLTensor
 def to_dlpack(tensor):
     """The tensor's DLPack capsule (the unversioned "dltensor" one). Unlike ``tensor.__dlpack__()``, torch's
     ``to_dlpack`` does not refuse a tensor that requires grad; neither does this."""
+    if tensor.is_sparse:
+        tensor.data_ptr()  # torch's RuntimeError: a sparse tensor has no one piece of memory to share
     return _writeable_alias(tensor._data).__dlpack__()
 
 
