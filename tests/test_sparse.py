@@ -121,6 +121,8 @@ ERRORS = {
     "mm inner sizes": lambda lib: lib.sparse.mm(lib.ones(2, 3).to_sparse(), lib.ones(4, 1)),
     "@ inner sizes": lambda lib: lib.ones(2, 3).to_sparse() @ lib.ones(4, 1),
     "mm dtypes": lambda lib: lib.ones(2, 3).to_sparse().mm(lib.ones(3, 1, dtype=lib.float64)),
+    "dense @ sparse inner sizes": lambda lib: lib.ones(2, 3) @ lib.ones(2, 3).to_sparse(),
+    "dense @ sparse dtypes": lambda lib: lib.mm(lib.ones(2, 2), lib.ones(2, 3, dtype=lib.float64).to_sparse()),
     "mm of a vector": lambda lib: lib.sparse.mm(lib.ones(3).to_sparse(), lib.ones(3, 1)),
     "to_dense(dtype)": lambda lib: lib.ones(2).to_sparse().to_dense(lib.float64),
     "to_sparse(3)": lambda lib: lib.ones(2, 3).to_sparse(3),
@@ -173,6 +175,9 @@ RESULTS = {
     "mm": lambda lib, s: lib.mm(s, lib.arange(6.0, dtype=lib.float64).reshape(3, 2)),
     "matmul": lambda lib, s: lib.matmul(s, lib.arange(6.0, dtype=lib.float64).reshape(3, 2)),
     "sparse.mm": lambda lib, s: lib.sparse.mm(s, lib.arange(6.0, dtype=lib.float64).reshape(3, 2)),
+    "d @ s": lambda lib, s: lib.arange(8.0, dtype=lib.float64).reshape(4, 2) @ s,
+    "mm(d, s)": lambda lib, s: lib.mm(lib.arange(8.0, dtype=lib.float64).reshape(4, 2), s),
+    "matmul(d, s)": lambda lib, s: lib.matmul(lib.arange(8.0, dtype=lib.float64).reshape(4, 2), s),
     "sparse.addmm": lambda lib, s: lib.sparse.addmm(lib.ones(2, 2, dtype=lib.float64), s,
                                                     lib.arange(6.0, dtype=lib.float64).reshape(3, 2),
                                                     beta=2, alpha=-0.5),
@@ -183,7 +188,7 @@ RESULTS = {
 
 # where torch's gradient for the sparse leaf is dense (its backward formula does not mask it), and so differs
 # from minitorch's, which is always at the leaf's entries (see minitorch/sparse/tensor.py)
-DENSE_GRADIENT = {"mm", "matmul", "s @ d", "addmm", "dense + s", "sum"}
+DENSE_GRADIENT = {"mm", "matmul", "s @ d", "addmm", "dense + s", "sum", "d @ s", "mm(d, s)", "matmul(d, s)"}
 
 
 @pytest.mark.parametrize("name", RESULTS)
@@ -236,6 +241,8 @@ VALUE_GRADIENTS = {
     "sparse.mm": lambda lib, s, d: lib.sparse.mm(s, d),
     "mm": lambda lib, s, d: lib.mm(s, d),
     "@": lambda lib, s, d: s @ d,
+    "d @ s": lambda lib, s, d: d[:2].t() @ s,
+    "mm(d, s)": lambda lib, s, d: lib.mm(d[:2, :1].t().contiguous(), s) * 2,
     "sparse.addmm": lambda lib, s, d: lib.sparse.addmm(d[:2, :1] * 3, s, d, beta=0.5, alpha=2),
     "to_dense": lambda lib, s, d: s.to_dense() * d.t()[:1],
     "coalesce": lambda lib, s, d: s.coalesce().to_dense() + d.t(),
@@ -319,6 +326,7 @@ def test_the_dense_api_refuses_a_sparse_tensor():
 SECOND_ORDER = {
     "sparse.mm": lambda lib, v, d: lib.sparse.mm(lib.sparse_coo_tensor(INDICES, v, (2, 3)), d),
     "mm": lambda lib, v, d: lib.mm(lib.sparse_coo_tensor(INDICES, v, (2, 3)), d),
+    "d @ s": lambda lib, v, d: (d * d)[:2].t() @ lib.sparse_coo_tensor(INDICES, v, (2, 3)),
     "sparse.addmm": lambda lib, v, d: lib.sparse.addmm(d[:2, :1] * d[:2, :1], lib.sparse_coo_tensor(INDICES, v, (2, 3)),
                                                        d, beta=0.5, alpha=2),
     "to_dense": lambda lib, v, d: lib.sparse_coo_tensor(INDICES, v * v, (2, 3)).to_dense() * d.t()[:1],

@@ -168,8 +168,8 @@ def _check_mm(a, b):
 
 
 def mm(input, mat2):
-    if input.is_sparse:  # a sparse matrix times a dense one (minitorch/sparse/)
-        return input.mm(mat2)
+    if input.is_sparse or mat2.is_sparse:  # a product with a sparse matrix (minitorch/sparse/)
+        return input.mm(mat2) if input.is_sparse else mat2._rmm(input)
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -248,8 +248,8 @@ def matmul(input, other, *, out=None):
     """
     if out is not None:
         return copy_into_out(out, matmul(input, other))
-    if input.is_sparse:  # a sparse matrix times a dense one (minitorch/sparse/)
-        return input.mm(other)
+    if input.is_sparse or other.is_sparse:  # a product with a sparse matrix (minitorch/sparse/)
+        return input.mm(other) if input.is_sparse else other._rmm(input)
     d1, d2 = input.ndim, other.ndim
     if d1 == 0 or d2 == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")

@@ -265,6 +265,32 @@ class SparseMm(Op):
         return _spmm_vjp(ctx, g)
 
 
+class DenseSparseMm(Op):
+    """z = D @ S for a dense D and a sparse matrix S (``d @ s``, ``torch.mm(d, s)``), computed as torch does:
+    (S^T @ D^T)^T, S^T's entries being S's with rows and columns swapped.
+    VJP: dD = g @ S^T = (S @ g^T)^T;  dvalues[e] = D[:, row e] . g[:, col e]."""
+    node_name = "MmBackward0"
+
+    @staticmethod
+    def forward(ctx, dense, values, rows, cols, m):
+        ctx.rows, ctx.cols = rows, cols
+        ctx.save_for_backward(dense, values)
+        return _spmm(values, cols, rows, dense.T, m).T
+
+    @staticmethod
+    def backward(ctx, g):
+        dense, sparse = ctx.saved_tensors
+        rows, cols = _constant(ctx.rows), _constant(ctx.cols)
+        g_cols = indexing.index_select(g.t(), 0, cols)  # g's columns at the entries' columns, as rows
+        ddense = dvalues = None
+        if ctx.needs_input_grad[0]:
+            source = Values.apply(sparse).unsqueeze(1) * g_cols
+            ddense = scatter.index_add(dense.new_zeros((dense.shape[1], dense.shape[0])), 0, rows, source).t()
+        if ctx.needs_input_grad[1]:
+            dvalues = (indexing.index_select(dense.t(), 0, rows) * g_cols).sum(1)
+        return ddense, dvalues
+
+
 class SparseAddmm(Op):
     """z = beta * M + alpha * (S @ D) (``torch.sparse.addmm``, and ``torch.sparse.mm`` with beta = 0).
     VJP: dM = beta * g;  then as SparseMm with alpha * g."""

@@ -258,6 +258,16 @@ class SparseTensor(Tensor):
 
     __matmul__ = matmul = mm
 
+    def _rmm(self, dense):
+        """``dense @ self`` (``torch.mm(dense, s)``; Python calls ``__rmatmul__`` first, as the subclass's), with
+        torch's checks, which are those of ``self^T @ dense^T``."""
+        if not isinstance(dense, Tensor) or dense.ndim != 2:
+            raise RuntimeError("mm: minitorch multiplies a dense matrix by a sparse matrix")
+        rows, cols = self._matrix_entries(dense.t(), "mm", transposed=True)
+        return ops.DenseSparseMm.apply(dense, self, rows, cols, self._sparse_size[1])
+
+    __rmatmul__ = _rmm
+
     def _addmm(self, input, mat2, beta=1, alpha=1, _op=ops.SparseAddmm):
         """``beta * input + alpha * (self @ mat2)``: ``torch.sparse.addmm``, ``torch.addmm(input, self, mat2)``,
         and with ``input=None``, ``torch.sparse.mm``."""
@@ -266,17 +276,18 @@ class SparseTensor(Tensor):
             input = self.new_zeros((self._sparse_size[0], mat2.shape[1]))
         return _op.apply(input, self, mat2, rows, cols, beta, alpha)
 
-    def _matrix_entries(self, mat2, name):
-        """The rows and columns of the entries of this sparse matrix, after torch's checks on ``self @ mat2``."""
+    def _matrix_entries(self, mat2, name, transposed=False):
+        """The rows and columns of the entries of this sparse matrix, after torch's checks on ``self @ mat2``
+        (``transposed``: on ``self^T @ mat2``)."""
         if self.ndim != 2:
             _wrap_dim(-2, self.ndim)  # torch's IndexError for a 1-d tensor
         if self.sparse_dim() != 2:
             raise RuntimeError(f"{name}: minitorch multiplies sparse matrices without dense dims (sparse_dim 2)")
         if not isinstance(mat2, Tensor) or mat2.is_sparse or mat2.ndim != 2:
             raise RuntimeError(f"{name}: minitorch multiplies a sparse matrix by a dense matrix")
-        if mat2.shape[0] != self._sparse_size[1]:
-            raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {self._sparse_size[1]}, got "
-                               f"{mat2.shape[0]}")
+        inner = self._sparse_size[0 if transposed else 1]
+        if mat2.shape[0] != inner:
+            raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {inner}, got {mat2.shape[0]}")
         if mat2.dtype != self.dtype:
             raise RuntimeError(f"expected scalar type {self.dtype.scalar_name} but found {mat2.dtype.scalar_name}")
         return self._sparse_indices[0], self._sparse_indices[1]
@@ -320,7 +331,7 @@ _DENSE_OPERATORS = {
     "__getitem__", "__setitem__", "__iter__", "__bool__", "__float__", "__int__", "__index__", "__abs__",
     "__invert__", "__pow__", "__rpow__", "__rsub__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__",
     "__rmod__", "__and__", "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__eq__", "__ne__", "__lt__",
-    "__le__", "__gt__", "__ge__", "__rmatmul__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
+    "__le__", "__gt__", "__ge__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
     "__ifloordiv__", "__imod__", "__ipow__", "__reduce__", "__deepcopy__"}
 
 
