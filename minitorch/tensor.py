@@ -50,10 +50,10 @@ class Tensor:
                  "_retains_grad", "_view", "_views", "__weakref__")
 
     def __init__(self, *args, dtype=None, device=None, requires_grad=False):
-        """``Tensor([[1, 2]])`` copies data as float32 (like ``torch.Tensor``); ``Tensor(2, 3)`` is an
-        uninitialised 2x3 float32 tensor."""
+        """``Tensor([[1, 2]])`` copies data as float32 (like ``torch.Tensor``); ``Tensor(2, 3)`` and
+        ``Tensor(torch.Size([2, 3]))`` are an uninitialised 2x3 float32 tensor (a Size is a shape, as in torch)."""
         check_device(device)
-        if len(args) == 1 and not isinstance(args[0], int):
+        if len(args) == 1 and not isinstance(args[0], (int, Size)):
             data = _array_from(args[0], dtype or _dtype.get_default_dtype())
         else:
             shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args

@@ -129,3 +129,9 @@ def test_type_as_torch(name):
 def test_type_to_its_own_type_is_the_tensor_itself():
     x = minitorch.ones(2)
     assert x.type(minitorch.FloatTensor) is x and x.type("torch.FloatTensor") is x
+
+
+def test_tensor_of_a_size_is_that_shape_as_torch():
+    """``torch.Tensor`` is the legacy constructor of the default type: a Size is a shape there too."""
+    assert minitorch.Tensor(minitorch.Size([2, 3])).shape == torch.Tensor(torch.Size([2, 3])).shape == (2, 3)
+    assert minitorch.Tensor((2, 3)).tolist() == torch.Tensor((2, 3)).tolist() == [2.0, 3.0]  # a tuple is data
