@@ -8,6 +8,8 @@ from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, flo
 from ._device import device, set_default_device, get_default_device
 from ._size import Size, broadcast_shapes
 from .tensor import Tensor
+from ._legacy_types import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor,
+                            ByteTensor, BoolTensor)
 from . import autograd
 from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                        is_inference_mode_enabled)
@@ -22,7 +24,12 @@ from . import backends
 from . import accelerator
 from . import optim
 from . import utils
+from .utils.dlpack import from_dlpack
 from .serialization import save, load
+# -- seed 000 modules: sparse COO tensors (minitorch/sparse/), their layouts -------------------------------------
+from ._layout import layout, strided, sparse_coo
+from . import sparse
+from .sparse import sparse_coo_tensor
 from ._tensor_str import set_printoptions
 from . import nn
 from . import distributions

@@ -1,8 +1,32 @@
 """Devices. The NumPy engine computes on the CPU only; CUDA lives in reference/ (real PyTorch)."""
+import enum
 import re
 
 CUDA_ERROR = ("minitorch computes with NumPy on the CPU and has no CUDA tensors. To run on a GPU, use the "
               "reference engine (real PyTorch): python -m reference --device cuda")
+# What torch says when something would start CUDA on a machine without a GPU (torch.cuda.synchronize(), ...)
+NO_DRIVER = ("Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a "
+             "driver from http://www.nvidia.com/Download/index.aspx")
+
+
+class DLDeviceType(enum.IntEnum):
+    """The device types of the DLPack standard (torch.utils.dlpack.DLDeviceType): ``__dlpack_device__`` of a
+    tensor answers ``(DLDeviceType.kDLCPU, 0)``."""
+    kDLCPU = 1
+    kDLCUDA = 2
+    kDLCUDAHost = 3
+    kDLOpenCL = 4
+    kDLVulkan = 7
+    kDLMetal = 8
+    kDLVPI = 9
+    kDLROCM = 10
+    kDLROCMHost = 11
+    kDLExtDev = 12
+    kDLCUDAManaged = 13
+    kDLOneAPI = 14
+    kDLWebGPU = 15
+    kDLHexagon = 16
+    kDLMAIA = 17
 
 
 _DEVICE_STRING = re.compile(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?")

@@ -108,17 +108,41 @@ def _contents(a, indent):
     return _block(shown, cut, _Formatter(shown), indent)
 
 
-def _add_suffixes(text, suffixes, indent):
-    """Append ``, dtype=...``-style suffixes, moving one to a new line when it would pass linewidth."""
+def _add_suffixes(text, suffixes, indent, force_newline=False):
+    """Append ``, dtype=...``-style suffixes, moving one to a new line when it would pass linewidth (the
+    first one always, with ``force_newline``: a sparse tensor's ``size=``)."""
     line = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if line + len(suffix) + 2 > OPTS.linewidth:
+        if force_newline or line + len(suffix) + 2 > OPTS.linewidth:
             text += ",\n" + " " * indent + suffix
             line = indent + len(suffix)
+            force_newline = False
         else:
             text += ", " + suffix
             line += len(suffix) + 2
     return text + ")"
+
+
+def _inner(a, indent):
+    """A tensor's ``[...]`` inside a sparse tensor's repr, at ``indent``; ``size=`` follows an empty one."""
+    return _contents(a, indent) if a.size else f"[], size={tuple(a.shape)}"
+
+
+def sparse_repr(t):
+    """``tensor(indices=tensor([[0, 1]]),\n       values=tensor([1., 2.]),\n       size=(2,), nnz=2,
+    layout=torch.sparse_coo)``, as torch prints a sparse COO tensor."""
+    indent = len("tensor(")
+    body = (f"indices=tensor({_inner(t._sparse_indices, indent + len('indices=tensor('))}),\n"
+            f"{' ' * indent}values=tensor({_inner(t._data, indent + len('values=tensor('))})")
+    suffixes = [f"size={tuple(t._sparse_size)}", f"nnz={t._data.shape[0]}"]
+    if t.dtype not in (_dtype.get_default_dtype(), _dtype.int64, _dtype.bool_):
+        suffixes.append(f"dtype={t.dtype}")
+    suffixes.append(f"layout={t.layout}")
+    if t.grad_fn is not None:
+        suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
+    elif t.requires_grad:
+        suffixes.append("requires_grad=True")
+    return _add_suffixes("tensor(" + body, suffixes, indent, force_newline=True)
 
 
 def tensor_repr(t):

@@ -22,7 +22,8 @@ import weakref
 import numpy as np
 
 from . import _dtype
-from ._device import CPU, check_device, device as _device_cls
+from ._layout import strided
+from ._device import CPU, NO_DRIVER, DLDeviceType, check_device, device as _device_cls
 from ._size import Size
 from .autograd import grad_mode
 from .autograd import function as _function
@@ -50,10 +51,10 @@ class Tensor:
                  "_retains_grad", "_view", "_views", "__weakref__")
 
     def __init__(self, *args, dtype=None, device=None, requires_grad=False):
-        """``Tensor([[1, 2]])`` copies data as float32 (like ``torch.Tensor``); ``Tensor(2, 3)`` is an
-        uninitialised 2x3 float32 tensor."""
+        """``Tensor([[1, 2]])`` copies data as float32 (like ``torch.Tensor``); ``Tensor(2, 3)`` and
+        ``Tensor(torch.Size([2, 3]))`` are an uninitialised 2x3 float32 tensor (a Size is a shape, as in torch)."""
         check_device(device)
-        if len(args) == 1 and not isinstance(args[0], int):
+        if len(args) == 1 and not isinstance(args[0], (int, Size)):
             data = _array_from(args[0], dtype or _dtype.get_default_dtype())
         else:
             shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
@@ -220,6 +221,43 @@ class Tensor:
     def is_cuda(self):
         return False
 
+    # -- layout: a Tensor is dense (strided); minitorch/sparse/ has the sparse COO subclass, which overrides these
+    is_sparse = False
+
+    @property
+    def layout(self):
+        return strided
+
+    def to_dense(self, dtype=None, *, masked_grad=None):
+        """A dense tensor is its own dense form (``dtype=`` converts, as torch)."""
+        return self if dtype is None else self.to(dtype)
+
+    def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+        """This tensor in the sparse COO layout: the nonzero entries' indices and values (minitorch/sparse/)."""
+        from .sparse.convert import to_sparse
+        return to_sparse(self, sparse_dim)
+
+    def to_sparse_coo(self):
+        return self.to_sparse()
+
+    def sparse_dim(self):
+        return 0
+
+    def dense_dim(self):
+        return self._data.ndim
+
+    def indices(self):
+        raise RuntimeError("indices expected sparse coordinate tensor layout but got Strided")
+
+    def values(self):
+        raise RuntimeError("values expected sparse tensor layout but got Strided")
+
+    def coalesce(self):
+        raise RuntimeError("coalesce expected sparse coordinate tensor layout but got Strided")
+
+    def is_coalesced(self):
+        raise RuntimeError("is_coalesced expected sparse coordinate tensor layout but got Strided")
+
     def is_floating_point(self):
         return self._data.dtype.kind == "f"
 
@@ -261,6 +299,33 @@ class Tensor:
                                "instead.")
         return self._data if dtype is None else self._data.astype(dtype)
 
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None, read_only=False):
+        """This tensor's memory as a DLPack capsule, for ``torch.from_dlpack``, ``np.from_dlpack`` or
+        ``minitorch.from_dlpack`` to read without a copy. It is NumPy's export of ``_data``: DLPack describes
+        memory by pointer, shape and strides (in elements), so a view (a slice, a transpose) exports as it is.
+        The checks before it are torch's, in torch's order."""
+        if self._requires_grad:  # the consumer would write behind autograd's back
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        if stream is not None and type(stream) is not int:
+            raise TypeError("stream must be ``int`` or ``none``")
+        if stream is not None and stream != -1:  # -1: "no synchronisation", what torch's own default says
+            raise AssertionError("stream should be None on cpu.")
+        if dl_device is not None and dl_device[0] == DLDeviceType.kDLCUDA:  # torch would copy to the GPU
+            raise RuntimeError(NO_DRIVER)
+        if max_version is None or max_version[0] < 1:  # the unversioned capsule ("dltensor") has no flags
+            if read_only:
+                raise BufferError("read_only export requires the versioned DLPack protocol; pass "
+                                  "max_version=(1, 0) or higher")
+            return _writeable_alias(self._data).__dlpack__(dl_device=dl_device, copy=copy)
+        data = self._data
+        if read_only:  # the versioned capsule carries NumPy's read-only flag
+            data = data.view()
+            data.flags.writeable = False
+        return data.__dlpack__(max_version=max_version, dl_device=dl_device, copy=copy)
+
+    def __dlpack_device__(self):
+        return (DLDeviceType.kDLCPU, 0)
+
     def to(self, *args, **kwargs):
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; ``copy=True`` forces a copy."""
         dtype = _dtype.as_dtype(kwargs.pop("dtype", None), "to")
@@ -286,8 +351,12 @@ class Tensor:
         ``t.type('torch.DoubleTensor')`` convert to that type, as torch."""
         if dtype is None:
             return self.dtype.tensor_type
-        if isinstance(dtype, (str, type)):  # a legacy name; a class (float, say) by its name, as torch
+        if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), _dtype.dtype):
+            dtype = dtype.dtype  # a legacy type (minitorch.DoubleTensor): its dtype
+        elif isinstance(dtype, (str, type)):  # a legacy name; a class (float, say) by its name, as torch
             name = dtype if isinstance(dtype, str) else _dtype.tp_name(dtype)
+            if name.startswith("torch.cuda."):  # a CUDA type: torch would start CUDA to make it
+                raise RuntimeError(NO_DRIVER)
             dtype = next((d for d in _dtype.ALL if d.tensor_type == name), None)
             if dtype is None:
                 raise ValueError(f"invalid type: '{name}'")
@@ -497,6 +566,24 @@ def _wrap_shape_dim(dim, ndim):
     if ndim == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return _wrap_dim(dim, ndim)
+
+
+class _Alias:
+    """What ``np.asarray`` needs to view an array's memory again: its ``__array_interface__`` (pointer, shape,
+    strides, dtype), and a reference that keeps the memory alive (NumPy keeps this object as the base)."""
+
+    def __init__(self, array, writeable):
+        interface = dict(array.__array_interface__)
+        interface["data"] = (interface["data"][0], not writeable)
+        self.__array_interface__, self._array = interface, array
+
+
+def _writeable_alias(array):
+    """``array``, or a writeable view of its memory where NumPy made it read-only without the memory being so:
+    ``np.broadcast_to`` (minitorch's ``expand``) marks its views read-only, and ``np.from_dlpack`` what it reads
+    from an unversioned capsule, which cannot say whether its memory may be written. torch writes through both
+    (the unversioned capsule cannot carry a read-only flag, so it is exported writeable, as torch's)."""
+    return array if array.flags.writeable else np.asarray(_Alias(array, writeable=True))
 
 
 def _array_from(data, dtype):

@@ -326,6 +326,11 @@ def compare(mine, theirs, what, rng=False, graph=True):
     if isinstance(theirs, torch.Tensor):
         if not isinstance(mine, minitorch.Tensor):
             raise Mismatch(f"{what}: minitorch gave {type(mine).__name__}, torch a Tensor")
+        if theirs.layout != torch.strided or mine.is_sparse:  # a sparse COO result (to_sparse): where, then what
+            if str(mine.layout) != str(theirs.layout):
+                raise Mismatch(f"{what}: layout {mine.layout} != torch's {theirs.layout}")
+            compare(mine._indices(), theirs._indices(), f"{what} (indices)", rng, graph=False)
+            mine, theirs = mine.to_dense(), theirs.to_dense()
         if tuple(mine.shape) != tuple(theirs.shape):
             raise Mismatch(f"{what}: shape {tuple(mine.shape)} != torch's {tuple(theirs.shape)}")
         if str(mine.dtype) != str(theirs.dtype):

@@ -12,7 +12,8 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from harness import CONV_LAYOUTS, forced_conv_layout
-from minitorch.kernels import conv as kconv, erf as kerf, masks as kmasks, norm as knorm, pool as kpool
+from minitorch.kernels import (conv as kconv, erf as kerf, masks as kmasks, norm as knorm, pool as kpool,
+                               segments as ksegments)
 
 # sums of float products in another order: float64 to ~1e-10, float32 to ~1e-5 (relative, and absolute for
 # values near 0; the inputs are in [-1, 1] and no sum here has more than a few hundred terms)
@@ -293,3 +294,20 @@ def test_row_norm_plain_matches_torch(problem):
     if w is not None:
         np.testing.assert_allclose(dw.ravel(), tw.grad.numpy(), rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(db.ravel(), tb.grad.numpy(), rtol=1e-9, atol=1e-9)
+
+
+# -- segments.py (sparse tensors): rows added up by index --------------------------------------------------------
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(st.integers(0, 40), st.integers(1, 12), st.sampled_from([(), (3,), (2, 2)]), st.booleans(),
+       st.sampled_from([np.float32, np.float64]), st.integers(0, 2 ** 16))
+def test_add_rows_fast_matches_plain(count, n, tail, sorted_index, dtype, seed):
+    """Unsorted indices (with repeats) or sorted ones (a coalesced tensor's), 1-d values or rows: the same sums,
+    within rounding (the fast one adds each segment in the rows' order; equal in practice, not by contract)."""
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, n, count)
+    if sorted_index:
+        index.sort()
+    rows = rng.standard_normal((count,) + tail).astype(dtype)
+    fast, plain = ksegments.add_rows_fast(index, rows, n), ksegments.add_rows_plain(index, rows, n)
+    assert fast.dtype == plain.dtype and fast.shape == plain.shape == (n,) + tail
+    np.testing.assert_allclose(fast, plain, rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-6)

@@ -9,7 +9,9 @@ test_kernels_plain_twins.py checks that they agree), only in an order the CPU li
     erf.py     erf (NumPy has none)             plain: math.erf on each element
     masks.py   where (relu's backward)          plain: np.where
     norm.py    layer_norm/group_norm and VJP    plain: the formulas, one new array per step
+    segments.py rows added up by index (sparse) plain: np.add.at
 
 The Ops that call them (nn/functional/conv.py, nn/functional/pooling.py, nn/functional/normalization.py,
-ops/pointwise/) hold the maths and the VJPs. Kernels work on NumPy arrays only and import nothing from minitorch.
+ops/pointwise/, sparse/ops.py) hold the maths and the VJPs. Kernels work on NumPy arrays only and import nothing
+from minitorch.
 """

@@ -169,6 +169,8 @@ def _check_mm(a, b):
 
 
 def mm(input, mat2):
+    if input.is_sparse or mat2.is_sparse:  # a product with a sparse matrix (minitorch/sparse/)
+        return input.mm(mat2) if input.is_sparse else mat2._rmm(input)
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -198,6 +200,8 @@ def bmm(input, mat2):
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2)."""
+    if mat1.is_sparse:  # a sparse matrix times a dense one (minitorch/sparse/)
+        return mat1._addmm(input, mat2, beta, alpha, _op=mat1._torch_addmm)
     if input.dtype != mat2.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {input.dtype.scalar_name} and "
                            f"{mat2.dtype.scalar_name}")
@@ -245,6 +249,8 @@ def matmul(input, other, *, out=None):
     """
     if out is not None:
         return copy_into_out(out, matmul(input, other))
+    if input.is_sparse or other.is_sparse:  # a product with a sparse matrix (minitorch/sparse/)
+        return input.mm(other) if input.is_sparse else other._rmm(input)
     d1, d2 = input.ndim, other.ndim
     if d1 == 0 or d2 == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")

@@ -1,3 +1,3 @@
-"""minitorch.utils: data loading (``minitorch.utils.data``) and activation checkpointing
-(``minitorch.utils.checkpoint``)."""
-from . import checkpoint, data
+"""minitorch.utils: data loading (``minitorch.utils.data``), activation checkpointing
+(``minitorch.utils.checkpoint``) and sharing memory with other libraries (``minitorch.utils.dlpack``)."""
+from . import checkpoint, data, dlpack
