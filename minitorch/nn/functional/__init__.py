@@ -21,3 +21,5 @@ from .sparse import embedding, one_hot
 from .padding import pad
 from .distance import cosine_similarity, pairwise_distance, pdist
 from .pixelshuffle import pixel_shuffle, pixel_unshuffle, channel_shuffle
+# -- resampling: interpolate and the deprecated upsample* (interpolate.py), grid_sample and affine_grid (grid.py)
+from .interpolate import interpolate, upsample, upsample_nearest, upsample_bilinear
