@@ -23,3 +23,4 @@ from .distance import cosine_similarity, pairwise_distance, pdist
 from .pixelshuffle import pixel_shuffle, pixel_unshuffle, channel_shuffle
 # -- resampling: interpolate and the deprecated upsample* (interpolate.py), grid_sample and affine_grid (grid.py)
 from .interpolate import interpolate, upsample, upsample_nearest, upsample_bilinear
+from .grid import grid_sample, affine_grid
