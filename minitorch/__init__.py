@@ -25,6 +25,8 @@ from .serialization import save, load
 from ._tensor_str import set_printoptions
 from . import nn
 from . import distributions
+# -- resampling: torch's top-level grid samplers (nn/functional/grid.py)
+from .nn.functional.grid import grid_sampler, grid_sampler_2d, grid_sampler_3d, affine_grid_generator
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

@@ -316,7 +316,7 @@ def _base_grid(sizes, align_corners, dtype):
         r = np.linspace(-1, 1, n)
         return r if align_corners else r * (n - 1) / n
     axes = np.meshgrid(*[steps(n) for n in sizes], indexing="ij")            # (D,) H, W order
-    return np.stack(axes[::-1] + [np.ones(tuple(sizes))], -1).astype(dtype)  # x, y(, z), 1
+    return np.stack(list(axes)[::-1] + [np.ones(tuple(sizes))], -1).astype(dtype)  # x, y(, z), 1
 
 
 class AffineGridGenerator(Op):

@@ -23,6 +23,8 @@ from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCel
 from .padding import (ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d,
                       ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
                       CircularPad1d, CircularPad2d, CircularPad3d)
+# -- resampling
+from .upsampling import Upsample, UpsamplingNearest2d, UpsamplingBilinear2d
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "Identity", "Linear", "Flatten",
            "Unflatten", "ReLU", "LeakyReLU", "Hardtanh", "ReLU6", "Sigmoid", "Tanh", "LogSigmoid", "Softshrink",
@@ -39,4 +41,6 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", 
            "Hardsigmoid", "Hardswish", "Mish", "CELU", "GLU", "Hardshrink", "PReLU", "Dropout1d", "Dropout3d",
            "AlphaDropout", "FeatureAlphaDropout", "LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm",
            "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "PairwiseDistance", "CosineSimilarity",
-           "PixelShuffle", "PixelUnshuffle", "ChannelShuffle"]
+           "PixelShuffle", "PixelUnshuffle", "ChannelShuffle",
+           # resampling
+           "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
