@@ -179,7 +179,7 @@ def _outer(factors):
     """W[n, q, (k1, k2, ...)] = Π_d factors[d][n, q, k_d]: the taps of all dims, the last dim fastest."""
     w = factors[0]
     for f in factors[1:]:
-        w = (w[..., :, None] * f[..., None, :]).reshape(w.shape[:2] + (-1,))
+        w = (w[..., :, None] * f[..., None, :]).reshape(tuple(w.shape[:2]) + (w.shape[2] * f.shape[2],))
     return w
 
 
@@ -192,7 +192,8 @@ class GridSampler(Op):
     @staticmethod
     def forward(ctx, x, grid, mode, padding_mode, align_corners):
         n, c, *sizes = x.shape
-        points = grid.reshape(n, -1, len(sizes))                     # (N, Q, dims): x, y(, z)
+        q, plane = int(np.prod(grid.shape[1:-1])), int(np.prod(sizes))
+        points = grid.reshape(n, q, len(sizes))                      # (N, Q, dims): x, y(, z)
         dims = [_dim_taps(points[..., len(sizes) - 1 - d], size, mode, padding_mode, align_corners)
                 for d, size in enumerate(sizes)]                      # in spatial order: (D,) H, W
         # the taps of all dims: their flat positions in the input plane, and whether all of them are inside
@@ -201,37 +202,37 @@ class GridSampler(Op):
             taps = np.moveaxis(taps, 0, -1)                           # (N, Q, Kd)
             ok = (taps >= 0) & (taps < size)
             taps = np.where(ok, taps, 0).astype(np.int64)
-            index = (index[..., :, None] * size + taps[..., None, :]).reshape(taps.shape[:2] + (-1,))
-            inside = (inside[..., :, None] & ok[..., None, :]).reshape(ok.shape[:2] + (-1,))
+            k = index.shape[2] * taps.shape[2]
+            index = (index[..., :, None] * size + taps[..., None, :]).reshape(n, q, k)
+            inside = (inside[..., :, None] & ok[..., None, :]).reshape(n, q, k)
         mask = inside.astype(x.dtype)
         ts = [t for _, t, _ in dims]
         weight = mask if mode == 1 else _outer(_weights(ts, mode)) * mask
         ctx.save_for_backward(x, grid)
         ctx.geometry = index, mask, ts, [s for _, _, s in dims], mode, x.shape, grid
-        return _tap_sum(x.reshape(n, c, -1), weight, index).reshape((n, c) + grid.shape[1:-1])
+        return _tap_sum(x.reshape(n, c, plane), weight, index).reshape((n, c) + grid.shape[1:-1])
 
     @staticmethod
     def backward(ctx, g):
         x, grid = ctx.saved_tensors
         index, mask, ts0, slopes, mode, shape, grid0 = ctx.geometry
         n, c, *sizes = shape
-        g = g.reshape(n, c, -1)
-        dims = len(sizes)
+        dims, q, plane = len(sizes), int(np.prod(grid.shape[1:-1])), int(np.prod(sizes))
+        g = g.reshape(n, c, q)
         if mode == 1:  # nearest: the weights are constants
-            dx = TapScatter.apply(g, tensor(mask), index, int(np.prod(sizes))).reshape(shape) \
+            dx = TapScatter.apply(g, tensor(mask), index, plane).reshape(shape) \
                 if ctx.needs_input_grad[0] else None
             return dx, zeros_like(grid) if ctx.needs_input_grad[1] else None
         # t as a function of the grid: t0 + ∂t/∂grid · (grid - grid0), exactly t0 in value
-        points = grid.reshape(n, -1, dims)
-        moved = points - tensor(grid0.reshape(n, -1, dims))
+        moved = grid.reshape(n, q, dims) - tensor(grid0.reshape(n, q, dims))
         ts = [moved[..., dims - 1 - d] * tensor(s) + tensor(t0)
               for d, (t0, s) in enumerate(zip(ts0, slopes))]
         mask_t = tensor(mask)
         dx = dgrid = None
         if ctx.needs_input_grad[0]:
-            dx = TapScatter.apply(g, _outer(_weights(ts, mode)) * mask_t, index, int(np.prod(sizes))).reshape(shape)
+            dx = TapScatter.apply(g, _outer(_weights(ts, mode)) * mask_t, index, plane).reshape(shape)
         if ctx.needs_input_grad[1]:
-            dw = TapCorrelate.apply(g, x.reshape(n, c, -1), index) * mask_t          # (N, Q, K)
+            dw = TapCorrelate.apply(g, x.reshape(n, c, plane), index) * mask_t          # (N, Q, K)
             parts = [(dw * _outer(_weights(ts, mode, slope_of=d))).sum(-1) * tensor(slopes[d])
                      for d in range(dims)]                                          # ∂/∂t of dims (D,) H, W
             dgrid = stack_tensors(parts[::-1], -1).reshape(grid.shape)            # back to (x, y(, z)) order
@@ -337,7 +338,7 @@ class AffineGridGenerator(Op):
     @staticmethod
     def backward(ctx, g):
         n, dims = g.shape[0], g.shape[-1]
-        return g.reshape(n, -1, dims).transpose(1, 2) @ tensor(ctx.base)
+        return g.reshape(n, len(ctx.base), dims).transpose(1, 2) @ tensor(ctx.base)
 
 
 def affine_grid_generator(theta, size, align_corners):

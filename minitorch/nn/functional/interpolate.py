@@ -59,11 +59,27 @@ def _floorf(real):
 
 
 def nearest_taps(size, out, scale, ct, exact):
-    """i = ⌊o·s⌋ ('nearest', OpenCV's rule) or ⌊(o + ½)·s⌋ ('nearest-exact', PIL's), at most size-1."""
+    """i = ⌊o·s⌋ ('nearest', OpenCV's rule) or ⌊(o + ½)·s⌋ ('nearest-exact', PIL's), at most size-1: torch's
+    generic kernel (the 1-d and 3-d inputs), in the input's float type."""
     s = _scale(size, out, False, scale, ct)
     o = np.arange(out, dtype=ct)
     real = s * (o + ct(0.5)) if exact else s * o
     return np.minimum(_floorf(real), size - 1)[None], None
+
+
+def nearest_taps_2d(size, out, scale, exact):
+    """The same rules as torch's 2-d kernel has them (nearest_idx, nearest_exact_idx): s in float32, and for
+    'nearest' the sizes decide first - the same size reads i = o, twice the size i = ⌊o/2⌋, whatever the
+    scale factor was."""
+    s = np.float32(1.0 / scale) if scale is not None and scale > 0 else np.float32(size) / np.float32(out)
+    o = np.arange(out)
+    if exact:
+        return np.minimum(_floorf((o + 0.5) * np.float64(s)), size - 1)[None], None
+    if out == size:
+        return o[None], None
+    if out == 2 * size:
+        return (o >> 1)[None], None
+    return np.minimum(_floorf(o.astype(np.float32) * s), size - 1)[None], None
 
 
 def _guard(src, size, ct):
@@ -308,7 +324,9 @@ def _check_sizes(input, sizes):
                        f"output ({described[1]})")
 
 
-def _taps(mode, n, out, scale, align_corners, ct, antialias):
+def _taps(mode, n, out, scale, align_corners, ct, antialias, dims):
+    if mode in ("nearest", "nearest-exact") and dims == 2:
+        return nearest_taps_2d(n, out, scale, exact=mode == "nearest-exact")
     if mode in ("nearest", "nearest-exact"):
         return nearest_taps(n, out, scale, ct, exact=mode == "nearest-exact")
     if antialias:
@@ -349,7 +367,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise NotImplementedError(f"interpolate: mode '{mode}' is not implemented for {input.dtype} in minitorch "
                                   "(floating-point inputs only; uint8 for the nearest modes)")
     ct = _opmath(dtype)
-    taps = tuple(_taps(mode, n, out, None if scales is None else scales[i], align_corners, ct, antialias)
+    taps = tuple(_taps(mode, n, out, None if scales is None else scales[i], align_corners, ct, antialias, len(sizes))
                  for i, (n, out) in enumerate(zip(input.shape[2:], sizes)))
     node = _NODE[(mode, input.dim())] + ("Aa" if antialias else "")
     return RESAMPLE[node].apply(input, taps)
