@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from harness import CONV_LAYOUTS, forced_conv_layout
-from minitorch.kernels import conv as kconv, erf as kerf, masks as kmasks, pool as kpool
+from minitorch.kernels import conv as kconv, erf as kerf, masks as kmasks, pool as kpool, resample as kresample
 
 # sums of float products in another order: float64 to ~1e-10, float32 to ~1e-5 (relative, and absolute for
 # values near 0; the inputs are in [-1, 1] and no sum here has more than a few hundred terms)
@@ -222,3 +222,60 @@ def test_select_fast_matches_plain_and_torch_bit_for_bit(arrays):
     theirs = torch.where(torch.from_numpy(c), torch.from_numpy(x), torch.from_numpy(y)).numpy()
     assert fast.dtype == plain.dtype == theirs.dtype and fast.shape == plain.shape == theirs.shape
     assert fast.tobytes() == plain.tobytes() == theirs.tobytes()
+
+
+# -- resampling along one axis (interpolate) ----------------------------------------------------------------
+@st.composite
+def resample_problem(draw):
+    """x, an axis, taps (index, weight) of K per output position - positions repeated and out of order,
+    as bicubic's clamped taps are - and an upstream g; axes short (the dense-matrix path) and long (the
+    gather and bincount path)."""
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    ndim = draw(st.integers(1, 4))
+    axis = draw(st.integers(0, ndim - 1))
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    size = draw(st.sampled_from([1, 2, 5, kresample.DENSE_MAX + 7]))
+    shape = [draw(st.integers(0 if d != axis else 1, 3)) for d in range(ndim)]
+    shape[axis] = size
+    out, k = draw(st.integers(1, 9)), draw(st.sampled_from([1, 2, 4]))
+    index = rng.integers(0, size, (k, out))
+    weight = rng.uniform(-1, 1, (k, out)).astype(dtype)
+    x = rng.uniform(-1, 1, shape).astype(dtype)
+    g_shape = list(shape)
+    g_shape[axis] = out
+    return x, axis, index, weight, rng.uniform(-1, 1, g_shape).astype(dtype)
+
+
+@settings(max_examples=60)
+@given(problem=resample_problem())
+def test_resample_fast_matches_plain(problem):
+    x, axis, index, weight, g = problem
+    assert_near(kresample.resample_fast(x, axis, index, weight), kresample.resample_plain(x, axis, index, weight),
+                x.dtype)
+    size = x.shape[axis]
+    assert_near(kresample.resample_transpose_fast(g, axis, index, weight, size),
+                kresample.resample_transpose_plain(g, axis, index, weight, size), x.dtype)
+
+
+@settings(max_examples=20)
+@given(problem=resample_problem())
+def test_resample_transpose_plain_is_the_transpose(problem):
+    """<g, resample(x)> = <transpose(g), x>: the VJP is the forward's adjoint."""
+    x, axis, index, weight, g = problem
+    x, weight, g = x.astype(np.float64), weight.astype(np.float64), g.astype(np.float64)
+    left = np.sum(g * kresample.resample_plain(x, axis, index, weight))
+    right = np.sum(kresample.resample_transpose_plain(g, axis, index, weight, x.shape[axis]) * x)
+    np.testing.assert_allclose(left, right, rtol=1e-10, atol=1e-10)
+
+
+def test_resample_plain_matches_torch_linear():
+    """The plain twin with torch's linear taps (align_corners=True: src = o·(in-1)/(out-1)) is torch's
+    linear interpolate along the last axis."""
+    x = np.random.default_rng(17).standard_normal((2, 3, 7))
+    src = np.arange(11) * 6 / 10
+    low = np.minimum(np.floor(src).astype(np.int64), 5)
+    lam = src - low
+    index, weight = np.stack([low, low + 1]), np.stack([1 - lam, lam])
+    theirs = torch.nn.functional.interpolate(torch.from_numpy(x), size=11, mode="linear", align_corners=True)
+    np.testing.assert_allclose(kresample.resample_plain(x, 2, index, weight), theirs.numpy(), rtol=1e-12,
+                               atol=1e-12)

@@ -68,6 +68,6 @@ def resample_transpose_fast(g, axis, index, weight, size):
     moved = np.moveaxis(g, axis, -1)                          # (..., out)
     lines = int(np.prod(moved.shape[:-1]))
     where = np.arange(lines)[:, None, None] * size + index    # (lines, K, out): flat positions in dx
-    values = moved.reshape(lines, 1, -1) * weight             # (lines, K, out)
+    values = moved.reshape(lines, 1, moved.shape[-1]) * weight  # (lines, K, out)
     flat = np.bincount(where.ravel(), weights=values.ravel(), minlength=lines * size).astype(g.dtype)
     return np.moveaxis(flat.reshape(moved.shape[:-1] + (size,)), -1, axis)
