@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from ...ops.op import Op
-from ...kernels.pool import scatter_add_fast
+from ...kernels.taps import tap_correlate_fast, tap_scatter_fast, tap_sum_fast
 from ...creation import tensor, zeros_like
 from ...ops.shape import stack as stack_tensors
 from .interpolate import CUBIC_A, cubic_weights
@@ -31,17 +31,7 @@ MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
 PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}
 
 
-# -- the taps' linear algebra: x (N, C, S) flattened planes, W and i (N, Q, K) ------------------------------
-def _gather(x, index):
-    """x[n, c, i[n, q, k]] as (N, C, Q, K)."""
-    n, q, k = index.shape
-    return np.take_along_axis(x, index.reshape(n, 1, q * k), axis=2).reshape(x.shape[:2] + (q, k))
-
-
-def _tap_sum(x, weight, index):
-    return np.einsum("ncqk,nqk->ncq", _gather(x, index), weight)
-
-
+# -- the taps' linear algebra: x (N, C, S) flattened planes, W and i (N, Q, K) (kernels/taps.py) ------------
 class TapSum(Op):
     """z[n,c,q] = Σ_k W[n,q,k] · x[n,c,i[n,q,k]].
     VJP: dx = TapScatter(g, W) (each g·W sent back to its tap), dW = TapCorrelate(g, x)."""
@@ -51,7 +41,7 @@ class TapSum(Op):
     def forward(ctx, x, weight, index):
         ctx.save_for_backward(x, weight)
         ctx.index, ctx.size = index, x.shape[2]
-        return _tap_sum(x, weight, index)
+        return tap_sum_fast(x, weight, index)
 
     @staticmethod
     def backward(ctx, g):
@@ -68,10 +58,7 @@ class TapScatter(Op):
     def forward(ctx, g, weight, index, size):
         ctx.save_for_backward(g, weight)
         ctx.index = index
-        n, c, q = g.shape
-        values = g[..., None] * weight[:, None]                                     # (N, C, Q, K)
-        where = (np.arange(n * c).reshape(n, c, 1, 1) * size + index[:, None]).ravel()
-        return scatter_add_fast(where, values.ravel(), n * c * size).reshape(n, c, size)
+        return tap_scatter_fast(g, weight, index, size)
 
     @staticmethod
     def backward(ctx, h):
@@ -88,7 +75,7 @@ class TapCorrelate(Op):
     def forward(ctx, g, x, index):
         ctx.save_for_backward(g, x)
         ctx.index, ctx.size = index, x.shape[2]
-        return np.einsum("ncqk,ncq->nqk", _gather(x, index), g)
+        return tap_correlate_fast(g, x, index)
 
     @staticmethod
     def backward(ctx, h):
@@ -210,7 +197,7 @@ class GridSampler(Op):
         weight = mask if mode == 1 else _outer(_weights(ts, mode)) * mask
         ctx.save_for_backward(x, grid)
         ctx.geometry = index, mask, ts, [s for _, _, s in dims], mode, x.shape, grid
-        return _tap_sum(x.reshape(n, c, plane), weight, index).reshape((n, c) + grid.shape[1:-1])
+        return tap_sum_fast(x.reshape(n, c, plane), weight, index).reshape((n, c) + grid.shape[1:-1])
 
     @staticmethod
     def backward(ctx, g):
