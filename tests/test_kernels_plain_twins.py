@@ -12,7 +12,8 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from harness import CONV_LAYOUTS, forced_conv_layout
-from minitorch.kernels import conv as kconv, erf as kerf, masks as kmasks, pool as kpool, resample as kresample
+from minitorch.kernels import conv as kconv, erf as kerf, masks as kmasks, pool as kpool, resample as kresample, \
+    taps as ktaps
 
 # sums of float products in another order: float64 to ~1e-10, float32 to ~1e-5 (relative, and absolute for
 # values near 0; the inputs are in [-1, 1] and no sum here has more than a few hundred terms)
@@ -279,3 +280,49 @@ def test_resample_plain_matches_torch_linear():
     theirs = torch.nn.functional.interpolate(torch.from_numpy(x), size=11, mode="linear", align_corners=True)
     np.testing.assert_allclose(kresample.resample_plain(x, 2, index, weight), theirs.numpy(), rtol=1e-12,
                                atol=1e-12)
+
+
+# -- weighted taps over flattened planes (grid_sample) ------------------------------------------------------
+@st.composite
+def taps_problem(draw):
+    """x (N, C, S), taps index and weight (N, Q, K) - repeated positions included - and an upstream g."""
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    n, c, size = draw(st.integers(0, 3)), draw(st.integers(0, 4)), draw(st.integers(1, 12))
+    q, k = draw(st.integers(0, 6)), draw(st.sampled_from([1, 4, 8, 16]))
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    return (rng.uniform(-1, 1, (n, c, size)).astype(dtype), rng.uniform(-1, 1, (n, q, k)).astype(dtype),
+            rng.integers(0, size, (n, q, k)), rng.uniform(-1, 1, (n, c, q)).astype(dtype))
+
+
+@settings(max_examples=60)
+@given(problem=taps_problem())
+def test_taps_fast_match_plain(problem):
+    x, weight, index, g = problem
+    assert_near(ktaps.tap_sum_fast(x, weight, index), ktaps.tap_sum_plain(x, weight, index), x.dtype)
+    assert_near(ktaps.tap_scatter_fast(g, weight, index, x.shape[2]),
+                ktaps.tap_scatter_plain(g, weight, index, x.shape[2]), x.dtype)
+    assert_near(ktaps.tap_correlate_fast(g, x, index), ktaps.tap_correlate_plain(g, x, index), x.dtype)
+
+
+@settings(max_examples=20)
+@given(problem=taps_problem())
+def test_taps_plain_are_each_others_transposes(problem):
+    """<g, tap_sum(x, W)> = <tap_scatter(g, W), x> = <tap_correlate(g, x), W>."""
+    x, weight, index, g = (a.astype(np.float64) if a.dtype.kind == "f" else a for a in problem)
+    total = np.sum(g * ktaps.tap_sum_plain(x, weight, index))
+    np.testing.assert_allclose(np.sum(ktaps.tap_scatter_plain(g, weight, index, x.shape[2]) * x), total,
+                               rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(np.sum(ktaps.tap_correlate_plain(g, x, index) * weight), total, rtol=1e-10,
+                               atol=1e-10)
+
+
+def test_tap_sum_plain_matches_torch_grid_sample():
+    """torch's nearest grid_sample on points at pixel centres is a tap sum with one tap of weight 1."""
+    rng = np.random.default_rng(18)
+    x = rng.standard_normal((2, 3, 4, 5))
+    rows, cols = rng.integers(0, 4, (2, 6)), rng.integers(0, 5, (2, 6))
+    grid = np.stack([(2 * cols + 1) / 5 - 1, (2 * rows + 1) / 4 - 1], -1)[:, :, None]   # (N, 6, 1, 2)
+    theirs = torch.nn.functional.grid_sample(torch.from_numpy(x), torch.from_numpy(grid), mode="nearest",
+                                             align_corners=False)
+    mine = ktaps.tap_sum_plain(x.reshape(2, 3, 20), np.ones((2, 6, 1)), (rows * 5 + cols)[..., None])
+    np.testing.assert_array_equal(mine, theirs.numpy()[..., 0])

@@ -256,9 +256,14 @@ def test_grid_sampler_functions_and_node_names():
     check(lambda lib, x, g: lib.grid_sampler_2d(x, g, 2, 2, False), x4, g4)
     check(lambda lib, x, g: lib.grid_sampler_3d(x, g, 1, 0, False), x5, g5)
     check(lambda lib, x, g: lib.grid_sampler(x, g, 0, 2, True), x5, g5)
-    x = minitorch.tensor(x4, requires_grad=True)
-    assert F(minitorch).grid_sample(x, minitorch.tensor(g4), align_corners=True).grad_fn.name() == \
-        "GridSampler2DBackward0"
+    names = []
+    for lib, x, g in ((minitorch, x4, g4), (minitorch, x5, g5), (torch, x4, g4), (torch, x5, g5)):
+        x, g = lib.tensor(x, requires_grad=True), lib.tensor(g, requires_grad=True)
+        y = F(lib).grid_sample(x, g, align_corners=True)
+        dx, dg = lib.autograd.grad((y ** 2).sum(), (x, g), create_graph=True)
+        names.append((y.grad_fn.name(), dx.grad_fn.name(), dg.grad_fn.name()))
+    assert names[:2] == names[2:] == [("GridSampler2DBackward0",) + ("GridSampler2DBackwardBackward0",) * 2,
+                                      ("GridSampler3DBackward0",) + ("GridSampler3DBackwardBackward0",) * 2]
 
 
 def test_grid_sample_empty_batches_and_outputs():

@@ -23,7 +23,7 @@ import numpy as np
 
 from ...ops.op import Op
 from ...kernels.taps import tap_correlate_fast, tap_scatter_fast, tap_sum_fast
-from ...creation import tensor, zeros_like
+from ...creation import tensor
 from ...ops.shape import stack as stack_tensors
 from .interpolate import CUBIC_A, cubic_weights
 
@@ -138,18 +138,14 @@ def _dim_taps(coord, size, mode, padding_mode, align_corners):
     return base + np.arange(2).reshape(2, 1, 1), p - base, scale * slope
 
 
-def _weights(ts, mode, slope_of=None):
-    """The per-dim weights of the taps, as a list (one (N, Q, Kd) per dim) - on arrays or on Tensors (t);
-    with ``slope_of=d``, dim d's weights are replaced by their derivatives in t."""
-    stack = np.stack if isinstance(ts[0], np.ndarray) else stack_tensors
-    out = []
-    for d, t in enumerate(ts):
-        if mode == 0:
-            w = [-1 + 0 * t, 1 + 0 * t] if d == slope_of else [1 - t, t]
-        else:
-            w = _cubic_slopes(t, CUBIC_A) if d == slope_of else cubic_weights(t, CUBIC_A)
-        out.append(stack(w, -1))
-    return out
+def _dim_weights(t, mode, order):
+    """One dim's tap weights (N, Q, Kd) at t, differentiated ``order`` (0, 1, 2) times in t - on arrays or on
+    Tensors of t (then differentiable again)."""
+    if mode == 0:
+        w = ([1 - t, t], [-1 + 0 * t, 1 + 0 * t], [0 * t, 0 * t])[order]
+    else:
+        w = (cubic_weights, _cubic_slopes, _cubic_curvatures)[order](t, CUBIC_A)
+    return (np.stack if isinstance(t, np.ndarray) else stack_tensors)(w, -1)
 
 
 def _cubic_slopes(t, a):
@@ -162,6 +158,16 @@ def _cubic_slopes(t, a):
     return [far(t + 1), near(t), -near(1 - t), -far(2 - t)]
 
 
+def _cubic_curvatures(t, a):
+    """d²/dt² of ``cubic_weights(t, a)``."""
+    def near(x):
+        return 6 * (a + 2) * x - 2 * (a + 3)
+
+    def far(x):
+        return 6 * a * x - 10 * a
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
 def _outer(factors):
     """W[n, q, (k1, k2, ...)] = Π_d factors[d][n, q, k_d]: the taps of all dims, the last dim fastest."""
     w = factors[0]
@@ -170,10 +176,15 @@ def _outer(factors):
     return w
 
 
+def _taps_weight(ts, mode, mask, *wrt):
+    """W, or with ``wrt`` its derivative in t_d for each d listed (∂W/∂t_d, ∂²W/∂t_d∂t_e), zero outside."""
+    return _outer([_dim_weights(t, mode, wrt.count(d)) for d, t in enumerate(ts)]) * mask
+
+
 class GridSampler(Op):
-    """z[n,c,q] = Σ_k W(grid)[n,q,k] · x[n,c,i[n,q,k]]: the input read at the grid's points (module docstring).
-    VJP: dx = TapScatter(g, W) (g·W sent back to the taps); dgrid = Σ_k TapCorrelate(g, x)[k] · ∂W_k/∂grid.
-    Both are written in Tensor ops of the grid and x, so they are differentiable again."""
+    """z[n,c,q] = Σ_k W(t)[n,q,k] · x[n,c,i[n,q,k]]: the input read at the grid's points (module docstring);
+    t_d, the position past the first tap in spatial dim d, moves with the grid by the slope s_d.
+    VJP: dx = TapScatter(g, W) (g·W sent back to the taps); dgrid_d = s_d Σ_k TapCorrelate(g, x)_k · ∂W_k/∂t_d."""
     node_name = "GridSampler2DBackward0"
 
     @staticmethod
@@ -194,40 +205,89 @@ class GridSampler(Op):
             inside = (inside[..., :, None] & ok[..., None, :]).reshape(n, q, k)
         mask = inside.astype(x.dtype)
         ts = [t for _, t, _ in dims]
-        weight = mask if mode == 1 else _outer(_weights(ts, mode)) * mask
         ctx.save_for_backward(x, grid)
-        ctx.geometry = index, mask, ts, [s for _, _, s in dims], mode, x.shape, grid
+        ctx.geometry = index, mask, ts, [s for _, _, s in dims], mode, grid
+        weight = mask if mode == 1 else _taps_weight(ts, mode, mask)
         return tap_sum_fast(x.reshape(n, c, plane), weight, index).reshape((n, c) + grid.shape[1:-1])
 
     @staticmethod
     def backward(ctx, g):
         x, grid = ctx.saved_tensors
-        index, mask, ts0, slopes, mode, shape, grid0 = ctx.geometry
-        n, c, *sizes = shape
-        dims, q, plane = len(sizes), int(np.prod(grid.shape[1:-1])), int(np.prod(sizes))
-        g = g.reshape(n, c, q)
-        if mode == 1:  # nearest: the weights are constants
-            dx = TapScatter.apply(g, tensor(mask), index, plane).reshape(shape) \
-                if ctx.needs_input_grad[0] else None
-            return dx, zeros_like(grid) if ctx.needs_input_grad[1] else None
-        # t as a function of the grid: t0 + ∂t/∂grid · (grid - grid0), exactly t0 in value
-        moved = grid.reshape(n, q, dims) - tensor(grid0.reshape(n, q, dims))
-        ts = [moved[..., dims - 1 - d] * tensor(s) + tensor(t0)
-              for d, (t0, s) in enumerate(zip(ts0, slopes))]
-        mask_t = tensor(mask)
-        dx = dgrid = None
-        if ctx.needs_input_grad[0]:
-            dx = TapScatter.apply(g, _outer(_weights(ts, mode)) * mask_t, index, plane).reshape(shape)
-        if ctx.needs_input_grad[1]:
-            dw = TapCorrelate.apply(g, x.reshape(n, c, plane), index) * mask_t          # (N, Q, K)
-            parts = [(dw * _outer(_weights(ts, mode, slope_of=d))).sum(-1) * tensor(slopes[d])
-                     for d in range(dims)]                                          # ∂/∂t of dims (D,) H, W
-            dgrid = stack_tensors(parts[::-1], -1).reshape(grid.shape)            # back to (x, y(, z)) order
-        return dx, dgrid
+        backward = GridSampler2DBackward if x.dim() == 4 else GridSampler3DBackward
+        return backward.apply(g, x, grid, ctx.geometry, tuple(ctx.needs_input_grad[:2]))
 
 
 class GridSampler3D(GridSampler):
     node_name = "GridSampler3DBackward0"
+
+
+class GridSampler2DBackward(Op):
+    """(dx, dgrid) of grid_sample (GridSampler's VJP), from g, x and the grid, on arrays.
+    VJP, for upstream (hx, hgrid) - with V = Σ_d hgrid_d s_d ∂W/∂t_d, the weights' change along hgrid:
+    dg = TapSum(hx, W) + TapSum(x, V);  dx = TapScatter(g, V);
+    dgrid_e = s_e Σ_k [TapCorrelate(g, hx)_k ∂W_k/∂t_e + TapCorrelate(g, x)_k Σ_d hgrid_d s_d ∂²W_k/∂t_d∂t_e]
+    - in Tensor ops of g, x and the grid, so differentiable again."""
+    node_name = "GridSampler2DBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, x, grid, geometry, wanted):
+        ctx.save_for_backward(g, x, grid)
+        ctx.geometry = geometry
+        index, mask, ts, slopes, mode, _ = geometry
+        n, c, *sizes = x.shape
+        dims, plane = len(sizes), int(np.prod(sizes))
+        g = g.reshape(n, c, index.shape[1])
+        dx = dgrid = None
+        if wanted[0]:
+            weight = mask if mode == 1 else _taps_weight(ts, mode, mask)
+            dx = tap_scatter_fast(g, weight, index, plane).reshape(x.shape)
+        if wanted[1]:
+            if mode == 1:  # nearest: the weights do not move with the grid
+                dgrid = np.zeros_like(grid)
+            else:
+                corr = tap_correlate_fast(g, x.reshape(n, c, plane), index)
+                parts = [(corr * _taps_weight(ts, mode, mask, d)).sum(-1) * slopes[d] for d in range(dims)]
+                dgrid = np.stack(parts[::-1], -1).reshape(grid.shape)   # back to (x, y(, z)) order
+        return dx, dgrid
+
+    @staticmethod
+    def backward(ctx, hx, hgrid):
+        g, x, grid = ctx.saved_tensors
+        index, mask, ts0, slopes, mode, grid0 = ctx.geometry
+        shapes = g.shape, x.shape
+        n, c, *sizes = x.shape
+        dims, q, plane = len(sizes), index.shape[1], int(np.prod(sizes))
+        g, x = g.reshape(n, c, q), x.reshape(n, c, plane)
+        mask = tensor(mask)
+        if mode == 1:  # nearest: dx = TapScatter(g, mask) is linear in g alone
+            return (None if hx is None else TapSum.apply(hx.reshape(n, c, plane), mask, index).reshape(shapes[0])), \
+                None, None
+        # t as a function of the grid, t0 + s · (grid - grid0): t0 in value, moving with the grid
+        moved = grid.reshape(n, q, dims) - tensor(grid0.reshape(n, q, dims))
+        ts = [moved[..., dims - 1 - d] * tensor(s) + tensor(t0) for d, (t0, s) in enumerate(zip(ts0, slopes))]
+        dg = dx = dgrid = None
+        if hgrid is not None:
+            hg = hgrid.reshape(n, q, dims)
+            along = [hg[..., dims - 1 - d] * tensor(slopes[d]) for d in range(dims)]   # hgrid_d s_d
+            v = sum(along[d][..., None] * _taps_weight(ts, mode, mask, d) for d in range(dims))
+            dg, dx = TapSum.apply(x, v, index), TapScatter.apply(g, v, index, plane)
+            corr = TapCorrelate.apply(g, x, index)
+            dgrid = [(corr * sum(along[d][..., None] * _taps_weight(ts, mode, mask, d, e) for d in range(dims))).sum(-1)
+                     for e in range(dims)]
+        if hx is not None:
+            hx = hx.reshape(n, c, plane)
+            dg_hx = TapSum.apply(hx, _taps_weight(ts, mode, mask), index)
+            dg = dg_hx if dg is None else dg + dg_hx
+            corr = TapCorrelate.apply(g, hx, index)
+            parts = [(corr * _taps_weight(ts, mode, mask, e)).sum(-1) for e in range(dims)]
+            dgrid = parts if dgrid is None else [a + b for a, b in zip(dgrid, parts)]
+        if dgrid is not None:
+            dgrid = stack_tensors([dgrid[e] * tensor(slopes[e]) for e in range(dims)][::-1], -1).reshape(grid.shape)
+        return (None if dg is None else dg.reshape(shapes[0])), (None if dx is None else dx.reshape(shapes[1])), dgrid
+
+
+class GridSampler3DBackward(GridSampler2DBackward):
+    node_name = "GridSampler3DBackwardBackward0"
 
 
 # -- argument checks and the public functions ------------------------------------------------------------
