@@ -1,4 +1,4 @@
-"""interpolate (every mode, antialias), the deprecated upsample*, nn.Upsample and its two subclasses,
+"""interpolate (every mode, antialias, lanczos), the deprecated upsample*, nn.Upsample and its two subclasses,
 grid_sample (every mode and padding, 4-D and 5-D), grid_sampler*, affine_grid: compared with torch -
 values, node names, gradients (for the grid too), second derivatives, errors, warnings and reprs.
 
@@ -67,16 +67,17 @@ def test_interpolate_matches_torch(problem):
 
 
 @settings(max_examples=30)
-@given(st.sampled_from(["bilinear", "bicubic"]), st.booleans(), st.sampled_from([np.float32, np.float64]),
+@given(st.sampled_from(["bilinear", "bicubic", "lanczos"]), st.booleans(), st.sampled_from([np.float32, np.float64]),
        st.tuples(st.integers(1, 12), st.integers(1, 12)), st.tuples(st.integers(1, 12), st.integers(2, 12)))
 def test_interpolate_antialias_matches_torch(mode, align_corners, dtype, size, out):
-    """antialias=True (torch's _upsample_*_aa): shrinking widens the filter over every input pixel.
-    (An output width of 1 is test_interpolate_antialias_to_width_one.)"""
+    """antialias=True (torch's _upsample_*_aa): shrinking widens the filter over every input pixel. Lanczos
+    exists only antialiased, without align_corners. (An output width of 1: test_interpolate_antialias_to_width_one.)"""
+    align_corners = align_corners and mode != "lanczos"
     x = np.random.default_rng(size[0] * 13 + out[1]).standard_normal((2, 2) + size).astype(dtype)
     check(lambda lib, x: F(lib).interpolate(x, size=out, mode=mode, align_corners=align_corners, antialias=True), x)
 
 
-@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic", "lanczos"])
 def test_interpolate_antialias_to_width_one(mode):
     """torch 2.14's antialiased kernel gets an output width of 1 with more than one output row wrong: every
     row is a copy of the first (below: torch's one-step result against torch's own two steps, which the
@@ -114,6 +115,8 @@ def test_interpolate_node_names_and_graph():
                      "area": "AdaptiveAvgPool2DBackward0"}
     y = F(minitorch).interpolate(x, size=3, mode="bicubic", antialias=True)
     assert y.grad_fn.name() == "UpsampleBicubic2DAaBackward0"
+    y = F(minitorch).interpolate(x, size=3, mode="lanczos", antialias=True)
+    assert y.grad_fn.name() == "UpsampleLanczos2DAaBackward0"
     g, = minitorch.autograd.grad((F(minitorch).interpolate(x, size=3, mode="bilinear") ** 2).sum(), x,
                                  create_graph=True)
     assert g.grad_fn.name() == "UpsampleBilinear2DBackwardBackward0"
@@ -157,6 +160,10 @@ def test_interpolate_uint8_nearest_is_exact():
     lambda F, x: F.interpolate(x[0, 0], size=2),
     lambda F, x: F.interpolate(x[0], size=2, mode="linear", antialias=True),
     lambda F, x: F.interpolate(x, size=2, mode="nearest", antialias=True),
+    lambda F, x: F.interpolate(x, size=2, mode="lanczos"),
+    lambda F, x: F.interpolate(x, size=2, mode="lanczos", antialias=True, align_corners=True),
+    lambda F, x: F.interpolate(x[0], size=2, mode="lanczos"),
+    lambda F, x: F.interpolate(x[0], size=2, mode="lanczos", antialias=True),
 ])
 def test_interpolate_errors(call):
     same_error(lambda lib, x: call(F(lib), x), np.zeros((2, 3, 4, 5), np.float32))

@@ -9,7 +9,7 @@ taps (torch's UpSample.h, computed here as NumPy arrays per axis):
     nearest-exact  K=1  i = ⌊(o + ½)·s⌋
     linear         K=2  src = (o + ½)·s - ½ (≥ 0), i = ⌊src⌋, i+1;  w = 1-λ, λ  (λ = src - i)
     cubic          K=4  the same src (not clamped), i-1 .. i+2 clamped to the border; torch's A = -0.75 weights
-    antialias      K≈2·support: a triangle (or a = -0.5 cubic) filter stretched by s when shrinking, normalized
+    antialias      K≈2·support: a triangle, a = -0.5 cubic or Lanczos-3 filter, stretched by s when shrinking
 
 align_corners=True puts the corner pixels' centres on each other: s = (in-1)/(out-1) and src = o·s.
 'area' is adaptive average pooling. The resampling is an Op whose VJP is the transpose, axis by axis
@@ -129,12 +129,24 @@ def _keys_cubic(x):
     return np.where(x < 1, _cubic_near(x, a), np.where(x < 2, _cubic_far(x, a), 0))
 
 
-def antialias_taps(size, out, scale, align_corners, ct, cubic):
+def _lanczos3(x):
+    """sinc(x) · sinc(x/3) for |x| < 3: the Lanczos window with 3 lobes."""
+    x = np.abs(x)
+    pi_x = np.pi * np.where(x == 0, 1, x)
+    return np.where(x == 0, 1, np.where(x < 3, 3 * np.sin(pi_x) * np.sin(pi_x / 3) / (pi_x * pi_x), 0))
+
+
+# the antialiasing filters, and how far each reaches (in output pixels)
+FILTERS = {"bilinear": (_triangle, 1), "bicubic": (_keys_cubic, 2), "lanczos": (_lanczos3, 3)}
+
+
+def antialias_taps(size, out, scale, align_corners, ct, mode):
     """torch's _upsample_*_aa: output o averages the inputs j within ``support`` of its centre c = s·(o + ½)
     with weights filter((j + ½ - c) / max(s, 1)), normalized to sum 1. Shrinking (s > 1) widens the filter by
     s, so every input pixel contributes (no aliasing)."""
     s = _scale(size, out, align_corners, scale, ct)
-    support = (2 if cubic else 1) * (s if s >= 1 else ct(1))
+    kernel, reach = FILTERS[mode]
+    support = reach * (s if s >= 1 else ct(1))
     width = int(math.ceil(support)) * 2 + 1
     centre = s * (np.arange(out, dtype=ct) + ct(0.5))
     low = np.maximum(np.trunc(centre - support + ct(0.5)).astype(np.int64), 0)
@@ -142,7 +154,7 @@ def antialias_taps(size, out, scale, align_corners, ct, cubic):
     j = np.arange(width)[:, None] + low                                   # (width, out)
     inside = j < high
     invscale = ct(1) / s if s >= 1 else ct(1)
-    w = np.where(inside, (_keys_cubic if cubic else _triangle)((j - centre + ct(0.5)) * invscale), 0).astype(ct)
+    w = np.where(inside, kernel((j - centre + ct(0.5)) * invscale), 0).astype(ct)
     total = w.sum(axis=0)
     w = np.where(total != 0, w / np.where(total != 0, total, 1), w).astype(ct)
     return np.minimum(j, size - 1), w
@@ -200,7 +212,8 @@ def _resample_ops(name):
 RESAMPLE = {name: _resample_ops(name) for name in (
     "UpsampleNearest1D", "UpsampleNearest2D", "UpsampleNearest3D", "UpsampleNearestExact1D",
     "UpsampleNearestExact2D", "UpsampleNearestExact3D", "UpsampleLinear1D", "UpsampleBilinear2D",
-    "UpsampleTrilinear3D", "UpsampleBicubic2D", "UpsampleBilinear2DAa", "UpsampleBicubic2DAa")}
+    "UpsampleTrilinear3D", "UpsampleBicubic2D", "UpsampleBilinear2DAa", "UpsampleBicubic2DAa",
+    "UpsampleLanczos2DAa")}
 
 
 # -- 'area' of a 5-D input: adaptive average pooling over (D, H, W) ------------------------------------------
@@ -250,12 +263,12 @@ def _area(input, size):
 
 # -- interpolate: torch's argument rules, then one Op --------------------------------------------------------
 _MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
-_MODE_DIMS = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+_MODE_DIMS = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5, "lanczos": 4}
 _NODE = {("nearest", 3): "UpsampleNearest1D", ("nearest", 4): "UpsampleNearest2D", ("nearest", 5): "UpsampleNearest3D",
          ("nearest-exact", 3): "UpsampleNearestExact1D", ("nearest-exact", 4): "UpsampleNearestExact2D",
          ("nearest-exact", 5): "UpsampleNearestExact3D", ("linear", 3): "UpsampleLinear1D",
          ("bilinear", 4): "UpsampleBilinear2D", ("trilinear", 5): "UpsampleTrilinear3D",
-         ("bicubic", 4): "UpsampleBicubic2D"}
+         ("bicubic", 4): "UpsampleBicubic2D", ("lanczos", 4): "UpsampleLanczos2D"}
 
 
 def _is_integer(x):
@@ -330,7 +343,7 @@ def _taps(mode, n, out, scale, align_corners, ct, antialias, dims):
     if mode in ("nearest", "nearest-exact"):
         return nearest_taps(n, out, scale, ct, exact=mode == "nearest-exact")
     if antialias:
-        return antialias_taps(n, out, scale, align_corners, ct, cubic=mode == "bicubic")
+        return antialias_taps(n, out, scale, align_corners, ct, mode)
     if mode == "bicubic":
         return cubic_taps(n, out, scale, align_corners, ct)
     return linear_taps(n, out, scale, align_corners, ct)
@@ -346,17 +359,21 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                              "linear | bilinear | bicubic | trilinear")
     elif align_corners is None:
         align_corners = False
-    known = mode in ("nearest", "nearest-exact", "area") or _MODE_DIMS.get(mode) == input.dim()
-    if input.dim() not in (3, 4, 5) or not known:
-        wanted = _MODE_DIMS.get(mode)
-        if input.dim() in (3, 4, 5) and wanted is not None and mode != "bicubic":
-            raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {wanted}D input")
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for "
-                                  f"the modes: {_MODES} (got {mode})")
     sizes, scales = _sizes_and_scales(input, size, scale_factor, mode, recompute_scale_factor)
     if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
                          "4-D tensor as input")
+    known = mode in ("nearest", "nearest-exact", "area") or _MODE_DIMS.get(mode) == input.dim()
+    if input.dim() not in (3, 4, 5) or not known:
+        wanted = _MODE_DIMS.get(mode)
+        if input.dim() in (3, 4, 5) and mode in ("linear", "bilinear", "trilinear"):
+            raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {wanted}D input")
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for "
+                                  f"the modes: {_MODES} (got {mode})")
+    if mode == "lanczos" and align_corners:
+        raise ValueError("Lanczos mode does not support align_corners=True")
+    if mode == "lanczos" and not antialias:
+        raise ValueError("Lanczos mode requires antialias=True")
     if mode == "area":
         return _area(input, sizes)
     if sizes is None:  # the output size of a scale factor: ⌊in · scale⌋ (C++'s truncation)
