@@ -106,6 +106,18 @@ def test_interpolate_second_order(mode, shape):
     check_second_order(lambda lib, x: F(lib).interpolate(x, size=3, mode=mode, **align) * x.sum(), x)
 
 
+@pytest.mark.parametrize("mode, shape", [("nearest", (1, 2, 5, 6)), ("linear", (2, 2, 7)), ("bilinear", (1, 2, 5, 6)),
+                                         ("bicubic", (1, 2, 5, 6)), ("trilinear", (1, 1, 3, 4, 5))])
+def test_interpolate_nan_and_inf_stay_local(mode, shape):
+    """A NaN or an infinity reaches only the outputs whose taps read it (the fast kernel's matrix product
+    would spread 0·NaN along the whole line); the gradients stay finite. ('area' is adaptive average
+    pooling, pooling.py's: its averaging matrices spread a NaN today, as that family's own tests would show.)"""
+    x = np.random.default_rng(19).standard_normal(shape)
+    x.flat[[1, -3]] = np.nan, np.inf
+    align = {} if mode == "nearest" else dict(align_corners=False)
+    check(lambda lib, x: F(lib).interpolate(x, scale_factor=2, mode=mode, **align), x)
+
+
 def test_interpolate_node_names_and_graph():
     x = minitorch.randn(1, 2, 5, 5, dtype=minitorch.float64, requires_grad=True)
     names = {mode: F(minitorch).interpolate(x, size=7, mode=mode).grad_fn.name()
@@ -253,6 +265,18 @@ def test_grid_sample_nearest_gradients():
     x, grid = rng.standard_normal((2, 3, 4, 5)), rng.uniform(-1.2, 1.2, (2, 3, 4, 2))
     check(lambda lib, x, grid: F(lib).grid_sample(x, grid, mode="nearest", align_corners=False), x, grid)
     double_backward(lambda lib, x: F(lib).grid_sample(x, lib.tensor(grid), mode="nearest", align_corners=True), x)
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
+def test_grid_sample_nan_and_inf_stay_local(mode):
+    """Points reading a NaN or infinity get it; points whose taps fall outside the image read zeros, never
+    the image's values (however they are weighted)."""
+    rng = np.random.default_rng(20)
+    x = rng.standard_normal((1, 2, 4, 5))
+    x[0, :, 0, 0], x[0, :, 3, 4] = np.nan, np.inf
+    grid = np.concatenate([rng.uniform(-1.5, 1.5, (1, 4, 3, 2)), [[[[-1, -1], [1, 1], [-1.7, 0.2]]]]], axis=1)
+    for padding_mode in ("zeros", "border", "reflection"):
+        check(lambda lib, x, g: F(lib).grid_sample(x, g, mode, padding_mode, align_corners=False), x, grid)
 
 
 def test_grid_sampler_functions_and_node_names():

@@ -8,7 +8,9 @@ Plain: ``resample_plain`` gathers the K taps and sums them weighted; ``resample_
 ``np.add.at``. Fast: the taps are a sparse (out, in) matrix M; while the axis is short, the dense M is
 small and one matmul per axis (BLAS) beats K gathers: ``resample_fast`` is z = M·x along the axis,
 ``resample_transpose_fast`` is dx = Mᵀ·g. Longer axes take the plain route forward and ``np.bincount``
-backward. The sums are the same K products (the other entries of M are exact zeros), added in another order.
+backward. The sums are the same K products (the other entries of M are exact zeros), added in another order
+- while x is finite: 0·NaN is NaN, so an array with NaN or ±inf takes the plain route, which reads only the
+taps (as torch does).
 """
 import numpy as np
 
@@ -55,7 +57,7 @@ def _times_along(x, axis, m):
 
 def resample_fast(x, axis, index, weight):
     """``resample_plain``: a matmul by the dense tap matrix while the axis is short."""
-    if x.shape[axis] > DENSE_MAX or x.size == 0:
+    if x.shape[axis] > DENSE_MAX or x.size == 0 or not np.isfinite(x).all():
         return resample_plain(x, axis, index, weight)
     return _times_along(x, axis, tap_matrix(index, weight, x.shape[axis]))
 
@@ -63,7 +65,7 @@ def resample_fast(x, axis, index, weight):
 def resample_transpose_fast(g, axis, index, weight, size):
     """``resample_transpose_plain``: a matmul by the dense matrix's transpose while the axis is short,
     otherwise one ``np.bincount`` over the flat positions (summing in float64)."""
-    if size <= DENSE_MAX and g.size:
+    if size <= DENSE_MAX and g.size and np.isfinite(g).all():
         return _times_along(g, axis, tap_matrix(index, weight, size).T)
     moved = np.moveaxis(g, axis, -1)                          # (..., out)
     lines = int(np.prod(moved.shape[:-1]))

@@ -11,7 +11,7 @@ and the output is a weighted sum of a few input elements around p, its taps:
     bilinear  2 taps per dim at ⌊p⌋, ⌊p⌋+1 with weights 1-t, t           (t = p - ⌊p⌋)
     bicubic   4 taps per dim at ⌊p⌋-1 .. ⌊p⌋+2, torch's A=-0.75 cubic weights of t, each tap padded itself
 
-W is the product of the per-dim weights; taps outside the input weigh 0 ('zeros' padding). Three small Ops
+W is the product of the per-dim weights; taps outside the input read 0 ('zeros' padding). Three small Ops
 on flattened planes carry the maths (``TapSum``, ``TapScatter``, ``TapCorrelate``); each one's VJP is made
 of the other two, so gradients of every order follow. The gradient for the grid goes through the weights:
 dgrid = Σ_k (Σ_c g · x[i_k]) · ∂W_k/∂t · ∂t/∂grid, with ∂t/∂grid the unnormalizing scale times the padding's
@@ -176,9 +176,10 @@ def _outer(factors):
     return w
 
 
-def _taps_weight(ts, mode, mask, *wrt):
-    """W, or with ``wrt`` its derivative in t_d for each d listed (∂W/∂t_d, ∂²W/∂t_d∂t_e), zero outside."""
-    return _outer([_dim_weights(t, mode, wrt.count(d)) for d, t in enumerate(ts)]) * mask
+def _taps_weight(ts, mode, *wrt):
+    """W (bilinear or bicubic), or with ``wrt`` its derivative in t_d for each d listed (∂W/∂t_d,
+    ∂²W/∂t_d∂t_e)."""
+    return _outer([_dim_weights(t, mode, wrt.count(d)) for d, t in enumerate(ts)])
 
 
 class GridSampler(Op):
@@ -192,8 +193,9 @@ class GridSampler(Op):
         n, c, *sizes = x.shape
         q, plane = int(np.prod(grid.shape[1:-1])), int(np.prod(sizes))
         points = grid.reshape(n, q, len(sizes))                      # (N, Q, dims): x, y(, z)
-        dims = [_dim_taps(points[..., len(sizes) - 1 - d], size, mode, padding_mode, align_corners)
-                for d, size in enumerate(sizes)]                      # in spatial order: (D,) H, W
+        with np.errstate(invalid="ignore"):  # a NaN or infinite point reads nothing (torch's differ by kernel)
+            dims = [_dim_taps(points[..., len(sizes) - 1 - d], size, mode, padding_mode, align_corners)
+                    for d, size in enumerate(sizes)]                  # in spatial order: (D,) H, W
         # the taps of all dims: their flat positions in the input plane, and whether all of them are inside
         index, inside = np.zeros(points.shape[:2] + (1,), np.int64), np.ones(points.shape[:2] + (1,), bool)
         for (taps, _, _), size in zip(dims, sizes):
@@ -203,12 +205,13 @@ class GridSampler(Op):
             k = index.shape[2] * taps.shape[2]
             index = (index[..., :, None] * size + taps[..., None, :]).reshape(n, q, k)
             inside = (inside[..., :, None] & ok[..., None, :]).reshape(n, q, k)
-        mask = inside.astype(x.dtype)
+        index = np.where(inside, index, plane)                       # outside: kernels/taps.py's zero
         ts = [t for _, t, _ in dims]
         ctx.save_for_backward(x, grid)
-        ctx.geometry = index, mask, ts, [s for _, _, s in dims], mode, grid
-        weight = mask if mode == 1 else _taps_weight(ts, mode, mask)
-        return tap_sum_fast(x.reshape(n, c, plane), weight, index).reshape((n, c) + grid.shape[1:-1])
+        ctx.geometry = index, ts, [s for _, _, s in dims], mode, grid
+        weight = np.ones(index.shape, x.dtype) if mode == 1 else _taps_weight(ts, mode)
+        with np.errstate(all="ignore"):  # inf · 0 is NaN, silently, as torch
+            return tap_sum_fast(x.reshape(n, c, plane), weight, index).reshape((n, c) + grid.shape[1:-1])
 
     @staticmethod
     def backward(ctx, g):
@@ -233,34 +236,34 @@ class GridSampler2DBackward(Op):
     def forward(ctx, g, x, grid, geometry, wanted):
         ctx.save_for_backward(g, x, grid)
         ctx.geometry = geometry
-        index, mask, ts, slopes, mode, _ = geometry
+        index, ts, slopes, mode, _ = geometry
         n, c, *sizes = x.shape
         dims, plane = len(sizes), int(np.prod(sizes))
         g = g.reshape(n, c, index.shape[1])
         dx = dgrid = None
         if wanted[0]:
-            weight = mask if mode == 1 else _taps_weight(ts, mode, mask)
+            weight = np.ones(index.shape, g.dtype) if mode == 1 else _taps_weight(ts, mode)
             dx = tap_scatter_fast(g, weight, index, plane).reshape(x.shape)
         if wanted[1]:
             if mode == 1:  # nearest: the weights do not move with the grid
                 dgrid = np.zeros_like(grid)
             else:
                 corr = tap_correlate_fast(g, x.reshape(n, c, plane), index)
-                parts = [(corr * _taps_weight(ts, mode, mask, d)).sum(-1) * slopes[d] for d in range(dims)]
+                parts = [(corr * _taps_weight(ts, mode, d)).sum(-1) * slopes[d] for d in range(dims)]
                 dgrid = np.stack(parts[::-1], -1).reshape(grid.shape)   # back to (x, y(, z)) order
         return dx, dgrid
 
     @staticmethod
     def backward(ctx, hx, hgrid):
         g, x, grid = ctx.saved_tensors
-        index, mask, ts0, slopes, mode, grid0 = ctx.geometry
+        index, ts0, slopes, mode, grid0 = ctx.geometry
         shapes = g.shape, x.shape
         n, c, *sizes = x.shape
         dims, q, plane = len(sizes), index.shape[1], int(np.prod(sizes))
         g, x = g.reshape(n, c, q), x.reshape(n, c, plane)
-        mask = tensor(mask)
-        if mode == 1:  # nearest: dx = TapScatter(g, mask) is linear in g alone
-            return (None if hx is None else TapSum.apply(hx.reshape(n, c, plane), mask, index).reshape(shapes[0])), \
+        if mode == 1:  # nearest: dx = TapScatter(g, 1) is linear in g alone
+            ones = tensor(np.ones(index.shape, g._data.dtype))
+            return (None if hx is None else TapSum.apply(hx.reshape(n, c, plane), ones, index).reshape(shapes[0])), \
                 None, None
         # t as a function of the grid, t0 + s · (grid - grid0): t0 in value, moving with the grid
         moved = grid.reshape(n, q, dims) - tensor(grid0.reshape(n, q, dims))
@@ -269,17 +272,17 @@ class GridSampler2DBackward(Op):
         if hgrid is not None:
             hg = hgrid.reshape(n, q, dims)
             along = [hg[..., dims - 1 - d] * tensor(slopes[d]) for d in range(dims)]   # hgrid_d s_d
-            v = sum(along[d][..., None] * _taps_weight(ts, mode, mask, d) for d in range(dims))
+            v = sum(along[d][..., None] * _taps_weight(ts, mode, d) for d in range(dims))
             dg, dx = TapSum.apply(x, v, index), TapScatter.apply(g, v, index, plane)
             corr = TapCorrelate.apply(g, x, index)
-            dgrid = [(corr * sum(along[d][..., None] * _taps_weight(ts, mode, mask, d, e) for d in range(dims))).sum(-1)
+            dgrid = [(corr * sum(along[d][..., None] * _taps_weight(ts, mode, d, e) for d in range(dims))).sum(-1)
                      for e in range(dims)]
         if hx is not None:
             hx = hx.reshape(n, c, plane)
-            dg_hx = TapSum.apply(hx, _taps_weight(ts, mode, mask), index)
+            dg_hx = TapSum.apply(hx, _taps_weight(ts, mode), index)
             dg = dg_hx if dg is None else dg + dg_hx
             corr = TapCorrelate.apply(g, hx, index)
-            parts = [(corr * _taps_weight(ts, mode, mask, e)).sum(-1) for e in range(dims)]
+            parts = [(corr * _taps_weight(ts, mode, e)).sum(-1) for e in range(dims)]
             dgrid = parts if dgrid is None else [a + b for a, b in zip(dgrid, parts)]
         if dgrid is not None:
             dgrid = stack_tensors([dgrid[e] * tensor(slopes[e]) for e in range(dims)][::-1], -1).reshape(grid.shape)

@@ -162,12 +162,22 @@ def antialias_taps(size, out, scale, align_corners, ct, mode):
 
 # -- the Ops: resampling along every spatial axis, and its transpose ----------------------------------------
 def _resample(x, taps):
+    with np.errstate(all="ignore"):  # inf · 0 is NaN, silently, as torch
+        return _resample_axes(x, taps)
+
+
+def _resample_axes(x, taps):
     for axis, (index, weight) in enumerate(taps, start=2):
         x = np.take(x, index[0], axis=axis) if weight is None else resample_fast(x, axis, index, weight)
     return x
 
 
 def _resample_transpose(g, taps, shape):
+    with np.errstate(all="ignore"):
+        return _resample_transpose_axes(g, taps, shape)
+
+
+def _resample_transpose_axes(g, taps, shape):
     for axis, (index, weight) in reversed(list(enumerate(taps, start=2))):
         weight = np.ones(index.shape, g.dtype) if weight is None else weight
         g = resample_transpose_fast(g, axis, index, weight, shape[axis])
