@@ -123,8 +123,9 @@ def _pad(p, size, padding_mode, align_corners):
 
 
 def _dim_taps(coord, size, mode, padding_mode, align_corners):
-    """For one spatial dim: (tap positions (Kd, N, Q), inside the input (Kd, N, Q), t (N, Q) or None,
-    ∂t/∂grid (N, Q))."""
+    """For one spatial dim: (tap positions (Kd, N, Q), some perhaps outside the input; t (N, Q), the point's
+    position past the first tap but one (bicubic) or the first (bilinear); ∂t/∂grid (N, Q)). Nearest: one tap,
+    no t."""
     p, scale = _unnormalize(coord, size, align_corners)
     if mode == 2:  # bicubic: the point is not padded, each of its taps is
         base = np.floor(p)

@@ -12,7 +12,10 @@ taps (torch's UpSample.h, computed here as NumPy arrays per axis):
     antialias      K≈2·support: a triangle, a = -0.5 cubic or Lanczos-3 filter, stretched by s when shrinking
 
 align_corners=True puts the corner pixels' centres on each other: s = (in-1)/(out-1) and src = o·s.
-'area' is adaptive average pooling. The resampling is an Op whose VJP is the transpose, axis by axis
+torch's 2-d nearest kernel looks at the sizes first (the same size: i = o; twice the size: i = ⌊o/2⌋,
+whatever the scale factor) and computes s in float32; ``nearest_taps_2d`` does as it does.
+'area' is adaptive average pooling (pooling.py's 2-d pool; for 5-D inputs an adaptive 3-d average of this
+module's own, ``AdaptiveAvgPool3D``). The resampling is an Op whose VJP is the transpose, axis by axis
 (each g·w[k, o] added back at i[k, o]): kernels/resample.py. The transpose's own VJP is the forward again,
 so second derivatives work.
 """
