@@ -14,8 +14,8 @@ taps (torch's UpSample.h, computed here as NumPy arrays per axis):
 align_corners=True puts the corner pixels' centres on each other: s = (in-1)/(out-1) and src = o·s.
 torch's 2-d nearest kernel looks at the sizes first (the same size: i = o; twice the size: i = ⌊o/2⌋,
 whatever the scale factor) and computes s in float32; ``nearest_taps_2d`` does as it does.
-'area' is adaptive average pooling (pooling.py's 2-d pool; for 5-D inputs an adaptive 3-d average of this
-module's own, ``AdaptiveAvgPool3D``). The resampling is an Op whose VJP is the transpose, axis by axis
+'area' is adaptive average pooling (pooling.py's 2-d pool; for 5-D inputs this module's taps of torch's
+adaptive windows, ``area_taps``). The resampling is an Op whose VJP is the transpose, axis by axis
 (each g·w[k, o] added back at i[k, o]): kernels/resample.py. The transpose's own VJP is the forward again,
 so second derivatives work.
 """
@@ -26,7 +26,7 @@ import numpy as np
 
 from ...ops.op import Op
 from ...kernels.resample import resample_fast, resample_transpose_fast
-from .pooling import _averaging_matrix, adaptive_avg_pool2d
+from .pooling import adaptive_avg_pool2d
 
 CUBIC_A = -0.75        # torch's cubic convolution constant for mode='bicubic'
 ANTIALIAS_CUBIC_A = -0.5  # and for antialias=True (Keys' / PIL's value)
@@ -226,52 +226,33 @@ RESAMPLE = {name: _resample_ops(name) for name in (
     "UpsampleNearest1D", "UpsampleNearest2D", "UpsampleNearest3D", "UpsampleNearestExact1D",
     "UpsampleNearestExact2D", "UpsampleNearestExact3D", "UpsampleLinear1D", "UpsampleBilinear2D",
     "UpsampleTrilinear3D", "UpsampleBicubic2D", "UpsampleBilinear2DAa", "UpsampleBicubic2DAa",
-    "UpsampleLanczos2DAa")}
+    "UpsampleLanczos2DAa", "AdaptiveAvgPool3D")}
 
 
-# -- 'area' of a 5-D input: adaptive average pooling over (D, H, W) ------------------------------------------
-class AdaptiveAvgPool3D(Op):
-    """z = x averaged over torch's adaptive windows along D, H and W: z = x ×_D Pd ×_H Ph ×_W Pw, each P
-    (out, in) averaging the windows of its axis (pooling.py's ``_averaging_matrix``).
-    VJP: dx = g ×_D Pdᵀ ×_H Phᵀ ×_W Pwᵀ."""
-    node_name = "AdaptiveAvgPool3DBackward0"
-
-    @staticmethod
-    def forward(ctx, x, matrices):
-        ctx.matrices = matrices
-        return np.einsum("ncdhw,ed,fh,gw->ncefg", x, *matrices, optimize=True)
-
-    @staticmethod
-    def backward(ctx, g):
-        return AdaptiveAvgPool3DBackward.apply(g, ctx.matrices)
-
-
-class AdaptiveAvgPool3DBackward(Op):
-    """dx = g ×_D Pdᵀ ×_H Phᵀ ×_W Pwᵀ.   VJP: dg = the pooling of h (the forward again)."""
-    node_name = "AdaptiveAvgPool3DBackwardBackward0"
-
-    @staticmethod
-    def forward(ctx, g, matrices):
-        ctx.matrices = matrices
-        return np.einsum("ncefg,ed,fh,gw->ncdhw", g, *matrices, optimize=True)
-
-    @staticmethod
-    def backward(ctx, h):
-        return AdaptiveAvgPool3D.apply(h, ctx.matrices)
+# -- 'area' of a 5-D input: adaptive average pooling over (D, H, W), as taps --------------------------------
+def area_taps(size, out, ct):
+    """torch's adaptive windows: output o averages inputs ⌊o·n/out⌋ .. ⌈(o+1)·n/out⌉ - 1, each with weight
+    1/(window length); shorter windows repeat their last input with weight 0."""
+    o = np.arange(out)
+    start, end = (o * size) // out, -((-(o + 1) * size) // out)
+    j = start + np.arange(int((end - start).max(initial=1)))[:, None]            # (K, out)
+    return np.minimum(j, end - 1), np.where(j < end, ct(1) / (end - start), ct(0)).astype(ct)
 
 
 def _area(input, size):
     """adaptive_avg_pool1d/2d/3d to ``size``, as torch's 'area' calls them (1-D: the 2-D pool over a height
     of one, as torch does it; the whole volume to one element: the mean, as torch takes it)."""
+    if not input.is_floating_point():
+        kernel = "adaptive_avg_pool3d_cpu" if input.dim() == 5 else "adaptive_avg_pool2d"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.scalar_name}'")
     if input.dim() == 3:
         return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size[0])).squeeze(-2)
     if input.dim() == 4:
         return adaptive_avg_pool2d(input, size)
     if tuple(size) == (1, 1, 1):
         return input.mean((-1, -2, -3), keepdim=True)
-    dtype = input._data.dtype
-    return AdaptiveAvgPool3D.apply(input, tuple(_averaging_matrix(n, o, dtype)
-                                                for n, o in zip(input.shape[2:], size)))
+    ct = _opmath(input._data.dtype)
+    return RESAMPLE["AdaptiveAvgPool3D"].apply(input, tuple(area_taps(n, o, ct) for n, o in zip(input.shape[2:], size)))
 
 
 # -- interpolate: torch's argument rules, then one Op --------------------------------------------------------
@@ -362,6 +343,23 @@ def _taps(mode, n, out, scale, align_corners, ct, antialias, dims):
     return linear_taps(n, out, scale, align_corners, ct)
 
 
+def _refuse(input, mode, antialias):
+    """Integer inputs: torch's error (its kernel's name), except for uint8 where torch has a kernel of
+    integer arithmetic (its own rounding) that minitorch does not reproduce."""
+    if input.dtype == np.uint8 and input.dim() == 4:
+        raise NotImplementedError(f"interpolate: mode '{mode}' on uint8 is not implemented in minitorch "
+                                  "(floating-point inputs; uint8 for the nearest modes)")
+    if antialias:
+        kernel = "compute_index_ranges_weights"
+    elif mode == "bicubic":
+        kernel = "compute_indices_weights_cubic"
+    elif input.dim() == 4:
+        kernel = f"upsample_{'nearest' if mode.startswith('nearest') else 'bilinear'}2d_channels_last"
+    else:
+        kernel = "compute_indices_weights_nearest" if mode.startswith("nearest") else "compute_indices_weights_linear"
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.scalar_name}'")
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """Resize the spatial dims of ``input`` (N, C, W), (N, C, H, W) or (N, C, D, H, W) to ``size`` or by
@@ -394,8 +392,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     _check_sizes(input, sizes)
     dtype = input._data.dtype
     if dtype.kind != "f" and not (dtype == np.uint8 and mode in ("nearest", "nearest-exact")):
-        raise NotImplementedError(f"interpolate: mode '{mode}' is not implemented for {input.dtype} in minitorch "
-                                  "(floating-point inputs only; uint8 for the nearest modes)")
+        _refuse(input, mode, antialias)
     ct = _opmath(dtype)
     taps = tuple(_taps(mode, n, out, None if scales is None else scales[i], align_corners, ct, antialias, len(sizes))
                  for i, (n, out) in enumerate(zip(input.shape[2:], sizes)))
