@@ -23,6 +23,11 @@ def F(lib):
     return lib.nn.functional
 
 
+def channels_last(x):
+    """The same values with the channels innermost in memory (torch's channels_last layout)."""
+    return np.moveaxis(np.ascontiguousarray(np.moveaxis(x, 1, -1)), -1, 1)
+
+
 DIMS_MODES = {3: ["nearest", "nearest-exact", "linear", "area"],
               4: ["nearest", "nearest-exact", "bilinear", "bicubic", "area"],
               5: ["nearest", "nearest-exact", "trilinear", "area"]}
@@ -31,14 +36,17 @@ DIMS_MODES = {3: ["nearest", "nearest-exact", "linear", "area"],
 # -- interpolate -----------------------------------------------------------------------------------------------
 @st.composite
 def interpolate_problem(draw):
-    """An input of 3, 4 or 5 dims and interpolate's arguments: a size or a scale factor (each an int/float or
-    one per spatial dim), align_corners for the interpolating modes, recompute_scale_factor sometimes."""
+    """An input of 3, 4 or 5 dims (channels innermost in memory half of the time) and interpolate's arguments:
+    a size or a scale factor (each an int/float or one per spatial dim), align_corners for the interpolating
+    modes, recompute_scale_factor sometimes."""
     ndim = draw(st.sampled_from([3, 4, 5]))
     mode = draw(st.sampled_from(DIMS_MODES[ndim]))
     spatial = tuple(draw(st.integers(1, 6 if ndim < 5 else 4)) for _ in range(ndim - 2))
     dtype = draw(st.sampled_from([np.float32, np.float64]))
     x = np.random.default_rng(draw(st.integers(0, 2 ** 16))).standard_normal(
         (draw(st.integers(1, 2)), draw(st.integers(1, 3))) + spatial).astype(dtype)
+    if draw(st.booleans()):
+        x = channels_last(x)
     args = dict(mode=mode)
     if draw(st.booleans()):
         sizes = [draw(st.integers(1, 9)) for _ in spatial]
@@ -234,6 +242,8 @@ def grid_problem(draw, modes=("bilinear", "nearest", "bicubic")):
     spatial = tuple(draw(st.integers(1, 5)) for _ in range(dims))
     out = tuple(draw(st.integers(1, 4)) for _ in range(dims))
     x = rng.standard_normal((n, c) + spatial).astype(dtype)
+    if draw(st.booleans()):
+        x = channels_last(x)
     grid = rng.uniform(-1.4, 1.4, (n,) + out + (dims,))
     if draw(st.booleans()):
         grid = np.round(grid * 8) / 8
