@@ -60,6 +60,10 @@ def interpolate_problem(draw):
             # 2-d kernel does, while their forward samples with 1/scale_factor: where the two differ, torch's
             # gradient is not its forward's (minitorch's is); those factors are left out
             factors = [f if int(n * f) not in (n, 2 * n) or f in (1.0, 2.0) else 1.0 for f, n in zip(factors, spatial)]
+        if mode == "bicubic" and all(int(n * f) == n for f, n in zip(factors, spatial)):
+            # torch's bicubic backward copies g when no size changes, while its forward samples with
+            # 1/scale_factor (minitorch's gradient is its forward's transpose); those factors are left out
+            factors = [1.0 for _ in spatial]
         args["scale_factor"] = factors[0] if len(set(factors)) == 1 and draw(st.booleans()) else tuple(factors)
         args["recompute_scale_factor"] = draw(st.sampled_from([None, False, True]))
     if mode not in ("nearest", "nearest-exact", "area"):
@@ -112,6 +116,17 @@ def test_interpolate_second_order(mode, shape):
     align = {} if mode in ("nearest", "nearest-exact", "area") else dict(align_corners=True)
     double_backward(lambda lib, x: F(lib).interpolate(x, scale_factor=1.6, mode=mode, **align), x)
     check_second_order(lambda lib, x: F(lib).interpolate(x, size=3, mode=mode, **align) * x.sum(), x)
+
+
+@pytest.mark.parametrize("mode, scale_factor", [("linear", (1.1,)), ("bilinear", (1.17, 1.1)), ("bilinear", (1.1, 0.9)),
+                                                ("trilinear", (1.0, 1.2, 1.1)), ("bicubic", (1.17, 1.1)),
+                                                ("nearest", (1.17, 1.1)), ("nearest-exact", (1.1, 1.17))])
+def test_interpolate_axes_that_keep_their_size(mode, scale_factor):
+    """An axis whose size a scale factor leaves as it was (⌊8 · 1.1⌋ = 8): torch's linear kernels copy it,
+    its cubic and nearest kernels still sample it with 1/scale_factor."""
+    x = np.random.default_rng(21).standard_normal((1, 2) + (8,) * len(scale_factor))
+    align = dict(align_corners=False) if mode in ("linear", "bilinear", "trilinear", "bicubic") else {}
+    check(lambda lib, x: F(lib).interpolate(x, scale_factor=scale_factor, mode=mode, **align), x)
 
 
 @pytest.mark.parametrize("mode, shape", [("nearest", (1, 2, 5, 6)), ("linear", (2, 2, 7)), ("bilinear", (1, 2, 5, 6)),

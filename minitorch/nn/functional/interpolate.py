@@ -91,8 +91,16 @@ def _guard(src, size, ct):
     return i, np.clip(src - i.astype(ct), ct(0), ct(1))
 
 
+def identity_taps(size):
+    """An axis that keeps its size is copied, whatever the scale factor: torch's linear and antialiased
+    kernels skip it (its cubic and nearest kernels do not)."""
+    return np.arange(size)[None], None
+
+
 def linear_taps(size, out, scale, align_corners, ct):
     """w = (1-λ, λ) at (i, i+1); the second tap stays on i at the last input position."""
+    if out == size:
+        return identity_taps(size)
     src = _source(_scale(size, out, align_corners, scale, ct), out, align_corners, False, ct)
     i, lam = _guard(src, size, ct)
     return np.stack([i, i + (i < size - 1)]), np.stack([ct(1) - lam, lam])
@@ -147,6 +155,8 @@ def antialias_taps(size, out, scale, align_corners, ct, mode):
     """torch's _upsample_*_aa: output o averages the inputs j within ``support`` of its centre c = s·(o + ½)
     with weights filter((j + ½ - c) / max(s, 1)), normalized to sum 1. Shrinking (s > 1) widens the filter by
     s, so every input pixel contributes (no aliasing)."""
+    if out == size:
+        return identity_taps(size)
     s = _scale(size, out, align_corners, scale, ct)
     kernel, reach = FILTERS[mode]
     support = reach * (s if s >= 1 else ct(1))
