@@ -14,7 +14,7 @@ taps (torch's UpSample.h, computed here as NumPy arrays per axis):
 align_corners=True puts the corner pixels' centres on each other: s = (in-1)/(out-1) and src = o·s.
 torch's 2-d nearest kernel looks at the sizes first (the same size: i = o; twice the size: i = ⌊o/2⌋,
 whatever the scale factor) and computes s in float32; ``nearest_taps_2d`` does as it does.
-'area' is adaptive average pooling (pooling.py's 2-d pool; for 5-D inputs this module's taps of torch's
+'area' is adaptive average pooling (nn.functional's 2-d pool; for 5-D inputs this module's taps of torch's
 adaptive windows, ``area_taps``). The resampling is an Op whose VJP is the transpose, axis by axis
 (each g·w[k, o] added back at i[k, o]): kernels/resample.py. The transpose's own VJP is the forward again,
 so second derivatives work.
@@ -26,7 +26,8 @@ import numpy as np
 
 from ...ops.op import Op
 from ...kernels.resample import resample_fast, resample_transpose_fast
-from .pooling import adaptive_avg_pool2d
+# the package's adaptive_avg_pool2d (nn/functional/__init__.py imports the pooling modules before this one)
+from . import adaptive_avg_pool2d
 
 CUBIC_A = -0.75        # torch's cubic convolution constant for mode='bicubic'
 ANTIALIAS_CUBIC_A = -0.5  # and for antialias=True (Keys' / PIL's value)
