@@ -136,6 +136,27 @@ def attention_specs():
              None)]
 
 
+def _bilinear(lib, x):
+    return lib.nn.functional.interpolate(x, size=(64, 64), mode="bilinear", align_corners=False)
+
+
+def _grid_sample(lib, x, grid, mode="bilinear"):
+    # the grid is standard normal: about half of the points fall inside [-1, 1]², the rest read the zero padding
+    return lib.nn.functional.grid_sample(x, grid, mode=mode, padding_mode="zeros", align_corners=False)
+
+
+def _grid_sample_bicubic(lib, x, grid):
+    return _grid_sample(lib, x, grid, mode="bicubic")
+
+
+def resample_specs():
+    """Resampling: a bilinear 2x upsampling, and grid_sample at as many points as the image has pixels."""
+    image, grid = ((8, 16, 32, 32), True), ((8, 32, 32, 2), True)
+    return [("interpolate bilinear 8x16x32x32 -> 64x64", _bilinear, [image], None),
+            ("grid_sample bilinear 8x16x32x32 at 8x32x32 points", _grid_sample, [image, grid], None),
+            ("grid_sample bicubic 8x16x32x32 at 8x32x32 points", _grid_sample_bicubic, [image, grid], None)]
+
+
 def _maker(fn, inputs, labels, backward, seed=0):
     rng = np.random.default_rng(seed)
     arrays = [(rng.standard_normal(shape).astype(np.float32), needs) for shape, needs in inputs]
@@ -160,7 +181,7 @@ def _maker(fn, inputs, labels, backward, seed=0):
 
 def cases(repeat, min_time, batches=(4, 128)):
     specs = ([s for b in batches for s in op_specs(b)] + matmul_specs() + layer_norm_specs() + family_specs()
-             + conv_nd_specs() + pool_specs() + attention_specs())
+             + conv_nd_specs() + pool_specs() + attention_specs() + resample_specs())
     rows = []
     for name, fn, inputs, labels in specs:
         for backward in (False, True):

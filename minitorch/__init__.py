@@ -36,6 +36,8 @@ from . import distributions
 # tools: jit.trace (a dynamic graph recorded as a static one) and the profiler (as torch.profiler)
 from . import jit
 from . import profiler
+# -- resampling: torch's top-level grid samplers (nn/functional/grid.py)
+from .nn.functional.grid import grid_sampler, grid_sampler_2d, grid_sampler_3d, affine_grid_generator
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

@@ -13,7 +13,7 @@ from hypothesis.extra import numpy as hnp
 
 from harness import CONV_LAYOUTS, forced_conv_layout
 from minitorch.kernels import (conv as kconv, erf as kerf, masks as kmasks, norm as knorm, pool as kpool,
-                               segments as ksegments)
+                               resample as kresample, segments as ksegments, taps as ktaps)
 
 # sums of float products in another order: float64 to ~1e-10, float32 to ~1e-5 (relative, and absolute for
 # values near 0; the inputs are in [-1, 1] and no sum here has more than a few hundred terms)
@@ -311,3 +311,106 @@ def test_add_rows_fast_matches_plain(count, n, tail, sorted_index, dtype, seed):
     fast, plain = ksegments.add_rows_fast(index, rows, n), ksegments.add_rows_plain(index, rows, n)
     assert fast.dtype == plain.dtype and fast.shape == plain.shape == (n,) + tail
     np.testing.assert_allclose(fast, plain, rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-6)
+
+
+# -- resampling along one axis (interpolate) ----------------------------------------------------------------
+@st.composite
+def resample_problem(draw):
+    """x, an axis, taps (index, weight) of K per output position - positions repeated and out of order,
+    as bicubic's clamped taps are - and an upstream g; axes short (the dense-matrix path) and long (the
+    gather and bincount path)."""
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    ndim = draw(st.integers(1, 4))
+    axis = draw(st.integers(0, ndim - 1))
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    size = draw(st.sampled_from([1, 2, 5, kresample.DENSE_MAX + 7]))
+    shape = [draw(st.integers(0 if d != axis else 1, 3)) for d in range(ndim)]
+    shape[axis] = size
+    out, k = draw(st.integers(1, 9)), draw(st.sampled_from([1, 2, 4]))
+    index = rng.integers(0, size, (k, out))
+    weight = rng.uniform(-1, 1, (k, out)).astype(dtype)
+    x = rng.uniform(-1, 1, shape).astype(dtype)
+    g_shape = list(shape)
+    g_shape[axis] = out
+    return x, axis, index, weight, rng.uniform(-1, 1, g_shape).astype(dtype)
+
+
+@settings(max_examples=60)
+@given(problem=resample_problem())
+def test_resample_fast_matches_plain(problem):
+    x, axis, index, weight, g = problem
+    assert_near(kresample.resample_fast(x, axis, index, weight), kresample.resample_plain(x, axis, index, weight),
+                x.dtype)
+    size = x.shape[axis]
+    assert_near(kresample.resample_transpose_fast(g, axis, index, weight, size),
+                kresample.resample_transpose_plain(g, axis, index, weight, size), x.dtype)
+
+
+@settings(max_examples=20)
+@given(problem=resample_problem())
+def test_resample_transpose_plain_is_the_transpose(problem):
+    """<g, resample(x)> = <transpose(g), x>: the VJP is the forward's adjoint."""
+    x, axis, index, weight, g = problem
+    x, weight, g = x.astype(np.float64), weight.astype(np.float64), g.astype(np.float64)
+    left = np.sum(g * kresample.resample_plain(x, axis, index, weight))
+    right = np.sum(kresample.resample_transpose_plain(g, axis, index, weight, x.shape[axis]) * x)
+    np.testing.assert_allclose(left, right, rtol=1e-10, atol=1e-10)
+
+
+def test_resample_plain_matches_torch_linear():
+    """The plain twin with torch's linear taps (align_corners=True: src = o·(in-1)/(out-1)) is torch's
+    linear interpolate along the last axis."""
+    x = np.random.default_rng(17).standard_normal((2, 3, 7))
+    src = np.arange(11) * 6 / 10
+    low = np.minimum(np.floor(src).astype(np.int64), 5)
+    lam = src - low
+    index, weight = np.stack([low, low + 1]), np.stack([1 - lam, lam])
+    theirs = torch.nn.functional.interpolate(torch.from_numpy(x), size=11, mode="linear", align_corners=True)
+    np.testing.assert_allclose(kresample.resample_plain(x, 2, index, weight), theirs.numpy(), rtol=1e-12,
+                               atol=1e-12)
+
+
+# -- weighted taps over flattened planes (grid_sample) ------------------------------------------------------
+@st.composite
+def taps_problem(draw):
+    """x (N, C, S), taps index and weight (N, Q, K) - repeated positions included - and an upstream g."""
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    n, c, size = draw(st.integers(0, 3)), draw(st.integers(0, 4)), draw(st.integers(1, 12))
+    q, k = draw(st.integers(0, 6)), draw(st.sampled_from([1, 4, 8, 16]))
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    return (rng.uniform(-1, 1, (n, c, size)).astype(dtype), rng.uniform(-1, 1, (n, q, k)).astype(dtype),
+            rng.integers(0, size, (n, q, k)), rng.uniform(-1, 1, (n, c, q)).astype(dtype))
+
+
+@settings(max_examples=60)
+@given(problem=taps_problem())
+def test_taps_fast_match_plain(problem):
+    x, weight, index, g = problem
+    assert_near(ktaps.tap_sum_fast(x, weight, index), ktaps.tap_sum_plain(x, weight, index), x.dtype)
+    assert_near(ktaps.tap_scatter_fast(g, weight, index, x.shape[2]),
+                ktaps.tap_scatter_plain(g, weight, index, x.shape[2]), x.dtype)
+    assert_near(ktaps.tap_correlate_fast(g, x, index), ktaps.tap_correlate_plain(g, x, index), x.dtype)
+
+
+@settings(max_examples=20)
+@given(problem=taps_problem())
+def test_taps_plain_are_each_others_transposes(problem):
+    """<g, tap_sum(x, W)> = <tap_scatter(g, W), x> = <tap_correlate(g, x), W>."""
+    x, weight, index, g = (a.astype(np.float64) if a.dtype.kind == "f" else a for a in problem)
+    total = np.sum(g * ktaps.tap_sum_plain(x, weight, index))
+    np.testing.assert_allclose(np.sum(ktaps.tap_scatter_plain(g, weight, index, x.shape[2]) * x), total,
+                               rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(np.sum(ktaps.tap_correlate_plain(g, x, index) * weight), total, rtol=1e-10,
+                               atol=1e-10)
+
+
+def test_tap_sum_plain_matches_torch_grid_sample():
+    """torch's nearest grid_sample on points at pixel centres is a tap sum with one tap of weight 1."""
+    rng = np.random.default_rng(18)
+    x = rng.standard_normal((2, 3, 4, 5))
+    rows, cols = rng.integers(0, 4, (2, 6)), rng.integers(0, 5, (2, 6))
+    grid = np.stack([(2 * cols + 1) / 5 - 1, (2 * rows + 1) / 4 - 1], -1)[:, :, None]   # (N, 6, 1, 2)
+    theirs = torch.nn.functional.grid_sample(torch.from_numpy(x), torch.from_numpy(grid), mode="nearest",
+                                             align_corners=False)
+    mine = ktaps.tap_sum_plain(x.reshape(2, 3, 20), np.ones((2, 6, 1)), (rows * 5 + cols)[..., None])
+    np.testing.assert_array_equal(mine, theirs.numpy()[..., 0])

@@ -34,3 +34,6 @@ from .pixelshuffle import pixel_shuffle, pixel_unshuffle, channel_shuffle
 from .attention import scaled_dot_product_attention
 from .embedding_bag import embedding_bag
 from .multihead import multi_head_attention_forward
+# -- resampling: interpolate and the deprecated upsample* (interpolate.py), grid_sample and affine_grid (grid.py)
+from .interpolate import interpolate, upsample, upsample_nearest, upsample_bilinear
+from .grid import grid_sample, affine_grid

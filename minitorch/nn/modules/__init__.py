@@ -28,11 +28,14 @@ from .sparse import Embedding
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 from .padding import (ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d,
                       ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
-                      CircularPad1d, CircularPad2d, CircularPad3d)# attention family
+                      CircularPad1d, CircularPad2d, CircularPad3d)
+# attention family
 from .sparse import EmbeddingBag
 from .attention import MultiheadAttention
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
                           TransformerDecoderLayer)
+# -- resampling
+from .upsampling import Upsample, UpsamplingNearest2d, UpsamplingBilinear2d
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "Identity", "Linear", "Flatten",
            "Unflatten", "ReLU", "LeakyReLU", "Hardtanh", "ReLU6", "Sigmoid", "Tanh", "LogSigmoid", "Softshrink",
@@ -59,3 +62,5 @@ __all__ += ["Conv1d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTrans
 # attention family
 __all__ += ["EmbeddingBag", "MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder",
             "TransformerEncoderLayer", "TransformerDecoderLayer"]
+# resampling
+__all__ += ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
