@@ -29,6 +29,8 @@ from . import distributions
 # tools: jit.trace (a dynamic graph recorded as a static one) and the profiler (as torch.profiler)
 from . import jit
 from . import profiler
+# function transforms: grad, vjp, jvp, jacrev, jacfwd, hessian, functional_call (as torch.func)
+from . import func
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

@@ -247,6 +247,12 @@ def push_tangents(op, ctx, args, results):
             if tuple(t.shape) != tuple(r.shape):
                 t = t.expand(r.shape).contiguous()  # a direction that broadcasts into the output (a + b)
             _set_tangent(r, t.to(r.dtype) if t.dtype != r.dtype else t)
+    # An output the op saved for backward is kept as an alias of it (autograd/function.py's _save): the alias
+    # carries the tangent too, so that a backward pass run at this level (forward over reverse: jvp of a grad,
+    # jacfwd(jacrev(f))) pushes it through the VJP's formula (exp's VJP g * result needs result's tangent).
+    if ctx._saved_outputs and ctx._saved and ctx._unpack is None:
+        for i, nr in ctx._saved_outputs:
+            carry_tangent(results[nr], ctx._saved[i])
 
 
 @contextlib.contextmanager
