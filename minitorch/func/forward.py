@@ -106,10 +106,10 @@ def _call(func, args, has_aux):
 def _outputs(output):
     outputs, spec = tree_flatten(output)
     if not outputs:
-        raise RuntimeError(f"{JVP}: Expected f to be a function that has non-empty output (got output = {output})")
+        raise RuntimeError(f"{JVP}: Expected f to be a function that has non-empty output (got output = {outputs})")
     for o in outputs:
         if not isinstance(o, Tensor):
-            raise RuntimeError(f"{JVP}: expected f(*args) to return only tensors, got unsupported type {type(o)}")
+            raise RuntimeError(f"{JVP}: expected f(*primals) to return only tensors, got unsupported type {type(o)}")
     return outputs, spec
 
 
@@ -141,11 +141,11 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     """The Jacobian by forward mode: shaped and nested as ``jacrev``'s. ``randomness``: ``'same'`` replays the
     random numbers for every column, ``'different'`` lets each column draw its own, ``'error'`` (torch's default)
     raises if ``func`` draws any."""
-    if randomness not in ("error", "different", "same"):
-        raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got {randomness}")
-
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        if randomness not in ("error", "different", "same"):  # (torch checks when called, as vmap does)
+            raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
+                               f"Got {randomness}")
         diff_args, argnums_ = slice_argnums(args, argnums)
         inputs, in_spec = tree_flatten(diff_args)
 

@@ -73,7 +73,7 @@ def _outputs(output, api):
     """The flat tensors of ``func``'s output, with torch's checks."""
     outputs, spec = tree_flatten(output)
     if not outputs:
-        raise RuntimeError(f"{api}: Expected f to be a function that has non-empty output (got output = {output})")
+        raise RuntimeError(f"{api}: Expected f to be a function that has non-empty output (got output = {outputs})")
     for o in outputs:
         if not isinstance(o, Tensor):
             raise RuntimeError(f"{api}: expected f(*primals) to return only tensors, got unsupported type {type(o)}")
@@ -98,7 +98,7 @@ def vjp(func, *primals, has_aux=False):
             output, aux = _split_aux(output, "vjp(f, *primals)")
         outputs, out_spec = _outputs(output, "vjp(f, *primals)")
         for o in outputs:
-            if not (o.is_floating_point() or o.is_complex()):
+            if not (o.dtype.is_floating_point or o.dtype.is_complex):
                 raise RuntimeError(f"vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got "
                                    f"Tensor with dtype {o.dtype}")
 
