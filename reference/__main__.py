@@ -2,7 +2,7 @@
 
     python -m reference                   # every tutorial; torch on CUDA when there is one
     python -m reference --quick           # training cut to a few hundred steps
-    python -m reference --suite basics    # one tutorial: blitz, basics, examples, nn or tools (default: all)
+    python -m reference --suite basics    # one tutorial: blitz, basics, examples, nn, tools or func (default: all)
     python -m reference --device cpu      # torch on the CPU too
     python -m reference neural_networks   # only the named examples
 
@@ -10,7 +10,8 @@ The suites are PyTorch's beginner tutorials: ``blitz`` the 60-minute blitz (tens
 neural_networks, image_classifier, data_parallel), ``basics`` "Learn the Basics" (quickstart, basics),
 ``examples`` "Learning PyTorch with Examples" (polynomial), ``nn`` "What is torch.nn really?" (nn_tutorial),
 ``tools`` the "Introduction to TorchScript" tutorial's traced cell and the "PyTorch Profiler" recipe on a blitz
-training step (jit_trace, profiling).
+training step (jit_trace, profiling), ``func`` the "composing function transforms" tutorial's Jacobians,
+Hessians, hvp and vhp (jacobians).
 
 For each example torch runs first (on ``--device``) and saves its nets' initial weights; minitorch (on
 the CPU) starts from them. The report shows both engines' printed lines side by side (✔ identical,
@@ -43,6 +44,8 @@ SUITES = {
     "nn": ("nn_tutorial",),
     # tools: jit.trace (the TorchScript tutorial's cell) and the profiler (one blitz training step)
     "tools": ("jit_trace", "profiling"),
+    # func: "Jacobians, Hessians, hvp, vhp, and more: composing function transforms" (its parts without vmap)
+    "func": ("jacobians",),
 }
 
 
