@@ -108,3 +108,21 @@ def one_hot(t, k):
     e = t.new_zeros(t.numel())
     e[k] = 1
     return e.reshape(t.shape)
+
+
+def split_aux(output, api):
+    """``(output, aux)`` of a function called with ``has_aux=True``, with torch's check."""
+    if not (isinstance(output, tuple) and len(output) == 2):
+        raise RuntimeError(f"{api}: output of function f should be a tuple: (output, aux) if has_aux is True")
+    return output
+
+
+def outputs_of(output, api):
+    """``(the flat tensors of a function's output, its nesting)``, with torch's checks."""
+    outputs, spec = tree_flatten(output)
+    if not outputs:
+        raise RuntimeError(f"{api}: Expected f to be a function that has non-empty output (got output = {outputs})")
+    for o in outputs:
+        if not isinstance(o, Tensor):
+            raise RuntimeError(f"{api}: expected f(*primals) to return only tensors, got unsupported type {type(o)}")
+    return outputs, spec

@@ -19,7 +19,7 @@ from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from .. import random as _random
 from ._pytree import tree_flatten, tree_unflatten
-from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot
+from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux
 from .reverse import jacrev
 
 JVP = "jvp(f, primals, tangents)"
@@ -96,21 +96,11 @@ def _jvp_nested(func, primals, tangents, spec, strict, has_aux):
 
 def _call(func, args, has_aux):
     output = func(*args)
-    if not has_aux:
-        return output, None
-    if not (isinstance(output, tuple) and len(output) == 2):
-        raise RuntimeError(f"{JVP}: output of function f should be a tuple: (output, aux) if has_aux is True")
-    return output
+    return split_aux(output, JVP) if has_aux else (output, None)
 
 
 def _outputs(output):
-    outputs, spec = tree_flatten(output)
-    if not outputs:
-        raise RuntimeError(f"{JVP}: Expected f to be a function that has non-empty output (got output = {outputs})")
-    for o in outputs:
-        if not isinstance(o, Tensor):
-            raise RuntimeError(f"{JVP}: expected f(*primals) to return only tensors, got unsupported type {type(o)}")
-    return outputs, spec
+    return outputs_of(output, JVP)
 
 
 def _check_strict(strict):

@@ -14,7 +14,7 @@ from .. import autograd
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_unflatten, treespec_pprint
-from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot
+from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux
 
 
 def grad_and_value(func, argnums=0, has_aux=False):
@@ -24,15 +24,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
     def wrapper(*args, **kwargs):
         own = {}
         with enable_grad():
-            diff_args, argnums_ = slice_argnums(args, argnums)
-            diff_args = differentiable(diff_args, own)
-            output = func(*replace_args(args, diff_args, argnums_), **kwargs)
-            aux = None
-            if has_aux:
-                if not (isinstance(output, tuple) and len(output) == 2):
-                    raise RuntimeError("grad_and_value(f)(*args): output of function f should be a tuple: "
-                                       "(output, aux) if has_aux is True")
-                output, aux = output
+            diff_args, output, aux = _call(func, args, kwargs, argnums, has_aux, "grad_and_value(f)(*args)", own)
             if not isinstance(output, Tensor):
                 raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got "
                                    f"{type(output)}")
@@ -69,21 +61,13 @@ def _grads(outputs, inputs, cotangents):
     return [x.new_zeros(x.shape) if g is None else g for g, x in zip(found, inputs)]
 
 
-def _outputs(output, api):
-    """The flat tensors of ``func``'s output, with torch's checks."""
-    outputs, spec = tree_flatten(output)
-    if not outputs:
-        raise RuntimeError(f"{api}: Expected f to be a function that has non-empty output (got output = {outputs})")
-    for o in outputs:
-        if not isinstance(o, Tensor):
-            raise RuntimeError(f"{api}: expected f(*primals) to return only tensors, got unsupported type {type(o)}")
-    return outputs, spec
-
-
-def _split_aux(output, api):
-    if not (isinstance(output, tuple) and len(output) == 2):
-        raise RuntimeError(f"{api}: output of function f should be a tuple: (output, aux) if has_aux is True")
-    return output
+def _call(func, args, kwargs, argnums, has_aux, api, own):
+    """``func`` called with the arguments ``argnums`` names made differentiable: (those arguments, output, aux)."""
+    diff_args, argnums_ = slice_argnums(args, argnums)
+    diff_args = differentiable(diff_args, own)
+    output = func(*replace_args(args, diff_args, argnums_), **kwargs)
+    output, aux = split_aux(output, api) if has_aux else (output, None)
+    return diff_args, output, aux
 
 
 def vjp(func, *primals, has_aux=False):
@@ -95,8 +79,8 @@ def vjp(func, *primals, has_aux=False):
         output = func(*tree_unflatten(inputs, primals_spec))
         aux = None
         if has_aux:
-            output, aux = _split_aux(output, "vjp(f, *primals)")
-        outputs, out_spec = _outputs(output, "vjp(f, *primals)")
+            output, aux = split_aux(output, "vjp(f, *primals)")
+        outputs, out_spec = outputs_of(output, "vjp(f, *primals)")
         for o in outputs:
             if not (o.dtype.is_floating_point or o.dtype.is_complex):
                 raise RuntimeError(f"vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got "
@@ -126,13 +110,8 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
     def wrapper(*args, **kwargs):
         own = {}
         with enable_grad():
-            diff_args, argnums_ = slice_argnums(args, argnums)
-            diff_args = differentiable(diff_args, own)
-            output = func(*replace_args(args, diff_args, argnums_), **kwargs)
-            aux = None
-            if has_aux:
-                output, aux = _split_aux(output, "vjp(f, *primals)")
-            outputs, out_spec = _outputs(output, "vjp(f, *primals)")
+            diff_args, output, aux = _call(func, args, kwargs, argnums, has_aux, "vjp(f, *primals)", own)
+            outputs, out_spec = outputs_of(output, "vjp(f, *primals)")
             inputs, in_spec = tree_flatten(diff_args)
             blocks = [tree_unflatten(_rows(o, inputs), in_spec) for o in outputs]
         jacobian = undo(tree_unflatten(blocks, out_spec), own)
