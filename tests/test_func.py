@@ -264,6 +264,37 @@ def test_errors_match_torch(name, fn):
     same_error(lambda L: fn(L, L.func, L.tensor([0.5, -1.0, 2.0], dtype=L.float64)))
 
 
+# dtypes, 0-d and empty tensors, keyword arguments: the same result or the same error as torch
+EDGES = [
+    ("float64 to float32", lambda L, F, x: (F.jacrev(lambda x: x.float() * 2)(x), F.jacfwd(lambda x: x.float() * 2)(x))),
+    ("float32 to float64", lambda L, F, x: (F.jacrev(lambda x: x.double() * 2)(x.float()),
+                                            F.jacfwd(lambda x: x.double() * 2)(x.float()),
+                                            F.grad(lambda x: (x.double() * 2).sum())(x.float()))),
+    ("integer output, forward", lambda L, F, x: (F.jacfwd(lambda x: (x > 0).long())(x),
+                                                 F.jvp(lambda x: (x > 0).long(), (x,), (x,)))),
+    ("integer output, jacrev", lambda L, F, x: F.jacrev(lambda x: (x > 0).long())(x)),
+    ("integer output, grad", lambda L, F, x: F.grad(lambda x: (x > 0).sum())(x)),
+    ("0-d", lambda L, F, x: (F.jacrev(lambda x: x * x)(x[0]), F.jacfwd(lambda x: x * x)(x[0]),
+                             F.hessian(lambda x: x ** 3)(x[0]))),
+    ("empty", lambda L, F, x: (F.jacrev(lambda x: x * 2)(x[:0]), F.jacfwd(lambda x: x * 2)(x[:0]))),
+    ("keyword arguments", lambda L, F, x: F.grad(lambda x, s=1.0: (x * s).sum())(x, s=3.0)),
+    ("aux None", lambda L, F, x: F.grad(lambda x: (x.sum(), None), has_aux=True)(x)),
+    ("mixed dtypes", lambda L, F, x: (F.jvp(lambda x: x * 2, (x,), (x.float(),)),
+                                      F.vjp(lambda x: x * 2, x)[1](x.float()))),
+]
+
+
+@pytest.mark.parametrize("name, fn", EDGES, ids=[e[0] for e in EDGES])
+def test_edge_cases_match_torch(name, fn):
+    call = lambda L: fn(L, L.func, L.tensor([0.5, -1.0, 2.0], dtype=L.float64))  # noqa: E731
+    try:
+        theirs = call(torch)
+    except RuntimeError:
+        same_error(call)
+        return
+    same(call(minitorch), theirs, grads=True)
+
+
 # -- functional_call and stack_module_state ---------------------------------------------------------------------
 def _net(L, seed):
     torch.manual_seed(seed)

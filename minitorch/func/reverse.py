@@ -70,6 +70,15 @@ def _call(func, args, kwargs, argnums, has_aux, api, own):
     return diff_args, output, aux
 
 
+def _floating(outputs_and_spec):
+    """torch's check that reverse mode has something to differentiate: floating outputs only."""
+    for o in outputs_and_spec[0]:
+        if not (o.dtype.is_floating_point or o.dtype.is_complex):
+            raise RuntimeError(f"vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got "
+                               f"Tensor with dtype {o.dtype}")
+    return outputs_and_spec
+
+
 def vjp(func, *primals, has_aux=False):
     """``(func(*primals), vjp_fn)`` (and aux): ``vjp_fn(cotangents)`` is ``uᵀJ`` for cotangents ``u`` shaped as
     the output, a tuple with one entry per primal."""
@@ -80,11 +89,7 @@ def vjp(func, *primals, has_aux=False):
         aux = None
         if has_aux:
             output, aux = split_aux(output, "vjp(f, *primals)")
-        outputs, out_spec = outputs_of(output, "vjp(f, *primals)")
-        for o in outputs:
-            if not (o.dtype.is_floating_point or o.dtype.is_complex):
-                raise RuntimeError(f"vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got "
-                                   f"Tensor with dtype {o.dtype}")
+        outputs, out_spec = _floating(outputs_of(output, "vjp(f, *primals)"))
 
     def vjp_fn(cotangents):
         flat, spec = tree_flatten(cotangents)
@@ -111,7 +116,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
         own = {}
         with enable_grad():
             diff_args, output, aux = _call(func, args, kwargs, argnums, has_aux, "vjp(f, *primals)", own)
-            outputs, out_spec = outputs_of(output, "vjp(f, *primals)")
+            outputs, out_spec = _floating(outputs_of(output, "vjp(f, *primals)"))
             inputs, in_spec = tree_flatten(diff_args)
             blocks = [tree_unflatten(_rows(o, inputs), in_spec) for o in outputs]
         jacobian = undo(tree_unflatten(blocks, out_spec), own)
