@@ -160,6 +160,19 @@ def test_argnums_pytrees_and_aux():
     both(lambda L, F, a, b: F.jacrev(lambda a, b: a + b)(a, b), a, b)
 
 
+def test_nested_transforms_over_closures():
+    """An inner transform closing over the outer one's argument (each differentiates with respect to its own),
+    transforms of mixed modes nested either way, a Hessian over several arguments and over a dict."""
+    a, b = draw((3,), 9, 1)[0], draw((2,), 10, 1)[0]
+    both(lambda L, F, x, y: F.hessian(lambda x, y: (x.sin().sum() * y.exp()).prod(), argnums=(0, 1))(x, y), a, b)
+    both(lambda L, F, x: F.grad(lambda x: F.grad(lambda y: (x * y).sum())(x).sum())(x), a)
+    both(lambda L, F, x: F.grad(lambda x: F.grad(lambda y: (x * y * y).sum())(x.sin()).sum())(x), a)
+    both(lambda L, F, x: F.jacrev(lambda x: F.jvp(lambda y: x * y.exp(), (x,), (x,))[1])(x), a)
+    both(lambda L, F, x: F.jvp(lambda x: F.vjp(lambda y: x * y.exp(), x)[1](x)[0], (x,), (x * 2,)), a)
+    both(lambda L, F, x: F.jacfwd(lambda x: F.jacfwd(lambda y: x * y.sin())(x))(x), a)
+    both(lambda L, F, x: F.hessian(lambda p: (p["w"] * p["b"].exp()).sum())({"w": x, "b": x * 2}), a)
+
+
 def test_results_stay_differentiable_only_through_what_is_outside():
     """Results are plain tensors, unless they depend on something outside the transform that requires grad (an
     input, a tensor the function closes over): backward through them reaches it, as in torch."""
