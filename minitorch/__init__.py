@@ -38,6 +38,8 @@ from . import jit
 from . import profiler
 # -- resampling: torch's top-level grid samplers (nn/functional/grid.py)
 from .nn.functional.grid import grid_sampler, grid_sampler_2d, grid_sampler_3d, affine_grid_generator
+# function transforms: grad, vjp, jvp, jacrev, jacfwd, hessian, functional_call (as torch.func)
+from . import func
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

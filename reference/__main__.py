@@ -2,7 +2,7 @@
 
     python -m reference                   # every tutorial; torch on CUDA when there is one
     python -m reference --quick           # training cut to a few hundred steps
-    python -m reference --suite basics    # one tutorial: blitz, basics, examples, nn, tools or modules (default: all)
+    python -m reference --suite basics    # one tutorial: blitz, basics, examples, nn, tools, modules or func (default: all)
     python -m reference --device cpu      # torch on the CPU too
     python -m reference neural_networks   # only the named examples
 
@@ -13,6 +13,7 @@ neural_networks, image_classifier, data_parallel), ``basics`` "Learn the Basics"
 training step (jit_trace, profiling);
 ``modules`` shows torch modules beyond the tutorials (dlpack_sharing: memory shared with NumPy; sparse_graph:
 a sparse adjacency matrix in a graph convolution).
+``func`` the "composing function transforms" tutorial's Jacobians, Hessians, hvp and vhp (jacobians).
 
 For each example torch runs first (on ``--device``) and saves its nets' initial weights; minitorch (on
 the CPU) starts from them. The report shows both engines' printed lines side by side (✔ identical,
@@ -46,6 +47,8 @@ SUITES = {
     # tools: jit.trace (the TorchScript tutorial's cell) and the profiler (one blitz training step)
     "tools": ("jit_trace", "profiling"),
     "modules": ("dlpack_sharing", "sparse_graph"),  # seed 000: torch.utils.dlpack, torch.sparse
+    # func: "Jacobians, Hessians, hvp, vhp, and more: composing function transforms" (its parts without vmap)
+    "func": ("jacobians",),
 }
 
 

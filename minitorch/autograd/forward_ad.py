@@ -151,10 +151,27 @@ def needs(args, recorded):
     return tuple((recorded is not None and recorded[i]) or tangent_of(a) is not None for i, a in enumerate(tensors))
 
 
-def _recorded(ctx):
-    """Whether the op's node is in the backward graph (grad mode on, an input requiring grad): then the JVP's
-    own operations are recorded too, so that backward can go through the tangent (reverse over forward)."""
-    return grad_mode.STATE.enabled and bool(ctx.next_functions)
+def _recorded(ctx, tangents):
+    """Whether the JVP's own operations are recorded: when the op's node is in the backward graph (grad mode on,
+    an input requiring grad), or when a tangent requires grad - so that backward can go through the tangent
+    (reverse over forward: ``grad`` of a function that calls ``jvp``, with either the point or the direction)."""
+    return grad_mode.STATE.enabled and (bool(ctx.next_functions) or any(
+        t is not None and t.requires_grad for t in tangents))
+
+
+@contextlib.contextmanager
+def _unlinked_outputs(ctx):
+    """A node outside the backward graph (no input requires grad) gives its saved outputs back as they are: with
+    grad mode on (a tangent that requires grad) they would otherwise be attached to it, a node the engine
+    cannot run."""
+    if ctx.next_functions or not ctx._saved_outputs:
+        yield
+        return
+    saved_outputs, ctx._saved_outputs = ctx._saved_outputs, ()
+    try:
+        yield
+    finally:
+        ctx._saved_outputs = saved_outputs
 
 
 def _elementwise_jvp(op, ctx, results, tangents, args):
@@ -170,7 +187,7 @@ def _elementwise_jvp(op, ctx, results, tangents, args):
         if t is None or tangent_of(a) is None:
             continue
         g = t if tuple(t.shape) == tuple(out.shape) else t.expand(out.shape)
-        with set_grad_enabled(_recorded(ctx)):  # (unrecorded, the saved output must not attach to the node)
+        with set_grad_enabled(_recorded(ctx, tangents)), _unlinked_outputs(ctx):
             grads = op.backward(ctx, g)
         part = grads[position] if isinstance(grads, tuple) else grads
         if part is not None:
@@ -189,7 +206,7 @@ def _transposed_vjp_jvp(op, ctx, results, tangents, args):
     floating = [r is not None and r.dtype.is_floating_point for r in results]
     us = [r.new_zeros(r.shape).requires_grad_() if f else (None if r is None else r.new_zeros(r.shape))
           for r, f in zip(results, floating)]
-    with enable_grad():
+    with enable_grad(), _unlinked_outputs(ctx):
         grads = op.backward(ctx, *us)
         grads = grads if isinstance(grads, tuple) else (grads,)
         inputs = [(a, t) for a, t in zip(args, tangents) if isinstance(a, Tensor)]
@@ -201,7 +218,7 @@ def _transposed_vjp_jvp(op, ctx, results, tangents, args):
     wanted = [u for u, f in zip(us, floating) if f]
     if pairing is None or not pairing.requires_grad:  # the op does not depend on the directions given
         return tuple(r.new_zeros(r.shape) if f else None for r, f in zip(results, floating))
-    found = iter(grad(pairing, wanted, allow_unused=True, create_graph=_recorded(ctx)))
+    found = iter(grad(pairing, wanted, allow_unused=True, create_graph=_recorded(ctx, tangents)))
     out = []
     for r, f in zip(results, floating):
         j = next(found) if f else None
@@ -247,6 +264,12 @@ def push_tangents(op, ctx, args, results):
             if tuple(t.shape) != tuple(r.shape):
                 t = t.expand(r.shape).contiguous()  # a direction that broadcasts into the output (a + b)
             _set_tangent(r, t.to(r.dtype) if t.dtype != r.dtype else t)
+    # An output the op saved for backward is kept as an alias of it (autograd/function.py's _save): the alias
+    # carries the tangent too, so that a backward pass run at this level (forward over reverse: jvp of a grad,
+    # jacfwd(jacrev(f))) pushes it through the VJP's formula (exp's VJP g * result needs result's tangent).
+    if ctx._saved_outputs and ctx._saved and ctx._unpack is None:
+        for i, nr in ctx._saved_outputs:
+            carry_tangent(results[nr], ctx._saved[i])
 
 
 @contextlib.contextmanager

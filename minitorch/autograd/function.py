@@ -170,6 +170,8 @@ def _attached(alias, node, nr):
     t = _tensor._make(alias._data)
     t._vc = alias._vc
     t.grad_fn, t._output_nr, t._requires_grad = node, nr, True
+    if forward_ad.STATE.level is not None:
+        forward_ad.carry_tangent(alias, t)  # (forward over reverse: the output's tangent, see push_tangents)
     return t
 
 
