@@ -1,0 +1,1 @@
+from .vmap import vmap
