@@ -61,6 +61,47 @@ class _Sample(np.ndarray):
     def __array_finalize__(self, obj):
         self.batched = getattr(obj, "batched", None)
 
+    def physical(self):
+        """The whole batch this sample stands for (batch dimension first), in this sample's dtype."""
+        if self.batched is None or self.shape != tuple(self.batched.shape):
+            raise RuntimeError(_LOOSE_ERROR)  # reshaped after it was read: which elements are whose is lost
+        values = self.batched._value._data
+        return values.astype(self.dtype, copy=False) if values.dtype != self.dtype else values
+
+    def as_batched_tensor(self):
+        """What ``_make`` (minitorch/tensor.py) returns for this array: the batch, as a BatchedTensor."""
+        return _batched(_make(self.physical()), self.batched._level)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """NumPy elementwise maths on the values of batched tensors (comparisons, logic, in Python code that
+        is not an Op): done on the whole batch, so that ``_make`` of the result is the batched result."""
+        if method != "__call__" or "out" in kwargs:
+            raise RuntimeError(_LOOSE_ERROR)
+        level = max(_level_of(a) for a in inputs)
+        arrays = [a for a in inputs if isinstance(a, np.ndarray)]
+        ndim = max([a.ndim for a in arrays] or [0])
+        physical = [_pad(a.physical(), ndim) if _level_of(a) == level
+                    else (a.view(np.ndarray) if type(a) is _Sample and a.batched is None else a) for a in inputs]
+        result = ufunc(*physical, **kwargs)
+        return tuple(_sample_of(r, level) for r in result) if isinstance(result, tuple) else _sample_of(result, level)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func not in _SHAPE_ONLY:
+            raise RuntimeError(_LOOSE_ERROR)
+        return super().__array_function__(func, types, args, kwargs)
+
+
+_SHAPE_ONLY = {np.shape, np.ndim, np.size, np.result_type, np.may_share_memory, np.shares_memory}
+_LOOSE_ERROR = ("vmap: minitorch read the values of a batched tensor in Python for an operation it has no batching "
+                "rule for")
+
+
+def _sample_of(result, level):
+    """Sample 0 of a batched NumPy result, standing for the whole batch."""
+    sample = np.asanyarray(result)[0, ...].view(_Sample)
+    sample.batched = _batched(_make(result), level)
+    return sample
+
 
 class BatchedTensor(Tensor):
     """A tensor inside ``vmap``: one sample's shape; ``_value`` holds the batch (batch dimension first)."""
@@ -153,12 +194,7 @@ def _unwrap(a, level):
     """The batch of ``a`` (batched at ``level``): a Tensor, or for an array read from one, the batch's array."""
     if isinstance(a, BatchedTensor):
         return a._value
-    source = a.batched
-    if a.shape != tuple(source.shape):  # reshaped after it was read: which elements are whose is lost
-        raise RuntimeError("vmap: an operation got the values of a batched tensor read in Python and reshaped; "
-                           "minitorch has no batching rule for that")
-    values = source._value._data
-    return values.astype(a.dtype, copy=False) if values.dtype != a.dtype else values
+    return a.physical()
 
 
 def _broadcast(shapes):
@@ -239,7 +275,7 @@ def _rules():
     """Fill ``RULES`` (the ops are imported here: vmap's module is imported with the package)."""
     from ..ops import reduction as R, shape as S, softmax as SM, linalg as L, indexing as I, scatter as X, \
         diagonal as D, convert as C, where as W, scan as SC
-    from ..nn.functional import conv as CV
+    from ..nn.functional import conv as CV, loss as LS
 
 
     _register(_dim_rule(1), R.SumDim, R.MeanDim, R.ProdDim, R._EvenlySplit, R._Select, R.Var, R.Std,
@@ -263,6 +299,7 @@ def _rules():
     _register(_addmm, L.Addmm)
     _register(_where, W.Where)
     _register(_convolution, CV.Convolution)
+    _register(_nll_loss, LS.NllLoss)
     global _stack, _matmul_fn, _cat
     _stack, _matmul_fn, _cat = S.stack, L.matmul, S.cat
 
@@ -344,7 +381,7 @@ def _mv(cls, args, batched, size):
 
 def _dot(cls, args, batched, size):
     a, b = args
-    return (_pad(a, 1) * _pad(b, 1)).sum(-1) if not (batched[0] and batched[1]) else (a * b).sum(-1)
+    return (a * b).sum(-1)  # (B, k) * (k,) or (B, k): broadcasting puts the batch in front
 
 
 def _addmm(cls, args, batched, size):
@@ -365,11 +402,51 @@ def _where(cls, args, batched, size):
 def _convolution(cls, args, batched, size):
     """A batched input only: the batch folded into N (each sample is (N, C, ...) or unbatched (C, ...))."""
     x, w, b, geometry, output_padding = args
-    if not batched[0] or any(batched[1:]):
-        return None
+    if batched[1] or batched[2]:
+        return _convolution_batched_weight(cls, args, batched, size)
     folded = x.reshape((-1,) + tuple(x.shape[2:]))
     out = cls.apply(folded, w, b, geometry, output_padding)
     return out.reshape((size, x.shape[1]) + tuple(out.shape[1:]))
+
+
+def _convolution_batched_weight(cls, args, batched, size):
+    """Batched weights: the batch becomes groups (B·g groups over B·C channels), as torch's rule does."""
+    x, w, b, geometry, output_padding = args
+    if output_padding is not None:
+        return None  # transposed: its weight is (C_in, C_out/g, ...); left to the per-sample loop
+    if not batched[0]:
+        x = x.expand((size,) + tuple(x.shape))
+    if not batched[1]:
+        w = w.expand((size,) + tuple(w.shape))
+    n, spatial = x.shape[1], tuple(x.shape[3:])
+    x = x.movedim(0, 1).reshape((n, -1) + spatial)                      # (N, B·C, ...)
+    w = w.reshape((-1,) + tuple(w.shape[2:]))                            # (B·O, C/g, ...)
+    if b.numel():
+        b = (b if batched[2] else b.expand((size,) + tuple(b.shape))).reshape(-1)
+    out = cls.apply(x, w, b, geometry[:-1] + (geometry[-1] * size,), output_padding)
+    return out.reshape((n, size, -1) + tuple(out.shape[2:])).movedim(1, 0)
+
+
+def _nll_loss(cls, args, batched, size):
+    """nll_loss of (N, C) log-probabilities: the batch folded into N with reduction 'none', then each
+    sample's losses summed (and for 'mean' divided by the sample's weights of the targets not ignored)."""
+    logp, target, weight, reduction, ignore_index = args
+    if batched[2] or cls.__name__ != "NllLoss" or _ndim(logp, batched[0]) != 2:
+        return None
+    if not batched[0]:
+        logp = logp.expand((size,) + tuple(logp.shape))
+    target = target if batched[1] else np.broadcast_to(target, (size,) + target.shape)
+    n = logp.shape[1]
+    losses = cls.apply(logp.reshape(size * n, -1), target.reshape(-1), weight, "none", ignore_index)
+    losses = losses.reshape(size, n)
+    if reduction == "none":
+        return losses
+    total = losses.sum(1)
+    if reduction == "sum":
+        return total
+    kept = target != ignore_index
+    weights = (weight[np.where(kept, target, 0)] if weight is not None else np.ones(target.shape)) * kept
+    return total / _make(weights.sum(1).astype(logp._data.dtype))
 
 
 def _fallback(cls, args, batched, size):
