@@ -290,6 +290,7 @@ def _rules():
     _register(_reshape, S._Reshape)
     _register(_expand, S.Expand)
     _register(_permute, S.Permute)
+    _register(_squeeze_row, L.SqueezeRow)
     _register(_t, S.T)
     _register(_index, I.Select, X.Index)
     _register(_join, S.Cat, S.Stack)
@@ -340,6 +341,10 @@ def _expand(cls, args, batched, size):
 def _permute(cls, args, batched, size):
     a, dims = args
     return cls.apply(a, (0,) + tuple(_shift(d, a.ndim - 1) for d in dims))
+
+
+def _squeeze_row(cls, args, batched, size):
+    return args[0].squeeze(1)  # (B, 1, n) -> (B, n)
 
 
 def _t(cls, args, batched, size):
