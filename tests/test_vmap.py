@@ -62,6 +62,23 @@ CASES = {
     "cross_entropy": (lambda L, F, x, t: F.cross_entropy(x, t), [(4, 5), ("target", 4, 5)]),
     "nll_mean": (lambda L, F, x: F.nll_loss(F.log_softmax(x, -1), L.tensor([0, 2, 1])), [(3, 4)]),
     "mse": (lambda L, F, x, y: F.mse_loss(x, y), [(2, 3), (2, 3)]),
+    "pow_scalars": (lambda L, F, a: a.abs() ** 1.5 + 2 ** a - (a.abs() + 1).reciprocal() + (1 - a) + a.remainder(0.7),
+                    [(3, 2)]),
+    "activations": (lambda L, F, a: F.elu(a) + F.softplus(a) + F.leaky_relu(a) + F.hardtanh(a) + F.mish(a)
+                    + F.logsigmoid(a) + F.hardswish(a) + F.threshold(a, 0.1, 2.0), [(3, 2)]),
+    "sort_topk": (lambda L, F, a: a.sort(-1).values + a.topk(2, 0).values.sum() + a.median(1).values.unsqueeze(1),
+                  [(3, 4)]),
+    "inv_det": (lambda L, F, a: L.linalg.inv(a @ a.mT + L.eye(3, dtype=L.float64)) + L.linalg.det(a), [(3, 3)]),
+    "pad_pool": (lambda L, F, a: F.max_pool2d(F.pad(a, (1, 0, 0, 1)), 2) + F.avg_pool2d(a, 2),
+                 [(2, 3, 4, 4)]),
+    "losses": (lambda L, F, a, b: F.huber_loss(a, b) + F.binary_cross_entropy_with_logits(a, b.sigmoid())
+               + F.mse_loss(a, b, reduction="sum"), [(2, 3), (2, 3)]),
+    "trace": (lambda L, F, a: L.trace(a), [(3, 3)]),
+    "gather_index_select": (lambda L, F, a: L.gather(a, 1, L.tensor([[0, 2], [1, 1], [2, 0]]))
+                            + L.index_select(a, 1, L.tensor([2, 0])), [(3, 3)]),
+    "compare_masked_fill": (lambda L, F, a, b: (a > b).to(L.float64) + a.masked_fill(b > 0, 1.0), [(3,), (3,)]),
+    "argmax": (lambda L, F, a: a.argmax(-1).to(L.float64) + a.argmin(1, keepdim=True).to(L.float64), [(3, 4)]),
+    "batched_index": (lambda L, F, a, i: a[i] + a[i[0]], [(4,), ("target", 2, 4)]),
 }
 
 

@@ -59,7 +59,13 @@ class _Sample(np.ndarray):
     tensor it was read from (kept through ``astype`` and views), so an op that gets it can use the batch."""
 
     def __array_finalize__(self, obj):
-        self.batched = getattr(obj, "batched", None)
+        # astype and same-layout views stand for the same batch; other views (a transpose, a slice) do not
+        # stand for any batch: using one raises (see _Lost) rather than computing with sample 0 alone
+        batched = getattr(obj, "batched", None)
+        if batched is not None and (self.shape != obj.shape or self.ndim and _element_strides(self) !=
+                                    _element_strides(obj)):
+            batched = _LOST
+        self.batched = batched
 
     def physical(self):
         """The whole batch this sample stands for (batch dimension first), in this sample's dtype."""
@@ -75,6 +81,10 @@ class _Sample(np.ndarray):
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """NumPy elementwise maths on the values of batched tensors (comparisons, logic, in Python code that
         is not an Op): done on the whole batch, so that ``_make`` of the result is the batched result."""
+        if method == "reduce" and ufunc in _CHECKS and kwargs.get("axis") is None and "out" not in kwargs:
+            # x.all(), x.any(), x.max() over all elements: Python's checks (finite? in range?), made over
+            # every sample of the batch
+            return ufunc.reduce(np.asarray(inputs[0].physical()), **kwargs)
         if method != "__call__" or "out" in kwargs:
             raise RuntimeError(_LOOSE_ERROR)
         level = max(_level_of(a) for a in inputs)
@@ -85,12 +95,41 @@ class _Sample(np.ndarray):
         result = ufunc(*physical, **kwargs)
         return tuple(_sample_of(r, level) for r in result) if isinstance(result, tuple) else _sample_of(result, level)
 
+    def _python_value(self, *args):
+        raise RuntimeError(CONTROL_FLOW_ERROR)
+
+    __int__ = __float__ = __index__ = __bool__ = _python_value  # sample 0's value would be silently wrong
+
     def __array_function__(self, func, types, args, kwargs):
+        if func in (np.argmax, np.argmin) and len(args) == 1 and self.batched is not None:
+            batch, axis = self.physical(), kwargs.get("axis")
+            result = func(batch.reshape(batch.shape[0], -1), axis=1) if axis is None else func(
+                batch, axis=axis + 1 if axis >= 0 else axis, keepdims=kwargs.get("keepdims", False))
+            return _sample_of(result, self.batched._level)
         if func not in _SHAPE_ONLY:
             raise RuntimeError(_LOOSE_ERROR)
         return super().__array_function__(func, types, args, kwargs)
 
 
+def _element_strides(a):
+    """The order of the dims in memory and their directions: kept by astype and copies, changed by a
+    transpose or a reversal (dims of size 1 left out: their strides mean nothing)."""
+    dims = [(abs(s), d, s < 0) for d, (s, n) in enumerate(zip(a.strides, a.shape)) if n > 1]
+    return [(d, negative) for _, d, negative in sorted(dims)]
+
+
+class _Lost:
+    """The ``batched`` of a view that reorders or drops the elements of a batched tensor's sample."""
+
+    @property
+    def _level(self):
+        raise RuntimeError(_LOOSE_ERROR)
+
+    shape = _level
+
+
+_LOST = _Lost()
+_CHECKS = (np.logical_and, np.logical_or, np.maximum, np.minimum)
 _SHAPE_ONLY = {np.shape, np.ndim, np.size, np.result_type, np.may_share_memory, np.shares_memory}
 _LOOSE_ERROR = ("vmap: minitorch read the values of a batched tensor in Python for an operation it has no batching "
                 "rule for")
@@ -126,10 +165,13 @@ def _batched(value, level):
 
 
 def _level_of(a):
+    """The level a value is batched at (0: not batched); a key (tuple) is batched where an index in it is."""
     if isinstance(a, BatchedTensor):
         return a._level
     if isinstance(a, _Sample) and a.batched is not None:
         return a.batched._level
+    if isinstance(a, tuple):
+        return max([_level_of(k) for k in a] or [0])
     return 0
 
 
@@ -145,10 +187,6 @@ class _Interpreter:
 
     def op(self, cls, args):
         level = max([_level_of(a) for a in args] or [0])
-        for a in args:
-            if type(a) is tuple and any(_level_of(k) for k in a):  # an index read from a batched tensor
-                raise RuntimeError(f"vmap: {op_name(cls)} got an index read from a batched tensor in Python; "
-                                   "minitorch has no batching rule for that")
         if level == 0:  # nothing batched: the op as it is
             return self._plain(cls.apply, args)
         size = self.sizes[level - 1]
@@ -194,7 +232,15 @@ def _unwrap(a, level):
     """The batch of ``a`` (batched at ``level``): a Tensor, or for an array read from one, the batch's array."""
     if isinstance(a, BatchedTensor):
         return a._value
+    if isinstance(a, tuple):  # a key: its batched indices as their batch
+        key = _BatchedKey(_unwrap(k, level) if _level_of(k) == level else k for k in a)
+        key.positions = [j for j, k in enumerate(a) if _level_of(k) == level]
+        return key
     return a.physical()
+
+
+class _BatchedKey(tuple):
+    """An index key whose indices at ``positions`` are batches (batch dimension first)."""
 
 
 def _broadcast(shapes):
@@ -292,7 +338,8 @@ def _rules():
     _register(_permute, S.Permute)
     _register(_squeeze_row, L.SqueezeRow)
     _register(_t, S.T)
-    _register(_index, I.Select, X.Index)
+    _register(_index, I.Select, X.Index, X.IndexSelect, X.Gather)
+    _register(_elementwise, I.MaskedFill)
     _register(_join, S.Cat, S.Stack)
     _register(_matmul, L.Mm, L.Bmm)
     _register(_mv, L.Mv)
@@ -301,6 +348,27 @@ def _rules():
     _register(_where, W.Where)
     _register(_convolution, CV.Convolution)
     _register(_nll_loss, LS.NllLoss)
+    from ..ops import arithmetic as A, sorting as SO, linalg_solve as LS2, linalg_cholesky as LC, \
+        linalg_matrix as LM
+    from ..ops.pointwise import remainders as RM
+    from ..nn.functional import activation as AC, pooling as P, pooling_adaptive as PA, pixelshuffle as PS, \
+        padding as PD
+    # pointwise ops of one tensor and numbers (the flags ``elementwise``/``promotes`` find the others)
+    _register(_elementwise, A.AddScalar, A.SubScalar, A.MulScalar, A.DivScalar, A.Neg, A.Pow, A.RPow,
+              A.Reciprocal, A.Rsub, RM.Remainder, RM._ModNumber, AC.Celu, AC.Elu, AC.Gelu, AC.Hardshrink,
+              AC.Hardsigmoid, AC.Hardswish, AC.Hardtanh, AC.LeakyRelu, AC.LogSigmoid, AC.Mish, AC.Silu,
+              AC.Softplus, AC.Softshrink, AC.Threshold)
+    _register(_dim_rule(1), SO._Selection)
+    # ops on the last dims that take any leading dims (matrices, padding)
+    _register(_same, L.LinalgInv, L.LinalgSlogdet, LS2.LinalgDet, LC.LinalgCholeskyEx, LM.LinalgMatrixExp,
+              PD.ConstantPadNd)
+    # ops whose first dim is independent samples (N): the batch folded into it
+    _register(_fold, P.MaxPoolWithIndices, P.AvgPool, PA.AdaptiveAvgPool, PA.MaxOverWindows, PS.PixelShuffle,
+              PS.PixelUnshuffle, PS.ChannelShuffle)
+    _register(_pointwise_loss(2), LS.MseLoss, LS.HuberLoss)
+    _register(_pointwise_loss(3), LS.BinaryCrossEntropy)
+    _register(_pointwise_loss(4), LS.BinaryCrossEntropyWithLogits)
+    _register(_trace, D.Trace)
     global _stack, _matmul_fn, _cat
     _stack, _matmul_fn, _cat = S.stack, L.matmul, S.cat
 
@@ -310,6 +378,34 @@ def _same(cls, args, batched, size):
     if not batched[0] or any(batched[1:]):
         return None
     return cls.apply(*args)
+
+
+def _fold(cls, args, batched, size):
+    """(B, N, ...) as (B·N, ...) for ops that treat each of their first dim's entries alone (pooling)."""
+    if not batched[0] or any(batched[1:]):
+        return None
+    x = args[0]
+    out = cls.apply(x.reshape((-1,) + tuple(x.shape[2:])), *args[1:])
+    unfold = lambda o: None if o is None else o.reshape((size, -1) + tuple(o.shape[1:]))
+    return tuple(unfold(o) for o in out) if isinstance(out, tuple) else unfold(out)
+
+
+def _pointwise_loss(position):
+    """Losses of elementwise terms (reduction at ``position``): the terms of the batch, reduced per sample."""
+    def rule(cls, args, batched, size):
+        reduction = args[position]
+        terms = _elementwise(cls, args[:position] + ["none"] + list(args[position + 1:]), batched, size)
+        if reduction == "none":
+            return terms
+        dims = tuple(range(1, terms.ndim))
+        return terms.sum(dims) if reduction == "sum" else terms.mean(dims)
+    return rule
+
+
+def _trace(cls, args, batched, size):
+    from .._dtype import from_numpy_dtype
+    diagonal = args[0].diagonal(0, 1, 2)
+    return diagonal.sum(-1, dtype=None if args[1] is None else from_numpy_dtype(np.dtype(args[1])))
 
 
 def _full_reduction(cls, args, batched, size):
@@ -353,15 +449,29 @@ def _t(cls, args, batched, size):
 
 
 def _index(cls, args, batched, size):
-    """a[key] (basic or advanced) with the batch kept in front: the key gets a leading ``:``. Index arrays
-    that are not side by side move their dims to the front in NumPy: those fall back."""
-    if not batched[0] or any(batched[1:]):
+    """a[key], basic or advanced, the batch kept in front. A batched ``a``: the key gets a leading ``:``
+    (index arrays that are not side by side move their dims to the front in NumPy: those fall back).
+    Batched index arrays: each sample's indices pick from that sample's ``a`` (an ``arange`` index)."""
+    a, key = args
+    key = tuple(key) if isinstance(key, tuple) else (key,)
+    arrays = [j for j, k in enumerate(key) if isinstance(k, (np.ndarray, list, int, np.integer))]
+    if arrays and (arrays[-1] - arrays[0] + 1 != len(arrays) or any(k is Ellipsis or k is None or isinstance(
+            k, slice) for k in key[arrays[0]:arrays[-1] + 1])):
         return None
-    key = args[1] if isinstance(args[1], tuple) else (args[1],)
-    arrays = [i for i, k in enumerate(key) if isinstance(k, (np.ndarray, list)) or isinstance(k, Tensor)]
-    if any(isinstance(k, _Sample) for k in key) or (arrays and arrays[-1] - arrays[0] + 1 != len(arrays)):
+    if not batched[1]:
+        return cls.apply(a, (slice(None),) + key) if batched[0] else None
+    positions = args[1].positions
+    if any(key[j].dtype == bool for j in positions) or any(k is Ellipsis for k in key):
+        return None  # a mask's count differs between samples: no batch shape
+    lead = sum(1 for k in key[:arrays[0]] if isinstance(k, slice) or k is None)
+    if not batched[0]:
+        out = cls.apply(a, key)
+        return out.movedim(lead, 0) if lead else out
+    if lead:
         return None
-    return cls.apply(args[0], (slice(None),) + key)
+    depth = 1 + max(np.ndim(key[j]) - (j in positions) for j in arrays)
+    batch = np.arange(size).reshape((size,) + (1,) * (depth - 1))
+    return cls.apply(a, (batch,) + key)
 
 
 def _join(cls, args, batched, size):
@@ -454,10 +564,17 @@ def _nll_loss(cls, args, batched, size):
     return total / _make(weights.sum(1).astype(logp._data.dtype))
 
 
+def _take(a, i):
+    """Sample ``i`` of an unwrapped argument (a key: of each of its batched indices)."""
+    if isinstance(a, _BatchedKey):
+        return tuple(k[i] if j in a.positions else k for j, k in enumerate(a))
+    return a[i]
+
+
 def _fallback(cls, args, batched, size):
     """No rule: the op once per sample, the results stacked (torch's warning names the op)."""
     warnings.warn(FALLBACK_WARNING.format(op_name(cls)), stacklevel=4)
-    per_sample = [cls.apply(*[a[i] if b else a for a, b in zip(args, batched)]) for i in range(size)]
+    per_sample = [cls.apply(*[_take(a, i) if b else a for a, b in zip(args, batched)]) for i in range(size)]
     if isinstance(per_sample[0], tuple):
         return tuple(None if outs[0] is None else _stack(list(outs)) for outs in zip(*per_sample))
     return _stack(per_sample)
