@@ -281,3 +281,16 @@ def test_rule_table_names_ops():
     vmap(minitorch.sin)(minitorch.ones(2))
     names = {cls.__name__ for cls in RULES}
     assert {"SumDim", "Softmax", "Mm", "Convolution", "Index", "Where", "Permute"} <= names
+
+
+def test_autograd_inside_vmap_fails_as_in_torch():
+    """A batched tensor is not part of a graph (torch's functorch says so too): per-sample gradients are
+    func.grad's, composed with vmap."""
+    x = np.arange(6.0).reshape(2, 3)
+    same_error(lambda L: (vmap if L is minitorch else torch.func.vmap)(
+        lambda a: L.autograd.grad((a ** 2).sum(), a)[0])(L.tensor(x, requires_grad=True)))
+    same_error(lambda L: (vmap if L is minitorch else torch.func.vmap)(
+        lambda a: a.detach().requires_grad_())(L.tensor(x)))
+    seen = []
+    vmap(lambda a: seen.append((a.requires_grad, a.grad_fn)) or a)(minitorch.tensor(x, requires_grad=True))
+    assert seen == [(False, None)]

@@ -24,9 +24,10 @@ and the op gets the whole batch instead; where it cannot (the array was reshaped
 computing on sample 0 alone.
 
 Autograd: a rule runs minitorch operations on the batched values, so the graph is recorded on them and
-``backward`` through a vmapped function's output works as for any function. ``autograd.grad`` called
-*inside* the function does not (the batched tensors there are not part of the graph): that composition is
-minitorch.func.grad's (``vmap(grad(f))``).
+``backward`` through a vmapped function's output works as for any function. Inside the function, as in
+torch, a batched tensor does not require grad and ``requires_grad_()`` raises torch's error, so
+``autograd.grad`` called there fails as torch's does: per-sample gradients are minitorch.func.grad's
+(``vmap(grad(f))``).
 
 Randomness: ``'same'`` needs nothing (a random op draws for one sample's shape, the same draw for all);
 ``'error'`` raises torch's error at the draw; ``'different'`` runs the function once per sample when it
@@ -49,6 +50,11 @@ ITEM_ERROR = ("vmap: It looks like you're calling .item() on a Tensor. We don't 
               "somewhere inside PyTorch internals, please file a bug report.")
 CONTROL_FLOW_ERROR = ("vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. We "
                       "don't support that yet, please file an issue at https://github.com/pytorch/pytorch/issues .")
+REQUIRES_GRAD_ERROR = (
+    "You are attempting to call Tensor.requires_grad_() (or perhaps using torch.autograd.functional.* APIs) inside of "
+    "a function being transformed by a functorch transform. This is unsupported, please attempt to use the functorch "
+    "transforms (e.g. grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside of a function being "
+    "transformed instead.")
 FALLBACK_WARNING = ("There is a performance drop because we have not yet implemented the batching rule for {}. "
                     "Please file us an issue on GitHub so that we can prioritize its implementation.")
 
@@ -152,6 +158,15 @@ class BatchedTensor(Tensor):
         sample.batched = self
         return sample
 
+    def requires_grad_(self, requires_grad=True):
+        raise RuntimeError(REQUIRES_GRAD_ERROR)
+
+    def _set_requires_grad(self, value):
+        raise RuntimeError(REQUIRES_GRAD_ERROR)
+
+    # as in torch, a batched tensor is not part of a graph (the batch is): autograd inside vmap is func.grad's
+    requires_grad = property(lambda self: False, _set_requires_grad)
+
     def __repr__(self):
         return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{self._value!r}\n)"
 
@@ -159,7 +174,7 @@ class BatchedTensor(Tensor):
 def _batched(value, level):
     t = BatchedTensor.__new__(BatchedTensor)
     t._value, t._level = value, level
-    t._requires_grad, t._grad, t.grad_fn, t._output_nr = value._requires_grad, None, None, 0
+    t._requires_grad, t._grad, t.grad_fn, t._output_nr = False, None, None, 0
     t._vc, t._acc, t._hooks, t._retains_grad, t._view, t._views = [0], None, None, False, None, None
     return t
 
