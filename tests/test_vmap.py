@@ -79,6 +79,16 @@ CASES = {
     "compare_masked_fill": (lambda L, F, a, b: (a > b).to(L.float64) + a.masked_fill(b > 0, 1.0), [(3,), (3,)]),
     "argmax": (lambda L, F, a: a.argmax(-1).to(L.float64) + a.argmin(1, keepdim=True).to(L.float64), [(3, 4)]),
     "batched_index": (lambda L, F, a, i: a[i] + a[i[0]], [(4,), ("target", 2, 4)]),
+    "layer_group_norm": (lambda L, F, a: F.layer_norm(a, (4,)) + F.group_norm(a.unsqueeze(0), 1)[0], [(3, 4)]),
+    "embedding": (lambda L, F, i: F.embedding(i, L.arange(15.0, dtype=L.float64).reshape(5, 3)),
+                  [("target", 2, 5)]),
+    "roll_repeat_rot90": (lambda L, F, a: a.roll((1, -1), (0, 1)) + a.repeat(2, 1)[:3] + L.rot90(a, 1, (0, 1)),
+                          [(3, 3)]),
+    "cross_glu_unfold": (lambda L, F, a, b: L.linalg.cross(a, b) + F.glu(a, 0).sum() + a.unfold(1, 2, 1)[..., 0].sum(),
+                         [(2, 3), (2, 3)]),
+    "addmv_addr_baddbmm": (lambda L, F, c, a, b: L.addmv(c[0, :, 0], a[0], b[0, :, 0], beta=0.5).unsqueeze(-1)
+                           + L.addr(c[0], a[0, :, 0], b[0, 0]) + L.baddbmm(c, a, b, alpha=2.0).sum(0),
+                           [(2, 3, 2), (2, 3, 4), (2, 4, 2)]),
 }
 
 

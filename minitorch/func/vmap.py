@@ -384,6 +384,16 @@ def _rules():
     _register(_pointwise_loss(3), LS.BinaryCrossEntropy)
     _register(_pointwise_loss(4), LS.BinaryCrossEntropyWithLogits)
     _register(_trace, D.Trace)
+    from ..ops import products as PR
+    from ..nn.functional import normalization as NO, sparse as SP
+    _register(_dim_rule(1), AC.Glu, S.Unfold)
+    _register(_dim_rule(2), S.Rot90)
+    _register(_roll, S.Roll)
+    _register(_repeat, S.Repeat)
+    _register(_cross, PR.Cross)
+    _register(_add_product, PR._AddProduct)
+    _register(_row_norm, NO._RowNorm)
+    _register(_embedding, SP.Embedding)
     global _stack, _matmul_fn, _cat
     _stack, _matmul_fn, _cat = S.stack, L.matmul, S.cat
 
@@ -421,6 +431,59 @@ def _trace(cls, args, batched, size):
     from .._dtype import from_numpy_dtype
     diagonal = args[0].diagonal(0, 1, 2)
     return diagonal.sum(-1, dtype=None if args[1] is None else from_numpy_dtype(np.dtype(args[1])))
+
+
+def _roll(cls, args, batched, size):
+    a, shifts, dims = args
+    if not dims:
+        return None  # a roll of the flattened sample: the batch would roll into it
+    return _dim_rule(2)(cls, args, batched, size)
+
+
+def _repeat(cls, args, batched, size):
+    a, repeats = args
+    return cls.apply(_pad(a, len(repeats)), (1,) + tuple(repeats))
+
+
+def _cross(cls, args, batched, size):
+    a, b, dim = args
+    ndim = max(_ndim(a, batched[0]), _ndim(b, batched[1]))
+    # both with the batch's rank: NumPy's cross takes the axis of each operand as given
+    padded = [_pad(t, ndim) if flag else t.reshape((1,) * (ndim + 1 - t.ndim) + tuple(t.shape))
+              for t, flag in zip((a, b), batched)]
+    return cls.apply(*padded, _shift(dim, ndim))
+
+
+def _add_product(cls, args, batched, size):
+    """addmv, addr, baddbmm, addbmm: β·c + α·P(a, b), with P batched as mv, outer and bmm are."""
+    c, a, b, beta, alpha = args
+    name = cls.__name__
+    if name == "Addmv":
+        product = _matmul_fn(a, b.unsqueeze(-1)).squeeze(-1) if batched[2] else _matmul_fn(a, b)
+    elif name == "Addr":
+        product = a.unsqueeze(-1) * b.unsqueeze(-2)
+    else:
+        product = _matmul_fn(a, b)
+        product = product.sum(-3) if name == "Addbmm" else product
+    product = product if alpha == 1 else product * alpha
+    if beta == 0:
+        return product
+    ndim = product.ndim - (batched[1] or batched[2])
+    return product + (_pad(c, ndim) if batched[0] else c) * beta
+
+
+def _row_norm(cls, args, batched, size):
+    """layer_norm, group_norm (x batched only): the batch's rows are more rows of the same length."""
+    x, w, b, stats, affine, wshape, eps = args
+    if any(batched[1:]):
+        return None
+    more = lambda shape: (size * shape[0],) + tuple(shape[1:])  # noqa: E731
+    return cls.apply(x, w, b, more(stats), more(affine), wshape, eps)
+
+
+def _embedding(cls, args, batched, size):
+    """Batched indices into one table: the lookup of the batch of indices."""
+    return None if batched[0] else cls.apply(*args)
 
 
 def _full_reduction(cls, args, batched, size):
