@@ -304,3 +304,16 @@ def test_autograd_inside_vmap_fails_as_in_torch():
     seen = []
     vmap(lambda a: seen.append((a.requires_grad, a.grad_fn)) or a)(minitorch.tensor(x, requires_grad=True))
     assert seen == [(False, None)]
+
+
+def test_profiler_sees_the_batched_ops():
+    """Under the profiler (an observer like vmap), the ops vmap runs on the batch are profiled, and the
+    profiler's observer is back in place afterwards."""
+    from minitorch.autograd import function
+    x = minitorch.ones(4, 3, dtype=minitorch.float64)
+    with minitorch.autograd.profiler.profile() as prof:
+        vmap(lambda a: a.sin() * 2)(x)
+        assert function.observer is not None
+    names = {e.key for e in prof.key_averages()}
+    assert {"aten::sin", "aten::mul"} <= names
+    assert function.observer is None

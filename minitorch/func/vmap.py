@@ -203,7 +203,8 @@ class _Interpreter:
     def op(self, cls, args):
         level = max([_level_of(a) for a in args] or [0])
         if level == 0:  # nothing batched: the op as it is
-            return self._plain(cls.apply, args)
+            # an op on plain tensors: the op itself, or through jit.trace or the profiler if one was on
+            return self._plain(cls.apply if self.previous is None else lambda *a: self.previous.op(cls, a), args)
         size = self.sizes[level - 1]
         batched = [_level_of(a) == level for a in args]
         values = [_unwrap(a, level) if b else a for a, b in zip(args, batched)]
@@ -218,6 +219,8 @@ class _Interpreter:
     def inplace(self, apply_inplace, tensor, fn, args, kwargs):
         level = max([_level_of(a) for a in (tensor,) + tuple(args)] + [_level_of(v) for v in kwargs.values()])
         if level == 0:
+            if self.previous is not None:
+                return self._plain(lambda *a: self.previous.inplace(apply_inplace, tensor, fn, a, kwargs), args)
             return self._plain(lambda *a: apply_inplace(*a, **kwargs), (tensor, fn) + tuple(args))
         if _level_of(tensor) != level:  # torch: the written tensor cannot hold a batch
             shape = (self.sizes[level - 1],) + _broadcast([tuple(a.shape) for a in (tensor,) + tuple(args)
@@ -231,6 +234,8 @@ class _Interpreter:
     def python_value(self, tensor, kind):
         if isinstance(tensor, BatchedTensor):
             raise RuntimeError(ITEM_ERROR if kind == "number" else CONTROL_FLOW_ERROR)
+        if self.previous is not None:
+            self.previous.python_value(tensor, kind)
 
     def _plain(self, fn, args):
         self.busy = True
