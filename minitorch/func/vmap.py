@@ -339,66 +339,60 @@ def _register(rule, *classes):
 
 def _rules():
     """Fill ``RULES`` (the ops are imported here: vmap's module is imported with the package)."""
-    from ..ops import reduction as R, shape as S, softmax as SM, linalg as L, indexing as I, scatter as X, \
-        diagonal as D, convert as C, where as W, scan as SC
-    from ..nn.functional import conv as CV, loss as LS
-
-
-    _register(_dim_rule(1), R.SumDim, R.MeanDim, R.ProdDim, R._EvenlySplit, R._Select, R.Var, R.Std,
-              R.Logsumexp, R.Cumsum, R.ReverseCumsum, R.Nansum, R.VarMean, R.Aminmax, SM.Softmax, SM.LogSoftmax,
-              SM.SafeSoftmax, S.Squeeze, S.Flip, S.Unbind, SC.Cumprod, SC._CumExtreme, SC.Logcumsumexp)
-    _register(_dim_rule(2), R.VectorNorm, S.Split)
-    _register(_dim_rule(1, 2), S.Transpose)
-    _register(_dim_rule(2, 3), D.Diagonal)
-    _register(_dim_rule(1, extra=1), S.Unsqueeze)
-    _register(_same, S.Alias, C.Clone, C.ToCopy, D.Tril)
-    _register(_full_reduction, R.Sum, R.Mean, R.Prod, R.MaxAll, R.MinAll)
-    _register(_reshape, S._Reshape)
-    _register(_expand, S.Expand)
-    _register(_permute, S.Permute)
-    _register(_squeeze_row, L.SqueezeRow)
-    _register(_t, S.T)
-    _register(_index, I.Select, X.Index, X.IndexSelect, X.Gather)
-    _register(_elementwise, I.MaskedFill)
-    _register(_join, S.Cat, S.Stack)
-    _register(_matmul, L.Mm, L.Bmm)
-    _register(_mv, L.Mv)
-    _register(_dot, L.Dot)
-    _register(_addmm, L.Addmm)
-    _register(_where, W.Where)
-    _register(_convolution, CV.Convolution)
-    _register(_nll_loss, LS.NllLoss)
-    from ..ops import arithmetic as A, sorting as SO, linalg_solve as LS2, linalg_cholesky as LC, \
-        linalg_matrix as LM
+    from ..nn.functional import activation as AC, conv as CV, loss as LS, normalization as NO, padding as PD, \
+        pixelshuffle as PS, pooling as P, pooling_adaptive as PA, sparse as SP
+    from ..ops import arithmetic as A, convert as C, diagonal as D, indexing as I, linalg as L, \
+        linalg_cholesky as LC, linalg_matrix as LM, linalg_solve as LSO, products as PR, reduction as R, \
+        scan as SC, scatter as X, shape as S, softmax as SM, sorting as SO, where as W
     from ..ops.pointwise import remainders as RM
-    from ..nn.functional import activation as AC, pooling as P, pooling_adaptive as PA, pixelshuffle as PS, \
-        padding as PD
+
     # pointwise ops of one tensor and numbers (the flags ``elementwise``/``promotes`` find the others)
     _register(_elementwise, A.AddScalar, A.SubScalar, A.MulScalar, A.DivScalar, A.Neg, A.Pow, A.RPow,
               A.Reciprocal, A.Rsub, RM.Remainder, RM._ModNumber, AC.Celu, AC.Elu, AC.Gelu, AC.Hardshrink,
               AC.Hardsigmoid, AC.Hardswish, AC.Hardtanh, AC.LeakyRelu, AC.LogSigmoid, AC.Mish, AC.Silu,
-              AC.Softplus, AC.Softshrink, AC.Threshold)
-    _register(_dim_rule(1), SO._Selection)
-    # ops on the last dims that take any leading dims (matrices, padding)
-    _register(_same, L.LinalgInv, L.LinalgSlogdet, LS2.LinalgDet, LC.LinalgCholeskyEx, LM.LinalgMatrixExp,
-              PD.ConstantPadNd)
-    # ops whose first dim is independent samples (N): the batch folded into it
+              AC.Softplus, AC.Softshrink, AC.Threshold, I.MaskedFill)
+    _register(_where, W.Where)
+    # ops along dims of one sample: the dims shifted past the batch
+    _register(_dim_rule(1), R.SumDim, R.MeanDim, R.ProdDim, R._EvenlySplit, R._Select, R.Var, R.Std,
+              R.Logsumexp, R.Cumsum, R.ReverseCumsum, R.Nansum, R.VarMean, R.Aminmax, SM.Softmax, SM.LogSoftmax,
+              SM.SafeSoftmax, S.Squeeze, S.Flip, S.Unbind, S.Unfold, SC.Cumprod, SC._CumExtreme,
+              SC.Logcumsumexp, SO._Selection, AC.Glu)
+    _register(_dim_rule(2), R.VectorNorm, S.Split, S.Rot90)
+    _register(_dim_rule(1, 2), S.Transpose)
+    _register(_dim_rule(2, 3), D.Diagonal)
+    _register(_dim_rule(1, extra=1), S.Unsqueeze)
+    _register(_full_reduction, R.Sum, R.Mean, R.Prod, R.MaxAll, R.MinAll)
+    _register(_trace, D.Trace)
+    # views and copies
+    _register(_reshape, S._Reshape)
+    _register(_expand, S.Expand)
+    _register(_permute, S.Permute)
+    _register(_t, S.T)
+    _register(_squeeze_row, L.SqueezeRow)
+    _register(_roll, S.Roll)
+    _register(_repeat, S.Repeat)
+    _register(_join, S.Cat, S.Stack)
+    _register(_index, I.Select, X.Index, X.IndexSelect, X.Gather)
+    _register(_embedding, SP.Embedding)
+    # ops on the last dims that take any leading dims (matrices, padding, copies)
+    _register(_same, S.Alias, C.Clone, C.ToCopy, D.Tril, L.LinalgInv, L.LinalgSlogdet, LSO.LinalgDet,
+              LC.LinalgCholeskyEx, LM.LinalgMatrixExp, PD.ConstantPadNd)
+    # products
+    _register(_matmul, L.Mm, L.Bmm)
+    _register(_mv, L.Mv)
+    _register(_dot, L.Dot)
+    _register(_addmm, L.Addmm)
+    _register(_add_product, PR._AddProduct)
+    _register(_cross, PR.Cross)
+    # nn: the batch folded into N, or into groups, or more rows
+    _register(_convolution, CV.Convolution)
     _register(_fold, P.MaxPoolWithIndices, P.AvgPool, PA.AdaptiveAvgPool, PA.MaxOverWindows, PS.PixelShuffle,
               PS.PixelUnshuffle, PS.ChannelShuffle)
+    _register(_row_norm, NO._RowNorm)
+    _register(_nll_loss, LS.NllLoss)
     _register(_pointwise_loss(2), LS.MseLoss, LS.HuberLoss)
     _register(_pointwise_loss(3), LS.BinaryCrossEntropy)
     _register(_pointwise_loss(4), LS.BinaryCrossEntropyWithLogits)
-    _register(_trace, D.Trace)
-    from ..ops import products as PR
-    from ..nn.functional import normalization as NO, sparse as SP
-    _register(_dim_rule(1), AC.Glu, S.Unfold)
-    _register(_dim_rule(2), S.Rot90)
-    _register(_roll, S.Roll)
-    _register(_repeat, S.Repeat)
-    _register(_cross, PR.Cross)
-    _register(_add_product, PR._AddProduct)
-    _register(_row_norm, NO._RowNorm)
-    _register(_embedding, SP.Embedding)
     global _stack, _matmul_fn, _cat
     _stack, _matmul_fn, _cat = S.stack, L.matmul, S.cat
 
