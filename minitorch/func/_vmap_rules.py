@@ -125,8 +125,8 @@ def _rules():
     _register(_pointwise_loss(2), LS.MseLoss, LS.HuberLoss)
     _register(_pointwise_loss(3), LS.BinaryCrossEntropy)
     _register(_pointwise_loss(4), LS.BinaryCrossEntropyWithLogits)
-    global _stack, _matmul_fn, _cat
-    _stack, _matmul_fn, _cat = S.stack, L.matmul, S.cat
+    global _stack, _matmul_fn
+    _stack, _matmul_fn = S.stack, L.matmul
 
 
 def _same(cls, args, batched, size):
@@ -389,4 +389,4 @@ def fallback(cls, args, batched, size):
     return _stack(per_sample)
 
 
-_stack = _matmul_fn = _cat = None  # set by _rules (the ops import this package's parents)
+_stack = _matmul_fn = None  # set by _rules (the ops import this package's parents)
