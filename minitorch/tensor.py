@@ -513,6 +513,8 @@ def _make(data):
     failed in ``np.copyto``); every op's result passes here, so this is the one place that turns them back
     into 0-d arrays."""
     if type(data) is not _ndarray:
+        if isinstance(data, _ndarray) and hasattr(data, "as_batched_tensor"):  # inside vmap: values read from
+            return data.as_batched_tensor()  # a batched tensor (minitorch/func/vmap.py): the result is batched
         data = np.asarray(data)
     t = Tensor.__new__(Tensor)
     t._data = data

@@ -100,12 +100,12 @@ def _item(item):
         if item.dtype.kind == "f":  # torch truncates a list of floats (NumPy also reads [] as floats)
             item = item.astype(np.int64)
     if isinstance(item, (np.ndarray, bool, np.bool_)):
-        item = np.asarray(item)
+        item = np.asanyarray(item)  # (an index read from a batched tensor inside vmap stays one: func/vmap.py)
         if item.dtype == np.uint8:  # torch's legacy byte masks
             item = item.astype(bool)
         if item.dtype.kind not in "iub":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return int(item) if item.ndim == 0 and item.dtype.kind != "b" else item
+        return int(item) if item.ndim == 0 and item.dtype.kind != "b" and type(item) is np.ndarray else item
     if item is None or item is Ellipsis or isinstance(item, slice):
         return item
     if isinstance(item, (int, np.integer)):

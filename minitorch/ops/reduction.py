@@ -407,13 +407,13 @@ def _arg(name, fn, input, dim, keepdim):
     if dim is None:
         if a.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
-        out = np.asarray(fn(a), np.int64)
+        out = np.asanyarray(fn(a), np.int64)  # (asanyarray: inside vmap the result stays batched, func/vmap.py)
         return _make(out.reshape((1,) * a.ndim) if keepdim else out)
     d = _one_dim(dim, a.ndim)
     if a.ndim and a.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     out = fn(a.reshape(a.shape or (1,)), axis=d, keepdims=keepdim and a.ndim > 0)
-    return _make(np.asarray(out, np.int64).reshape(out.shape if a.ndim else ()))
+    return _make(np.asanyarray(out, np.int64).reshape(out.shape if a.ndim else ()))
 
 
 def argmax(input, dim=None, keepdim=False):
