@@ -9,7 +9,8 @@ test_kernels_plain_twins.py checks that they agree), only in an order the CPU li
     erf.py     erf (NumPy has none)             plain: math.erf on each element
     masks.py   where (relu's backward)          plain: np.where
     norm.py    layer_norm/group_norm and VJP    plain: the formulas, one new array per step
+    power.py   a ** p for whole p from 3 to 8    plain: NumPy's a ** p (the C library's pow)
 
 The Ops that call them (nn/functional/conv.py, nn/functional/pooling.py, nn/functional/normalization.py,
-ops/pointwise/) hold the maths and the VJPs. Kernels work on NumPy arrays only and import nothing from minitorch.
+ops/pointwise/, ops/arithmetic.py) hold the maths and the VJPs. Kernels work on NumPy arrays only and import nothing from minitorch.
 """
