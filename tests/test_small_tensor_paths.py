@@ -128,3 +128,53 @@ def test_logistic_regression_steps_match_torch():
         results.append((np.array(losses), weights.detach().numpy().copy(), bias.detach().numpy().copy()))
     for mine, theirs in zip(*results):
         np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
+
+
+# -- t[i] (a Dataset's rows) and stack (the DataLoader's collate): their direct paths ---------------------
+@pytest.mark.parametrize("i", [0, 2, -1, -3, 3, -4])
+def test_integer_index_matches_torch(i):
+    """In range: SelectBackward0, a view sharing the version counter; out of range: torch's IndexError."""
+    a = np.arange(12.0).reshape(3, 4)
+    results = []
+    for lib in (minitorch, torch):
+        t = lib.tensor(a, requires_grad=True)
+        try:
+            row = t[i]
+        except IndexError as error:
+            results.append(str(error))
+            continue
+        row.sum().backward()
+        results.append((row.grad_fn.name(), row.detach().numpy().tolist(), t.grad.numpy().tolist(),
+                        row._version == t._version))
+    assert results[0] == results[1]
+
+
+def test_integer_index_of_a_0d_tensor_raises_as_torch():
+    errors = []
+    for lib in (minitorch, torch):
+        with pytest.raises(IndexError) as info:
+            lib.tensor(1.0)[0]
+        errors.append(str(info.value))
+    assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("dtypes", [("float32", "float32"), ("int64", "float32"), ("int32", "int64"),
+                                    ("bool", "int64")])
+def test_stack_dtypes_match_torch(dtypes):
+    rows = [np.ones(3, dtype=d) for d in dtypes]
+    mine = minitorch.stack([minitorch.from_numpy(r) for r in rows])
+    theirs = torch.stack([torch.from_numpy(r) for r in rows])
+    assert str(mine.dtype) == str(theirs.dtype)
+    assert np.array_equal(mine.numpy(), theirs.numpy())
+
+
+def test_dataloader_over_tensor_dataset_matches_torch():
+    rng = np.random.default_rng(4)
+    x, y = rng.random((10, 3), dtype=np.float32), rng.integers(0, 5, 10)
+    batches = []
+    for lib in (minitorch, torch):
+        loader = lib.utils.data.DataLoader(lib.utils.data.TensorDataset(lib.from_numpy(x), lib.from_numpy(y)),
+                                           batch_size=4)
+        batches.append([(str(xb.dtype), xb.numpy().tolist(), str(yb.dtype), yb.numpy().tolist())
+                        for xb, yb in loader])
+    assert batches[0] == batches[1]

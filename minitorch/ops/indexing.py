@@ -214,6 +214,9 @@ def _index(t, steps, advanced):
 
 
 def getitem(self, index):
+    if type(index) is int and self._data.ndim and -self._data.shape[0] <= index < self._data.shape[0]:
+        # t[i], the commonest index (a Dataset's rows, one at a time): the step _parse would find, directly
+        return Select.apply(self, _key(0, index % self._data.shape[0]))
     steps, advanced = _parse(self.shape, index, skip_full_slices=isinstance(index, tuple))
     out = _index(self, steps, advanced)
     return Alias.apply(self) if out is self else out
