@@ -178,3 +178,18 @@ def test_dataloader_over_tensor_dataset_matches_torch():
         batches.append([(str(xb.dtype), xb.numpy().tolist(), str(yb.dtype), yb.numpy().tolist())
                         for xb, yb in loader])
     assert batches[0] == batches[1]
+
+
+@pytest.mark.parametrize("key", [lambda lib: (range(3), lib.tensor([1, 0, 3])), lambda lib: range(0),
+                                 lambda lib: range(2, -1, -1), lambda lib: (range(1, 3), range(0, 4, 2))],
+                         ids=["rows_and_targets", "empty", "backwards", "two_ranges"])
+def test_range_index_matches_torch(key):
+    """``input[range(n), target]`` (the nn_tutorial's nll): values, node name and gradient as torch's."""
+    a = np.arange(12.0).reshape(3, 4)
+    results = []
+    for lib in (minitorch, torch):
+        t = lib.tensor(a, requires_grad=True)
+        out = t[key(lib)]
+        out.sum().backward()
+        results.append((out.grad_fn.name(), str(out.dtype), out.detach().numpy().tolist(), t.grad.numpy().tolist()))
+    assert results[0] == results[1]

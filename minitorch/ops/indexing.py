@@ -95,7 +95,9 @@ def _item(item):
     """One index item as an int, slice, None, Ellipsis or an integer/boolean ndarray."""
     if isinstance(item, Tensor):
         item = item._data
-    if isinstance(item, (list, range)):  # torch reads a range as the list of its numbers
+    if isinstance(item, range):  # torch reads a range as the list of its numbers (np.arange: not one by one)
+        item = np.arange(item.start, item.stop, item.step)
+    if isinstance(item, list):
         item = np.asarray(item)
         if item.dtype.kind == "f":  # torch truncates a list of floats (NumPy also reads [] as floats)
             item = item.astype(np.int64)
