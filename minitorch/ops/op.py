@@ -21,7 +21,6 @@ from ..autograd import function as _function
 from ..autograd.function import Function, Node, _link, _mapped, _save
 # minitorch.tensor is complete before the ops are imported (they are attached to Tensor afterwards)
 from ..tensor import Tensor, _make
-from .. import tensor as _tensor
 
 
 class OpNode(Node):
@@ -168,18 +167,14 @@ def view_ops(steps):
 
 def _promote(args, operands):
     """Elementwise operands at torch's result dtype. Python numbers become constant 0-d tensors - torch's
-    "wrapped numbers", which is why ``(x * 2).grad_fn.next_functions`` has a ``(None, 0)`` edge."""
-    Tensor, make = _tensor.Tensor, _tensor._make
-    if len(args) == 2:  # the commonest case first: two tensors of one dtype need nothing done
-        a, b = args
-        if type(a) is Tensor and type(b) is Tensor and a._data.dtype is b._data.dtype:
-            return args, [a._data, b._data]
+    "wrapped numbers", which is why ``(x * 2).grad_fn.next_functions`` has a ``(None, 0)`` edge.
+    (The commonest case, two tensors of one dtype, needs nothing done: Op.apply decides it before calling.)"""
     n = len(args) if operands is True else operands
     dtype, numbers = _plain_dtype(args[:n])
     if dtype is not None and not numbers:
         return args, [a._data if isinstance(a, Tensor) else a for a in args]
     np_dtype = dtype if dtype is not None else result_type(*args[:n]).np
-    args = tuple(a if isinstance(a, Tensor) else make(np.asarray(a, np_dtype)) for a in args[:n]) + args[n:]
+    args = tuple(a if isinstance(a, Tensor) else _make(np.asarray(a, np_dtype)) for a in args[:n]) + args[n:]
     arrays = [a._data if a._data.dtype == np_dtype else a._data.astype(np_dtype) for a in args[:n]] + list(args[n:])
     return args, arrays
 
@@ -190,7 +185,7 @@ def _plain_dtype(operands):
     (whose dtype wins); (None, _) otherwise."""
     dtype, numbers = None, False
     for a in operands:
-        if type(a) is _tensor.Tensor:
+        if type(a) is Tensor:
             if dtype is None:
                 dtype = a._data.dtype
             elif a._data.dtype is not dtype:
