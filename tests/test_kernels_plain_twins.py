@@ -13,7 +13,7 @@ from hypothesis.extra import numpy as hnp
 
 from harness import CONV_LAYOUTS, forced_conv_layout
 from minitorch.kernels import (conv as kconv, erf as kerf, masks as kmasks, norm as knorm, pool as kpool,
-                               resample as kresample, segments as ksegments, taps as ktaps)
+                               power as kpower, resample as kresample, segments as ksegments, taps as ktaps)
 
 # sums of float products in another order: float64 to ~1e-10, float32 to ~1e-5 (relative, and absolute for
 # values near 0; the inputs are in [-1, 1] and no sum here has more than a few hundred terms)
@@ -194,6 +194,54 @@ def test_erf_plain_matches_torch(a):
     plain, theirs = kerf.erf_plain(a), torch.erf(torch.from_numpy(a)).numpy()
     assert plain.dtype == theirs.dtype
     assert ulps(plain, theirs).max(initial=0) <= (2 if a.dtype == np.float64 else 1)
+
+
+# -- a ** p for a small whole p (Pow's forward) ------------------------------------------------------------
+power_inputs = st.sampled_from([np.float64, np.float32]).flatmap(
+    lambda dtype: hnp.arrays(dtype, hnp.array_shapes(min_dims=0, max_dims=2, max_side=8),
+                             elements=st.floats(width=np.dtype(dtype).itemsize * 8)
+                             | st.floats(-3, 3, width=np.dtype(dtype).itemsize * 8)))
+
+
+def assert_power_near(fast, plain, p):
+    """Each multiplication rounds once, and squaring doubles the relative error so far: within p ulps of pow
+    (itself within 1 ulp) for normal results; below the smallest normal number, within that number (there the
+    partial powers themselves may have lost bits). Same infinities, NaNs and signs of zero."""
+    assert fast.dtype == plain.dtype and fast.shape == plain.shape
+    tiny = np.finfo(plain.dtype).tiny
+    normal = ~(np.abs(plain) < tiny)  # NaN counts as normal: ulps gives 0 where both are NaN
+    assert ulps(fast[normal], plain[normal]).max(initial=0) <= p + 1
+    assert np.all(np.abs(fast[~normal] - plain[~normal]) <= tiny)
+    numbers = ~np.isnan(plain)  # the sign of a NaN is no one's promise
+    assert np.array_equal(np.signbit(fast[numbers]), np.signbit(plain[numbers]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=power_inputs, p=st.sampled_from(kpower.FAST_EXPONENTS))
+def test_int_power_fast_matches_plain(a, p):
+    with np.errstate(all="ignore"):
+        assert_power_near(kpower.int_power_fast(a, p), kpower.int_power_plain(a, p), p)
+
+
+def test_int_power_fast_matches_plain_on_a_grid():
+    """Densely over the range where results are finite, the largest and smallest representable included."""
+    for dtype in (np.float32, np.float64):
+        x = np.concatenate([np.linspace(-20, 20, 40001), np.geomspace(1e-30, 1e30, 2001)]).astype(dtype)
+        x = np.concatenate([x, -x, [np.finfo(dtype).max, np.finfo(dtype).tiny, np.finfo(dtype).smallest_subnormal]])
+        for p in kpower.FAST_EXPONENTS:
+            with np.errstate(all="ignore"):
+                assert_power_near(kpower.int_power_fast(x, p), kpower.int_power_plain(x, p), p)
+
+
+@settings(max_examples=30, deadline=None)
+@given(a=power_inputs, p=st.sampled_from(kpower.FAST_EXPONENTS))
+def test_int_power_fast_matches_torch(a, p):
+    """torch.pow computes x³ as x·x·x too (the same value); higher powers with its vectorised pow."""
+    with np.errstate(all="ignore"):
+        fast = kpower.int_power_fast(a, p)
+    assert_power_near(fast, torch.from_numpy(a).pow(p).numpy(), p)
+    if p == 3:
+        assert np.array_equal(fast, torch.from_numpy(a).pow(3).numpy(), equal_nan=True)
 
 
 # -- where (relu's backward) -------------------------------------------------------------------------------

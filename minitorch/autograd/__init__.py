@@ -43,7 +43,9 @@ def _make_grads(outputs, grad_outputs):
         if g is None:
             if out.requires_grad and out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _make(np.ones(out._data.shape, out._data.dtype))
+            shape, dtype = out._data.shape, out._data.dtype
+            # a 0-d output (the usual loss): np.array(1) costs a tenth of np.ones, once per backward
+            g = _make(np.array(1, dtype) if shape == () else np.ones(shape, dtype))
         else:
             if g.shape != out.shape:
                 raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "

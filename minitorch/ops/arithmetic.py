@@ -5,6 +5,7 @@ Broadcasting needs no code here: the engine sums each gradient back to its input
 import numpy as np
 
 from .._dtype import float64, get_default_dtype
+from ..kernels.power import FAST_EXPONENTS, int_power_fast
 from ..tensor import Tensor, _make
 from .inplace import copy_into_out
 from .op import Op
@@ -286,6 +287,8 @@ class Pow(Op):
         elif a.dtype == np.bool_:  # a bool tensor to an integer power is int64 in torch (NumPy: int8)
             a = a.astype(np.int64)
         with _silent():
+            if p in FAST_EXPONENTS and a.dtype.char in "fd" and type(p) is not bool:
+                return int_power_fast(a, p)  # products, not pow(): 10x faster (kernels/power.py)
             return a ** p
 
     @staticmethod

@@ -95,7 +95,9 @@ def _item(item):
     """One index item as an int, slice, None, Ellipsis or an integer/boolean ndarray."""
     if isinstance(item, Tensor):
         item = item._data
-    if isinstance(item, (list, range)):  # torch reads a range as the list of its numbers
+    if isinstance(item, range):  # torch reads a range as the list of its numbers (np.arange: not one by one)
+        item = np.arange(item.start, item.stop, item.step)
+    if isinstance(item, list):
         item = np.asarray(item)
         if item.dtype.kind == "f":  # torch truncates a list of floats (NumPy also reads [] as floats)
             item = item.astype(np.int64)
@@ -214,6 +216,9 @@ def _index(t, steps, advanced):
 
 
 def getitem(self, index):
+    if type(index) is int and self._data.ndim and -self._data.shape[0] <= index < self._data.shape[0]:
+        # t[i], the commonest index (a Dataset's rows, one at a time): the step _parse would find, directly
+        return Select.apply(self, _key(0, index % self._data.shape[0]))
     steps, advanced = _parse(self.shape, index, skip_full_slices=isinstance(index, tuple))
     out = _index(self, steps, advanced)
     return Alias.apply(self) if out is self else out

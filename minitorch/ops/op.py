@@ -19,9 +19,8 @@ from .._size import broadcast_shape
 from ..autograd import forward_ad, grad_mode
 from ..autograd import function as _function
 from ..autograd.function import Function, Node, _link, _mapped, _save
-# minitorch.tensor imports the ops while it is itself being imported; it is complete by the time any
-# function here runs.
-from .. import tensor as _tensor
+# minitorch.tensor is complete before the ops are imported (they are attached to Tensor afterwards)
+from ..tensor import Tensor, _make
 
 
 class OpNode(Node):
@@ -64,24 +63,25 @@ class Op(Function):
 
     @classmethod
     def apply(cls, *args):
+        # This runs for every operation, forward and backward: each line here costs on every small-tensor loop
+        # (benchmarks/overhead.py, benchmarks/tutorials.py), hence the inlined common cases.
         if _function.observer is not None and not _function.observer.busy:  # jit.trace or the profiler
             return _function.observer.op(cls, args)
-        Tensor, make = _tensor.Tensor, _tensor._make
         ctx = cls._Node()
-        if cls.promotes:
-            args, arrays = _promote(args, cls.promotes)
-        else:
+        if not cls.promotes:
             arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        elif len(args) == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor \
+                and args[0]._data.dtype is args[1]._data.dtype:  # _promote's commonest case, inlined
+            arrays = [args[0]._data, args[1]._data]
+        else:
+            args, arrays = _promote(args, cls.promotes)
         recorded = None
         dual = forward_ad.STATE.level is not None and forward_ad.STATE.tangents and forward_ad.has_tangent(args)
         if grad_mode.STATE.enabled:  # known before forward, so that forward saves only what backward will use
-            inputs, needs = [], []
-            for a in args:
-                if isinstance(a, Tensor):
-                    inputs.append(a)
-                    needs.append(a._requires_grad)
+            inputs = [a for a in args if isinstance(a, Tensor)]
+            needs = tuple([a._requires_grad for a in inputs])
             if True in needs:
-                ctx.needs_input_grad = tuple(needs)
+                ctx.needs_input_grad = needs
                 recorded = inputs
         if dual:  # forward mode: an elementwise JVP runs the VJP's formula, which needs what forward saves
             ctx.needs_input_grad = forward_ad.needs(args, ctx.needs_input_grad if recorded is not None else None)
@@ -91,19 +91,31 @@ class Op(Function):
             if "broadcast" in str(e):
                 raise RuntimeError(broadcast_error([a.shape for a in arrays if isinstance(a, np.ndarray)])) from None
             raise
-        single = type(out) is not tuple
-        results = (make(out),) if single else tuple([None if o is None else make(o) for o in out])
-        if recorded is not None:
-            raw_outputs = (out,) if single else out
-            _link(ctx, recorded, results, ctx._non_diff and _mapped(ctx._non_diff, raw_outputs, results))
-            _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, raw_outputs, results)
-        elif dual:
-            _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, (out,) if single else out, results)
-        if cls.is_view:
-            _note_view(cls, args, results)
-        if dual:
-            forward_ad.push_tangents(cls, ctx, args, results)
-        return results[0] if single else results
+        if type(out) is not tuple:
+            result = _make(out)
+            if recorded is not None or dual:
+                _record(cls, ctx, recorded, dual, args, arrays, (out,), (result,))
+            elif cls.is_view:
+                _note_view(cls, args, (result,))
+            return result
+        results = tuple([None if o is None else _make(o) for o in out])
+        _record(cls, ctx, recorded, dual, args, arrays, out, results)
+        return results
+
+
+def _record(cls, ctx, recorded, dual, args, arrays, raw_outputs, results):
+    """The rest of ``Op.apply`` where there is more to do than wrap the output: link the node into the graph and
+    save what forward asked for (``recorded``: the input tensors, when one requires grad), note a view's base,
+    push forward-mode tangents (``dual``)."""
+    if recorded is not None:
+        _link(ctx, recorded, results, ctx._non_diff and _mapped(ctx._non_diff, raw_outputs, results))
+        _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, raw_outputs, results)
+    elif dual:
+        _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, raw_outputs, results)
+    if cls.is_view:
+        _note_view(cls, args, results)
+    if dual:
+        forward_ad.push_tangents(cls, ctx, args, results)
 
 
 def broadcast_error(shapes):
@@ -155,18 +167,14 @@ def view_ops(steps):
 
 def _promote(args, operands):
     """Elementwise operands at torch's result dtype. Python numbers become constant 0-d tensors - torch's
-    "wrapped numbers", which is why ``(x * 2).grad_fn.next_functions`` has a ``(None, 0)`` edge."""
-    Tensor, make = _tensor.Tensor, _tensor._make
-    if len(args) == 2:  # the commonest case first: two tensors of one dtype need nothing done
-        a, b = args
-        if type(a) is Tensor and type(b) is Tensor and a._data.dtype is b._data.dtype:
-            return args, [a._data, b._data]
+    "wrapped numbers", which is why ``(x * 2).grad_fn.next_functions`` has a ``(None, 0)`` edge.
+    (The commonest case, two tensors of one dtype, needs nothing done: Op.apply decides it before calling.)"""
     n = len(args) if operands is True else operands
     dtype, numbers = _plain_dtype(args[:n])
     if dtype is not None and not numbers:
         return args, [a._data if isinstance(a, Tensor) else a for a in args]
     np_dtype = dtype if dtype is not None else result_type(*args[:n]).np
-    args = tuple(a if isinstance(a, Tensor) else make(np.asarray(a, np_dtype)) for a in args[:n]) + args[n:]
+    args = tuple(a if isinstance(a, Tensor) else _make(np.asarray(a, np_dtype)) for a in args[:n]) + args[n:]
     arrays = [a._data if a._data.dtype == np_dtype else a._data.astype(np_dtype) for a in args[:n]] + list(args[n:])
     return args, arrays
 
@@ -177,7 +185,7 @@ def _plain_dtype(operands):
     (whose dtype wins); (None, _) otherwise."""
     dtype, numbers = None, False
     for a in operands:
-        if type(a) is _tensor.Tensor:
+        if type(a) is Tensor:
             if dtype is None:
                 dtype = a._data.dtype
             elif a._data.dtype is not dtype:

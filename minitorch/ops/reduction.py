@@ -168,6 +168,8 @@ def sum_to_size(input, *size):
     shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
     if tuple(input.shape) == shape:
         return input
+    if not shape:  # as torch's sum_to: one sum of everything (SumBackward0), not a sum and a view
+        return Sum.apply(input, None)
     lead = input.ndim - len(shape)
     if lead < 0:
         raise RuntimeError(f"size {list(shape)} is not expandable to size {list(input.shape)}.")

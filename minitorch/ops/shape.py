@@ -785,11 +785,13 @@ class Stack(Op):
 def stack(tensors, dim=0, *, out=None):
     if not len(tensors):
         raise RuntimeError("stack expects a non-empty TensorList")
+    first = tensors[0]._data  # (arrays' shapes and dtypes: a DataLoader stacks a batch of rows on every step)
     for i, t in enumerate(tensors):
-        if t.shape != tensors[0].shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
-                               f"entry 0 and {list(t.shape)} at entry {i}")
-    result = Stack.apply(_wrap_dim(dim, tensors[0].ndim + 1), result_type(*tensors).np, *tensors)
+        if t._data.shape != first.shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first.shape)} at "
+                               f"entry 0 and {list(t._data.shape)} at entry {i}")
+    same = all(t._data.dtype is first.dtype for t in tensors)  # nothing to promote, the common case
+    result = Stack.apply(_wrap_dim(dim, first.ndim + 1), first.dtype if same else result_type(*tensors).np, *tensors)
     if out is not None:
         return copy_into_out(out, result)
     return result

@@ -116,7 +116,7 @@ class MseLoss(Op):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         da = (a - b) * (_reduced_grad(g, a.shape, ctx.reduction) * 2)
-        return da, -da
+        return da, (-da if ctx.needs_input_grad[1] else None)  # the target seldom needs one: no negation then
 
 
 def _weighted(errors, weight, input, reduction):
