@@ -12,9 +12,9 @@ test_kernels_plain_twins.py checks that they agree), only in an order the CPU li
     segments.py  rows added up by index (sparse)      plain: np.add.at
     resample.py  interpolate along one axis           plain: gather + weights, np.add.at
     taps.py      grid_sample's weighted taps          plain: take_along_axis, einsum, np.add.at
+    power.py     a ** p for whole p from 3 to 8       plain: NumPy's a ** p
 
 The Ops that call them (nn/functional/conv.py, nn/functional/pooling.py, nn/functional/normalization.py,
-nn/functional/interpolate.py, nn/functional/grid.py, ops/pointwise/, sparse/ops.py) hold the maths and the VJPs.
+nn/functional/interpolate.py, nn/functional/grid.py, ops/arithmetic.py, ops/pointwise/, sparse/ops.py) hold the maths and the VJPs.
 Kernels work on NumPy arrays only and import nothing from minitorch.
-    power.py     a ** p for whole p from 3 to 8       plain: NumPy's a ** p
 """
