@@ -15,6 +15,6 @@ test_kernels_plain_twins.py checks that they agree), only in an order the CPU li
     power.py     a ** p for whole p from 3 to 8       plain: NumPy's a ** p
 
 The Ops that call them (nn/functional/conv.py, nn/functional/pooling.py, nn/functional/normalization.py,
-nn/functional/interpolate.py, nn/functional/grid.py, ops/arithmetic.py, ops/pointwise/, sparse/ops.py) hold the maths and the VJPs.
-Kernels work on NumPy arrays only and import nothing from minitorch.
+nn/functional/interpolate.py, nn/functional/grid.py, ops/arithmetic.py, ops/pointwise/, sparse/ops.py) hold the
+maths and the VJPs. Kernels work on NumPy arrays only and import nothing from minitorch.
 """
