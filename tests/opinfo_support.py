@@ -505,6 +505,72 @@ def run_sample(op, kind, torch_fn, mini_fn, sample, seed):
     return "ok"
 
 
+# -- the forward-mode column ---------------------------------------------------------------------------
+def _substitute(x, duals):
+    """The nested sample value ``x`` with each tensor whose id is in ``duals`` replaced by its dual."""
+    if isinstance(x, (torch.Tensor, minitorch.Tensor)):
+        return duals.get(id(x), x)
+    if isinstance(x, (list, tuple)) and not isinstance(x, torch.Size):
+        return type(x)(_substitute(v, duals) for v in x)
+    if isinstance(x, dict):
+        return {k: _substitute(v, duals) for k, v in x.items()}
+    return x
+
+
+def _forward_tangents(engine, fn, process, sample, leaves, tangents):
+    """Run ``fn`` on ``sample`` (a tuple ``(input, args, kwargs)`` of ``engine``'s values) with each of
+    ``leaves`` made dual with its tangent; the outputs' tangents (after ``process``, OpInfo's
+    output_process_fn_grad), None for an output without one."""
+    fw = engine.autograd.forward_ad
+    with fw.dual_level():
+        duals = {id(t): fw.make_dual(t.detach(), engine.from_numpy(v) if engine is minitorch else torch.from_numpy(v))
+                 for t, v in zip(leaves, tangents)}
+        x, args, kwargs = _substitute(sample, duals)
+        outs = process(fn(x, *args, **kwargs))
+        outs = list(outs) if isinstance(outs, (tuple, list)) else [outs]
+        return [fw.unpack_dual(o).tangent if isinstance(o, (torch.Tensor, minitorch.Tensor)) and
+                (o.dtype.is_floating_point) else None for o in outs]
+
+
+def run_forward_sample(op, kind, torch_fn, mini_fn, sample, seed):
+    """The forward-mode column: one sample run with every differentiable input made dual (a seeded random
+    tangent), in both engines; the outputs' tangents compared as the outputs are (rtol 1e-7). Returns "forward"
+    (compared), "forward error" (torch raised in forward mode, and minitorch raised the same type) or None (not
+    applicable: nothing differentiable). Raises Mismatch on a difference."""
+    t_leaves = [t for t in tensors_in((sample.input, sample.args, sample.kwargs)) if t.requires_grad]
+    if not t_leaves:
+        return None
+    conv = Converter()
+    m_sample = conv((sample.input, sample.args, sample.kwargs))
+    m_leaves = [conv.memo[id(t)] for t in t_leaves]
+    tangents = _draw([tuple(t.shape) for t in t_leaves], seed + 2)
+    m_process = rebind(sample.output_process_fn_grad, minitorch) \
+        if _is_testing_helper(sample.output_process_fn_grad) else sample.output_process_fn_grad
+    try:
+        theirs = _forward_tangents(torch, torch_fn, sample.output_process_fn_grad,
+                                   (sample.input, sample.args, sample.kwargs), t_leaves, tangents)
+    except Exception as t_err:
+        try:
+            with _quiet():
+                _forward_tangents(minitorch, mini_fn, m_process, m_sample, m_leaves, tangents)
+        except Exception as m_err:
+            if not isinstance(m_err, type(t_err)):
+                raise Mismatch(f"forward mode: torch raised {type(t_err).__name__}: {t_err}; minitorch raised "
+                               f"{type(m_err).__name__}: {m_err}") from None
+            return "forward error"
+        raise Mismatch(f"forward mode: torch raised {type(t_err).__name__}: {str(t_err)[:300]}; minitorch did "
+                       f"not raise") from None
+    try:
+        with _quiet():
+            mine = _forward_tangents(minitorch, mini_fn, m_process, m_sample, m_leaves, tangents)
+    except Exception as e:
+        raise Mismatch(f"forward mode: minitorch raised {type(e).__name__}: {e}") from e
+    if len(mine) != len(theirs):
+        raise Mismatch(f"forward mode: {len(mine)} outputs, torch {len(theirs)}")
+    _compare_grads(mine, theirs, "forward-mode tangent of output")
+    return "forward"
+
+
 def _compare_grads(mine, theirs, what):
     for i, (m, t) in enumerate(zip(mine, theirs)):
         if t is None:  # torch: the input does not reach the output
@@ -535,19 +601,38 @@ def samples_of(op):
     return [(i, samples[i]) for i in picked], len(samples)
 
 
+# the forward-mode column runs one out-of-place variant per sample, the first that ran (the variants share the
+# op's JVP; in-place ones would need copies of the duals - tests/test_forward_ad.py checks their bookkeeping)
+FORWARD_KINDS = ("function", "method", "operator")
+
+
 def run_op(op, found):
     """Every sample of ``op`` through every variant in ``found``: (counts by outcome, failures, samples made)."""
     counts, failures = collections.Counter(), []
     picked, made = samples_of(op)
     for index, sample in picked:
+        forward = op.supports_forward_ad  # the forward-mode column: once per sample, through its first variant
         for kind, torch_fn, mini_fn in found:
             try:
-                counts[run_sample(op, kind, torch_fn, mini_fn, sample, seed=index)] += 1
+                outcome = run_sample(op, kind, torch_fn, mini_fn, sample, seed=index)
+                counts[outcome] += 1
             except NotComparable as e:
                 counts[e.args[0]] += 1
+                continue
             except Mismatch as e:
                 counts["failed"] += 1
                 failures.append((index, kind, str(e), sample))
+                continue
+            if outcome != "ok" or not forward or kind not in FORWARD_KINDS:
+                continue
+            forward = False
+            try:
+                outcome = run_forward_sample(op, kind, torch_fn, mini_fn, sample, seed=index)
+                if outcome:
+                    counts[outcome] += 1
+            except Mismatch as e:
+                counts["forward failed"] += 1
+                failures.append((index, kind + ", forward mode", str(e), sample))
     counts["samples"] = len(picked)
     return counts, failures, made
 

@@ -26,8 +26,12 @@ def _check_not_bool(name, *tensors):
 
 
 class Dot(Op):
-    """z = Σ a_i b_i for vectors.   VJP: da = g·b,  db = g·a."""
+    """z = Σ a_i b_i for vectors.   JVP: dz = da·b + a·db.   VJP: da = g·b,  db = g·a."""
     node_name = "DotBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b):  # bilinear: each factor's direction times the other factor
+        return dot(t[0], b) + dot(a, t[1])
 
     @staticmethod
     def forward(ctx, a, b):
@@ -42,8 +46,12 @@ class Dot(Op):
 
 
 class Mv(Op):
-    """z = A @ v (matrix times vector).   VJP: dA = g vᵀ (an outer product),  dv = Aᵀ @ g."""
+    """z = A @ v (matrix times vector).   JVP: dz = dA @ v + A @ dv.   VJP: dA = g vᵀ (an outer product),  dv = Aᵀ @ g."""
     node_name = "MvBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, m, v):
+        return mv(t[0], v) + mv(m, t[1])
 
     @staticmethod
     def forward(ctx, m, v):
@@ -58,8 +66,12 @@ class Mv(Op):
 
 
 class Mm(Op):
-    """z = a @ b for matrices.   VJP: da = g @ bᵀ,  db = aᵀ @ g."""
+    """z = a @ b for matrices.   JVP: dz = da @ b + a @ db.   VJP: da = g @ bᵀ,  db = aᵀ @ g."""
     node_name = "MmBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b):  # the product rule: one matrix product per factor (the fallback needs four)
+        return mm(t[0], b) + mm(a, t[1])
 
     @staticmethod
     def forward(ctx, a, b):
@@ -75,8 +87,13 @@ class Mm(Op):
 
 
 class Bmm(Op):
-    """z[i] = a[i] @ b[i] for a batch of matrices.   VJP: da[i] = g[i] @ b[i]ᵀ,  db[i] = a[i]ᵀ @ g[i]."""
+    """z[i] = a[i] @ b[i] for a batch of matrices.   JVP: dz[i] = da[i] @ b[i] + a[i] @ db[i].
+    VJP: da[i] = g[i] @ b[i]ᵀ,  db[i] = a[i]ᵀ @ g[i]."""
     node_name = "BmmBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b):
+        return bmm(t[0], b) + bmm(a, t[1])
 
     @staticmethod
     def forward(ctx, a, b):
@@ -92,8 +109,16 @@ class Bmm(Op):
 
 class Addmm(Op):
     """z = β·c + α·(a @ b)  (c broadcasts to the result: ``nn.Linear`` is addmm(bias, x, Wᵀ)).
-    VJP: dc = β·g,  da = α·g @ bᵀ,  db = α·aᵀ @ g."""
+    JVP: dz = β·dc + α·(da @ b + a @ db).   VJP: dc = β·g,  da = α·g @ bᵀ,  db = α·aᵀ @ g."""
     node_name = "AddmmBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, c, a, b, beta, alpha):
+        product = mm(t[1], b) + mm(a, t[2])
+        product = product if alpha == 1 else product * alpha
+        if beta == 0:  # c is ignored, its direction too (as its nans are)
+            return product
+        return product + (t[0] if beta == 1 else t[0] * beta)  # (dc broadcasts, as c does)
 
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):

@@ -443,8 +443,14 @@ def _var(a, dims, correction, keepdim, name="var"):
 
 class Var(Op):
     """z = Σ (a - mean)² / (n - c) over ``dims`` (c: the correction).
-    VJP: da = (2 / (n - c)) · g · (a - mean)."""
+    JVP: dz = (2 / (n - c)) · Σ (a - mean) · da.   VJP: da = (2 / (n - c)) · g · (a - mean)."""
     node_name = "VarBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dims, correction, keepdim):
+        scale = 2.0 / ctx.dof if ctx.dof > 0 else float("inf")  # no degrees of freedom: torch divides by 0
+        centred = a - a.mean(dims, keepdim=True) if dims else a - a
+        return scale * ((centred * t[0]).sum(dims, keepdim=keepdim) if dims else centred * t[0])
 
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim):
@@ -629,8 +635,13 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 # -- logsumexp, cumsum, count_nonzero ----------------------------------------------------------------------
 class Logsumexp(Op):
     """z = log Σ exp(a) over ``dims``, as m + log Σ exp(a - m) with m = max a (so nothing overflows).
-    VJP: da = g · exp(a - z)  (the softmax of a)."""
+    JVP: dz = Σ exp(a - z) · da.   VJP: da = g · exp(a - z)  (the softmax of a)."""
     node_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dims, keepdim):  # the direction averaged with the softmax's weights
+        weights = (a - unsqueeze_reduced(z, ctx.shape, dims, keepdim)).exp()
+        return (weights * t[0]).sum(dims, keepdim=keepdim) if dims else weights * t[0]
 
     @staticmethod
     def forward(ctx, a, dims, keepdim):

@@ -54,8 +54,15 @@ class Convolution(Op):
 
     Transposed convolution (``output_padding`` a tuple): out = fold(Wᵀ·x) + b, the convolution's dx with
     x in the place of g (cropped by ``padding``, ``output_padding`` extra rows at the end).
-    VJP: dx = conv(g, W),  dW = x·unfold(g)ᵀ,  db = Σ g.   Both computed by ConvolutionBackward."""
+    VJP: dx = conv(g, W),  dW = x·unfold(g)ᵀ,  db = Σ g.   Both computed by ConvolutionBackward.
+    JVP (both kinds): bilinear in (x, W) and linear in b, so dz = conv(dx, W) + conv(x, dW) + db."""
     node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, x, w, b, geometry, output_padding):
+        no_bias = _no_bias(x)
+        return (Convolution.apply(t[0], w, t[2] if b.numel() else no_bias, geometry, output_padding)
+                + Convolution.apply(x, t[1], no_bias, geometry, output_padding))
 
     @staticmethod
     def forward(ctx, x, w, b, geometry, output_padding):
