@@ -209,6 +209,20 @@ def _transposed_vjp_jvp(op, ctx, results, tangents, args):
     return tuple(out)
 
 
+def _shape_kept(args, out):
+    """Whether ``out`` has the broadcast shape of the tensor ``args``: then an op flagged elementwise is
+    elementwise indeed (dist and the losses share the flag for their dtype promotion, but reduce)."""
+    Tensor = _tensor.Tensor
+    shape = tuple(out.shape)
+    return all(a.ndim <= len(shape) and all(n in (1, m) for n, m in zip(a.shape[::-1], shape[::-1]))
+               for a in args if isinstance(a, Tensor))
+
+
+# the learner tools watching forward mode (autograd/explain.py): each is told every JVP pushed; an empty list
+# costs one check per op that has a dual input, and nothing at all outside forward mode
+observers = []
+
+
 def push_tangents(op, ctx, args, results):
     """Give ``results`` (forward's outputs, as Tensors) the tangents ``op``'s JVP computes from ``args``'
     tangents. Tangent-less floating tensor arguments count as zero directions (their tangent: zeros)."""
@@ -226,12 +240,19 @@ def push_tangents(op, ctx, args, results):
     STATE.level, level = None, STATE.level
     try:
         if op.linear:
+            rule = "linear"
             out = op.apply(*[t if t is not None else a for t, a in zip(tangents, args)])
         elif "jvp" in _defined(op):
+            rule = "jvp"
+            if op.promotes and results[0] is not None:  # int / int is floating: the ints' directions are zeros
+                tangents = [a.new_zeros(a.shape, dtype=results[0].dtype) if t is None and isinstance(a, Tensor)
+                            else t for a, t in zip(args, tangents)]
             out = op.jvp(ctx, results[0] if len(results) == 1 else results, tangents, *args)
-        elif (op.promotes or op.elementwise) and len(results) == 1:
+        elif (op.promotes or op.elementwise) and len(results) == 1 and _shape_kept(args, results[0]):
+            rule = "elementwise"
             out = _elementwise_jvp(op, ctx, results, tangents, args)
         elif op.forward_ad:
+            rule = "transposed VJP"
             out = _transposed_vjp_jvp(op, ctx, results, tangents, args)
         else:
             raise NotImplementedError(
@@ -242,11 +263,18 @@ def push_tangents(op, ctx, args, results):
     finally:
         STATE.level = level
     outs = out if isinstance(out, (tuple, list)) else (out,)
+    sent = []
     for r, t in zip(results, outs):
         if r is not None and t is not None and r.dtype.is_floating_point:
             if tuple(t.shape) != tuple(r.shape):
                 t = t.expand(r.shape).contiguous()  # a direction that broadcasts into the output (a + b)
-            _set_tangent(r, t.to(r.dtype) if t.dtype != r.dtype else t)
+            t = t.to(r.dtype) if t.dtype != r.dtype else t
+            _set_tangent(r, t)
+            sent.append(t)
+        else:
+            sent.append(None)
+    for observer in observers:
+        observer.pushed(op, rule, args, sent)
 
 
 @contextlib.contextmanager
