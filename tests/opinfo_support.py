@@ -610,6 +610,20 @@ def samples_of(op):
     return [(i, samples[i]) for i in picked], len(samples)
 
 
+# torch bugs the forward-mode column shows (op id -> the demonstration): the column's mismatches for these are
+# counted apart, and a column that passes fails the op, so that the entry goes once torch is fixed
+TORCH_FORWARD_BUGS = {
+    "cholesky_inverse": "torch 2.14.1's forward-mode tangent disagrees with finite differences and with its own "
+                        "backward mode, transposed, even for lower-triangular directions (L = I + 0.3·tril(randn), "
+                        "tril(randn) direction: |fwAD - central differences| ~ 30, |backward-transposed - central "
+                        "differences| ~ 1e-9); minitorch's tangent is the transposed VJP, which matches both",
+    "logcumsumexp": "torch 2.14.1's forward-mode tangent is accurate to ~1e-6 only: on sample 1 (5x5x5, dim 1) it "
+                    "is 1.7e-6 from the float64 sum Σ_{j≤i} exp(a_j - z_i)·da_j written out term by term, where "
+                    "minitorch's written-out JVP is 1.5e-12 from it (tests/test_forward_ad.py compares both with "
+                    "that sum, logits of 1e4 included)",
+}
+
+
 def forward_column(op):
     """Whether the forward-mode column runs ``op``: OpInfo says it supports forward AD, and torch's own
     forward-mode test (TestFwdGradients.test_forward_mode_AD) is not skipped for it on the CPU in float64
@@ -650,8 +664,14 @@ def run_op(op, found):
                 if outcome:
                     counts[outcome] += 1
             except Mismatch as e:
+                if op_id(op) in TORCH_FORWARD_BUGS:
+                    counts["forward torch bug"] += 1
+                    continue
                 counts["forward failed"] += 1
                 failures.append((index, kind + ", forward mode", str(e), sample))
+    if op_id(op) in TORCH_FORWARD_BUGS and not counts["forward torch bug"]:
+        failures.append((-1, "forward mode", "TORCH_FORWARD_BUGS lists this op, but its forward-mode column "
+                         "passes: remove the entry", None))
     counts["samples"] = len(picked)
     return counts, failures, made
 

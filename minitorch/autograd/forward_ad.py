@@ -195,7 +195,7 @@ def _transposed_vjp_jvp(op, ctx, results, tangents, args):
         inputs = [(a, t) for a, t in zip(args, tangents) if isinstance(a, Tensor)]
         pairing = None
         for g, (a, t) in zip(grads, inputs):
-            if g is not None and t is not None and tangent_of(a) is not None:
+            if g is not None and t is not None and tangent_of(a) is not None and t.numel():  # (empty: no direction)
                 term = (g * t).sum()  # (g may still have the broadcast shape: t broadcasts into it alike)
                 pairing = term if pairing is None else pairing + term
     wanted = [u for u, f in zip(us, floating) if f]
