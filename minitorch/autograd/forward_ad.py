@@ -227,13 +227,16 @@ def push_tangents(op, ctx, args, results):
     """Give ``results`` (forward's outputs, as Tensors) the tangents ``op``'s JVP computes from ``args``'
     tangents. Tangent-less floating tensor arguments count as zero directions (their tangent: zeros)."""
     Tensor = _tensor.Tensor
-    tangents = []
+    tangents, given = [], []
     for a in args:
         if isinstance(a, Tensor) and a.dtype.is_floating_point:
             t = tangent_of(a)
             tangents.append(t if t is not None else a.new_zeros(a.shape))
+            given.append(t is not None)
         else:
             tangents.append(None)
+            given.append(False)
+    ctx.tangent_given = given  # (a written-out JVP may skip the terms of zero directions: a product's, a conv's)
     # The JVP is computed with minitorch operations on the primals and tangents, with the level closed for the
     # time being: its own operations push no tangents (torch has one level at a time too), while grad mode
     # still records them, so that backward can go through a JVP (reverse over forward).

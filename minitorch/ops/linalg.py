@@ -25,13 +25,21 @@ def _check_not_bool(name, *tensors):
         raise NotImplementedError(f'"{name}" not implemented for \'Bool\'')
 
 
+def _product_rule(ctx, product, t, a, b, given=None):
+    """d(a·b) = da·b + a·db for a bilinear ``product``, without the term of a factor that has no direction."""
+    given = ctx.tangent_given if given is None else given
+    if not given[0] or not given[1]:
+        return product(a, t[1]) if given[1] else product(t[0], b)
+    return product(t[0], b) + product(a, t[1])
+
+
 class Dot(Op):
     """z = Σ a_i b_i for vectors.   JVP: dz = da·b + a·db.   VJP: da = g·b,  db = g·a."""
     node_name = "DotBackward0"
 
     @staticmethod
     def jvp(ctx, z, t, a, b):  # bilinear: each factor's direction times the other factor
-        return dot(t[0], b) + dot(a, t[1])
+        return _product_rule(ctx, dot, t, a, b)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -51,7 +59,7 @@ class Mv(Op):
 
     @staticmethod
     def jvp(ctx, z, t, m, v):
-        return mv(t[0], v) + mv(m, t[1])
+        return _product_rule(ctx, mv, t, m, v)
 
     @staticmethod
     def forward(ctx, m, v):
@@ -71,7 +79,7 @@ class Mm(Op):
 
     @staticmethod
     def jvp(ctx, z, t, a, b):  # the product rule: one matrix product per factor (the fallback needs four)
-        return mm(t[0], b) + mm(a, t[1])
+        return _product_rule(ctx, mm, t, a, b)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -93,7 +101,7 @@ class Bmm(Op):
 
     @staticmethod
     def jvp(ctx, z, t, a, b):
-        return bmm(t[0], b) + bmm(a, t[1])
+        return _product_rule(ctx, bmm, t, a, b)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -114,7 +122,7 @@ class Addmm(Op):
 
     @staticmethod
     def jvp(ctx, z, t, c, a, b, beta, alpha):
-        product = mm(t[1], b) + mm(a, t[2])
+        product = _product_rule(ctx, mm, t[1:], a, b, ctx.tangent_given[1:])
         product = product if alpha == 1 else product * alpha
         if beta == 0:  # c is ignored, its direction too (as its nans are)
             return product

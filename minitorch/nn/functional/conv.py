@@ -61,8 +61,12 @@ class Convolution(Op):
     @staticmethod
     def jvp(ctx, z, t, x, w, b, geometry, output_padding):
         no_bias = _no_bias(x)
-        return (Convolution.apply(t[0], w, t[2] if b.numel() else no_bias, geometry, output_padding)
-                + Convolution.apply(x, t[1], no_bias, geometry, output_padding))
+        given_x, given_w = ctx.tangent_given[:2]
+        bias = t[2] if b.numel() else no_bias
+        if not given_w:  # (a direction in the input alone, as when differentiating a net in its input)
+            return Convolution.apply(t[0], w, bias, geometry, output_padding)
+        dz = Convolution.apply(x, t[1], bias, geometry, output_padding)
+        return Convolution.apply(t[0], w, no_bias, geometry, output_padding) + dz if given_x else dz
 
     @staticmethod
     def forward(ctx, x, w, b, geometry, output_padding):
