@@ -42,6 +42,8 @@ OPS = [
     ("norms_affine", lambda L, x, w, b: L.nn.functional.group_norm(x, 2, w, b) + L.nn.functional.layer_norm(x, (4, 3))
      + L.nn.functional.batch_norm(x, L.zeros(4, dtype=L.float64) + 0.5, L.ones(4, dtype=L.float64) * 2, w, b)
      + L.nn.functional.batch_norm(x, None, None, w, b, training=True), [(2, 4, 3), (4,), (4,)]),
+    ("prod_extremes", lambda L, a: a.prod(1) + a.clamp(min=0).prod(0).sum() + a.amax(0).sum() + a.min(1)[0]
+     + a.std(0).sum() + L.nn.functional.nll_loss(a.log_softmax(1), L.tensor([0, 3, 1]), reduction="sum"), [(3, 4)]),
     ("conv_transpose_1d", lambda L, x, w, b, w1: L.nn.functional.conv_transpose2d(x, w, b, stride=2).sum((2, 3))
      + L.nn.functional.conv1d(x[:, :, 0], w1, None, padding=1).sum(2), [(1, 2, 3, 3), (2, 3, 2, 2), (3,), (3, 2, 2)]),
 ]
@@ -53,7 +55,10 @@ WRITTEN_OUT = {
     "Mm": ("matmul", "minitorch.ops.linalg"), "Bmm": ("bmm", "minitorch.ops.linalg"),
     "Addmm": ("addmm_scaled", "minitorch.ops.linalg"), "Softmax": ("softmax", "minitorch.ops.softmax"),
     "LogSoftmax": ("softmax", "minitorch.ops.softmax"), "Logsumexp": ("logsumexp_var", "minitorch.ops.reduction"),
-    "Var": ("logsumexp_var", "minitorch.ops.reduction"),
+    "Var": ("logsumexp_var", "minitorch.ops.reduction"), "Std": ("prod_extremes", "minitorch.ops.reduction"),
+    "Prod": ("reductions", "minitorch.ops.reduction"), "ProdDim": ("prod_extremes", "minitorch.ops.reduction"),
+    "_EvenlySplit": ("prod_extremes", "minitorch.ops.reduction"), "_Select": ("prod_extremes", "minitorch.ops.reduction"),
+    "NllLoss": ("prod_extremes", "minitorch.nn.functional.loss"),
     # (not Logcumsumexp: the fallback differentiates its VJP at upstream 0, where the VJP's log|g| is -inf and its
     # derivative NaN - one reason its JVP is written out; test_logcumsumexp_jvp_against_the_sum_written_out checks it)
     "NativeBatchNorm": ("norms_affine", "minitorch.nn.functional.normalization"),
