@@ -64,6 +64,7 @@ WRITTEN_OUT = {
     "NativeBatchNorm": ("norms_affine", "minitorch.nn.functional.normalization"),
     "_RowNorm": ("norms_affine", "minitorch.nn.functional.normalization"),
     "Convolution": ("conv_transpose_1d", "minitorch.nn.functional.conv"),
+    "MaxPoolWithIndices": ("conv_pool", "minitorch.nn.functional.pooling"),
 }
 
 
