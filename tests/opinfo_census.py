@@ -36,6 +36,10 @@ def pytest_terminal_summary(terminalreporter):
           f"{counts.get('failed', 0)} differing; all but values compared: "
           f"{_counted(counts, ('rng', 'uninitialized')) or 'none'}; filtered: "
           f"{_counted(counts, ('complex', 'sparse', 'out=', 'not a tensor', 'memory_format', 'layout')) or 'none'}")
+    write(f"  forward mode (dual inputs, tangents compared with torch's forward AD, one variant per sample): "
+          f"{counts.get('forward', 0)} compared, {counts.get('forward error', 0)} raised in both engines, "
+          f"{counts.get('forward failed', 0)} differing, {counts.get('forward torch bug', 0)} on torch bugs "
+          f"(TORCH_FORWARD_BUGS in opinfo_support.py)")
     if capped:
         write("  capped at an evenly spread 200 samples: " + ", ".join(f"{op} (of {n})" for op, n in capped))
     failing = [r["op"] for r in _records if not r["passed"]]

@@ -13,7 +13,8 @@ import pytest
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
 WALKTHROUGHS = ["how_backward_works.md", "learner_tools.md", "write_your_own_op.md", "convolution.md",
-                "linalg_vjps.md", "linalg_spectral_vjps.md", "sparse_and_dlpack.md", "func.md"]
+                "linalg_vjps.md", "linalg_spectral_vjps.md", "sparse_and_dlpack.md", "func.md",
+                "forward_and_reverse.md"]
 
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.S | re.M)
 

@@ -32,7 +32,40 @@ OPS = [
         L.nn.functional.linear(x, w, b), L.tensor([0, 1, 1])) + L.nn.functional.layer_norm(x, (4,)).sum(), [(3, 4), (2, 4), (2,)]),
     ("conv_pool", lambda L, x, w: L.nn.functional.max_pool2d(L.nn.functional.conv2d(x, w, padding=1), 2), [(2, 3, 4, 4), (2, 3, 3, 3)]),
     ("batch_norm", lambda L, x: L.nn.functional.batch_norm(x, None, None, training=True), [(5, 3)]),
+    # the written-out JVPs (matmul family, reductions, norms, convolutions) with their options
+    ("mv_dot", lambda L, m, v, w: L.mv(m, v) * L.dot(v, w), [(3, 4), (4,), (4,)]),
+    ("addmm_scaled", lambda L, c, a, b: L.addmm(c, a, b, beta=0.5, alpha=2.0) + L.addmm(c, a, b, beta=0), [(2,), (3, 4), (4, 2)]),
+    ("bmm", lambda L, a, b: L.bmm(a, b), [(2, 3, 4), (2, 4, 5)]),
+    ("logsumexp_var", lambda L, a: a.logsumexp((0, 1)) + a.var(0).sum() + a.var(1, correction=0).sum()
+     + L.logsumexp(a, 1, keepdim=True).sum(), [(3, 4)]),
+    ("logcumsumexp", lambda L, a: a.logcumsumexp(1) + a.logcumsumexp(0), [(3, 4)]),
+    ("norms_affine", lambda L, x, w, b: L.nn.functional.group_norm(x, 2, w, b) + L.nn.functional.layer_norm(x, (4, 3))
+     + L.nn.functional.batch_norm(x, L.zeros(4, dtype=L.float64) + 0.5, L.ones(4, dtype=L.float64) * 2, w, b)
+     + L.nn.functional.batch_norm(x, None, None, w, b, training=True), [(2, 4, 3), (4,), (4,)]),
+    ("prod_extremes", lambda L, a: a.prod(1) + a.clamp(min=0).prod(0).sum() + a.amax(0).sum() + a.min(1)[0]
+     + a.std(0).sum() + L.nn.functional.nll_loss(a.log_softmax(1), L.tensor([0, 3, 1]), reduction="sum"), [(3, 4)]),
+    ("conv_transpose_1d", lambda L, x, w, b, w1: L.nn.functional.conv_transpose2d(x, w, b, stride=2).sum((2, 3))
+     + L.nn.functional.conv1d(x[:, :, 0], w1, None, padding=1).sum(2), [(1, 2, 3, 3), (2, 3, 2, 2), (3,), (3, 2, 2)]),
 ]
+
+# the ops whose JVP is written out, with a call that reaches each: the transposed VJP they replace must give the
+# same tangent (tests/test_forward_ad.py removes the jvp for a while)
+WRITTEN_OUT = {
+    "Dot": ("mv_dot", "minitorch.ops.linalg"), "Mv": ("mv_dot", "minitorch.ops.linalg"),
+    "Mm": ("matmul", "minitorch.ops.linalg"), "Bmm": ("bmm", "minitorch.ops.linalg"),
+    "Addmm": ("addmm_scaled", "minitorch.ops.linalg"), "Softmax": ("softmax", "minitorch.ops.softmax"),
+    "LogSoftmax": ("softmax", "minitorch.ops.softmax"), "Logsumexp": ("logsumexp_var", "minitorch.ops.reduction"),
+    "Var": ("logsumexp_var", "minitorch.ops.reduction"), "Std": ("prod_extremes", "minitorch.ops.reduction"),
+    "Prod": ("reductions", "minitorch.ops.reduction"), "ProdDim": ("prod_extremes", "minitorch.ops.reduction"),
+    "_EvenlySplit": ("prod_extremes", "minitorch.ops.reduction"), "_Select": ("prod_extremes", "minitorch.ops.reduction"),
+    "NllLoss": ("prod_extremes", "minitorch.nn.functional.loss"),
+    # (not Logcumsumexp: the fallback differentiates its VJP at upstream 0, where the VJP's log|g| is -inf and its
+    # derivative NaN - one reason its JVP is written out; test_logcumsumexp_jvp_against_the_sum_written_out checks it)
+    "NativeBatchNorm": ("norms_affine", "minitorch.nn.functional.normalization"),
+    "_RowNorm": ("norms_affine", "minitorch.nn.functional.normalization"),
+    "Convolution": ("conv_transpose_1d", "minitorch.nn.functional.conv"),
+    "MaxPoolWithIndices": ("conv_pool", "minitorch.nn.functional.pooling"),
+}
 
 
 def jvp(lib, fn, primals, tangents):
@@ -200,3 +233,63 @@ def test_custom_function_jvp_as_torch():
             x = fw.make_dual(lib.tensor([0.5, 1.0, -2.0], dtype=lib.float64), lib.tensor([1.0, 2.0, 0.5], dtype=lib.float64))
             tangents.append(fw.unpack_dual(P3.apply(x).exp()).tangent.numpy())
     np.testing.assert_allclose(tangents[0], tangents[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", WRITTEN_OUT)
+def test_written_out_jvp_matches_the_fallback_it_replaces(name, monkeypatch):
+    """Each written-out JVP against the transposed VJP (autograd/forward_ad.py), which pushed the op's tangents
+    before: the same tangent, to rounding."""
+    import importlib
+    case, module = WRITTEN_OUT[name]
+    _, fn, shapes = next(o for o in OPS if o[0] == case)
+    primals, v = draw(shapes, 11)
+    _, written = jvp(minitorch, fn, primals, v)
+    monkeypatch.delattr(getattr(importlib.import_module(module), name), "jvp")
+    _, fallback = jvp(minitorch, fn, primals, v)
+    np.testing.assert_allclose(written, fallback, rtol=1e-9, atol=1e-12)
+
+
+def test_logcumsumexp_jvp_against_the_sum_written_out():
+    """dz_i = Σ_{j≤i} exp(a_j - z_i)·da_j, summed term by term in float64; logits of 1e4 included (exp(a)
+    overflows there: the JVP works in log space). torch's own forward mode is ~1e-6 off on such inputs
+    (TORCH_FORWARD_BUGS in tests/opinfo_support.py)."""
+    rng = np.random.default_rng(5)
+    for scale in (1.0, 1e4):
+        a, v = rng.standard_normal((4, 6)) * scale, rng.standard_normal((4, 6))
+        z = np.logaddexp.accumulate(a, axis=1)
+        expected = np.stack([(np.exp(a[:, :i + 1] - z[:, i:i + 1]) * v[:, :i + 1]).sum(1) for i in range(6)], 1)
+        _, tangent = jvp(minitorch, lambda L, x: x.logcumsumexp(1), [a], [v])
+        np.testing.assert_allclose(tangent, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_in_place_view_ops_reshape_the_tangent():
+    """squeeze_, unsqueeze_, transpose_ change a dual tensor's shape in place: its tangent follows (quantile
+    ends with one)."""
+    results = []
+    for lib in (minitorch, torch):
+        fw = lib.autograd.forward_ad
+        with fw.dual_level():
+            x = fw.make_dual(lib.arange(6.0, dtype=lib.float64).view(2, 3), lib.ones(2, 3, dtype=lib.float64))
+            y = (x * 1).unsqueeze_(0).transpose_(0, 2).squeeze_(-1)
+            results.append((tuple(fw.unpack_dual(y).tangent.shape), tuple(fw.unpack_dual(lib.quantile(x, 0.5)).tangent.shape)))
+    assert results[0] == results[1]
+
+
+def test_explain_shows_forward_mode():
+    """explain() prints each JVP pushed: the tangents an op gets (none for an argument without one), what it sends,
+    and by which rule; nothing is watched once the block is left."""
+    fw = minitorch.autograd.forward_ad
+    w = minitorch.tensor([[1.0, -1.0], [0.5, 2.0], [0.0, 1.0]], dtype=minitorch.float64)
+    with minitorch.autograd.explain(file=None) as trace, fw.dual_level():
+        x = fw.make_dual(minitorch.ones(4, 3, dtype=minitorch.float64), minitorch.ones(4, 3, dtype=minitorch.float64))
+        (x @ w).tanh().sum()
+    assert [(p.node, p.rule, p.gets, p.sends) for p in trace.pushes] == [
+        ("MmBackward0", "jvp", ["[4, 3]", None], ["[4, 2]"]),
+        ("TanhBackward0", "elementwise", ["[4, 2]"], ["[4, 2]"]),
+        ("SumBackward0", "linear", ["[4, 2]"], ["[]"])]
+    assert trace.lines[0].startswith("fwd   1  MmBackward0  gets [4, 3], none  sends [4, 2]  mean=")
+    assert trace.lines[0].endswith("(jvp)")
+    assert not minitorch.autograd.forward_ad.observers
+    with fw.dual_level():  # outside the block: nothing recorded
+        (fw.make_dual(minitorch.ones(2, dtype=minitorch.float64), minitorch.ones(2, dtype=minitorch.float64)) * 2).sum()
+    assert len(trace.pushes) == 3

@@ -14,7 +14,12 @@ sample is run in both engines (tests/opinfo_support.py does the work) and compar
 - where OpInfo says the op supports it, the second-order gradient (``create_graph=True``, then the
   gradient of ``(grads * v).sum()``); where torch's own second order raises (ctc_loss has no derivative of
   its gradient), minitorch's must raise the same type of error;
-- where torch raises on a sample, that minitorch raises the same type of error.
+- where torch raises on a sample, that minitorch raises the same type of error;
+- the forward-mode column, where OpInfo says ``supports_forward_ad`` (and torch's own forward-mode test is not
+  skipped): each sample once more, through its first out-of-place variant and OpInfo's ``gradcheck_wrapper``,
+  with every input that requires grad made dual (a seeded random tangent), in both engines; the outputs'
+  tangents compared as values are (rtol 1e-7), and where torch raises in forward mode minitorch must raise the
+  same type. ``TORCH_FORWARD_BUGS`` in opinfo_support.py lists the torch bugs the column shows.
 
 Filtered, because they cannot be compared (``FILTERS`` in opinfo_support.py, each with its reason, counted in
 the census): complex dtypes, sparse layouts, ``out=`` arguments, tensor subclasses, memory formats and

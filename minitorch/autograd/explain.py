@@ -11,13 +11,19 @@ reverse topological order, newest node first, as torch's engine - with:
 * each leaf's ``AccumulateGrad``: whether the gradient becomes ``.grad`` (the first time) or is added
   into it.
 
+Forward mode (``forward_ad``) is watched too: each op run on a dual input prints the tangents it receives
+(one per tensor argument: its shape, or ``none`` for an argument without a tangent, a zero direction) and
+the tangent it sends to its output, with the rule that computed it - a written-out ``jvp``, the op itself
+applied to the tangents (``linear``), the VJP's formula (``elementwise``) or the VJP transposed by reverse
+mode (``transposed VJP``); see autograd/forward_ad.py. That view comes through ``forward_ad.observers``.
+
 It watches through the engine's observer hook (``engine.observers``): nothing is printed, and nothing
 costs, outside the ``with`` block. ``explain(file=None)`` prints nothing; the steps are also kept as
 objects in ``.steps`` of what ``with`` returns, for tests and notebooks.
 """
 import sys
 
-from . import engine
+from . import engine, forward_ad
 from .labels import leaf_names, node_label, shape_text, short_name
 
 
@@ -66,6 +72,14 @@ class Step(_Record):
     __slots__ = tuple(f for f, _ in _fields)
 
 
+class Push(_Record):
+    """One JVP pushed in forward mode: ``number`` (from 1, per ``with`` block), ``node`` (the op's node name),
+    ``rule`` (how its JVP was computed), ``gets`` (the shape of each tensor argument's tangent, None for none),
+    ``sends`` (the shape of each output's tangent), ``summary`` (of the first one sent)."""
+    _fields = (("number", None), ("node", None), ("rule", None), ("gets", list), ("sends", list), ("summary", ""))
+    __slots__ = tuple(f for f, _ in _fields)
+
+
 def summary(g):
     """``mean=0.25 |max|=0.25`` for a gradient tensor."""
     data = g._data
@@ -87,13 +101,29 @@ class explain:
         self.names = leaf_names(params)
         self.steps, self.lines = [], []
         self._passes = []  # per (nested) backward pass: ({(node, output_nr): gradients received}, mode, [steps])
+        self.pushes = []  # the forward-mode JVPs, as Push records
 
     def __enter__(self):
         engine.observers.append(self)
+        forward_ad.observers.append(self)
         return self
 
     def __exit__(self, *exc):
         engine.observers.remove(self)
+        forward_ad.observers.remove(self)
+
+    # -- what forward mode tells (see forward_ad.push_tangents) ----------------------------------------------
+    def pushed(self, op, rule, args, sent):
+        Tensor = forward_ad._tensor.Tensor
+        gets = [shape_text(t) if t is not None else None
+                for t in (forward_ad.tangent_of(a) for a in args if isinstance(a, Tensor))]
+        sends = [None if t is None else shape_text(t) for t in sent]
+        first = next((t for t in sent if t is not None), None)
+        push = Push(len(self.pushes) + 1, op.node_name or op.__name__, rule, gets, sends,
+                    summary(first) if first is not None else "")
+        self.pushes.append(push)
+        self._print(f"fwd {push.number:>3}  {push.node}  gets {', '.join(g or 'none' for g in gets)}  "
+                    f"sends {', '.join(s or 'none' for s in sends)}  {push.summary}  ({rule})")
 
     def _print(self, text):
         self.lines.append(text)

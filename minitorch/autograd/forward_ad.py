@@ -212,7 +212,7 @@ def _transposed_vjp_jvp(op, ctx, results, tangents, args):
         inputs = [(a, t) for a, t in zip(args, tangents) if isinstance(a, Tensor)]
         pairing = None
         for g, (a, t) in zip(grads, inputs):
-            if g is not None and t is not None and tangent_of(a) is not None:
+            if g is not None and t is not None and tangent_of(a) is not None and t.numel():  # (empty: no direction)
                 term = (g * t).sum()  # (g may still have the broadcast shape: t broadcasts into it alike)
                 pairing = term if pairing is None else pairing + term
     wanted = [u for u, f in zip(us, floating) if f]
@@ -226,29 +226,53 @@ def _transposed_vjp_jvp(op, ctx, results, tangents, args):
     return tuple(out)
 
 
+def _shape_kept(args, out):
+    """Whether ``out`` has the broadcast shape of the tensor ``args``: then an op flagged elementwise is
+    elementwise indeed (dist and the losses share the flag for their dtype promotion, but reduce)."""
+    Tensor = _tensor.Tensor
+    shape = tuple(out.shape)
+    return all(a.ndim <= len(shape) and all(n in (1, m) for n, m in zip(a.shape[::-1], shape[::-1]))
+               for a in args if isinstance(a, Tensor))
+
+
+# the learner tools watching forward mode (autograd/explain.py): each is told every JVP pushed; an empty list
+# costs one check per op that has a dual input, and nothing at all outside forward mode
+observers = []
+
+
 def push_tangents(op, ctx, args, results):
     """Give ``results`` (forward's outputs, as Tensors) the tangents ``op``'s JVP computes from ``args``'
     tangents. Tangent-less floating tensor arguments count as zero directions (their tangent: zeros)."""
     Tensor = _tensor.Tensor
-    tangents = []
+    tangents, given = [], []
     for a in args:
         if isinstance(a, Tensor) and a.dtype.is_floating_point:
             t = tangent_of(a)
             tangents.append(t if t is not None else a.new_zeros(a.shape))
+            given.append(t is not None)
         else:
             tangents.append(None)
+            given.append(False)
+    ctx.tangent_given = given  # (a written-out JVP may skip the terms of zero directions: a product's, a conv's)
     # The JVP is computed with minitorch operations on the primals and tangents, with the level closed for the
     # time being: its own operations push no tangents (torch has one level at a time too), while grad mode
     # still records them, so that backward can go through a JVP (reverse over forward).
     STATE.level, level = None, STATE.level
     try:
         if op.linear:
+            rule = "linear"
             out = op.apply(*[t if t is not None else a for t, a in zip(tangents, args)])
         elif "jvp" in _defined(op):
+            rule = "jvp"
+            if op.promotes and results[0] is not None:  # int / int is floating: the ints' directions are zeros
+                tangents = [a.new_zeros(a.shape, dtype=results[0].dtype) if t is None and isinstance(a, Tensor)
+                            else t for a, t in zip(args, tangents)]
             out = op.jvp(ctx, results[0] if len(results) == 1 else results, tangents, *args)
-        elif (op.promotes or op.elementwise) and len(results) == 1:
+        elif (op.promotes or op.elementwise) and len(results) == 1 and _shape_kept(args, results[0]):
+            rule = "elementwise"
             out = _elementwise_jvp(op, ctx, results, tangents, args)
         elif op.forward_ad:
+            rule = "transposed VJP"
             out = _transposed_vjp_jvp(op, ctx, results, tangents, args)
         else:
             raise NotImplementedError(
@@ -259,11 +283,18 @@ def push_tangents(op, ctx, args, results):
     finally:
         STATE.level = level
     outs = out if isinstance(out, (tuple, list)) else (out,)
+    sent = []
     for r, t in zip(results, outs):
         if r is not None and t is not None and r.dtype.is_floating_point:
             if tuple(t.shape) != tuple(r.shape):
                 t = t.expand(r.shape).contiguous()  # a direction that broadcasts into the output (a + b)
-            _set_tangent(r, t.to(r.dtype) if t.dtype != r.dtype else t)
+            t = t.to(r.dtype) if t.dtype != r.dtype else t
+            _set_tangent(r, t)
+            sent.append(t)
+        else:
+            sent.append(None)
+    for observer in observers:
+        observer.pushed(op, rule, args, sent)
     # An output the op saved for backward is kept as an alias of it (autograd/function.py's _save): the alias
     # carries the tangent too, so that a backward pass run at this level (forward over reverse: jvp of a grad,
     # jacfwd(jacrev(f))) pushes it through the VJP's formula (exp's VJP g * result needs result's tangent).

@@ -34,6 +34,7 @@ def _diagonal_view(a, offset, d1, d2):
 class Diagonal(Op):
     """z = a[..., i, i + offset] over dims d1, d2 (a view).   VJP: da = zeros like a with g on that diagonal."""
     node_name = "DiagonalBackward0"
+    linear = True  # JVP: linear (dz = the diagonal of da)
     is_view = True
 
     @staticmethod
@@ -49,6 +50,7 @@ class Diagonal(Op):
 class ZerosWithDiagonal(Op):
     """z = zeros of ``shape`` with g on the diagonal (offset, d1, d2).   VJP: dg = the diagonal of gz.
     (The maths of the two ops below, which torch names.)"""
+    linear = True  # JVP: linear in g
 
     @staticmethod
     def forward(ctx, g, shape, offset, d1, d2):
@@ -113,6 +115,7 @@ def diagflat(input, offset=0):
 class Trace(Op):
     """z = sum_i a[i, i].   VJP: da = zeros like a with g on the diagonal."""
     node_name = "TraceBackward0"
+    linear = True  # JVP: linear (dz = trace(da))
 
     @staticmethod
     def forward(ctx, a, dtype):
@@ -140,6 +143,7 @@ def trace(input):
 class Tril(Op):
     """z = a with the elements above diagonal k of its last two dims zeroed.   VJP: da = tril(g, k)."""
     node_name = "TrilBackward0"
+    linear = True  # JVP: linear (dz = tril(da, k))
     keep = staticmethod(np.tril)
 
     @classmethod

@@ -25,9 +25,21 @@ def _check_not_bool(name, *tensors):
         raise NotImplementedError(f'"{name}" not implemented for \'Bool\'')
 
 
+def _product_rule(ctx, product, t, a, b, given=None):
+    """d(a·b) = da·b + a·db for a bilinear ``product``, without the term of a factor that has no direction."""
+    given = ctx.tangent_given if given is None else given
+    if not given[0] or not given[1]:
+        return product(a, t[1]) if given[1] else product(t[0], b)
+    return product(t[0], b) + product(a, t[1])
+
+
 class Dot(Op):
-    """z = Σ a_i b_i for vectors.   VJP: da = g·b,  db = g·a."""
+    """z = Σ a_i b_i for vectors.   JVP: dz = da·b + a·db.   VJP: da = g·b,  db = g·a."""
     node_name = "DotBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b):  # bilinear: each factor's direction times the other factor
+        return _product_rule(ctx, dot, t, a, b)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -42,8 +54,12 @@ class Dot(Op):
 
 
 class Mv(Op):
-    """z = A @ v (matrix times vector).   VJP: dA = g vᵀ (an outer product),  dv = Aᵀ @ g."""
+    """z = A @ v (matrix times vector).   JVP: dz = dA @ v + A @ dv.   VJP: dA = g vᵀ (an outer product),  dv = Aᵀ @ g."""
     node_name = "MvBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, m, v):
+        return _product_rule(ctx, mv, t, m, v)
 
     @staticmethod
     def forward(ctx, m, v):
@@ -58,8 +74,12 @@ class Mv(Op):
 
 
 class Mm(Op):
-    """z = a @ b for matrices.   VJP: da = g @ bᵀ,  db = aᵀ @ g."""
+    """z = a @ b for matrices.   JVP: dz = da @ b + a @ db.   VJP: da = g @ bᵀ,  db = aᵀ @ g."""
     node_name = "MmBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b):  # the product rule: one matrix product per factor (the fallback needs four)
+        return _product_rule(ctx, mm, t, a, b)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -75,8 +95,13 @@ class Mm(Op):
 
 
 class Bmm(Op):
-    """z[i] = a[i] @ b[i] for a batch of matrices.   VJP: da[i] = g[i] @ b[i]ᵀ,  db[i] = a[i]ᵀ @ g[i]."""
+    """z[i] = a[i] @ b[i] for a batch of matrices.   JVP: dz[i] = da[i] @ b[i] + a[i] @ db[i].
+    VJP: da[i] = g[i] @ b[i]ᵀ,  db[i] = a[i]ᵀ @ g[i]."""
     node_name = "BmmBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, b):
+        return _product_rule(ctx, bmm, t, a, b)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -92,8 +117,16 @@ class Bmm(Op):
 
 class Addmm(Op):
     """z = β·c + α·(a @ b)  (c broadcasts to the result: ``nn.Linear`` is addmm(bias, x, Wᵀ)).
-    VJP: dc = β·g,  da = α·g @ bᵀ,  db = α·aᵀ @ g."""
+    JVP: dz = β·dc + α·(da @ b + a @ db).   VJP: dc = β·g,  da = α·g @ bᵀ,  db = α·aᵀ @ g."""
     node_name = "AddmmBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, c, a, b, beta, alpha):
+        product = _product_rule(ctx, mm, t[1:], a, b, ctx.tangent_given[1:])
+        product = product if alpha == 1 else product * alpha
+        if beta == 0:  # c is ignored, its direction too (as its nans are)
+            return product
+        return product + (t[0] if beta == 1 else t[0] * beta)  # (dc broadcasts, as c does)
 
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):

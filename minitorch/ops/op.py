@@ -112,6 +112,7 @@ def _record(cls, ctx, recorded, dual, args, arrays, raw_outputs, results):
         _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, raw_outputs, results)
     elif dual:
         _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, raw_outputs, results)
+        ctx._saved_outputs = ()  # the node is in no graph: a saved output must not lead back to it
     if cls.is_view:
         _note_view(cls, args, results)
     if dual:

@@ -184,8 +184,13 @@ def sum_to_size(input, *size):
 
 # -- prod --------------------------------------------------------------------------------------------------
 class Prod(Op):
-    """z = Π a over all elements.   VJP: da_i = g · Π_{j≠i} a_j  (= g · z / a_i when no a_j is 0)."""
+    """z = Π a over all elements.   JVP: dz = Σ_i (Π_{j≠i} a_j) · da_i.
+    VJP: da_i = g · Π_{j≠i} a_j  (= g · z / a_i when no a_j is 0)."""
     node_name = "ProdBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dtype):  # the VJP's factors, the product of the others, weighting the direction
+        return _prod_backward(t[0], a, z, ctx.dims).sum()
 
     @staticmethod
     def forward(ctx, a, dtype):
@@ -201,8 +206,14 @@ class Prod(Op):
 
 
 class ProdDim(Op):
-    """z = Π a over ``dims``.   VJP: da_i = g · (product of the other factors of a_i's slice)."""
+    """z = Π a over ``dims``.   JVP: dz = Σ_i (product of the other factors of a_i's slice) · da_i.
+    VJP: da_i = g · (product of the other factors of a_i's slice)."""
     node_name = "ProdBackward1"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dims, keepdim, dtype):
+        others = _prod_backward(t[0], a, unsqueeze_reduced(z, ctx.shape, dims, keepdim), dims)
+        return others.sum(dims, keepdim=keepdim) if dims else others
 
     @staticmethod
     def forward(ctx, a, dims, keepdim, dtype):
@@ -255,10 +266,16 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 # -- max, min, amax, amin ----------------------------------------------------------------------------------
 class _EvenlySplit(Op):
     """z = max (or min) of a over ``dims``.   VJP: da = g / n where a equals z (n ties per slice), else 0.
+    JVP: dz = the mean of da over the ties (the same shares, summed).
 
     torch splits the gradient evenly among ties for ``max()``, ``amax`` and ``amin``."""
     reduce = None
     nan_ties = True
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dims, keepdim):
+        share, = ctx.saved_tensors
+        return (t[0] * share).sum(dims, keepdim=keepdim) if dims else t[0] * share
 
     @classmethod
     def forward(cls, ctx, a, dims, keepdim):
@@ -309,8 +326,14 @@ class Amin(_EvenlySplit):
 
 class _Select(Op):
     """(values, indices) = max (or min) of a along ``dim`` and where it is (the first one, on ties).
-    VJP: da = g at the selected element of each slice, 0 elsewhere."""
+    JVP: dvalues = da at the selected element of each slice.   VJP: da = g at the selected element, 0 elsewhere."""
     arg = None
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dim, keepdim):
+        selected, = ctx.saved_tensors
+        picked = t[0] * selected
+        return (picked.sum(ctx.dims, keepdim=keepdim) if ctx.dims else picked), None
 
     @classmethod
     def forward(cls, ctx, a, dim, keepdim):
@@ -445,8 +468,12 @@ def _var(a, dims, correction, keepdim, name="var"):
 
 class Var(Op):
     """z = Σ (a - mean)² / (n - c) over ``dims`` (c: the correction).
-    VJP: da = (2 / (n - c)) · g · (a - mean)."""
+    JVP: dz = (2 / (n - c)) · Σ (a - mean) · da.   VJP: da = (2 / (n - c)) · g · (a - mean)."""
     node_name = "VarBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dims, correction, keepdim):
+        return _var_jvp(ctx, t[0], a, dims, keepdim)
 
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim):
@@ -461,6 +488,13 @@ class Var(Op):
         return _var_backward(ctx, g, a)
 
 
+def _var_jvp(ctx, t, a, dims, keepdim):
+    """(2 / (n - c)) · Σ (a - mean) · da over ``dims``."""
+    scale = 2.0 / ctx.dof if ctx.dof > 0 else float("inf")  # no degrees of freedom: torch divides by 0
+    centred = a - a.mean(dims, keepdim=True) if dims else a - a
+    return scale * ((centred * t).sum(dims, keepdim=keepdim) if dims else centred * t)
+
+
 def _var_backward(ctx, g, a):
     g = unsqueeze_reduced(g, ctx.shape, ctx.dims, ctx.keepdim)
     if ctx.dof <= 0 and len(ctx.dims) == len(ctx.shape):
@@ -471,8 +505,14 @@ def _var_backward(ctx, g, a):
 
 
 class Std(Op):
-    """z = √var(a) over ``dims``.   VJP: da = var's VJP of g / (2z)  (0 where z = 0)."""
+    """z = √var(a) over ``dims``.   JVP: dz = var's JVP / (2z)  (0 where z = 0).
+    VJP: da = var's VJP of g / (2z)  (0 where z = 0)."""
     node_name = "StdBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dims, correction, keepdim):
+        zero = z._data == 0
+        return _var_jvp(ctx, t[0], a, dims, keepdim) / ((z + _const(zero, z)) * 2) * _const(~zero, z)
 
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim):
@@ -631,8 +671,13 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 # -- logsumexp, cumsum, count_nonzero ----------------------------------------------------------------------
 class Logsumexp(Op):
     """z = log Σ exp(a) over ``dims``, as m + log Σ exp(a - m) with m = max a (so nothing overflows).
-    VJP: da = g · exp(a - z)  (the softmax of a)."""
+    JVP: dz = Σ exp(a - z) · da.   VJP: da = g · exp(a - z)  (the softmax of a)."""
     node_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dims, keepdim):  # the direction averaged with the softmax's weights
+        weights = (a - unsqueeze_reduced(z, ctx.shape, dims, keepdim)).exp()
+        return (weights * t[0]).sum(dims, keepdim=keepdim) if dims else weights * t[0]
 
     @staticmethod
     def forward(ctx, a, dims, keepdim):

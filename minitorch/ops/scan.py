@@ -114,8 +114,21 @@ def cummin(input, dim):
 # -- logcumsumexp --------------------------------------------------------------------------------------------
 class Logcumsumexp(Op):
     """z_i = log Σ_{j≤i} exp(a_j) along ``dim`` (NumPy's logaddexp.accumulate: nothing overflows).
-    VJP: da_k = Σ_{i≥k} g_i exp(a_k - z_i), computed in log space as torch does (see backward)."""
+    VJP: da_k = Σ_{i≥k} g_i exp(a_k - z_i), computed in log space as torch does (see backward).
+    JVP: dz_i = Σ_{j≤i} exp(a_j - z_i) da_j, in log space alike: a running logcumsumexp of a + log|da|."""
     node_name = "LogcumsumexpBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dim):
+        t = t[0]
+        if t.ndim == 0 or t.numel() == 0:
+            return t
+        # as in backward: the positive and negative parts of the direction apart, each weighted in log space
+        # (the transposed VJP would overflow: exp(a) of logits of 1e4)
+        lowest = float(np.finfo(t._data.dtype).min)
+        log_abs = t.abs().log()
+        parts = [(logcumsumexp(log_abs.where(keep, lowest) + a, dim) - z).exp() for keep in (t > 0, t < 0)]
+        return parts[0] - parts[1]
 
     @staticmethod
     def forward(ctx, a, dim):

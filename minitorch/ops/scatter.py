@@ -101,6 +101,7 @@ def _write(out, key, src, reduce, include_self):
 class ReadAt(Op):
     """z = a[key] (a copy).   VJP: da = zeros like a, with g added at key (repeated positions add up)."""
     node_name = "IndexBackward0"
+    linear = True  # JVP: linear in a (dz = da[key]): a read of the tangent at the same places
     adder = None  # the family's WriteAt class whose 'sum' is this VJP (set below each family)
 
     @staticmethod

@@ -24,6 +24,7 @@ from .._size import broadcast_shape
 from ..tensor import Tensor, _make, _wrap_dim, _wrap_shape_dim
 from .convert import clone, contiguous
 from .inplace import copy_into_out
+from ..autograd import forward_ad
 from .op import Op
 
 
@@ -1065,6 +1066,8 @@ def _become(self, view):
         self._view = view._view
     if view.requires_grad:
         self.grad_fn, self._output_nr = view.grad_fn, view._output_nr
+    if forward_ad.STATE.level is not None:  # forward mode: self's tangent takes the view's shape too
+        forward_ad.carry_tangent(view, self)
     return self
 
 

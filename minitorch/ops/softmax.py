@@ -18,8 +18,13 @@ def _shifted(a, axis):
 
 
 class Softmax(Op):
-    """z = e^a / Σ e^a along dim.   VJP: da = z (g - Σ g z), the sum along dim."""
+    """z = e^a / Σ e^a along dim.   JVP: dz = z (da - Σ da z).   VJP: da = z (g - Σ g z), the sum along dim
+    (the Jacobian diag(z) - z zᵀ is symmetric: the JVP is the VJP's formula with da for g)."""
     node_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dim):
+        return z * (t[0] - (t[0] * z).sum(dim, keepdim=True))
 
     @staticmethod
     def forward(ctx, a, dim):
@@ -37,8 +42,13 @@ class Softmax(Op):
 
 
 class LogSoftmax(Op):
-    """z = a - ln Σ e^a along dim.   VJP: da = g - e^z Σ g, the sum along dim."""
+    """z = a - ln Σ e^a along dim.   JVP: dz = da - Σ e^z da.   VJP: da = g - e^z Σ g, the sum along dim
+    (the Jacobian I - 1 (e^z)ᵀ is not symmetric: the JVP sums the direction weighted by the softmax)."""
     node_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, dim):
+        return t[0] - (z.exp() * t[0]).sum(dim, keepdim=True)
 
     @staticmethod
     def forward(ctx, a, dim):

@@ -54,8 +54,19 @@ class Convolution(Op):
 
     Transposed convolution (``output_padding`` a tuple): out = fold(Wᵀ·x) + b, the convolution's dx with
     x in the place of g (cropped by ``padding``, ``output_padding`` extra rows at the end).
-    VJP: dx = conv(g, W),  dW = x·unfold(g)ᵀ,  db = Σ g.   Both computed by ConvolutionBackward."""
+    VJP: dx = conv(g, W),  dW = x·unfold(g)ᵀ,  db = Σ g.   Both computed by ConvolutionBackward.
+    JVP (both kinds): bilinear in (x, W) and linear in b, so dz = conv(dx, W) + conv(x, dW) + db."""
     node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, x, w, b, geometry, output_padding):
+        no_bias = _no_bias(x)
+        given_x, given_w = ctx.tangent_given[:2]
+        bias = t[2] if b.numel() else no_bias
+        if not given_w:  # (a direction in the input alone, as when differentiating a net in its input)
+            return Convolution.apply(t[0], w, bias, geometry, output_padding)
+        dz = Convolution.apply(x, t[1], bias, geometry, output_padding)
+        return Convolution.apply(t[0], w, no_bias, geometry, output_padding) + dz if given_x else dz
 
     @staticmethod
     def forward(ctx, x, w, b, geometry, output_padding):

@@ -259,8 +259,13 @@ def _class_index(classes):
 class NllLoss(Op):
     """l_i = -w[t_i]·logp[i, t_i] (0 where t_i == ignore_index); 'mean' divides the sum by Σ w[t_i].
     VJP: dlogp[i, c] = -g_i·w[t_i]·[c == t_i] (/ Σ w[t_i] for mean) - a constant times g, so the
-    second derivative is zero, as in torch."""
+    second derivative is zero, as in torch.
+    JVP: linear in logp (the weights are constants): dl = the loss of the direction, nll_loss(dlogp, t, w)."""
     node_name = "NllLossBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, logp, target, weight, reduction, ignore_index):
+        return NllLoss.apply(t[0], target, weight, reduction, ignore_index)  # (NllLoss2d's too: same forward)
 
     @staticmethod
     def forward(ctx, logp, target, weight, reduction, ignore_index):

@@ -58,11 +58,10 @@ class NativeBatchNorm(Op):
         return y
 
     @staticmethod
-    def backward(ctx, g):
-        # the statistics are recomputed with tensor operations: with create_graph, their dependence on x
-        # is part of the second derivative
-        x, w = ctx.saved_tensors
-        dims, shape = _reduced_dims(x), _channel_shape(x)
+    def _normalized(ctx, x):
+        """(x̂, r) as tensor operations on x: with create_graph (or backward through a JVP), their dependence
+        on x is part of the second derivative."""
+        dims = _reduced_dims(x)
         if ctx.training:
             centred = x - x.mean(dims, keepdim=True)
             r = ((centred * centred).mean(dims, keepdim=True) + ctx.eps) ** -0.5
@@ -70,7 +69,28 @@ class NativeBatchNorm(Op):
             mean, var = ctx.stats
             centred = x - _make(mean.astype(x._data.dtype))
             r = _make((1 / np.sqrt(var + ctx.eps)).astype(x._data.dtype))
-        x_hat = centred * r
+        return centred * r, r
+
+    @staticmethod
+    def jvp(ctx, z, t, x, w, b, running_mean, running_var, training, momentum, eps):
+        """JVP, training: dx̂ = r·(dx - mean(dx) - x̂·mean(dx·x̂));  eval: dx̂ = r·dx.
+        Both: dy = dx̂·w + x̂·dw + db (the same projection as the VJP's: the batch statistics' own directions
+        take away the direction's mean and its component along x̂)."""
+        dims, shape = _reduced_dims(x), _channel_shape(x)
+        x_hat, r = NativeBatchNorm._normalized(ctx, x)
+        dx = t[0]
+        if training:
+            dx = dx - dx.mean(dims, keepdim=True) - x_hat * (dx * x_hat).mean(dims, keepdim=True)
+        dy = r * dx
+        if w.numel():
+            dy = dy * w.reshape(shape) + x_hat * t[1].reshape(shape)
+        return dy + t[2].reshape(shape) if b.numel() else dy
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        dims, shape = _reduced_dims(x), _channel_shape(x)
+        x_hat, r = NativeBatchNorm._normalized(ctx, x)
         need_x, need_w, need_b = ctx.needs_input_grad
         dx = dw = db = None
         if need_x:
@@ -151,6 +171,20 @@ class _RowNorm(Op):
         ctx.layout, ctx.bias_shape = (stats, affine, wshape, eps), b.shape
         ctx.forward_stats = mu, r  # for a backward that is not itself recorded (see backward)
         return y.reshape(x.shape)
+
+    @staticmethod
+    def jvp(ctx, z, t, x, w, b, stats, affine, wshape, eps):
+        """JVP: dx̂ = r·(dx - mean(dx) - x̂·mean(dx·x̂)) per row;  dy = dx̂·w + x̂·dw + db."""
+        rows, dx = x.reshape(stats), t[0].reshape(stats)
+        centred = rows - rows.mean(-1, keepdim=True)
+        r = ((centred * centred).mean(-1, keepdim=True) + eps).rsqrt()
+        x_hat = centred * r
+        dy = (r * (dx - dx.mean(-1, keepdim=True) - x_hat * (dx * x_hat).mean(-1, keepdim=True))).reshape(affine)
+        if w.numel():
+            dy = dy * w.reshape(wshape) + x_hat.reshape(affine) * t[1].reshape(wshape)
+        if b.numel():
+            dy = dy + t[2].reshape(wshape)
+        return dy.reshape(x.shape)
 
     @staticmethod
     def backward(ctx, g):

@@ -74,8 +74,13 @@ def _pairs(pad, ndim):
 # -- constant ---------------------------------------------------------------------------------------------
 class ConstantPadNd(Op):
     """z = a inside a border of ``value`` (negative sizes cut a's edges off instead).
-    VJP: da = g with the border cut off = constant pad of g by the negated sizes."""
+    VJP: da = g with the border cut off = constant pad of g by the negated sizes.
+    JVP: dz = da inside a border of zeros (the border is a constant)."""
     node_name = "ConstantPadNdBackward0"
+
+    @staticmethod
+    def jvp(ctx, z, t, a, pad, value):
+        return ConstantPadNd.apply(t[0], pad, 0)
 
     @staticmethod
     def forward(ctx, a, pad, value):
@@ -115,6 +120,7 @@ class PadByIndex(Op):
     """z = a read at positions idx_k along each padded dim k: z[..., j] = a[..., idx[j]] (reflect, replicate).
     VJP: da[..., i] = Σ_{j: idx[j] = i} g[..., j] along each dim: g times the 0/1 matrix S, S[i, j] = [idx[j] = i]
     (a border element's gradient lands on the input element it copies)."""
+    linear = True  # JVP: linear (dz = da read at the same positions)
 
     @staticmethod
     def forward(ctx, a, index):

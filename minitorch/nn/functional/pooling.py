@@ -58,7 +58,8 @@ def plane_strides(spatial):
 class ScatterToIndices(Op):
     """dx = g scattered into zeros of the input's ``shape`` at ``indices``, flat positions in each plane of
     the last ``dims`` axes (the gradients of windows whose max sits at the same position add up).
-    VJP: dg = h gathered at ``indices`` (the forward's selection, applied to h)."""
+    VJP: dg = h gathered at ``indices`` (the forward's selection, applied to h).   JVP: linear in g."""
+    linear = True
 
     @staticmethod
     def forward(ctx, g, indices, shape, dims, overlap=True):
@@ -76,8 +77,9 @@ class ScatterToIndices(Op):
 
 class GatherPlanes(Op):
     """z = h at ``indices`` in each plane of the last ``dims`` axes.   VJP: dh = g scattered back to
-    ``indices`` (by ``scatter``, the op this gather is the VJP of)."""
+    ``indices`` (by ``scatter``, the op this gather is the VJP of).   JVP: linear in h."""
     node_name = "GatherBackward0"
+    linear = True
 
     @staticmethod
     def forward(ctx, h, indices, dims, scatter):
@@ -108,8 +110,15 @@ def window_indices(spatial, size, kernel, stride, padding, dilation):
 
 class MaxPoolWithIndices(Op):
     """z[n, c, o] = max over the window at o;  indices = where in the input plane that max was.
-    VJP: dx = g scattered to the argmax positions (added up where windows overlap)."""
+    VJP: dx = g scattered to the argmax positions (added up where windows overlap).
+    JVP: dz = dx read at the argmax positions (each max moves with the element it is)."""
     grad_op = None  # the dimension's ScatterToIndices (which carries torch's node name)
+
+    @staticmethod
+    def jvp(ctx, z, t, x, *options):  # (the adaptive and fractional max pools' too: their ctx.args alike)
+        indices, _, dims, _ = ctx.args
+        dz = GatherPlanes.apply(t[0], indices, dims, type(ctx)._function.grad_op)
+        return (dz, None) if isinstance(z, tuple) else dz
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode, return_indices):
@@ -174,7 +183,9 @@ def _window_means(x, kernel, stride, pads, divisor):
 
 class LinearPool(Op):
     """A pooling linear in its input, z = A·x (the average pools): its VJP is the adjoint Aᵀ·g, an op of its own
-    (``grad_op``, given this op and ``ctx.args``), whose VJP is A again (``LinearPoolAdjoint``)."""
+    (``grad_op``, given this op and ``ctx.args``), whose VJP is A again (``LinearPoolAdjoint``).
+    JVP: linear (dz = A·dx), as its adjoint's."""
+    linear = True
     grad_op = None  # the dimension's adjoint op (which carries torch's node name)
 
     @staticmethod
@@ -186,6 +197,7 @@ class LinearPool(Op):
 class LinearPoolAdjoint(Op):
     """dx = Aᵀ·g, for a LinearPool ``pool``, which its forward keeps first in ``ctx.args`` with the arguments
     ``pool`` takes after its input.   VJP: dg = A·h, the ``pool`` again."""
+    linear = True
 
     @staticmethod
     def backward(ctx, h):

@@ -10,7 +10,10 @@ from .pooling import GatherPlanes, ScatterToIndices, refuse_dtype
 
 
 class MaxUnpool(Op):
-    """z = zeros of (..., *size) with x put at ``indices`` in each plane.   VJP: dx = g gathered at ``indices``."""
+    """z = zeros of (..., *size) with x put at ``indices`` in each plane.   VJP: dx = g gathered at ``indices``.
+    JVP: linear in x (dz = the tangent put at ``indices``: where indices repeat, the last write wins, as in
+    forward; the transposed VJP would add the repeated ones up instead)."""
+    linear = True
 
     @staticmethod
     def forward(ctx, x, indices, size):
