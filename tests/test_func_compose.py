@@ -135,3 +135,16 @@ def test_randomness_under_vmap_of_jacfwd():
         x = L.ones(3, 2, dtype=L.float64)
         with pytest.raises(RuntimeError, match="randomness error mode"):
             F.vmap(F.jacfwd(lambda a: a * L.rand(2, dtype=L.float64)))(x)
+
+
+def test_randomness_same_under_vmap_of_grad():
+    # 'same': every sample sees the same draw, as torch's one batched call does (the engines' draws differ, so
+    # each is checked against its own first sample)
+    for L, F in LIBS:
+        x = L.ones(3, 4, dtype=L.float64)
+        g = F.vmap(F.grad(lambda a: (a * L.rand(4, dtype=L.float64)).sum()), randomness="same")(x)
+        assert tuple(g.shape) == (3, 4) and bool((g == g[0]).all()) and not bool((g[0] == g[0][0]).all())
+        with pytest.raises(RuntimeError, match="randomness error mode"):
+            F.vmap(F.grad(lambda a: (a * L.rand(4, dtype=L.float64)).sum()))(x)
+        different = F.vmap(F.grad(lambda a: (a * L.rand(4, dtype=L.float64)).sum()), randomness="different")(x)
+        assert not bool((different == different[0]).all())

@@ -58,7 +58,23 @@ def batch_size(level):
 def per_sample(call, args, kwargs, level):
     """``call(*args, **kwargs)`` once per sample of vmap level ``level``, stacked at that level."""
     samples = [sample((args, kwargs), level, i) for i in range(batch_size(level))]
-    return stack([call(*a, **k) for a, k in samples], level)
+    # randomness='same' (the only mode in which a vmap leaves the generator to draw): every sample gets the
+    # draws of the first, as one batched call would; the modes 'error' and 'different' watch the draws
+    # themselves (minitorch/func/vmap.py)
+    from .. import random
+    state = random.get_rng_state() if not rng_watched(random.default_generator) else None
+    results = []
+    for a, k in samples:
+        if state is not None:
+            random.set_rng_state(state)
+        results.append(call(*a, **k))
+    return stack(results, level)
+
+
+def rng_watched(generator):
+    """Whether a vmap watches the generator's draws (its 'error' and 'different' randomness)."""
+    from .vmap import _WatchedGenerator
+    return isinstance(generator.np, _WatchedGenerator)
 
 
 def check_unbatched(outputs, api):

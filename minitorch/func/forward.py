@@ -5,6 +5,8 @@
 * ``jacfwd(f)(x)``: J, one column ``J eₖ`` per input element k (torch batches the columns with vmap; a loop here).
 * ``hessian(f) = jacfwd(jacrev(f))``: forward over reverse, as torch.
 
+Inside ``vmap`` (an argument is a BatchedTensor) each transform runs once per sample: minitorch/func/_compose.py.
+
 Nesting. minitorch's forward mode has one dual level at a time (as ``torch.autograd.forward_ad``'s API). A
 ``jvp`` called while a level is already open (``jacfwd(jacfwd(f))``, ``jvp`` of a ``jvp``) cannot open its own;
 it computes J v by the "double backward trick" instead: ``g(u) = uᵀJ`` is linear in u, so the gradient of
@@ -19,7 +21,7 @@ from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from .. import random as _random
 from ._pytree import tree_flatten, tree_unflatten
-from ._compose import batch_level, per_sample, check_unbatched
+from ._compose import batch_level, per_sample, check_unbatched, rng_watched
 from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux
 from .reverse import jacrev
 
@@ -154,7 +156,7 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
         zeros = [x.new_zeros(x.shape) if isinstance(x, Tensor) else x for x in inputs]
         # inside a vmap whose randomness is 'error' or 'different', the vmap watches the draws itself (and its
         # watcher refuses the state being read): no state to compare or replay here
-        state = None if _watched() else _random.get_rng_state()
+        state = None if rng_watched(_random.default_generator) else _random.get_rng_state()
         columns = []  # columns[i][k]: J·eₖ over input i, one tangent per output
         first = None
         for i, x in enumerate(inputs):
@@ -185,12 +187,6 @@ def _column(f, inputs, tangents, has_aux, randomness, state):
                            "'same' or 'different' randomness flags on vmap or perform the randomness operation out "
                            "of vmap")
     return result[0], tree_flatten(result[1])[0], result[2] if has_aux else None
-
-
-def _watched():
-    """Whether a vmap watches the default generator's draws (minitorch/func/vmap.py's _WatchedGenerator)."""
-    from .vmap import _WatchedGenerator
-    return isinstance(_random.default_generator.np, _WatchedGenerator)
 
 
 def _same_state(a, b):

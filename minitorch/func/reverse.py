@@ -7,6 +7,8 @@ derivative, ``jacfwd(jacrev(f))`` the Hessian (forward mode pushes tangents thro
 * ``grad(f)(x)``: ∇f(x) for a scalar f - one backward pass.
 * ``vjp(f, x)``: ``(f(x), u ↦ uᵀJ)`` - the graph is kept, each call of the function is one backward pass.
 * ``jacrev(f)(x)``: J, one row ``eₖᵀJ`` per output element k (torch batches the rows with vmap; a loop here).
+
+Inside ``vmap`` (an argument is a BatchedTensor) each transform runs once per sample: minitorch/func/_compose.py.
 """
 import functools
 
