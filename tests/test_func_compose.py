@@ -51,7 +51,8 @@ def loss(w, x, y):
 @pytest.mark.parametrize("seed", range(3))
 def test_per_sample_gradients_regression(seed):
     # was silently wrong (max abs diff 11.4): the unbatched W gets one gradient per sample
-    both(lambda L, F, w, x, y: F.vmap(F.grad(loss), in_dims=(None, 0, 0))(w, x, y), *arrays(seed, (3, 4), (5, 4), (5, 3)))
+    both(lambda L, F, w, x, y: F.vmap(F.grad(loss), in_dims=(None, 0, 0))(w, x, y),
+         *arrays(seed, (3, 4), (5, 4), (5, 3)))
 
 
 def test_vmap_grad_argnums_and_aux():
@@ -59,7 +60,8 @@ def test_vmap_grad_argnums_and_aux():
         return loss(w, x, y), (x * w.sum()).sum()
     both(lambda L, F, w, x, y: F.vmap(F.grad(f, argnums=(0, 1), has_aux=True), in_dims=(None, 0, 0))(w, x, y),
          *arrays(1, (3, 4), (5, 4), (5, 3)))
-    both(lambda L, F, w, x, y: F.vmap(F.grad_and_value(f, has_aux=True), in_dims=(None, 0, 0), out_dims=(1, 0))(w, x, y),
+    both(lambda L, F, w, x, y: F.vmap(F.grad_and_value(f, has_aux=True), in_dims=(None, 0, 0),
+                                      out_dims=(1, 0))(w, x, y),
          *arrays(2, (3, 4), (5, 4), (5, 3)))
 
 
@@ -148,3 +150,18 @@ def test_randomness_same_under_vmap_of_grad():
             F.vmap(F.grad(lambda a: (a * L.rand(4, dtype=L.float64)).sum()))(x)
         different = F.vmap(F.grad(lambda a: (a * L.rand(4, dtype=L.float64)).sum()), randomness="different")(x)
         assert not bool((different == different[0]).all())
+
+
+def test_vmap_of_aux_and_linearize():
+    f = lambda a: (a.sin() * a.sum(), a.cos().sum())  # noqa: E731
+    x, v = arrays(7, (5, 4), (5, 4))
+    both(lambda L, F, x, v: F.vmap(lambda a, b: F.jvp(f, (a,), (b,), has_aux=True))(x, v), x, v)
+    both(lambda L, F, x, v: F.vmap(lambda a, b: (lambda r: (r[0], r[1](b), r[2]))(F.vjp(f, a, has_aux=True)))(x, v),
+         x, v)
+    both(lambda L, F, x, v: F.vmap(F.jacrev(f, has_aux=True))(x), x, v)
+    both(lambda L, F, x, v: F.vmap(F.jacfwd(f, has_aux=True))(x), x, v)
+    # torch's linearize cannot be vmapped (no batching rule for aten::_make_dual); minitorch's equals vmap(jvp)
+    g = lambda c: c.exp() * c.sum()  # noqa: E731
+    mine = minitorch.func.vmap(lambda a, b: minitorch.func.linearize(g, a)[1](b))(minitorch.tensor(x),
+                                                                                   minitorch.tensor(v))
+    same(mine, torch.func.vmap(lambda a, b: torch.func.jvp(g, (a,), (b,))[1])(torch.tensor(x), torch.tensor(v)))
