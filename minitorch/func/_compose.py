@@ -51,6 +51,16 @@ def stack(results, level):
                            for c in zip(*columns)], spec)
 
 
+def one_sample_at_a_time(transform):
+    """A transform's function (``grad(f)``, ``jacrev(f)``, ...) that inside vmap runs once per sample."""
+    def wrapper(*args, **kwargs):
+        level = batch_level((args, kwargs))
+        if level:
+            return per_sample(wrapper, args, kwargs, level)
+        return transform(*args, **kwargs)
+    return wrapper
+
+
 def batch_size(level):
     return _INTERPRETER.sizes[level - 1]
 

@@ -21,7 +21,7 @@ from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from .. import random as _random
 from ._pytree import tree_flatten, tree_unflatten
-from ._compose import batch_level, per_sample, check_unbatched, rng_watched
+from ._compose import batch_level, check_unbatched, one_sample_at_a_time, per_sample, rng_watched
 from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux
 from .reverse import jacrev
 
@@ -140,13 +140,11 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     random numbers for every column, ``'different'`` lets each column draw its own, ``'error'`` (torch's default)
     raises if ``func`` draws any."""
     @functools.wraps(func)
+    @one_sample_at_a_time  # inside vmap (minitorch/func/_compose.py)
     def wrapper(*args, **kwargs):
         if randomness not in ("error", "different", "same"):  # (torch checks when called, as vmap does)
             raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
                                f"Got {randomness}")
-        level = batch_level((args, kwargs))
-        if level:  # inside vmap: one sample at a time (minitorch/func/_compose.py)
-            return per_sample(wrapper, args, kwargs, level)
         diff_args, argnums_ = slice_argnums(args, argnums)
         inputs, in_spec = tree_flatten(diff_args)
 

@@ -16,7 +16,7 @@ from .. import autograd
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_unflatten, treespec_pprint
-from ._compose import batch_level, batch_size, per_sample, check_unbatched, sample, stack
+from ._compose import batch_level, batch_size, check_unbatched, one_sample_at_a_time, per_sample, sample, stack
 from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux
 
 
@@ -24,14 +24,11 @@ def grad_and_value(func, argnums=0, has_aux=False):
     """``(gradient, value)`` of a function returning a scalar Tensor (``((gradient), (value, aux))`` with aux).
     The gradient has the structure of the arguments ``argnums`` names."""
     @functools.wraps(func)
+    @one_sample_at_a_time  # inside vmap (minitorch/func/_compose.py)
     def wrapper(*args, **kwargs):
-        level = batch_level((args, kwargs))
-        if level:  # inside vmap: one sample at a time (minitorch/func/_compose.py)
-            return per_sample(wrapper, args, kwargs, level)
         own = {}
         with enable_grad():
             diff_args, output, aux = _call(func, args, kwargs, argnums, has_aux, "grad_and_value(f)(*args)", own)
-            check_unbatched(output, "grad_and_value(f)(*args)")
             if not isinstance(output, Tensor):
                 raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got "
                                    f"{type(output)}")
@@ -74,6 +71,7 @@ def _call(func, args, kwargs, argnums, has_aux, api, own):
     diff_args = differentiable(diff_args, own)
     output = func(*replace_args(args, diff_args, argnums_), **kwargs)
     output, aux = split_aux(output, api) if has_aux else (output, None)
+    check_unbatched(output, api)
     return diff_args, output, aux
 
 
@@ -139,14 +137,11 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
 
     @functools.wraps(func)
+    @one_sample_at_a_time  # inside vmap (minitorch/func/_compose.py)
     def wrapper(*args, **kwargs):
-        level = batch_level((args, kwargs))
-        if level:  # inside vmap: one sample at a time (minitorch/func/_compose.py)
-            return per_sample(wrapper, args, kwargs, level)
         own = {}
         with enable_grad():
             diff_args, output, aux = _call(func, args, kwargs, argnums, has_aux, "vjp(f, *primals)", own)
-            check_unbatched(output, "vjp(f, *primals)")
             outputs, out_spec = _floating(outputs_of(output, "vjp(f, *primals)"))
             inputs, in_spec = tree_flatten(diff_args)
             blocks = [tree_unflatten(_rows(o, inputs), in_spec) for o in outputs]
