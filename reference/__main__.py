@@ -13,7 +13,8 @@ neural_networks, image_classifier, data_parallel), ``basics`` "Learn the Basics"
 training step (jit_trace, profiling);
 ``modules`` shows torch modules beyond the tutorials (dlpack_sharing: memory shared with NumPy; sparse_graph:
 a sparse adjacency matrix in a graph convolution).
-``func`` the "composing function transforms" tutorial's Jacobians, Hessians, hvp and vhp (jacobians).
+``func`` the "composing function transforms" tutorial's Jacobians, Hessians, hvp and vhp (jacobians) and the
+"Per-sample-gradients" tutorial (per_sample_grads).
 
 For each example torch runs first (on ``--device``) and saves its nets' initial weights; minitorch (on
 the CPU) starts from them. The report shows both engines' printed lines side by side (✔ identical,
@@ -47,8 +48,9 @@ SUITES = {
     # tools: jit.trace (the TorchScript tutorial's cell) and the profiler (one blitz training step)
     "tools": ("jit_trace", "profiling"),
     "modules": ("dlpack_sharing", "sparse_graph"),  # seed 000: torch.utils.dlpack, torch.sparse
-    # func: "Jacobians, Hessians, hvp, vhp, and more: composing function transforms" (its parts without vmap)
-    "func": ("jacobians",),
+    # func: "Jacobians, Hessians, hvp, vhp, and more: composing function transforms" (its parts without vmap),
+    # then "Per-sample-gradients" (vmap(grad) over a small CNN through functional_call)
+    "func": ("jacobians", "per_sample_grads"),
 }
 
 

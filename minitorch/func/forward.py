@@ -5,6 +5,8 @@
 * ``jacfwd(f)(x)``: J, one column ``J eₖ`` per input element k (torch batches the columns with vmap; a loop here).
 * ``hessian(f) = jacfwd(jacrev(f))``: forward over reverse, as torch.
 
+Inside ``vmap`` (an argument is a BatchedTensor) each transform runs once per sample: minitorch/func/_compose.py.
+
 Nesting. minitorch's forward mode has one dual level at a time (as ``torch.autograd.forward_ad``'s API). A
 ``jvp`` called while a level is already open (``jacfwd(jacfwd(f))``, ``jvp`` of a ``jvp``) cannot open its own;
 it computes J v by the "double backward trick" instead: ``g(u) = uᵀJ`` is linear in u, so the gradient of
@@ -19,6 +21,7 @@ from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from .. import random as _random
 from ._pytree import tree_flatten, tree_unflatten
+from ._compose import batch_level, check_unbatched, one_sample_at_a_time, per_sample, rng_watched
 from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux
 from .reverse import jacrev
 
@@ -41,8 +44,13 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
         for x in flat:
             if not isinstance(x, Tensor):
                 raise RuntimeError(f"{JVP}: Expected {name} to only contain Tensors, got {type(x)}")
+    level = batch_level((primals, tangents))
+    if level:  # inside vmap: one jvp per sample (minitorch/func/_compose.py)
+        return per_sample(lambda p, t: jvp(func, p, t, strict=strict, has_aux=has_aux), (primals, tangents), {},
+                          level)
     run = _jvp_nested if forward_ad.STATE.level is not None else _jvp_dual
     output, aux, outputs, out_tangents, out_spec = run(func, flat_primals, flat_tangents, spec, strict, has_aux)
+    check_unbatched(outputs, JVP)
     result = tree_unflatten(outputs, out_spec), tree_unflatten(out_tangents, out_spec)
     return result + (aux,) if has_aux else result
 
@@ -132,6 +140,7 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     random numbers for every column, ``'different'`` lets each column draw its own, ``'error'`` (torch's default)
     raises if ``func`` draws any."""
     @functools.wraps(func)
+    @one_sample_at_a_time  # inside vmap (minitorch/func/_compose.py)
     def wrapper(*args, **kwargs):
         if randomness not in ("error", "different", "same"):  # (torch checks when called, as vmap does)
             raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
@@ -143,7 +152,9 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
             return func(*replace_args(args, tree_unflatten(diff, in_spec), argnums_), **kwargs)
 
         zeros = [x.new_zeros(x.shape) if isinstance(x, Tensor) else x for x in inputs]
-        state = _random.get_rng_state()
+        # inside a vmap whose randomness is 'error' or 'different', the vmap watches the draws itself (and its
+        # watcher refuses the state being read): no state to compare or replay here
+        state = None if rng_watched(_random.default_generator) else _random.get_rng_state()
         columns = []  # columns[i][k]: J·eₖ over input i, one tangent per output
         first = None
         for i, x in enumerate(inputs):
@@ -166,10 +177,10 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
 
 def _column(f, inputs, tangents, has_aux, randomness, state):
     """One JVP, with the random numbers ``randomness`` asks for: ``(output, flat output tangents, aux)``."""
-    if randomness == "same":
+    if randomness == "same" and state is not None:
         _random.set_rng_state(state)
     result = jvp(f, tuple(inputs), tuple(tangents), has_aux=has_aux)
-    if randomness == "error" and not _same_state(_random.get_rng_state(), state):
+    if randomness == "error" and state is not None and not _same_state(_random.get_rng_state(), state):
         raise RuntimeError("vmap: called random operation while in randomness error mode. Please either use the "
                            "'same' or 'different' randomness flags on vmap or perform the randomness operation out "
                            "of vmap")

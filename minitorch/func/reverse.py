@@ -7,6 +7,8 @@ derivative, ``jacfwd(jacrev(f))`` the Hessian (forward mode pushes tangents thro
 * ``grad(f)(x)``: ∇f(x) for a scalar f - one backward pass.
 * ``vjp(f, x)``: ``(f(x), u ↦ uᵀJ)`` - the graph is kept, each call of the function is one backward pass.
 * ``jacrev(f)(x)``: J, one row ``eₖᵀJ`` per output element k (torch batches the rows with vmap; a loop here).
+
+Inside ``vmap`` (an argument is a BatchedTensor) each transform runs once per sample: minitorch/func/_compose.py.
 """
 import functools
 
@@ -14,6 +16,7 @@ from .. import autograd
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_unflatten, treespec_pprint
+from ._compose import batch_level, batch_size, check_unbatched, one_sample_at_a_time, per_sample, sample, stack
 from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux
 
 
@@ -21,6 +24,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
     """``(gradient, value)`` of a function returning a scalar Tensor (``((gradient), (value, aux))`` with aux).
     The gradient has the structure of the arguments ``argnums`` names."""
     @functools.wraps(func)
+    @one_sample_at_a_time  # inside vmap (minitorch/func/_compose.py)
     def wrapper(*args, **kwargs):
         own = {}
         with enable_grad():
@@ -67,6 +71,7 @@ def _call(func, args, kwargs, argnums, has_aux, api, own):
     diff_args = differentiable(diff_args, own)
     output = func(*replace_args(args, diff_args, argnums_), **kwargs)
     output, aux = split_aux(output, api) if has_aux else (output, None)
+    check_unbatched(output, api)
     return diff_args, output, aux
 
 
@@ -82,6 +87,9 @@ def _floating(outputs_and_spec):
 def vjp(func, *primals, has_aux=False):
     """``(func(*primals), vjp_fn)`` (and aux): ``vjp_fn(cotangents)`` is ``uᵀJ`` for cotangents ``u`` shaped as
     the output, a tuple with one entry per primal."""
+    level = batch_level(primals)
+    if level:  # inside vmap: one vjp per sample (minitorch/func/_compose.py)
+        return _batched_vjp(func, primals, has_aux, level)
     own = {}
     with enable_grad():
         inputs, primals_spec = tree_flatten(differentiable(primals, own))
@@ -89,9 +97,12 @@ def vjp(func, *primals, has_aux=False):
         aux = None
         if has_aux:
             output, aux = split_aux(output, "vjp(f, *primals)")
+        check_unbatched(output, "vjp(f, *primals)")
         outputs, out_spec = _floating(outputs_of(output, "vjp(f, *primals)"))
 
     def vjp_fn(cotangents):
+        if batch_level(cotangents):  # vmap(vjp_fn): one call per cotangent sample
+            return per_sample(vjp_fn, (cotangents,), {}, batch_level(cotangents))
         flat, spec = tree_flatten(cotangents)
         if spec != out_spec:
             raise RuntimeError(f"Expected pytree structure of cotangents to be the same as pytree structure of "
@@ -105,6 +116,20 @@ def vjp(func, *primals, has_aux=False):
     return (result, vjp_fn, undo(aux, own)) if has_aux else (result, vjp_fn)
 
 
+def _batched_vjp(func, primals, has_aux, level):
+    """vjp inside vmap: a vjp per sample; its ``vjp_fn`` calls each sample's with that sample's cotangents."""
+    runs = [vjp(func, *sample(primals, level, i), has_aux=has_aux) for i in range(batch_size(level))]
+
+    def vjp_fn(cotangents):
+        inner = batch_level(cotangents)
+        if inner > level:  # called inside a vmap of its own (vmap(vjp_fn)): one call per cotangent sample
+            return per_sample(vjp_fn, (cotangents,), {}, inner)
+        return stack([run[1](sample(cotangents, level, i)) for i, run in enumerate(runs)], level)
+
+    output = stack([run[0] for run in runs], level)
+    return (output, vjp_fn, stack([run[2] for run in runs], level)) if has_aux else (output, vjp_fn)
+
+
 def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
     """The Jacobian by reverse mode: for each output tensor and each input tensor, ``output.shape +
     input.shape``; nested as the outputs, and within that as the arguments ``argnums`` names."""
@@ -112,6 +137,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
 
     @functools.wraps(func)
+    @one_sample_at_a_time  # inside vmap (minitorch/func/_compose.py)
     def wrapper(*args, **kwargs):
         own = {}
         with enable_grad():
