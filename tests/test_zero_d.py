@@ -20,7 +20,10 @@ _RANDOM = {"rand", "randn", "randint", "rand_like", "randn_like", "randint_like"
            "log_normal_", "geometric_"}
 # where minitorch does not take what torch takes (not about 0-d arrays; left for another change)
 _NOT_YET = {("function", "normal"): "torch.normal(mean) with the mean alone",
-            ("function", "randperm"): "a 0-d tensor as n"}
+            ("function", "randperm"): "a 0-d tensor as n",
+            ("function", "sparse_coo_tensor"): "torch.sparse_coo_tensor(size), the legacy overload: an empty tensor"}
+# results in another layout than strided: no array to hold, compared by tests/test_sparse.py instead
+_SPARSE_RESULTS = {"to_sparse", "to_sparse_coo"}
 _NOT_YET_WITH_GRAD = {("function", "arange"): "a 0-d tensor as a number",
                       ("function", "full_like"): "a 0-d tensor as a number",
                       ("method", "logical_and_"): "in place on a leaf that requires grad: torch allows the logical ops",
@@ -56,7 +59,7 @@ def _zero_d_calls():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for kind, names in (("function", functions), ("method", methods)):
-            for name in sorted(set(names) - _SIDE_EFFECTS):
+            for name in sorted(set(names) - _SIDE_EFFECTS - _SPARSE_RESULTS):
                 for pattern in _patterns(torch):
                     try:
                         _call(torch, kind, name, pattern)
@@ -117,8 +120,8 @@ def test_every_op_on_zero_d_tensors_has_array_gradients(kind, name, pattern):
             if not theirs_out:
                 return  # nothing to differentiate (comparisons, integer results)
             sum(t.sum() for t in theirs_out).backward()
-        except RuntimeError:
-            return  # torch refuses this op on leaves that require grad (in place on a leaf)
+        except (RuntimeError, BufferError):
+            return  # torch refuses this op on leaves that require grad (in place on a leaf, from_dlpack)
         mine_in, mine = _call(minitorch, kind, name, pattern, grad=True)
         sum(t.sum() for t in _tensors(mine) if t.requires_grad).backward()
     for m, t in zip(mine_in, theirs_in):
