@@ -14,11 +14,19 @@ Jacobian, ``Jv``. Nothing is recorded and nothing runs afterwards.
         y = f(x)                                      # every op computes its value and its JVP
         jvp = forward_ad.unpack_dual(y).tangent       # J(primal) @ tangent
 
-Each ``Op`` writes its JVP next to its VJP (``z = a * b.  JVP: dz = da*b + a*db.  VJP: da = g*b, db = g*a``):
-the same derivative, applied to a direction instead of to an upstream gradient. An op that is linear in its
-tensor arguments (``view``, ``sum``, ``cat``, ``a + b``) is its own JVP: the op applied to the tangents
-(``linear = True`` on the Op). ``Op.apply`` (minitorch/ops/op.py) calls ``push_tangents`` after each forward
-when a dual level is open and an input carries a tangent; otherwise forward mode costs one flag check per op.
+``Op.apply`` (minitorch/ops/op.py) calls ``push_tangents`` after each forward when a dual level is open and an
+input carries a tangent (otherwise forward mode costs one attribute read per op), which uses the first of four
+rules that fits the op (``explain()`` shows which):
+
+1. a JVP written next to the VJP, with the maths in the same docstring line
+   (``z = a * b.  JVP: dz = da*b + a*db.  VJP: da = g*b, db = g*a``): the same derivative, applied to a
+   direction instead of an upstream gradient;
+2. ``linear = True``: an op linear in its tensor arguments (``view``, ``sum``, ``cat``, ``a + b``) is its own
+   JVP - the op applied to the tangents;
+3. ``elementwise`` (or ``promotes``): the Jacobian is diagonal, so equal to its transpose, and the VJP's formula
+   with the tangent in place of the upstream gradient is the JVP;
+4. otherwise the VJP transposed: u ↦ Jᵀu is linear in u, and its transpose - one backward pass through the VJP,
+   which is written in differentiable operations - gives J·ṫ (slower than a written-out rule, but exact).
 
 As in torch, there is one level at a time (nesting raises), a tangent must have its primal's shape, and
 leaving the level drops every tangent made in it.
