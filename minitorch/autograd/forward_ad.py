@@ -167,21 +167,6 @@ def _recorded(ctx, tangents):
         t is not None and t.requires_grad for t in tangents))
 
 
-@contextlib.contextmanager
-def _unlinked_outputs(ctx):
-    """A node outside the backward graph (no input requires grad) gives its saved outputs back as they are: with
-    grad mode on (a tangent that requires grad) they would otherwise be attached to it, a node the engine
-    cannot run."""
-    if ctx.next_functions or not ctx._saved_outputs:
-        yield
-        return
-    saved_outputs, ctx._saved_outputs = ctx._saved_outputs, ()
-    try:
-        yield
-    finally:
-        ctx._saved_outputs = saved_outputs
-
-
 def _elementwise_jvp(op, ctx, results, tangents, args):
     """dz = Σᵢ (∂z/∂aᵢ)·ȧᵢ for an elementwise op: its Jacobian with respect to each input is diagonal (after
     broadcasting), so it equals its transpose, and the VJP's formula with the tangent in place of the upstream
@@ -195,7 +180,7 @@ def _elementwise_jvp(op, ctx, results, tangents, args):
         if t is None or tangent_of(a) is None:
             continue
         g = t if tuple(t.shape) == tuple(out.shape) else t.expand(out.shape)
-        with set_grad_enabled(_recorded(ctx, tangents)), _unlinked_outputs(ctx):
+        with set_grad_enabled(_recorded(ctx, tangents)):
             grads = op.backward(ctx, g)
         part = grads[position] if isinstance(grads, tuple) else grads
         if part is not None:
@@ -214,7 +199,7 @@ def _transposed_vjp_jvp(op, ctx, results, tangents, args):
     floating = [r is not None and r.dtype.is_floating_point for r in results]
     us = [r.new_zeros(r.shape).requires_grad_() if f else (None if r is None else r.new_zeros(r.shape))
           for r, f in zip(results, floating)]
-    with enable_grad(), _unlinked_outputs(ctx):
+    with enable_grad():
         grads = op.backward(ctx, *us)
         grads = grads if isinstance(grads, tuple) else (grads,)
         inputs = [(a, t) for a, t in zip(args, tangents) if isinstance(a, Tensor)]
