@@ -30,13 +30,16 @@ def fashion_mnist_root(root=None, source=DEBIAN):
     os.makedirs(raw, exist_ok=True)
     for name in missing:
         plain, packed = os.path.join(source, name), os.path.join(source, name + ".gz")
+        # written under a name of this process's own, then renamed (atomic): two examples started side by side
+        # may unpack the same file at once, and neither may read the other's half-written copy
+        part = os.path.join(raw, f"{name}.{os.getpid()}.part")
         if os.path.exists(plain):
-            shutil.copyfile(plain, os.path.join(raw, name))
+            shutil.copyfile(plain, part)
         elif os.path.exists(packed):
-            with gzip.open(packed, "rb") as f, open(os.path.join(raw, name) + ".part", "wb") as out:
+            with gzip.open(packed, "rb") as f, open(part, "wb") as out:
                 shutil.copyfileobj(f, out)
-            os.replace(os.path.join(raw, name) + ".part", os.path.join(raw, name))
         else:
             raise SystemExit(f"Fashion-MNIST's {name} is in neither {raw} nor {source}. On Debian, as root: "
                              f"apt-get install dataset-fashion-mnist (or: bash .ci/setup --data)")
+        os.replace(part, os.path.join(raw, name))
     return root

@@ -5,6 +5,7 @@
     python -m reference --suite basics    # one tutorial: blitz, basics, examples, nn, tools, modules or func (default: all)
     python -m reference --device cpu      # torch on the CPU too
     python -m reference neural_networks   # only the named examples
+    python -m reference --jobs 1          # one example at a time, with its progress bars
 
 The suites are PyTorch's beginner tutorials: ``blitz`` the 60-minute blitz (tensors, autograd_demo,
 neural_networks, image_classifier, data_parallel), ``basics`` "Learn the Basics" (quickstart, basics),
@@ -17,19 +18,24 @@ a sparse adjacency matrix in a graph convolution).
 "Per-sample-gradients" tutorial (per_sample_grads).
 
 For each example torch runs first (on ``--device``) and saves its nets' initial weights; minitorch (on
-the CPU) starts from them. The report shows both engines' printed lines side by side (✔ identical,
-≈ equal within the example's stated tolerance, ✘ different), every recorded value with its max abs/rel
-difference, and the wall time, device and CPU threads of each engine (``--threads``, 1 by default). It is
-also written to ``reference_report/`` as report.md, report.json and report.txt (with loss_curves.png when
-matplotlib is installed); the files the examples write (trained weights, their own plots) go to
-``reference_report/torch/`` and ``reference_report/minitorch/``, and the datasets are read from a cache
-folder (``~/.cache/minitorch/data``, or ``$MINITORCH_DATA``), so a run leaves nothing in the checkout.
+the CPU) starts from them. Two examples run side by side (``--jobs``: one per CPU core, at most two; each
+engine gets one thread, so two runs fill two cores), and the report prints them in order as they finish.
+The report shows both engines' printed lines side by side (✔ identical, ≈ equal within the example's stated
+tolerance, ✘ different), every recorded value with its max abs/rel difference, and the wall time, device and
+CPU threads of each engine (``--threads``, 1 by default). It is also written to ``reference_report/`` as
+report.md, report.json and report.txt (with loss_curves.png when matplotlib is installed); the files the
+examples write (trained weights, their own plots) go to ``reference_report/torch/EXAMPLE/`` and
+``reference_report/minitorch/EXAMPLE/``, and the datasets are read from a cache folder
+(``~/.cache/minitorch/data``, or ``$MINITORCH_DATA``), so a run leaves nothing in the checkout.
 Exits 1 when any example differs or fails.
 """
 import argparse
+import os
 import pkgutil
 import shutil
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import examples
@@ -83,6 +89,9 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1, metavar="N",
                         help="CPU threads for each engine (default 1: at the blitz's batch of 4 a second thread "
                              "costs torch more than it brings; 0: the libraries' own defaults)")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
+                        help="examples run side by side (default: one per CPU core, at most 2; progress bars "
+                             "show only with --jobs 1)")
     args = parser.parse_args(argv)
     names = args.names or suite_names(args.suite)
     unknown = set(names) - set(example_names())
@@ -97,23 +106,30 @@ def main(argv=None):
                          "use --device cpu or auto")
     width = max(shutil.get_terminal_size((160, 24)).columns, 80)
     args.out.mkdir(parents=True, exist_ok=True)
-    comparisons, printed = [], []
-    for name in names:
-        c = run_and_compare(name, device, args.out, quick=args.quick, threads=args.threads or None)
-        for engine, run in c.runs.items():
-            (args.out / f"{name}.{engine}.txt").write_text("\n".join(run.lines) + "\n")
-        lines = report.text(c, width)
-        print("\n".join(lines), flush=True)
-        printed += lines
-        comparisons.append(c)
+    comparisons, printed, start = [], [], time.perf_counter()
+    jobs = max(1, args.jobs)
+    # Each example is a subprocess pair (torch, then minitorch); a thread waits on each pair. Two children
+    # writing progress bars to one terminal would garble them, so the bars show only one at a time.
+    show_progress = None if jobs == 1 else False
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        running = [pool.submit(run_and_compare, name, device, args.out, quick=args.quick,
+                               threads=args.threads or None, show_progress=show_progress) for name in names]
+        for name, future in zip(names, running):  # in the suite's order, each as soon as it is done
+            c = future.result()
+            for engine, run in c.runs.items():
+                (args.out / f"{name}.{engine}.txt").write_text("\n".join(run.lines) + "\n")
+            lines = report.text(c, width)
+            print("\n".join(lines), flush=True)
+            printed += lines
+            comparisons.append(c)
 
     failed = [c.name for c in comparisons if not c.ok]
     seconds = {e: sum(c.runs[e].seconds for c in comparisons) for e in report.ENGINES}
     summary = (f"{len(comparisons) - len(failed)} of {len(comparisons)} examples agree"
                + (f"; differ: {', '.join(failed)}" if failed else "")
                + f". Wall time: minitorch {seconds['minitorch']:.1f} s (cpu), torch {seconds['torch']:.1f} s "
-               f"({device}); {_threads(args.threads)}"
-               f"{' [--quick]' if args.quick else ''}.")
+               f"({device}); {_threads(args.threads)}, {jobs} example{'s' if jobs > 1 else ''} at a time: "
+               f"{time.perf_counter() - start:.0f} s in all{' [--quick]' if args.quick else ''}.")
     print(summary)
     (args.out / "report.txt").write_text("\n".join(printed + [summary]) + "\n")
     (args.out / "report.md").write_text(report.markdown(comparisons, summary))

@@ -10,21 +10,21 @@ Two things are compared:
   of each, ✔ when ``numpy.allclose`` holds with the tolerance the example gave (the looser of the two
   engines'), strings and name lists must be equal.
 
-Each run is a fresh process (``python -m examples.NAME --engine E ...``), so one engine cannot leak state
-into the other and a crash is reported, not fatal. torch runs first and saves its nets' initial weights;
+Each run is a fresh process (run as ``python -m examples.NAME --engine E ...``; started by ``launcher.py``, whose
+processes start with torch and minitorch already imported), so one engine cannot leak state into the other and a
+crash is reported, not fatal. torch runs first and saves its nets' initial weights;
 minitorch loads them, so both train the same model.
 """
 import json
-import os
 import re
-import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from .launcher import launch
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ORDER = ("torch", "minitorch")  # torch first: it saves the initial weights minitorch starts from
@@ -64,52 +64,52 @@ class Comparison:
                 and all(mark != "✘" for mark, _, _ in self.lines) and all(r["ok"] for r in self.records))
 
 
-def _tee(stream, sink, keep):
-    """Copy a child's stderr to ours as it comes (its progress bar stays live) and keep a copy."""
-    for chunk in iter(lambda: stream.read1(4096), b""):
-        keep.append(chunk)
-        if sink is not None:
-            sink.write(chunk.decode(errors="replace"))
-            sink.flush()
-
-
-def thread_env(threads):
-    """The environment that gives a child process ``threads`` CPU threads: torch's intra-op pool and the
-    BLAS pools (OpenBLAS under NumPy, MKL under torch) all read these at start-up."""
-    return {name: str(threads) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+def _follow(path, sink, process):
+    """Copy what a running child writes to the file ``path`` to ``sink`` as it comes (its progress bar stays
+    live), until the child has exited and the file is read to its end."""
+    with open(path, "rb") as f:
+        while True:
+            running = process.is_alive()
+            chunk = f.read()
+            if chunk:
+                sink.write(chunk.decode(errors="replace"))
+                sink.flush()
+            elif not running:
+                return
+            else:
+                time.sleep(0.1)
 
 
 def run_example(name, engine, device, workdir, quick=False, extra=(), show_progress=None, threads=None):
-    """Run ``examples.NAME`` in ``engine`` as a subprocess; its records, weights and other files go to
-    ``workdir``. ``threads``: the CPU threads it may use (None: the libraries' defaults)."""
+    """Run ``examples.NAME`` in ``engine`` as a fresh process (a fork of the preloaded server in
+    ``launcher.py``, run as ``python -m examples.NAME`` would run it); its records and weights go to ``workdir``,
+    the files it writes to ``workdir/ENGINE/NAME``. ``threads``: the CPU threads it may use (None: the libraries'
+    defaults)."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     record = workdir / f"{name}.{engine}.json"
     record.unlink(missing_ok=True)
-    weights = workdir / "weights"
-    command = [sys.executable, "-m", f"examples.{name}", "--engine", engine, "--device", device,
-               "--record", str(record), "--save-weights" if engine == "torch" else "--load-weights", str(weights)]
-    command += ["--output", str(workdir / engine)]  # files the example writes stay with the report
-    command += ["--quick"] if quick else []
-    command += list(extra)
-    env = dict(os.environ)
+    weights = workdir / "weights" / name  # one folder per example, so that examples may run side by side
+    argv = ["--engine", engine, "--device", device, "--record", str(record),
+            "--save-weights" if engine == "torch" else "--load-weights", str(weights)]
+    argv += ["--output", str(workdir / engine / name)]  # files the example writes stay with the report
+    argv += ["--quick"] if quick else []
+    argv += list(extra)
     if show_progress is None:
         show_progress = sys.stderr.isatty()
-    env["MINITORCH_PROGRESS"] = "1" if show_progress else "0"
-    if threads:
-        env.update(thread_env(threads))
+    stdout, stderr = (workdir / f"{name}.{engine}.{stream}" for stream in ("stdout", "stderr"))
+    stderr.write_bytes(b"")  # there before the child starts, for _follow to open
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
-    kept = []
-    tee = threading.Thread(target=_tee, args=(proc.stderr, sys.stderr if show_progress else None, kept))
-    tee.start()
-    out = proc.stdout.read().decode()
-    proc.wait()
-    tee.join()
+    process = launch(f"examples.{name}", argv, {"MINITORCH_PROGRESS": "1" if show_progress else "0"}, ROOT,
+                     stdout, stderr, threads)
+    if show_progress:
+        _follow(stderr, sys.stderr, process)
+    process.join()
     seconds = time.perf_counter() - start
-    run = Run(engine, device, out.splitlines(), proc.returncode, seconds,
-              stderr=b"".join(kept).decode(errors="replace"), threads=threads)
+    out, err = stdout.read_text(errors="replace"), stderr.read_text(errors="replace")
+    stdout.unlink()
+    stderr.unlink()
+    run = Run(engine, device, out.splitlines(), process.exitcode, seconds, stderr=err, threads=threads)
     if record.exists():
         saved = json.loads(record.read_text())
         run.records, run.device = saved["records"], saved["device"]

@@ -36,12 +36,12 @@ def test_example_agrees_in_both_engines(name, tmp_path):
     assert all(r["ok"] for r in c.records), text
     if name == "image_classifier":  # what it writes goes under the report folder, one folder per engine
         for engine in ("torch", "minitorch"):
-            assert (tmp_path / engine / "fashion_net.pth").is_file()
-            assert (tmp_path / engine / "fashion_net_loss.png").stat().st_size > 1000  # plot extra: in test
+            assert (tmp_path / engine / name / "fashion_net.pth").is_file()
+            assert (tmp_path / engine / name / "fashion_net_loss.png").stat().st_size > 1000  # plot extra: in test
     if name == "quickstart":
-        assert (tmp_path / "minitorch" / "model.pth").is_file()
+        assert (tmp_path / "minitorch" / name / "model.pth").is_file()
     if name == "basics":  # the custom Dataset's files: PNGs written, read back by read_image (a printed line)
-        assert len(list((tmp_path / "minitorch" / "custom_dataset").glob("*.png"))) == 10
+        assert len(list((tmp_path / "minitorch" / name / "custom_dataset").glob("*.png"))) == 10
     for r in c.records:  # what the records hold must be equal, not only close, where it is text
         if r["rtol"] is None:
             assert r["minitorch"] == r["torch"], text
@@ -177,3 +177,28 @@ def test_markdown_report_keeps_tables_intact():
     md = report.markdown([Comparison("demo", runs, [("✔", "x", "x")], [row])], "summary")
     line = next(line for line in md.splitlines() if line.startswith("| sum"))
     assert line.replace("\\|", "").count("|") == 8  # 7 cells
+
+
+def test_a_run_that_fails_is_reported_with_its_status_and_message(tmp_path):
+    from reference.compare import run_example
+    run = run_example("image_classifier", "minitorch", "cpu", tmp_path, show_progress=False, threads=1,
+                      extra=("--dataset", "cifar10", "--root", str(tmp_path / "nothing")))
+    assert run.returncode == 1 and run.lines == ["--- 1. Load and normalise cifar10 ---"]  # stdout up to there
+    assert "Cannot load cifar10" in run.stderr and "Traceback" not in run.stderr
+    assert not list(tmp_path.glob("*.stdout")) and not list(tmp_path.glob("*.stderr"))  # read, then removed
+
+
+def test_launcher_runs_a_module_as_python_dash_m_does(tmp_path):
+    from reference.launcher import launch
+    (tmp_path / "in.json").write_text('{"b": [1, 2]}')
+    (tmp_path / "bad.json").write_text("{")
+    runs = []
+    for name in ("in", "bad"):
+        out, err = tmp_path / f"{name}.out", tmp_path / f"{name}.err"
+        process = launch("json.tool", ["--compact", str(tmp_path / f"{name}.json")], {}, ROOT, out, err, threads=1)
+        process.join()
+        runs.append((process.exitcode, out.read_text(), err.read_text()))
+    assert runs[0] == (0, '{"b":[1,2]}\n', "")
+    assert runs[1][0] == 1 and runs[1][1] == "" and "Expecting property name" in runs[1][2]
+    with pytest.raises(ValueError, match="started with threads=1"):
+        launch("json.tool", [], {}, ROOT, tmp_path / "x", tmp_path / "y", threads=2)
