@@ -14,8 +14,9 @@ neural_networks, image_classifier, data_parallel), ``basics`` "Learn the Basics"
 training step (jit_trace, profiling);
 ``modules`` shows torch modules beyond the tutorials (dlpack_sharing: memory shared with NumPy; sparse_graph:
 a sparse adjacency matrix in a graph convolution).
-``func`` the "composing function transforms" tutorial's Jacobians, Hessians, hvp and vhp (jacobians) and the
-"Per-sample-gradients" tutorial (per_sample_grads).
+``func`` the torch.func tutorials: "Forward-mode Automatic Differentiation" (forward_ad_usage), "composing
+function transforms" (its Jacobians, Hessians, hvp and vhp: jacobians), "Model ensembling" (model_ensembling),
+"Per-sample-gradients" (per_sample_grads) and "Neural Tangent Kernels" (neural_tangent_kernels).
 
 For each example torch runs first (on ``--device``) and saves its nets' initial weights; minitorch (on
 the CPU) starts from them. Two examples run side by side (``--jobs``: one per CPU core, at most two; each
@@ -54,9 +55,11 @@ SUITES = {
     # tools: jit.trace (the TorchScript tutorial's cell) and the profiler (one blitz training step)
     "tools": ("jit_trace", "profiling"),
     "modules": ("dlpack_sharing", "sparse_graph"),  # seed 000: torch.utils.dlpack, torch.sparse
-    # func: "Jacobians, Hessians, hvp, vhp, and more: composing function transforms" (its parts without vmap),
-    # then "Per-sample-gradients" (vmap(grad) over a small CNN through functional_call)
-    "func": ("jacobians", "per_sample_grads"),
+    # func, in the order of PyTorch's tutorial index: "Forward-mode Automatic Differentiation" (dual tensors,
+    # custom Functions' jvp, func.jvp), "Jacobians, Hessians, hvp, vhp, and more: composing function transforms"
+    # (its parts without vmap), "Model ensembling" (vmap over stacked weights), "Per-sample-gradients" (vmap(grad)
+    # over a small CNN through functional_call), "Neural Tangent Kernels" (vmap of jacrev; vjp then jvp)
+    "func": ("forward_ad_usage", "jacobians", "model_ensembling", "per_sample_grads", "neural_tangent_kernels"),
 }
 
 

@@ -761,6 +761,54 @@ def test_gradcheck_of_a_function_with_an_output_that_does_not_need_grad():
     compare(fn, X)
 
 
+
+def exp_with_jvp(lib, factor=1):
+    """exp as a custom Function with forward mode only (its jvp scaled by ``factor``: 1 is right)."""
+    class Exp(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.result = a.exp()
+            return ctx.result
+
+        @staticmethod
+        def jvp(ctx, tangent):
+            return factor * tangent * ctx.result
+    return Exp.apply
+
+
+FORWARD_ONLY = dict(check_backward_ad=False, check_undefined_grad=False, check_batched_grad=False)
+
+
+@pytest.mark.parametrize("case", ["jvp", "wrong jvp", "jvp without backward", "neither mode", "two outputs",
+                                  "unused input", "wrong jvp, no exception"])
+def test_gradcheck_of_forward_mode_agrees_with_torch(case):
+    """check_forward_ad: forward mode's Jacobian (a custom Function's jvp, or the ops' JVPs) against finite
+    differences, as the forward-mode tutorial checks its Function; the same verdicts and messages as torch's."""
+    def run(lib):
+        x = lib.tensor(X, requires_grad=True)
+        y = lib.tensor(W[0])
+        func, inputs, options = {
+            "jvp": (exp_with_jvp(lib), (x,), dict(check_forward_ad=True, **FORWARD_ONLY)),
+            "wrong jvp": (exp_with_jvp(lib, 2), (x,), dict(check_forward_ad=True, **FORWARD_ONLY)),
+            "jvp without backward": (exp_with_jvp(lib), (x,), dict(check_forward_ad=True)),
+            "neither mode": (lambda a: a * 2, (x,), dict(check_forward_ad=False, check_backward_ad=False)),
+            "two outputs": (lambda a: (a * a, a.sin()), (x,), dict(check_forward_ad=True)),
+            "unused input": (lambda a, b: a * b.sum(), (x, y), dict(check_forward_ad=True)),
+            "wrong jvp, no exception": (exp_with_jvp(lib, 2), (x,),
+                                        dict(check_forward_ad=True, raise_exception=False, **FORWARD_ONLY)),
+        }[case]
+        try:
+            return "passed", lib.autograd.gradcheck(func, inputs, **options)
+        except (RuntimeError, AssertionError, NotImplementedError) as e:
+            return type(e).__name__, str(e).split("\n")[0]  # (the Jacobians printed after it differ in format only)
+    assert run(minitorch) == run(torch)
+
+
+def test_gradcheck_refuses_batched_grad_which_it_does_not_check():
+    x = minitorch.tensor(X, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="check_batched_grad"):
+        minitorch.autograd.gradcheck(lambda a: a * a, (x,), check_batched_grad=True)
+
 # -- autograd.functional ---------------------------------------------------------------------------------------
 FUNCTIONAL = {
     "one to one": (lambda x: x * x * 2 + x.sin(), (X,)),

@@ -148,6 +148,38 @@ def test_dual_tensors_as_torch():
     assert seen[0] == seen[1]
 
 
+
+# (primal, tangent) pairs, each a function of the library: make_dual keeps the tangent or copies it
+LAYOUTS = {
+    "same layout": (lambda L: L.zeros(4, 4, dtype=L.float64), lambda L: L.ones(4, 4, dtype=L.float64)),
+    "transposed tangent": (lambda L: L.zeros(4, 4, dtype=L.float64), lambda L: L.arange(16.0).reshape(4, 4).double().T),
+    "float32 tangent": (lambda L: L.zeros(4, 4, dtype=L.float64), lambda L: L.ones(4, 4)),
+    "float32, transposed": (lambda L: L.zeros(4, 4, dtype=L.float64), lambda L: L.arange(16.0).reshape(4, 4).T),
+    "tangent in a larger block": (lambda L: L.zeros(4, 4, dtype=L.float64), lambda L: L.arange(32.0).reshape(8, 4).double()[:4]),
+    "tangent at an offset": (lambda L: L.zeros(4, 4, dtype=L.float64), lambda L: L.arange(32.0).reshape(8, 4).double()[4:]),
+    "expanded tangent": (lambda L: L.zeros(4, 4, dtype=L.float64), lambda L: L.arange(4.0).double().reshape(1, 4).expand(4, 4)),
+    "transposed primal": (lambda L: L.zeros(4, 4, dtype=L.float64).T, lambda L: L.arange(16.0).reshape(4, 4).double()),
+    "both transposed": (lambda L: L.zeros(4, 4, dtype=L.float64).T, lambda L: L.arange(16.0).reshape(4, 4).double().T),
+    "strided primal": (lambda L: L.zeros(4, 8, dtype=L.float64)[:, ::2], lambda L: L.arange(16.0).reshape(4, 4).double()),
+    "both at the same offset": (lambda L: L.zeros(4, 8, dtype=L.float64)[:, 3:7],
+                                lambda L: L.arange(32.0).reshape(4, 8).double()[:, 3:7]),
+}
+
+
+@pytest.mark.parametrize("case", list(LAYOUTS))
+def test_make_dual_keeps_a_tangent_laid_out_like_the_primal_and_copies_another(case):
+    """As torch: the tangent itself when its strides, offset and memory block's size are the primal's; otherwise
+    a copy with the primal's strides and dtype (the forward-mode tutorial's transposed tangent)."""
+    seen = []
+    for lib in (minitorch, torch):
+        primal, tangent = (make(lib) for make in LAYOUTS[case])
+        with lib.autograd.forward_ad.dual_level():
+            dual = lib.autograd.forward_ad.make_dual(primal, tangent)
+            kept = lib.autograd.forward_ad.unpack_dual(dual).tangent
+            seen.append((kept is tangent, kept.dtype == lib.float64, kept.stride(), kept.tolist(),
+                         lib.autograd.forward_ad.unpack_dual(dual[1:, 1]).tangent.tolist()))
+    assert seen[0] == seen[1]
+
 def test_in_place_ops_carry_tangents():
     results = []
     for lib in (minitorch, torch):

@@ -36,6 +36,8 @@ import contextlib
 import re
 import weakref
 
+import numpy as np
+
 from . import grad_mode
 from .grad_mode import set_grad_enabled
 from .. import tensor as _tensor
@@ -117,8 +119,35 @@ def make_dual(tensor, tangent, *, level=None):
                            f"Tensor, this is not supported. Tensor is of size {list(tensor.shape)} while the given "
                            f"forward gradient is of size {list(tangent.shape)}.")
     dual = tensor.view_as(tensor)  # a view, as torch's (ViewBackward0 when tensor requires grad)
-    _set_tangent(dual, tangent)
+    _set_tangent(dual, _laid_out_like(tangent, tensor))
     return dual
+
+
+def _laid_out_like(tangent, primal):
+    """The tangent a dual tensor keeps, as torch's make_dual does: ``tangent`` itself when it is laid out like the
+    primal (the same strides, at the same place in a memory block of the same size), otherwise a copy of it in the
+    primal's layout and dtype - a block of the primal's block's size, viewed with the primal's strides - so that
+    what is true of the primal's memory (contiguous or not, a view's place in its base) is true of the tangent's."""
+    if _layout(tangent._data) == _layout(primal._data):
+        return tangent
+    p = primal._data
+    block_size, offset = _layout(p)[1:]
+    block = np.zeros(block_size, p.dtype)
+    copy = np.lib.stride_tricks.as_strided(block[offset:], p.shape, p.strides)
+    copy[...] = tangent._data
+    return _tensor._make(copy)
+
+
+def _layout(array):
+    """(strides, size of the memory block ``array`` views, array's first element's place in it), in elements:
+    the block is the root of the chain of NumPy bases (torch's storage)."""
+    root, base = array, array.base
+    while isinstance(base, np.ndarray) or isinstance(getattr(base, "base", None), np.ndarray):
+        root = base if isinstance(base, np.ndarray) else base.base  # (as_strided's stand-in holds the array)
+        base = root.base
+    start = array.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return (tuple(s // array.itemsize for s in array.strides), root.nbytes // array.itemsize,
+            start // array.itemsize)
 
 
 def unpack_dual(tensor, *, level=None):
