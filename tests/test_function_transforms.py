@@ -373,20 +373,9 @@ def _old_style(L):
 
 
 def _rules(L, staticmethod_returns=None, generate=False):
-    class Fn(L.autograd.Function):
+    """MulBy2 with generate_vmap_rule as given, and a vmap staticmethod returning ``staticmethod_returns(L, x)``."""
+    class Fn(functions(L)["MulBy2"]):
         generate_vmap_rule = generate
-
-        @staticmethod
-        def forward(x):
-            return x * 2
-
-        @staticmethod
-        def setup_context(ctx, inputs, output):
-            pass
-
-        @staticmethod
-        def backward(ctx, g):
-            return g * 2
     if staticmethod_returns is not None:
         Fn.vmap = staticmethod(lambda info, in_dims, x: staticmethod_returns(L, x))
     return Fn
