@@ -52,7 +52,8 @@ transforms_running = 0
 
 SETUP_CONTEXT_ERROR = (
     "In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, jacrev, ...), it must override "
-    "the setup_context staticmethod. For more details, please see https://pytorch.org/docs/main/notes/extending.func.html")
+    "the setup_context staticmethod. For more details, please see "
+    "https://pytorch.org/docs/main/notes/extending.func.html")
 
 FREED_ERROR = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they "

@@ -33,15 +33,16 @@ from .vmap import levels_set_aside, open_level
 VmapInfo = collections.namedtuple("VmapInfo", ["batch_size", "randomness"])
 
 _SEE = "For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
-NO_RULE_ERROR = ("You tried to vmap over {}, but it does not have vmap support. Please override and implement the vmap "
-                 "staticmethod or set generate_vmap_rule=True. " + _SEE)
-BOTH_ERROR = ("You tried to vmap over {}, but it has both generate_vmap_rule=True and an overridden vmap staticmethod. "
-              "Please set generate_vmap_rule=False or delete the overridden vmap staticmethod to avoid ambiguity. " + _SEE)
+NO_RULE_ERROR = ("You tried to vmap over {}, but it does not have vmap support. Please override and implement the "
+                 "vmap staticmethod or set generate_vmap_rule=True. " + _SEE)
+BOTH_ERROR = ("You tried to vmap over {}, but it has both generate_vmap_rule=True and an overridden vmap "
+              "staticmethod. Please set generate_vmap_rule=False or delete the overridden vmap staticmethod to avoid "
+              "ambiguity. " + _SEE)
 RETURNS_ERROR = ("Expected the vmap staticmethod to have two returns, an output and out_dims with pytree structure "
                  "compatible with the output. ")
-OUT_DIMS_ERROR = ("The autograd.Function's vmap staticmethod returned an incompatible (output, out_dims) tuple. Expected "
-                  "out_dims={} to be compatible with the structure of `output`. out_dims has structure {} but output has "
-                  "structure {}. " + _SEE)
+OUT_DIMS_ERROR = ("The autograd.Function's vmap staticmethod returned an incompatible (output, out_dims) tuple. "
+                  "Expected out_dims={} to be compatible with the structure of `output`. out_dims has structure {} "
+                  "but output has structure {}. " + _SEE)
 
 
 def check(cls):

@@ -6,7 +6,9 @@ front, in ``_value``. Every operation that gets a BatchedTensor is run once, on 
 *batching rule* (minitorch/func/_vmap_rules.py): most NumPy kernels already broadcast over leading dimensions, so a rule is
 mostly "the batch in front, dims shifted by one" (elementwise ops, reductions, views, softmax, matmul,
 indexing) or "fold the batch into N" (convolution). An operation without a rule is run once per sample and
-the results stacked (``fallback``), with torch's warning naming the op, so missing rules are visible.
+the results stacked (``fallback``), with torch's warning naming the op, so missing rules are visible. A user
+``autograd.Function`` brings its own rule: its ``vmap`` staticmethod, or ``generate_vmap_rule = True``
+(minitorch/func/_function_vmap.py).
 
 How operations are intercepted: through the observer hook of ``minitorch/autograd/function.py`` (the one
 ``jit.trace`` and the profiler use). While a vmap runs, ``function.observer`` is the interpreter of
