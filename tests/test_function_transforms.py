@@ -185,7 +185,7 @@ def functions(L):
             return g * 2
 
     class Info(Function):
-        """A vmap staticmethod that shows what it was given: x + batch_size, and the info in ``seen``."""
+        """A vmap staticmethod that shows what it was given: Info(x) + batch_size, and the info in ``seen``."""
         seen = []
 
         @staticmethod
@@ -201,9 +201,13 @@ def functions(L):
             return g
 
         @staticmethod
+        def jvp(ctx, t):
+            return t * 3  # (not the derivative: the test sees that this jvp ran)
+
+        @staticmethod
         def vmap(info, in_dims, x):
             Info.seen.append((info.batch_size, info.randomness))
-            return x.movedim(in_dims[0], 0) + info.batch_size, 0
+            return Info.apply(x.movedim(in_dims[0], 0)) + info.batch_size, 0
 
     class Shared(Function):
         """A vmap staticmethod with an unbatched output (out_dims None) beside a batched one."""
@@ -286,10 +290,16 @@ def test_vmap_staticmethod_gets_batch_size_and_randomness():
         fn["Info"].seen.clear()
         x = L.arange(6, dtype=L.float64).reshape(2, 3)
         out = [F.vmap(fn["Info"].apply, in_dims=1, randomness=r)(x) for r in ("error", "same", "different")]
-        inner = F.vmap(F.vmap(fn["Info"].apply), randomness="same")(x)  # the inner level: batch 3, 'error'
-        assert fn["Info"].seen == [(3, "error"), (3, "same"), (3, "different"), (3, "error")]
+        # the inner level's staticmethod (batch 3, 'error') applies Info to a batch of the outer level (2, 'same')
+        inner = F.vmap(F.vmap(fn["Info"].apply), randomness="same")(x)
+        assert fn["Info"].seen == [(3, "error"), (3, "same"), (3, "different"), (3, "error"), (2, "same")]
         np.testing.assert_array_equal(out[0].numpy(), x.T.numpy() + 3)
-        np.testing.assert_array_equal(inner.numpy(), x.numpy() + 3)
+        np.testing.assert_array_equal(inner.numpy(), x.numpy() + 5)
+
+
+def test_jvp_through_a_vmap_staticmethod():
+    # the staticmethod applies Info to the batch, whose jvp staticmethod gives the tangent (x + B: tangent 3·t)
+    both(lambda L, F, fn, x, t: F.jvp(F.vmap(fn["Info"].apply, in_dims=1), (x,), (t,)), (2, 3), (2, 3))
 
 
 def test_vmap_staticmethod_out_dims_none_and_unbatched_arguments():
