@@ -45,6 +45,16 @@ _sequence = itertools.count()  # creation order: the engine runs later-created n
 # ``apply_inplace(tensor, fn, *args, **kwargs)`` with ``busy`` True).
 observer = None
 
+# How many torch.func transforms are running (grad, vjp, jacrev, jvp, jacfwd, vmap; minitorch/func/ counts them).
+# Inside one, a Function whose forward takes ctx (no setup_context) is refused, as torch refuses it: the check sits
+# on that style's own branch of ``Function.apply``, so it costs nothing anywhere else.
+transforms_running = 0
+
+SETUP_CONTEXT_ERROR = (
+    "In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, jacrev, ...), it must override "
+    "the setup_context staticmethod. For more details, please see "
+    "https://pytorch.org/docs/main/notes/extending.func.html")
+
 FREED_ERROR = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they "
     "have already been freed). Saved intermediate values of the graph are freed when you call "
@@ -265,7 +275,10 @@ class Function(metaclass=FunctionMeta):
     ``forward`` runs with grad mode off and gets the arguments as given (Tensors stay Tensors).
     ``backward`` returns one gradient per argument of ``forward`` (``None`` for non-tensors and for
     inputs that need no gradient). The torch 2 style - ``forward(*args)`` without ctx plus
-    ``setup_context(ctx, inputs, output)`` - works too.
+    ``setup_context(ctx, inputs, output)`` - works too, and is the only one the ``minitorch.func`` transforms
+    accept (as in torch). ``jvp`` gives forward mode; under ``func.vmap`` a Function runs by its ``vmap``
+    staticmethod or, with ``generate_vmap_rule = True``, by vmap applied to its forward, backward and jvp
+    (minitorch/func/_function_vmap.py; docs/func.md).
     """
 
     _node_base = BackwardNode
@@ -293,6 +306,18 @@ class Function(metaclass=FunctionMeta):
         raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it "
                                   "with forward mode AD.")
 
+    # Under ``func.vmap`` (minitorch/func/_function_vmap.py) a Function runs by one of these two, never both:
+    generate_vmap_rule = False  # True: vmap runs forward (and backward, jvp) on the batch, op by op
+
+    @staticmethod
+    def vmap(info, in_dims, *args):
+        """The Function under ``func.vmap``: ``args`` are the batches (``in_dims``: the batch dim of each, or None
+        for an argument that is not batched; minitorch keeps it in front, so 0), ``info.batch_size`` and
+        ``info.randomness`` are the vmap's. Returns ``(output, out_dims)``: the batched outputs and where in each
+        its batch dim is (None: not batched)."""
+        raise NotImplementedError("To use autograd.Function with vmap, you must either override the vmap staticmethod "
+                                  "or set generate_vmap_rule=True.")
+
     # ``MyFn()(x)``: torch's words for the old style, where a Function was an object with a forward method
     def __init__(self, *args, **kwargs):
         warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all static, "
@@ -316,6 +341,8 @@ class Function(metaclass=FunctionMeta):
         dual = forward_ad.STATE.level is not None and forward_ad.has_tangent(args)
         with grad_mode.no_grad(), forward_ad.closed(dual):  # forward mode: forward sees plain tensors (jvp below)
             if cls.setup_context is Function.setup_context:
+                if transforms_running:
+                    raise RuntimeError(SETUP_CONTEXT_ERROR)
                 out = cls.forward(ctx, *args)
             else:
                 out = cls.forward(*args)

@@ -9,6 +9,7 @@ cannot be done on the batch raises rather than computing with sample 0 alone.
 """
 import numpy as np
 
+from ..autograd.function import BackwardNode
 from ..tensor import Tensor, _make
 
 ITEM_ERROR = ("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling .item() on "
@@ -163,10 +164,15 @@ class _Interpreter:
     def __init__(self):
         self.busy = False
         self.sizes = []
+        self.randomness = []  # each level's (randomness, the generator's NumPy generator below that level)
         self.previous = None
 
     def op(self, cls, args):
         level = max([_level_of(a) for a in args] or [0])
+        if cls._node_base is BackwardNode:  # a user autograd.Function: its own vmap rule (_function_vmap.py)
+            _functions.check(cls)
+            if level:
+                return _functions.apply(cls, args, level)
         if level == 0:  # nothing batched: the op as it is
             # an op on plain tensors: the op itself, or through jit.trace or the profiler if one was on
             return self._plain(cls.apply if self.previous is None else lambda *a: self.previous.op(cls, a), args)
@@ -250,3 +256,4 @@ def _pad(a, ndim):
 
 # the rules use the batched tensor above
 from . import _vmap_rules as _rules  # noqa: E402
+from . import _function_vmap as _functions  # noqa: E402

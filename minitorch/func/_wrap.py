@@ -12,7 +12,10 @@ the result stays differentiable with respect to that. minitorch does the same wi
 * ``undo(t, own)``: a result whose graph reaches no leaf but this transform's own fresh leaves (``own``) is
   detached, keeping its tangent; any other result is returned as it is.
 """
+import contextlib
+
 from ..autograd import forward_ad
+from ..autograd import function as _function
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_unflatten
 
@@ -46,6 +49,17 @@ def replace_args(args, new, argnums):
     if isinstance(argnums, int):
         return tuple(new if i == argnums else a for i, a in enumerate(args))
     return tuple(new[argnums.index(i)] if i in argnums else a for i, a in enumerate(args))
+
+
+@contextlib.contextmanager
+def transform_running():
+    """A transform calls the function it transforms in this block: inside it, an autograd.Function without
+    setup_context is refused with torch's error (``Function.apply``)."""
+    _function.transforms_running += 1
+    try:
+        yield
+    finally:
+        _function.transforms_running -= 1
 
 
 def differentiable(tree, own):

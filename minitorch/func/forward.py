@@ -22,7 +22,7 @@ from ..tensor import Tensor
 from .. import random as _random
 from ._pytree import tree_flatten, tree_unflatten
 from ._compose import batch_level, check_unbatched, one_sample_at_a_time, per_sample, rng_watched
-from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux
+from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux, transform_running
 from .reverse import jacrev
 
 JVP = "jvp(f, primals, tangents)"
@@ -103,7 +103,8 @@ def _jvp_nested(func, primals, tangents, spec, strict, has_aux):
 
 
 def _call(func, args, has_aux):
-    output = func(*args)
+    with transform_running():
+        output = func(*args)
     return split_aux(output, JVP) if has_aux else (output, None)
 
 

@@ -17,7 +17,7 @@ from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_unflatten, treespec_pprint
 from ._compose import batch_level, batch_size, check_unbatched, one_sample_at_a_time, per_sample, sample, stack
-from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux
+from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux, transform_running
 
 
 def grad_and_value(func, argnums=0, has_aux=False):
@@ -69,7 +69,8 @@ def _call(func, args, kwargs, argnums, has_aux, api, own):
     """``func`` called with the arguments ``argnums`` names made differentiable: (those arguments, output, aux)."""
     diff_args, argnums_ = slice_argnums(args, argnums)
     diff_args = differentiable(diff_args, own)
-    output = func(*replace_args(args, diff_args, argnums_), **kwargs)
+    with transform_running():
+        output = func(*replace_args(args, diff_args, argnums_), **kwargs)
     output, aux = split_aux(output, api) if has_aux else (output, None)
     check_unbatched(output, api)
     return diff_args, output, aux
@@ -93,7 +94,8 @@ def vjp(func, *primals, has_aux=False):
     own = {}
     with enable_grad():
         inputs, primals_spec = tree_flatten(differentiable(primals, own))
-        output = func(*tree_unflatten(inputs, primals_spec))
+        with transform_running():
+            output = func(*tree_unflatten(inputs, primals_spec))
         aux = None
         if has_aux:
             output, aux = split_aux(output, "vjp(f, *primals)")

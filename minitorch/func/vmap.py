@@ -6,7 +6,9 @@ front, in ``_value``. Every operation that gets a BatchedTensor is run once, on 
 *batching rule* (minitorch/func/_vmap_rules.py): most NumPy kernels already broadcast over leading dimensions, so a rule is
 mostly "the batch in front, dims shifted by one" (elementwise ops, reductions, views, softmax, matmul,
 indexing) or "fold the batch into N" (convolution). An operation without a rule is run once per sample and
-the results stacked (``fallback``), with torch's warning naming the op, so missing rules are visible.
+the results stacked (``fallback``), with torch's warning naming the op, so missing rules are visible. A user
+``autograd.Function`` brings its own rule: its ``vmap`` staticmethod, or ``generate_vmap_rule = True``
+(minitorch/func/_function_vmap.py).
 
 How operations are intercepted: through the observer hook of ``minitorch/autograd/function.py`` (the one
 ``jit.trace`` and the profiler use). While a vmap runs, ``function.observer`` is the interpreter of
@@ -36,12 +38,14 @@ Randomness: ``'same'`` needs nothing (a random op draws for one sample's shape, 
 ``'error'`` raises torch's error at the draw; ``'different'`` runs the function once per sample when it
 draws (each call draws its own). Only draws from the default generator are watched.
 """
+import contextlib
 import functools
 
 from .. import random as _random
 from ..autograd import function as _function
 from ..tensor import Tensor
 from ._batched import _INTERPRETER, BatchedTensor, _batched
+from ._wrap import transform_running
 
 RANDOM_ERROR = ("vmap: called random operation while in randomness error mode. Please either use the 'same' or "
                 "'different' randomness flags on vmap or perform the randomness operation out of vmap")
@@ -215,26 +219,13 @@ def _out_dims(func, out_dims, outputs, spec):
 
 def _run(func, flat, dims, size, out_dims, randomness, args, kwargs):
     """One vmap level: the inputs wrapped as BatchedTensors, ``func`` called, the outputs unwrapped."""
-    interp = _INTERPRETER
-    level = len(interp.sizes) + 1
-    if level == 1:
-        interp.previous = _function.observer
+    level = len(_INTERPRETER.sizes) + 1
     inputs = [a if d is None else _batched(a if d == 0 else a.movedim(d, 0), level) for a, d in zip(flat, dims)]
-    generator = _random.default_generator
-    saved_np = generator.np
-    interp.sizes.append(size)
-    _function.observer = interp
-    if randomness != "same":
-        generator.np = _WatchedGenerator(randomness)
     try:
-        outputs = func(*_unflatten(inputs, _flatten(args)[1]), **kwargs)
+        with open_level(size, randomness):
+            outputs = func(*_unflatten(inputs, _flatten(args)[1]), **kwargs)
     except _NeedsLoop:
         outputs = None
-    finally:
-        generator.np = saved_np
-        interp.sizes.pop()
-        if not interp.sizes:
-            _function.observer = interp.previous
     if outputs is None:  # randomness='different' and a draw: once per sample
         return _per_sample(func, flat, dims, size, out_dims, randomness, args, kwargs)
     flat_out, spec = _flatten(outputs)
@@ -253,6 +244,55 @@ def _run(func, flat, dims, size, out_dims, randomness, args, kwargs):
         value = out._value if batched else out.expand((size,) + tuple(out.shape))
         results.append(value if d == 0 else value.movedim(0, d))
     return _unflatten(results, spec)
+
+
+@contextlib.contextmanager
+def open_level(size, randomness):
+    """A vmap level open for the length of the block (the next level: ``len(_INTERPRETER.sizes) + 1``): its batch
+    size and randomness pushed, the interpreter watching the operations and, unless randomness is 'same', the
+    default generator's draws."""
+    interp = _INTERPRETER
+    if not interp.sizes:
+        interp.previous = _function.observer
+    generator = _random.default_generator
+    saved_np, busy = generator.np, interp.busy
+    interp.sizes.append(size)
+    interp.randomness.append((randomness, saved_np))
+    _function.observer = interp
+    interp.busy = False  # (opened inside an operation the interpreter runs plainly: this level's ops are watched)
+    if randomness != "same":
+        generator.np = _WatchedGenerator(randomness)
+    try:
+        with transform_running():
+            yield
+    finally:
+        generator.np, interp.busy = saved_np, busy
+        interp.sizes.pop()
+        interp.randomness.pop()
+        if not interp.sizes:
+            _function.observer = interp.previous
+
+
+@contextlib.contextmanager
+def levels_set_aside(level):
+    """Levels ``level`` and above set aside for the length of the block, as if their vmaps were not running (torch's
+    ``interpreter.lower()``): what a Function's vmap rule runs on the batches is plain operations (batched only by
+    the vmaps around, below ``level``), and its random draws are watched only by those."""
+    interp, generator = _INTERPRETER, _random.default_generator
+    sizes, randomness = interp.sizes[level - 1:], interp.randomness[level - 1:]
+    observer, above = _function.observer, generator.np
+    del interp.sizes[level - 1:], interp.randomness[level - 1:]
+    generator.np = randomness[0][1]
+    _function.transforms_running -= len(sizes)
+    if not interp.sizes:
+        _function.observer = interp.previous
+    try:
+        yield
+    finally:
+        interp.sizes += sizes
+        interp.randomness += randomness
+        _function.observer, generator.np = observer, above
+        _function.transforms_running += len(sizes)
 
 
 def _per_sample(func, flat, dims, size, out_dims, randomness, args, kwargs):

@@ -198,10 +198,19 @@ class _SaveInputs(Function):
     """A node that only keeps the tensor arguments of a checkpointed call as its saved tensors (never run by
     backward: nothing depends on its empty output)."""
 
+    # torch 2's style (forward without ctx), which the minitorch.func transforms accept
     @staticmethod
-    def forward(ctx, dummy, *tensors):
-        ctx.save_for_backward(*tensors)
+    def forward(dummy, *tensors):
         return dummy.new_empty((0,))
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(*inputs[1:])
+
+    @staticmethod
+    def vmap(info, in_dims, dummy, *tensors):
+        """Under func.vmap: the batches kept (the output, empty, is the same for every sample)."""
+        return _SaveInputs.apply(dummy, *tensors), None
 
     @staticmethod
     def backward(ctx, *grads):
