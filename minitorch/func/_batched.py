@@ -156,14 +156,21 @@ def _level_of(a):
 
 
 # -- the interpreter: the observer while a vmap runs -------------------------------------------------------------
+class NotBatchable(Exception):
+    """Raised while a transform runs at once on a whole batch (minitorch/func/_at_once.py) by what it cannot do
+    there: the transform runs once per sample instead."""
+
+
 class _Interpreter:
     """Gets every operation run while a vmap is on (``function.observer``); ``sizes`` holds the batch size of
-    each level (level n is ``sizes[n - 1]``)."""
+    each level (level n is ``sizes[n - 1]``); ``at_once`` a (level, ids of its arguments) for each transform
+    running its function at once on a whole batch (minitorch/func/_at_once.py)."""
 
     def __init__(self):
         self.busy = False
         self.sizes = []
         self.previous = None
+        self.at_once = []
 
     def op(self, cls, args):
         level = max([_level_of(a) for a in args] or [0])
@@ -176,6 +183,8 @@ class _Interpreter:
         rule = _rules.rule(cls)
         out = None if rule is None else rule(cls, values, batched, size)
         if out is None:
+            if self.at_once:  # the per-sample fallback: a transform running at once loops itself instead
+                raise NotBatchable()
             out = _rules.fallback(cls, values, batched, size)
         if isinstance(out, tuple):
             return tuple(None if o is None else _batched(o, level) for o in out)
@@ -183,6 +192,9 @@ class _Interpreter:
 
     def inplace(self, apply_inplace, tensor, fn, args, kwargs):
         level = max([_level_of(a) for a in (tensor,) + tuple(args)] + [_level_of(v) for v in kwargs.values()])
+        if self.at_once and (_level_of(tensor) < max(lv for lv, _ in self.at_once) or
+                             any(id(tensor) in ids for _, ids in self.at_once)):
+            raise NotBatchable()  # a write to an unbatched tensor or an argument: the transform loops instead
         if level == 0:
             if self.previous is not None:
                 return self._plain(lambda *a: self.previous.inplace(apply_inplace, tensor, fn, a, kwargs), args)
