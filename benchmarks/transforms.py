@@ -13,7 +13,7 @@ import sys
 import numpy as np
 
 from benchmarks.nets import blitz_net
-from benchmarks.timing import case, compare
+from benchmarks.timing import case, compare, print_rows
 
 BATCH = 64
 
@@ -64,23 +64,17 @@ def jacobian(n_in, n_out, mode):
 
 
 def cases(repeat=7, min_time=0.05, groups=("per_sample", "jacobian")):
-    rows = []
+    made = []
     if "per_sample" in groups:
-        rows.append(case("transforms", f"per-sample grads blitz b={BATCH} vmap(grad)",
-                         compare(per_sample_vmap, repeat, min_time)))
-        rows.append(case("transforms", f"per-sample grads blitz b={BATCH} loop",
-                         compare(per_sample_loop, repeat, min_time)))
+        made += [(f"per-sample grads blitz b={BATCH} vmap(grad)", per_sample_vmap),
+                 (f"per-sample grads blitz b={BATCH} loop", per_sample_loop)]
     if "jacobian" in groups:
-        for n_in, n_out in ((100, 10), (10, 100)):
-            for mode in ("jacfwd", "jacrev"):
-                rows.append(case("transforms", f"{mode} {n_in}->{n_out}", compare(jacobian(n_in, n_out, mode),
-                                                                                  repeat, min_time)))
-    return rows
+        made += [(f"{mode} {n_in}->{n_out}", jacobian(n_in, n_out, mode))
+                 for n_in, n_out in ((100, 10), (10, 100)) for mode in ("jacfwd", "jacrev")]
+    return [case("transforms", name, compare(make, repeat, min_time)) for name, make in made]
 
 
 if __name__ == "__main__":
     import torch
     torch.set_num_threads(1)
-    for row in cases(repeat=5, min_time=0.02, groups=sys.argv[1:] or ("per_sample", "jacobian")):
-        print(f"{row['name']:<44} minitorch {row['minitorch_s'] * 1e3:9.3f} ms   torch {row['torch_s'] * 1e3:9.3f} "
-              f"ms   ratio {row['ratio']:7.2f}", flush=True)
+    print_rows(cases(repeat=5, min_time=0.02, groups=sys.argv[1:] or ("per_sample", "jacobian")))
