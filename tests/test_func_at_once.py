@@ -127,6 +127,20 @@ def test_nested_vmap_jacrev_vjp():
                                                        in_dims=(None, 0))(w, a).pow(2).sum())(w), values)
 
 
+def test_inplace_on_the_batch_and_embedding():
+    # an in-place op on an intermediate (relu_) stays at once; an embedding table differentiated per sample is a
+    # batched table (each sample's indices into its own copy; scale_grad_by_freq counts one sample's indices)
+    both(lambda L, F, c, w, x: F.vmap(F.grad(c(lambda w, x: L.nn.functional.relu(x @ w.T, inplace=True).pow(2).sum())),
+                                      in_dims=(None, 0))(w, x), arrays(12, (3, 4), (5, 6, 4)))
+    indices = np.array([[0, 2, 2, 1], [1, 1, 1, 1], [2, 0, 1, 2]])
+    for scale in (False, True):
+        both(lambda L, F, c, w: F.vmap(F.grad(c(lambda w, i: L.nn.functional.embedding(
+            i, w, scale_grad_by_freq=scale).sin().pow(2).sum())), in_dims=(None, 0))(w, L.tensor(indices)),
+             arrays(13, (3, 5)))
+    both(lambda L, F, c, w: F.vmap(lambda w: L.nn.functional.embedding(L.tensor(indices), w).sin())(w),
+         arrays(14, (2, 3, 5)), calls=0)
+
+
 def test_closure_over_a_tensor_of_the_same_vmap():
     # the closed-over y is batched by the vmap that batches the argument: one more batched input (torch agrees)
     both(lambda L, F, c, x, y: F.vmap(lambda x, y: F.grad(c(lambda x: (x.sin() * y).sum()))(x))(x, y),

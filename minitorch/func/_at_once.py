@@ -99,20 +99,34 @@ class _NoDraws:
         raise NotBatchable()
 
 
+def split(args, kwargs, argnums, level):
+    """The arguments of a call at once: those ``argnums`` names made physical; the rest as the inner transform's
+    further (not differentiated) argument, each tensor batched at ``level`` unwrapped, so that the transform
+    runs at the level below where they are batched there; and ``rebuild(diff, rest)``: ``f``'s arguments again."""
+    diff, argnums_ = slice_argnums(args, argnums)
+    leaves, spec = tree_flatten((args, kwargs))
+    here = [isinstance(t, BatchedTensor) and t._level == level for t in leaves]
+
+    def rebuild(diff, rest):
+        args, kwargs = tree_unflatten([_batched(t, level) if b else t for t, b in zip(rest, here)], spec)
+        return replace_args(args, logical(diff, level), argnums_), kwargs
+    return physical(diff, level), [t._value if b else t for t, b in zip(leaves, here)], rebuild
+
+
 def grad_and_value(transform, func, argnums, has_aux):
     """``transform(func, argnums, has_aux)`` (reverse.py's grad_and_value) on the whole batch: the gradient of
     the sum of the per-sample outputs with respect to the physical arguments."""
     def run(args, kwargs, level):
-        diff_args, argnums_ = slice_argnums(args, argnums)
+        diff, rest, rebuild = split(args, kwargs, argnums, level)
 
-        def on_batch(diff):
-            output = watched_call(func, replace_args(args, logical(diff, level), argnums_), kwargs, level)
+        def on_batch(diff, rest):
+            output = watched_call(func, *rebuild(diff, rest), level)
             output, aux = split_aux(output, "grad_and_value(f)(*args)") if has_aux else (output, ())
             if not isinstance(output, Tensor) or output.dim() != 0:
                 raise NotBatchable()  # the loop raises the transform's error
             output = physical(output, level)
             return output.sum(), (output, physical(aux, level))
-        grads, (_, (value, aux)) = transform(on_batch, 0, True)(physical(diff_args, level))
+        grads, (_, (value, aux)) = transform(on_batch, 0, True)(diff, rest)
         grads, value = logical(grads, level), _batched(value, level)
         return (grads, (value, logical(aux, level))) if has_aux else (grads, value)
     return run
@@ -122,18 +136,18 @@ def jacrev(transform, func, argnums, has_aux, chunk_size):
     """``transform(func, argnums, has_aux=..., chunk_size=...)`` (jacrev) on the whole batch: the Jacobian of the
     outputs summed over the batch, each block ``out + (B,) + in`` with the batch moved to the front."""
     def run(args, kwargs, level):
-        diff_args, argnums_ = slice_argnums(args, argnums)
+        diff, rest, rebuild = split(args, kwargs, argnums, level)
         ranks = []
 
-        def on_batch(diff):
-            output = watched_call(func, replace_args(args, logical(diff, level), argnums_), kwargs, level)
+        def on_batch(diff, rest):
+            output = watched_call(func, *rebuild(diff, rest), level)
             output, aux = split_aux(output, "vjp(f, *primals)") if has_aux else (output, ())
             outputs, spec = tree_flatten(output)
             ranks[:] = [o.dim() for o in outputs]
             return tree_unflatten([physical(o, level).sum(0) for o in outputs], spec), physical(aux, level)
-        jacobian, aux = transform(on_batch, 0, has_aux=True, chunk_size=chunk_size)(physical(diff_args, level))
+        jacobian, aux = transform(on_batch, 0, has_aux=True, chunk_size=chunk_size)(diff, rest)
         blocks, spec = tree_flatten(jacobian)
-        inputs = len(tree_flatten(diff_args)[0])  # blocks: for each output, one per input
+        inputs = len(tree_flatten(diff)[0])  # blocks: for each output, one per input
         jacobian = tree_unflatten([_batched(b.movedim(ranks[i // inputs], 0), level) for i, b in enumerate(blocks)],
                                   spec)
         return (jacobian, logical(aux, level)) if has_aux else jacobian

@@ -205,7 +205,11 @@ class _Interpreter:
             raise RuntimeError(f"output with shape {list(tensor.shape)} doesn't match the broadcast shape "
                                f"{list(shape)}")
         result = fn(tensor, *args, **kwargs)  # out of place, batched; then written into the batch
-        tensor._value.copy_(_unwrap(result, level) if _level_of(result) == level else result)
+        watched, self.at_once = self.at_once, []  # (this write into the batch is vmap's own, not the function's)
+        try:
+            tensor._value.copy_(_unwrap(result, level) if _level_of(result) == level else result)
+        finally:
+            self.at_once = watched
         return tensor
 
     def python_value(self, tensor, kind):

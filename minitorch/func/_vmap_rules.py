@@ -213,8 +213,18 @@ def _row_norm(cls, args, batched, size):
 
 
 def _embedding(cls, args, batched, size):
-    """Batched indices into one table: the lookup of the batch of indices."""
-    return None if batched[0] else cls.apply(*args)
+    """Batched indices into one table: the lookup of the batch of indices. A batched table (B, V, D): one table
+    of B·V rows, sample b's indices shifted by b·V (scale_grad_by_freq then counts each sample's own indices)."""
+    if not batched[0]:
+        return cls.apply(*args)
+    w, indices, padding_idx, scale_grad_by_freq = args
+    if padding_idx is not None:
+        return None  # one row per sample would need no gradient: left to the per-sample loop
+    rows = w.shape[1]
+    if not batched[1]:
+        indices = np.broadcast_to(indices, (size,) + indices.shape)
+    shifted = indices + (np.arange(size) * rows).reshape((size,) + (1,) * (indices.ndim - 1))
+    return cls.apply(w.reshape((-1,) + tuple(w.shape[2:])), shifted, None, scale_grad_by_freq)
 
 
 def _full_reduction(cls, args, batched, size):
