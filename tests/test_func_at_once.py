@@ -119,11 +119,11 @@ def test_nested_vmap_jacrev_vjp():
     both(lambda L, F, c, w, a: F.vmap(F.jacrev(c(lambda w, a: (g(w, a), {"n": a * w.sum()})), has_aux=True),
                                       in_dims=(None, 0))(w, a), values)
     both(lambda L, F, c, w, a: F.vmap(lambda a: F.vjp(c(g), w, a)[1](a[:3].cos()))(a), values)
-    both(lambda L, F, c, w, a: F.vmap(lambda a: F.vjp(c(lambda w, a: (g(w, a), w.sum() * a)), w, a, has_aux=True)[2])(a),
-         values)
+    with_aux = lambda w, a: (g(w, a), w.sum() * a)  # noqa: E731
+    both(lambda L, F, c, w, a: F.vmap(lambda a: F.vjp(c(with_aux), w, a, has_aux=True)[2])(a), values)
     # second order: jacrev of jacrev per sample, and grad of each sample's gradient norm
     both(lambda L, F, c, w, a: F.vmap(F.jacrev(F.jacrev(c(lambda a: a.sin() * a.sum()))))(a), values)
-    both(lambda L, F, c, w, a: F.grad(lambda w: F.vmap(F.grad(c(g and (lambda w, a: (a @ w.T).tanh().sum()))),
+    both(lambda L, F, c, w, a: F.grad(lambda w: F.vmap(F.grad(c(lambda w, a: (a @ w.T).tanh().sum())),
                                                        in_dims=(None, 0))(w, a).pow(2).sum())(w), values)
 
 
@@ -196,6 +196,7 @@ def test_vjp_fn_errors_as_one_sample():
     # a cotangent of the wrong shape: the one-sample vjp_fn's error, torch's (shapes of one sample)
     for L, F in LIBS:
         w, xs = [L.tensor(a) for a in arrays(11, (3, 4), (5, 4))]
-        with pytest.raises(RuntimeError, match=re.escape("Mismatch in shape: grad_output[0] has a shape of "
-                                                         "torch.Size([4]) and output[0] has a shape of torch.Size([3])")):
+        message = "Mismatch in shape: grad_output[0] has a shape of torch.Size([4]) and output[0] has a shape of " \
+                  "torch.Size([3])"
+        with pytest.raises(RuntimeError, match=re.escape(message)):
             F.vmap(lambda x: F.vjp(lambda w, x: x @ w.T, w, x)[1](L.ones(4, dtype=L.float64)))(xs)
