@@ -2,7 +2,7 @@
 the same values as torch.func in float64 (the per-sample-gradients tutorial's CNN, an MLP, in_dims (None, 0, 0),
 has_aux, nested vmap, jacrev, vjp, a closure over a tensor of the same vmap), the function called once; and the
 cases that run once per sample instead (a random draw, an op without a batching rule, an in-place write to an
-unbatched tensor, a Python read of a value), still right."""
+unbatched tensor, a Python read of a value, an autograd.Function), still right."""
 import re
 
 import numpy as np
@@ -161,7 +161,19 @@ def test_setitem_inside_vmap():
         minitorch.func.vmap(lambda a: minitorch.zeros(2).__setitem__(0, a[1]))(x)
 
 
-@pytest.mark.parametrize("case", ["random", "no_rule", "inplace_unbatched", "item"])
+class Square(minitorch.autograd.Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return a * a
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return 2 * a * g
+
+
+@pytest.mark.parametrize("case", ["random", "no_rule", "inplace_unbatched", "item", "function"])
 def test_what_cannot_run_at_once_loops(case):
     w, xs = [minitorch.tensor(a) for a in arrays(10, (3, 4), (5, 4))]
     buffer = minitorch.zeros(3, dtype=minitorch.float64)
@@ -177,6 +189,8 @@ def test_what_cannot_run_at_once_loops(case):
             y = y * buffer
         elif case == "item":  # a Python value: fine for one sample
             y = y * float(x.sum() > 0)
+        elif case == "function":  # an autograd.Function: its backward is the user's, written for one sample
+            y = Square.apply(y)
         return y.sin().sum()
     counted = Calls(f)
     minitorch.manual_seed(0)

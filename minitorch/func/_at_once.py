@@ -18,8 +18,9 @@ nested vmap the physical arguments are batched at the level below, where the tra
 level is peeled off per physical call.
 
 Where it is not known to be right, the transform runs once per sample instead (minitorch/func/_compose.py):
-while ``f`` runs, an op without a batching rule (which vmap would run per sample), a random draw, and an in-place
-op on a tensor that is not batched at this level or on an argument stop the run (``NotBatchable``); any error
+while ``f`` runs, an op without a batching rule (which vmap would run per sample), an autograd.Function (its
+backward is the user's, written for one sample), a random draw, and an in-place op on a tensor that is not
+batched at this level or on an argument stop the run (``NotBatchable``); any error
 does the same, so that the loop gives the one-sample transform's own error, or its result (reading a value in
 Python, for instance, works on one sample); and so does an output batched through a closure at a higher level.
 """

@@ -9,6 +9,7 @@ cannot be done on the batch raises rather than computing with sample 0 alone.
 """
 import numpy as np
 
+from ..ops.op import Op as _Op
 from ..tensor import Tensor, _make
 
 ITEM_ERROR = ("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling .item() on "
@@ -177,6 +178,10 @@ class _Interpreter:
         if level == 0:  # nothing batched: the op as it is
             # an op on plain tensors: the op itself, or through jit.trace or the profiler if one was on
             return self._plain(cls.apply if self.previous is None else lambda *a: self.previous.op(cls, a), args)
+        if self.at_once and not issubclass(cls, _Op):
+            # an autograd.Function: whether its backward, given a batch, gives each sample's gradient is the
+            # user's code; a transform running at once loops instead
+            raise NotBatchable()
         size = self.sizes[level - 1]
         batched = [_level_of(a) == level for a in args]
         values = [_unwrap(a, level) if b else a for a, b in zip(args, batched)]
