@@ -1,18 +1,16 @@
 """vmap composed with the other transforms, the plain way: a transform called inside ``vmap`` runs once per sample.
 
-torch.func gives each transform a level: inside ``vmap(grad(f))`` the grad sees one sample, and its autograd
-runs on that sample alone. minitorch's reverse transforms (grad, grad_and_value, vjp and its vjp_fn, jacrev)
-first try to run once on the whole batch (minitorch/func/_at_once.py: the unbatched arguments expanded to one
-copy per sample, one backward pass for every sample); forward mode (jvp, jacfwd, and so hessian and linearize),
-and the reverse transforms where that run stops (an op without a batching rule, an autograd.Function, a random
-draw, an in-place write to an unbatched tensor, any error), run here in the plainest way: when one of their
-arguments is a BatchedTensor (minitorch/func/_batched.py), the transform is called once per sample of the
-highest vmap level among them - each batched argument replaced by its sample, the others (``in_dims=None``,
-such as the weights of per-sample gradients) passed as they are - and each result is stacked back into a
-BatchedTensor of that level. So an
-unbatched argument gets one gradient per sample, and every value is exactly the one-sample transform's. A nested
-vmap peels one level per loop: the sample of a level-2 batched argument is a level-1 one, for which the
-transform loops again.
+torch.func gives each transform a level: inside ``vmap(grad(f))`` the grad sees one sample, and its autograd runs on
+that sample alone. minitorch's reverse transforms (grad, grad_and_value, vjp and its vjp_fn, jacrev) first try to
+run once on the whole batch (minitorch/func/_at_once.py: the unbatched arguments expanded to one copy per sample,
+one backward pass for every sample); forward mode (jvp, jacfwd, and so hessian and linearize), and the reverse
+transforms where that run stops (an op without a batching rule, an autograd.Function, a random draw, an in-place
+write to an unbatched tensor, any error), run here in the plainest way: when one of their arguments is a
+BatchedTensor (minitorch/func/_batched.py), the transform is called once per sample of the highest vmap level among
+them - each batched argument replaced by its sample, the others (``in_dims=None``, such as the weights of per-sample
+gradients) passed as they are - and each result is stacked back into a BatchedTensor of that level. So an unbatched
+argument gets one gradient per sample, and every value is exactly the one-sample transform's. A nested vmap peels
+one level per loop: the sample of a level-2 batched argument is a level-1 one, for which the transform loops again.
 
 Why not plain autograd on the whole batch: the gradient of the batch's summed loss equals the stacked
 per-sample gradients only for the batched arguments; an unbatched one would get the sum over samples (unless
