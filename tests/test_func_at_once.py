@@ -141,6 +141,23 @@ def test_inplace_on_the_batch_and_embedding():
          arrays(14, (2, 3, 5)), calls=0)
 
 
+def test_batch_norm_in_eval_mode():
+    # the running estimates are constants: per-sample gradients of a conv net with BatchNorm2d in eval mode, at once;
+    # and vmap of batch_norm with a batched weight and bias
+    mean, var, images = np.array([0.3, -0.2]), np.array([0.5, 2.0]), arrays(15, (4, 1, 3, 5, 5))[0]
+
+    def per_sample(L, F, c, w, gamma, beta):
+        net = L.nn.Sequential(L.nn.Conv2d(3, 2, 3), L.nn.BatchNorm2d(2), L.nn.Tanh()).double().eval()
+        params = {"0.weight": w, "0.bias": beta, "1.weight": gamma, "1.bias": beta * 2}
+        buffers = {"1.running_mean": L.tensor(mean), "1.running_var": L.tensor(var)}
+        loss = c(lambda p, x: F.functional_call(net, (p, buffers), (x,)).pow(2).sum())
+        return F.vmap(F.grad(loss), in_dims=(None, 0))(params, L.tensor(images))
+    both(per_sample, arrays(16, (2, 3, 3, 3), (2,), (2,)))
+    both(lambda L, F, c, x, gamma, beta: F.vmap(lambda x, g, b: L.nn.functional.batch_norm(
+        x, L.tensor(mean), L.tensor(var), g, b), in_dims=(0, 0, None))(x, gamma, beta),
+         arrays(17, (4, 3, 2, 5), (4, 2), (2,)), calls=0)
+
+
 def test_closure_over_a_tensor_of_the_same_vmap():
     # the closed-over y is batched by the vmap that batches the argument: one more batched input (torch agrees)
     both(lambda L, F, c, x, y: F.vmap(lambda x, y: F.grad(c(lambda x: (x.sin() * y).sum()))(x))(x, y),
