@@ -81,16 +81,19 @@ def logical(tree, level):
 def watched_call(func, args, kwargs, level):
     """``func(*args, **kwargs)``, with what cannot run at once stopping it (see the module's docstring)."""
     generator = random.default_generator
-    saved = generator.np
+    saved = watcher = generator.np
     if not rng_watched(generator):  # randomness='same': vmap lets draws happen; here they stop the run
-        generator.np = _NoDraws()
+        generator.np = watcher = _NoDraws()
     arguments = {id(t) for t in tree_flatten((args, kwargs))[0] if isinstance(t, Tensor)}
     _INTERPRETER.at_once.append((level, arguments))
     try:
-        return func(*args, **kwargs)
+        result = func(*args, **kwargs)
     finally:
         _INTERPRETER.at_once.pop()
-        generator.np = saved
+        reseeded, generator.np = generator.np is not watcher, saved
+    if reseeded:  # manual_seed inside: its draws were not watched (the loop seeds once per sample)
+        raise NotBatchable()
+    return result
 
 
 class _NoDraws:
