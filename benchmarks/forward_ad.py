@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 from benchmarks.nets import blitz_net
-from benchmarks.timing import case, compare
+from benchmarks.timing import case, compare, print_rows
 
 
 def lenet(dual):
@@ -83,6 +83,4 @@ def cases(repeat=7, min_time=0.05, groups=("lenet", "jacobian")):
 if __name__ == "__main__":
     import torch
     torch.set_num_threads(1)
-    for row in cases(repeat=5, min_time=0.02, groups=sys.argv[1:] or ("lenet", "jacobian")):
-        print(f"{row['group']:<11} {row['name']:<32} minitorch {row['minitorch_s'] * 1e3:9.3f} ms   "
-                  f"torch {row['torch_s'] * 1e3:9.3f} ms   ratio {row['ratio']:7.2f}", flush=True)
+    print_rows(cases(repeat=5, min_time=0.02, groups=sys.argv[1:] or ("lenet", "jacobian")))

@@ -7,7 +7,10 @@
 
 Items: ``step`` one SGD training step of the blitz nets (batch 1, 4, 32, 128); ``rnn``
 one step of an LSTM(64, 128) at batch 32, sequence 50; ``tutorials`` one step of the beginner tutorials
-dynamic_net and nn_tutorial logistic regression (per-op overhead on small tensors); ``ops`` single operations at
+dynamic_net and nn_tutorial logistic regression (per-op overhead on small tensors); ``forward_ad`` forward-mode AD
+(the blitz LeNet with a dual input, Jacobians column by column and row by row: benchmarks/forward_ad.py);
+``transforms`` torch.func's transforms (per-sample gradients of the blitz net by vmap(grad) and by a Python loop,
+jacfwd against jacrev: benchmarks/transforms.py); ``ops`` single operations at
 the blitz's shapes, forward and forward + backward; ``overhead`` tiny graphs (engine overhead); ``epoch``
 Fashion-MNIST with the blitz recipe (wall time and test accuracy); ``memory`` peak RSS and RSS growth of a
 training run, each engine in its own process (1-thread pass only).
@@ -30,7 +33,7 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 RESULTS = os.path.join(HERE, "results")
-ITEMS = ("overhead", "ops", "step", "rnn", "tutorials", "epoch", "memory")
+ITEMS = ("overhead", "ops", "step", "rnn", "tutorials", "forward_ad", "transforms", "epoch", "memory")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -122,6 +125,10 @@ def one_pass(args):
             yield "rnn", lambda: __import__("benchmarks.rnn_step").rnn_step.cases(repeat, min_time)
         if "tutorials" in only:
             yield "tutorials", lambda: __import__("benchmarks.tutorials").tutorials.cases(repeat, min_time)
+        if "forward_ad" in only:
+            yield "forward_ad", lambda: __import__("benchmarks.forward_ad").forward_ad.cases(repeat, min_time)
+        if "transforms" in only:
+            yield "transforms", lambda: __import__("benchmarks.transforms").transforms.cases(repeat, min_time)
         if "epoch" in only:
             steps = args.steps or (3000 if args.quick else None)
             yield "epoch", lambda: __import__("benchmarks.epoch").epoch.cases(steps=steps, epochs=args.epochs)

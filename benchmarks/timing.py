@@ -58,3 +58,10 @@ def case(group, name, times, **extra):
            "ratio": times["minitorch"] / times["torch"]}
     row.update(extra)
     return row
+
+
+def print_rows(rows):
+    """Rows of ``case`` as they come, one line each (the modules' ``python -m benchmarks.X``)."""
+    for row in rows:
+        print(f"{row['group']:<11} {row['name']:<44} minitorch {row['minitorch_s'] * 1e3:9.3f} ms   "
+              f"torch {row['torch_s'] * 1e3:9.3f} ms   ratio {row['ratio']:7.2f}", flush=True)

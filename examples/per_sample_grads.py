@@ -8,8 +8,8 @@ a batch, for each of a model's parameters - first one sample at a time with auto
 ``grad(compute_loss)`` differentiates one sample's loss with respect to the parameters; ``vmap`` runs it over
 the batch with ``in_dims=(None, None, 0, 0)``: the parameters and buffers are shared (not mapped), the data and
 targets mapped over their first dimension. So every parameter gets one gradient per sample, shaped
-``(batch,) + parameter.shape``. (minitorch runs the grad once per sample inside the vmap, where torch batches
-it: the same values - see docs/func.md.)
+``(batch,) + parameter.shape``. (minitorch, like torch, runs the grad once on the whole batch: the parameters
+expanded to one copy per sample, one backward pass - see docs/func.md.)
 """
 from ._engine import select_engine
 

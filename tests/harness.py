@@ -54,6 +54,29 @@ def assert_close(mine, theirs, dtype=np.float64, what="value", scale=1.0):
         raise AssertionError(f"{what}: {error}") from None
 
 
+def uniform_arrays(seed, *shapes):
+    """float64 arrays of ``shapes``, uniform in [-1.5, 1.5)."""
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-1.5, 1.5, s) for s in shapes]
+
+
+def same_nest(mine, theirs, what="value"):
+    """Equal nests (tuples, lists, dicts) of tensors: plain minitorch Tensors, shapes, dtypes, float64 values to
+    1e-10 relative."""
+    if isinstance(theirs, torch.Tensor):
+        assert type(mine) is minitorch.Tensor, f"{what}: {type(mine)}"
+        assert tuple(mine.shape) == tuple(theirs.shape), f"{what}: shape {tuple(mine.shape)} vs {tuple(theirs.shape)}"
+        assert str(mine.dtype) == str(theirs.dtype), f"{what}: dtype {mine.dtype} vs {theirs.dtype}"
+        assert_close(mine.detach().numpy(), theirs.detach().numpy(), np.float64, what, scale=100)
+        return
+    assert type(mine) is type(theirs), f"{what}: {type(mine)} vs {type(theirs)}"
+    assert len(mine) == len(theirs), f"{what}: length {len(mine)} vs {len(theirs)}"
+    if isinstance(theirs, dict):
+        assert list(mine) == list(theirs), f"{what}: keys {list(mine)} vs {list(theirs)}"
+    for k in theirs.keys() if isinstance(theirs, dict) else range(len(theirs)):
+        same_nest(mine[k], theirs[k], f"{what}[{k!r}]")
+
+
 def check(fn, *arrays, grad=True, dtype=None, seed=0, atol_scale=1.0, check_names=True):
     """Compare ``fn(minitorch, ...)`` with ``fn(torch, ...)``: values, node names, and input gradients.
 

@@ -9,33 +9,9 @@ import torch.func
 
 import minitorch
 import minitorch.func
-from harness import assert_close
+from harness import assert_close, same_nest as same, uniform_arrays as arrays
 
 LIBS = ((minitorch, minitorch.func), (torch, torch.func))
-
-
-def arrays(seed, *shapes):
-    rng = np.random.default_rng(seed)
-    return [rng.uniform(-1.5, 1.5, s) for s in shapes]
-
-
-def same(mine, theirs, what="value"):
-    """Equal nests of tensors: shapes, dtypes, float64 values to 1e-10 relative."""
-    if isinstance(theirs, torch.Tensor):
-        assert isinstance(mine, minitorch.Tensor) and type(mine) is minitorch.Tensor, f"{what}: {type(mine)}"
-        assert tuple(mine.shape) == tuple(theirs.shape), f"{what}: shape {tuple(mine.shape)} vs {tuple(theirs.shape)}"
-        assert str(mine.dtype) == str(theirs.dtype), f"{what}: dtype {mine.dtype} vs {theirs.dtype}"
-        assert_close(mine.detach().numpy(), theirs.detach().numpy(), np.float64, what, scale=100)
-        return
-    assert type(mine) is type(theirs), f"{what}: {type(mine)} vs {type(theirs)}"
-    if isinstance(theirs, dict):
-        assert list(mine) == list(theirs)
-        for k in theirs:
-            same(mine[k], theirs[k], f"{what}[{k!r}]")
-    else:
-        assert len(mine) == len(theirs), f"{what}: length {len(mine)} vs {len(theirs)}"
-        for i, (m, t) in enumerate(zip(mine, theirs)):
-            same(m, t, f"{what}[{i}]")
 
 
 def both(run, *values):

@@ -157,20 +157,31 @@ def _level_of(a):
 
 
 # -- the interpreter: the observer while a vmap runs -------------------------------------------------------------
+class NotBatchable(Exception):
+    """Raised while a transform runs at once on a whole batch (minitorch/func/_at_once.py) by what it cannot do
+    there: the transform runs once per sample instead."""
+
+
 class _Interpreter:
     """Gets every operation run while a vmap is on (``function.observer``); ``sizes`` holds the batch size of
-    each level (level n is ``sizes[n - 1]``)."""
+    each level (level n is ``sizes[n - 1]``); ``at_once`` a (level, ids of its arguments) for each transform
+    running its function at once on a whole batch (minitorch/func/_at_once.py)."""
 
     def __init__(self):
         self.busy = False
         self.sizes = []
         self.randomness = []  # each level's (randomness, the generator's NumPy generator below that level)
         self.previous = None
+        self.at_once = []
 
     def op(self, cls, args):
         level = max([_level_of(a) for a in args] or [0])
         if cls._node_base is BackwardNode:  # a user autograd.Function: its own vmap rule (_function_vmap.py)
             _functions.check(cls)
+            if level and self.at_once:
+                # whether its backward, given a batch, gives each sample's gradient is the user's code: a
+                # transform running at once loops instead
+                raise NotBatchable()
             if level:
                 return _functions.apply(cls, args, level)
         if level == 0:  # nothing batched: the op as it is
@@ -182,6 +193,8 @@ class _Interpreter:
         rule = _rules.rule(cls)
         out = None if rule is None else rule(cls, values, batched, size)
         if out is None:
+            if self.at_once:  # the per-sample fallback: a transform running at once loops itself instead
+                raise NotBatchable()
             out = _rules.fallback(cls, values, batched, size)
         if isinstance(out, tuple):
             return tuple(None if o is None else _batched(o, level) for o in out)
@@ -189,6 +202,9 @@ class _Interpreter:
 
     def inplace(self, apply_inplace, tensor, fn, args, kwargs):
         level = max([_level_of(a) for a in (tensor,) + tuple(args)] + [_level_of(v) for v in kwargs.values()])
+        if self.at_once and (_level_of(tensor) < max(lv for lv, _ in self.at_once) or
+                             any(id(tensor) in ids for _, ids in self.at_once)):
+            raise NotBatchable()  # a write to an unbatched tensor or an argument: the transform loops instead
         if level == 0:
             if self.previous is not None:
                 return self._plain(lambda *a: self.previous.inplace(apply_inplace, tensor, fn, a, kwargs), args)
@@ -199,7 +215,11 @@ class _Interpreter:
             raise RuntimeError(f"output with shape {list(tensor.shape)} doesn't match the broadcast shape "
                                f"{list(shape)}")
         result = fn(tensor, *args, **kwargs)  # out of place, batched; then written into the batch
-        tensor._value.copy_(_unwrap(result, level) if _level_of(result) == level else result)
+        watched, self.at_once = self.at_once, []  # (this write into the batch is vmap's own, not the function's)
+        try:
+            tensor._value.copy_(_unwrap(result, level) if _level_of(result) == level else result)
+        finally:
+            self.at_once = watched
         return tensor
 
     def python_value(self, tensor, kind):

@@ -1,23 +1,28 @@
-"""vmap composed with the other transforms: a transform called inside ``vmap`` runs once per sample.
+"""vmap composed with the other transforms, the plain way: a transform called inside ``vmap`` runs once per sample.
 
-torch.func gives each transform a level: inside ``vmap(grad(f))`` the grad sees one sample, and its autograd
-runs on that sample alone. minitorch's grad/vjp/jvp/jacrev/jacfwd (and so hessian, linearize) do the same in
-the plainest way: when one of their arguments is a BatchedTensor (minitorch/func/_batched.py), the transform is
-called once per sample of the highest vmap level among them - each batched argument replaced by its sample,
-the others (``in_dims=None``, such as the weights of per-sample gradients) passed as they are - and each result
-is stacked back into a BatchedTensor of that level. So an unbatched argument gets one gradient per sample, and
-every value is exactly the one-sample transform's. A nested vmap peels one level per loop: the sample of a
-level-2 batched argument is a level-1 one, for which the transform loops again.
+torch.func gives each transform a level: inside ``vmap(grad(f))`` the grad sees one sample, and its autograd runs on
+that sample alone. minitorch's reverse transforms (grad, grad_and_value, vjp and its vjp_fn, jacrev) first try to
+run once on the whole batch (minitorch/func/_at_once.py: the unbatched arguments expanded to one copy per sample,
+one backward pass for every sample); forward mode (jvp, jacfwd, and so hessian and linearize), and the reverse
+transforms where that run stops (an op without a batching rule, an autograd.Function, a random draw, an in-place
+write to an unbatched tensor, any error), run here in the plainest way: when one of their arguments is a
+BatchedTensor (minitorch/func/_batched.py), the transform is called once per sample of the highest vmap level among
+them - each batched argument replaced by its sample, the others (``in_dims=None``, such as the weights of per-sample
+gradients) passed as they are - and each result is stacked back into a BatchedTensor of that level. So an unbatched
+argument gets one gradient per sample, and every value is exactly the one-sample transform's. A nested vmap peels
+one level per loop: the sample of a level-2 batched argument is a level-1 one, for which the transform loops again.
 
-Why not autograd on the whole batch at once: the gradient of the batch's summed loss equals the stacked
-per-sample gradients only for the batched arguments; an unbatched one would get the sum over samples. The loop
-costs one transform call per sample (torch runs them as one batched call).
+Why not plain autograd on the whole batch: the gradient of the batch's summed loss equals the stacked
+per-sample gradients only for the batched arguments; an unbatched one would get the sum over samples (unless
+it is first expanded to one copy per sample, as _at_once.py does). The loop costs one transform call per sample
+(torch runs them as one batched call).
 
-Outside the loop nothing changes: ``Op.apply`` is untouched; a transform checks its arguments once per call.
+Outside vmap nothing changes: ``Op.apply`` is untouched; a transform checks its arguments once per call.
 
 Not supported: a transformed function that reads a tensor batched by an enclosing vmap only through its closure
 (``vmap(lambda x: grad(lambda w: (w * x).sum())(w0))``) - its output is batched though no argument is, which
-the transform detects and refuses with NotImplementedError rather than returning a wrong gradient.
+the transform detects and refuses with NotImplementedError rather than returning a wrong gradient. (A closure
+over a tensor batched by the same vmap as an argument is fine at once: it is one more batched input.)
 """
 from ..tensor import Tensor
 from ._batched import _INTERPRETER, BatchedTensor, _batched

@@ -121,6 +121,7 @@ def _rules():
     _register(_fold, P.MaxPoolWithIndices, P.AvgPool, PA.AdaptiveAvgPool, PA.MaxOverWindows, PS.PixelShuffle,
               PS.PixelUnshuffle, PS.ChannelShuffle)
     _register(_row_norm, NO._RowNorm)
+    _register(_batch_norm_eval, NO.NativeBatchNorm)
     _register(_nll_loss, LS.NllLoss)
     _register(_pointwise_loss(2), LS.MseLoss, LS.HuberLoss)
     _register(_pointwise_loss(3), LS.BinaryCrossEntropy)
@@ -212,9 +213,42 @@ def _row_norm(cls, args, batched, size):
     return cls.apply(x, w, b, more(stats), more(affine), wshape, eps)
 
 
+def _batch_norm_eval(cls, args, batched, size):
+    """batch_norm in eval mode (the running estimates, not batched: constants): each sample's (N, C, ...) is more
+    rows N; with a batched weight or bias (per-sample gradients), y = (x - μ)·r·w + b written out per channel.
+    Training (batch statistics, the running estimates updated in place) is left to the per-sample loop."""
+    x, w, b, mean, var, training, momentum, eps = args
+    if training or batched[3] or batched[4] or _ndim(x, batched[0]) < 2:
+        return None
+    if not (batched[1] or batched[2]):
+        out = cls.apply(x.reshape((-1,) + tuple(x.shape[2:])), *args[1:])
+        return out.reshape(tuple(x.shape[:2]) + tuple(out.shape[1:]))
+    if not batched[0]:
+        x = x.expand((size,) + tuple(x.shape))
+    trailing = (1,) * (x.ndim - 3)  # per channel: (C, 1, ...) against a sample's (N, C, ...)
+    dtype = x._data.dtype
+    y = (x - _make(mean.astype(dtype).reshape((-1,) + trailing))) * \
+        _make((1 / np.sqrt(var + eps)).astype(dtype).reshape((-1,) + trailing))
+    for t, flag, add in ((w, batched[1], False), (b, batched[2], True)):
+        if t.numel():
+            t = t.reshape((size, 1, -1) + trailing) if flag else t.reshape((-1,) + trailing)
+            y = y + t if add else y * t
+    return y
+
+
 def _embedding(cls, args, batched, size):
-    """Batched indices into one table: the lookup of the batch of indices."""
-    return None if batched[0] else cls.apply(*args)
+    """Batched indices into one table: the lookup of the batch of indices. A batched table (B, V, D): one table
+    of B·V rows, sample b's indices shifted by b·V (scale_grad_by_freq then counts each sample's own indices)."""
+    if not batched[0]:
+        return cls.apply(*args)
+    w, indices, padding_idx, scale_grad_by_freq = args
+    if padding_idx is not None:
+        return None  # one row per sample would need no gradient: left to the per-sample loop
+    rows = w.shape[1]
+    if not batched[1]:
+        indices = np.broadcast_to(indices, (size,) + indices.shape)
+    shifted = indices + (np.arange(size) * rows).reshape((size,) + (1,) * (indices.ndim - 1))
+    return cls.apply(w.reshape((-1,) + tuple(w.shape[2:])), shifted, None, scale_grad_by_freq)
 
 
 def _full_reduction(cls, args, batched, size):

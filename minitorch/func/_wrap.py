@@ -86,34 +86,37 @@ def undo(tree, own):
     for x in leaves:
         if not isinstance(x, Tensor):
             raise RuntimeError(f"Expected tensors, got unsupported type {type(x)}")
-    return tree_unflatten([_undo(x, own) for x in leaves], spec)
+    clean = set()  # nodes already walked that reach no outside leaf (the results share most of their graph)
+    return tree_unflatten([_undo(x, own, clean) for x in leaves], spec)
 
 
-def _undo(t, own):
+def _undo(t, own, clean):
     tangent = forward_ad.tangent_of(t)
-    plain = t.detach() if t.requires_grad and not _reaches_outside(t, own) else t
+    plain = t.detach() if t.requires_grad and not _reaches_outside(t, own, clean) else t
     if tangent is None:
         return plain
-    plain_tangent = _undo(tangent, own)
+    plain_tangent = _undo(tangent, own, clean)
     if plain is t and plain_tangent is tangent:
         return t
     return forward_ad.make_dual(plain, plain_tangent)
 
 
-def _reaches_outside(t, own):
-    """Whether the graph behind ``t`` reaches a leaf that is not one of ``own``."""
+def _reaches_outside(t, own, clean):
+    """Whether the graph behind ``t`` reaches a leaf that is not one of ``own``; the nodes of a graph that does
+    not go into ``clean`` (ids of nodes kept alive by the results being undone), where later walks stop."""
     if t.grad_fn is None:
         return id(t) not in own
     seen, stack = set(), [t.grad_fn]
     while stack:
         node = stack.pop()
-        if node is None or id(node) in seen:
+        if node is None or id(node) in seen or id(node) in clean:
             continue
         seen.add(id(node))
         variable = getattr(node, "variable", None)
         if variable is not None and id(variable) not in own:
             return True
         stack.extend(n for n, _ in node.next_functions)
+    clean.update(seen)
     return False
 
 

@@ -8,7 +8,8 @@ derivative, ``jacfwd(jacrev(f))`` the Hessian (forward mode pushes tangents thro
 * ``vjp(f, x)``: ``(f(x), u ↦ uᵀJ)`` - the graph is kept, each call of the function is one backward pass.
 * ``jacrev(f)(x)``: J, one row ``eₖᵀJ`` per output element k (torch batches the rows with vmap; a loop here).
 
-Inside ``vmap`` (an argument is a BatchedTensor) each transform runs once per sample: minitorch/func/_compose.py.
+Inside ``vmap`` (an argument is a BatchedTensor) each transform runs once on the whole batch where it can
+(minitorch/func/_at_once.py), else once per sample (minitorch/func/_compose.py).
 """
 import functools
 
@@ -16,7 +17,9 @@ from .. import autograd
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_unflatten, treespec_pprint
-from ._compose import batch_level, batch_size, check_unbatched, one_sample_at_a_time, per_sample, sample, stack
+from . import _at_once
+from ._at_once import at_once, at_once_or_per_sample
+from ._compose import batch_level, batch_size, check_unbatched, per_sample, sample, stack
 from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux, transform_running
 
 
@@ -24,7 +27,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
     """``(gradient, value)`` of a function returning a scalar Tensor (``((gradient), (value, aux))`` with aux).
     The gradient has the structure of the arguments ``argnums`` names."""
     @functools.wraps(func)
-    @one_sample_at_a_time  # inside vmap (minitorch/func/_compose.py)
+    @at_once_or_per_sample(_at_once.grad_and_value(grad_and_value, func, argnums, has_aux))  # inside vmap
     def wrapper(*args, **kwargs):
         own = {}
         with enable_grad():
@@ -89,8 +92,9 @@ def vjp(func, *primals, has_aux=False):
     """``(func(*primals), vjp_fn)`` (and aux): ``vjp_fn(cotangents)`` is ``uᵀJ`` for cotangents ``u`` shaped as
     the output, a tuple with one entry per primal."""
     level = batch_level(primals)
-    if level:  # inside vmap: one vjp per sample (minitorch/func/_compose.py)
-        return _batched_vjp(func, primals, has_aux, level)
+    if level:  # inside vmap: on the whole batch (minitorch/func/_at_once.py), or one vjp per sample
+        looped = lambda: _looped_vjp(func, primals, has_aux, level)  # noqa: E731
+        return at_once(lambda: _at_once.vjp(vjp, func, primals, has_aux, level, looped), looped)
     own = {}
     with enable_grad():
         inputs, primals_spec = tree_flatten(differentiable(primals, own))
@@ -118,7 +122,7 @@ def vjp(func, *primals, has_aux=False):
     return (result, vjp_fn, undo(aux, own)) if has_aux else (result, vjp_fn)
 
 
-def _batched_vjp(func, primals, has_aux, level):
+def _looped_vjp(func, primals, has_aux, level):
     """vjp inside vmap: a vjp per sample; its ``vjp_fn`` calls each sample's with that sample's cotangents."""
     runs = [vjp(func, *sample(primals, level, i), has_aux=has_aux) for i in range(batch_size(level))]
 
@@ -139,7 +143,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
 
     @functools.wraps(func)
-    @one_sample_at_a_time  # inside vmap (minitorch/func/_compose.py)
+    @at_once_or_per_sample(_at_once.jacrev(jacrev, func, argnums, has_aux, chunk_size))  # inside vmap
     def wrapper(*args, **kwargs):
         own = {}
         with enable_grad():

@@ -32,7 +32,8 @@ Autograd: a rule runs minitorch operations on the batched values, so the graph i
 ``backward`` through a vmapped function's output works as for any function. Inside the function, as in
 torch, a batched tensor does not require grad and ``requires_grad_()`` raises torch's error, so
 ``autograd.grad`` called there fails as torch's does: per-sample gradients are minitorch.func.grad's
-(``vmap(grad(f))``): a transform that gets a BatchedTensor runs once per sample (minitorch/func/_compose.py).
+(``vmap(grad(f))``): a transform that gets a BatchedTensor runs once on the whole batch with its unbatched arguments
+expanded (minitorch/func/_at_once.py), or else once per sample (minitorch/func/_compose.py).
 
 Randomness: ``'same'`` needs nothing (a random op draws for one sample's shape, the same draw for all);
 ``'error'`` raises torch's error at the draw; ``'different'`` runs the function once per sample when it

@@ -269,7 +269,8 @@ def setitem(self, index, value):
     elif advanced is not None and _broadcast_shapes(value.shape, target, strict=False) != target:
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
                            f"indexing result of shape {list(target)}")
-    if not (grad_mode.STATE.enabled and (self.requires_grad or value.requires_grad)):
+    if not (grad_mode.STATE.enabled and (self.requires_grad or value.requires_grad)) and \
+            type(self._data) is np.ndarray is type(value._data):  # (inside vmap: a sample, not the batch)
         region[... if advanced is None else advanced] = value._data  # fast path: write straight into memory
         self._vc[0] += 1
     elif not steps and advanced is None:
