@@ -12,7 +12,7 @@ import torch.func
 
 import minitorch
 import minitorch.func
-from harness import assert_close, same_error, same_graphs
+from harness import assert_close, same_error, same_graphs, same_nest
 
 LIBS = (minitorch, torch)
 
@@ -238,25 +238,12 @@ def functions(L):
                 SignSte=SignSte, Positive=Positive, Info=Info, Shared=Shared, numpy_sort=numpy_sort, my_cube=my_cube)
 
 
-def same(mine, theirs, what="value"):
-    """Equal nests of tensors: shapes, dtypes, values (float64 to 1e-10 relative)."""
-    if isinstance(theirs, torch.Tensor):
-        assert type(mine) is minitorch.Tensor, f"{what}: {type(mine)}"
-        assert tuple(mine.shape) == tuple(theirs.shape), f"{what}: shape {tuple(mine.shape)} vs {tuple(theirs.shape)}"
-        assert str(mine.dtype) == str(theirs.dtype), f"{what}: dtype {mine.dtype} vs {theirs.dtype}"
-        assert_close(mine.detach().numpy(), theirs.detach().numpy(), np.float64, what, scale=100)
-        return
-    assert type(mine) is type(theirs) and len(mine) == len(theirs), f"{what}: {mine!r} vs {theirs!r}"
-    for i, (m, t) in enumerate(zip(mine, theirs)):
-        same(m, t, f"{what}[{i}]")
-
-
 def both(run, *shapes, seed=0):
     """``run(L, F, functions(L), *tensors)`` in minitorch and torch on the same float64 values, compared."""
     rng = np.random.default_rng(seed)
     values = [rng.uniform(-1.5, 1.5, s) for s in shapes]
     mine, theirs = [run(L, func(L), functions(L), *[L.tensor(v, dtype=L.float64) for v in values]) for L in LIBS]
-    same(mine, theirs)
+    same_nest(mine, theirs)
 
 
 # -- the vmap staticmethod: NumpySort and NumpyTake ------------------------------------------------------------------
@@ -326,7 +313,7 @@ def test_my_cube_generated_rule_records_one_node_running_the_backward():
         (ggx,) = L.autograd.grad(gx.sum(), x)
         results.append((y, gx, ggx))
     same_graphs(results[0][:1], results[1][:1])
-    same(*results)
+    same_nest(*results)
 
 
 def test_my_cube_vmap_of_grad_and_second_order():
