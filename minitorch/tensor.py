@@ -25,6 +25,7 @@ from . import _dtype
 from ._layout import strided
 from ._device import CPU, NO_DRIVER, DLDeviceType, check_device, device as _device_cls
 from ._size import Size
+from . import autograd as _autograd  # (being imported: its backward is looked up when Tensor.backward runs)
 from .autograd import grad_mode
 from .autograd import function as _function
 from .autograd.function import AccumulateGrad, RemovableHandle
@@ -133,8 +134,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor w.r.t. the graph leaves and add it into their ``.grad``."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self):
         """Keep ``.grad`` for this non-leaf tensor after backward."""

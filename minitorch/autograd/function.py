@@ -366,26 +366,36 @@ def _link(node, inputs, results, non_diff=()):
         anomaly_mode.record(node)
     edges, meta = [], []  # one loop, not two comprehensions: this runs for every recorded operation
     for t in inputs:
-        edges.append(edge_of(t))
-        meta.append((t._data.shape, t._data.dtype))
+        data = t._data
+        meta.append((data.shape, data.dtype))
+        # edge_of(t), inlined (a call per input costs more than the test)
+        if not t._requires_grad:
+            edges.append((None, 0))
+        elif t.grad_fn is not None:
+            edges.append((t.grad_fn, t._output_nr))
+        else:
+            edges.append((t._accumulator(), 0))
     node.next_functions = tuple(edges)
     node._input_meta = tuple(meta)
     if len(results) > 1:
         node._out_meta = [None if r is None else (r._data.shape, r._data.dtype) for r in results]
-    for nr, out in enumerate(results):
-        if out is None or not hasattr(out, "_data") or out._data.dtype.kind != "f":
-            continue  # integer outputs (argmax indices, ...) never require grad
-        if non_diff and any(out is n for n in non_diff):
-            continue
-        out.grad_fn = node
-        out._output_nr = nr
-        out._requires_grad = True
+    nr = 0
+    for out in results:
+        # integer outputs (argmax indices, ...) never require grad; nor do a Function's non-Tensor outputs
+        if out is not None and hasattr(out, "_data") and out._data.dtype.kind == "f" \
+                and not (non_diff and any(out is n for n in non_diff)):
+            out.grad_fn = node
+            out._output_nr = nr
+            out._requires_grad = True
+        nr += 1
 
 
 def _save(node, values, inputs, raw_inputs, raw_outputs, results):
     """Store what forward saved: each value (an array in an Op, a Tensor in a Function) is matched by
     identity to forward's outputs and inputs. An output is kept as a detached alias (the node must not
     own its outputs); inputs and outputs remember their version, to detect later in-place changes."""
+    if not values:  # (the commonest case of all: add, sum, views, ... save nothing)
+        return
     saved, versions, outputs = [], [], []
     for i, v in enumerate(values):
         if v is None:
