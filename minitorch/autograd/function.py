@@ -396,29 +396,35 @@ def _save(node, values, inputs, raw_inputs, raw_outputs, results):
     own its outputs); inputs and outputs remember their version, to detect later in-place changes."""
     if not values:  # (the commonest case of all: add, sum, views, ... save nothing)
         return
+    # This runs for every recorded op that saves: plain loops with counters, no enumerate/zip objects (half the
+    # time of the same search written with them)
     saved, versions, outputs = [], [], []
-    for i, v in enumerate(values):
+    i = -1
+    for v in values:
+        i += 1
         if v is None:
             saved.append(None)
             continue
-        t = None
-        for nr, o in enumerate(raw_outputs):
+        nr = 0
+        for o in raw_outputs:
             if v is o:
                 t = _tensor._make(results[nr]._data)
                 t._vc = results[nr]._vc
                 outputs.append((i, nr))
                 break
+            nr += 1
         else:
-            for a, inp in zip(raw_inputs, inputs):
-                if v is a and isinstance(inp, _tensor.Tensor):
-                    t = inp
+            j = 0
+            for a in raw_inputs:
+                if v is a and isinstance(inputs[j], _tensor.Tensor):
+                    t = inputs[j]
                     break
-        if t is None:  # anything else: a constant of the backward formula (an array in an Op)
-            if isinstance(v, _tensor.Tensor):
+                j += 1
+            else:  # anything else: a constant of the backward formula (an array in an Op)
+                if not isinstance(v, _tensor.Tensor):
+                    saved.append(_tensor._make(v))
+                    continue
                 t = v
-            else:
-                saved.append(_tensor._make(v))
-                continue
         versions.append((i, t._vc[0]))
         saved.append(t)
     if outputs:
