@@ -337,7 +337,7 @@ class Function(metaclass=FunctionMeta):
             inputs = [a for a, t in zip(args, is_tensor) if t]
             ctx._is_tensor = is_tensor
             _link(ctx, inputs, results, _mapped(ctx._non_diff, outs, results))
-            _save(ctx, ctx.__dict__.pop("_to_save", ()), args, args, outs, results)
+            _save(ctx, args, args, outs, results)
         return results[0] if single else results
 
 
@@ -390,12 +390,17 @@ def _link(node, inputs, results, non_diff=()):
         nr += 1
 
 
-def _save(node, values, inputs, raw_inputs, raw_outputs, results):
-    """Store what forward saved: each value (an array in an Op, a Tensor in a Function) is matched by
-    identity to forward's outputs and inputs. An output is kept as a detached alias (the node must not
-    own its outputs); inputs and outputs remember their version, to detect later in-place changes."""
+def _save(node, inputs, raw_inputs, raw_outputs, results):
+    """Store what forward saved (``node._to_save``, from ``save_for_backward``): each value (an array in an Op,
+    a Tensor in a Function) is matched by identity to forward's outputs and inputs. An output is kept as a
+    detached alias (the node must not own its outputs); inputs and outputs remember their version, to detect
+    later in-place changes."""
+    values = node._to_save
     if not values:  # (the commonest case of all: add, sum, views, ... save nothing)
         return
+    # the node keeps only what is made of the values below; an attribute deleted, not node.__dict__.pop(...):
+    # touching __dict__ makes Python build the node's dict, which doubles the cost of every later attribute
+    del node._to_save
     # This runs for every recorded op that saves: plain loops with counters, no enumerate/zip objects (half the
     # time of the same search written with them)
     saved, versions, outputs = [], [], []
