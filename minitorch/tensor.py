@@ -25,6 +25,7 @@ from . import _dtype
 from ._layout import strided
 from ._device import CPU, NO_DRIVER, DLDeviceType, check_device, device as _device_cls
 from ._size import Size
+from . import autograd as _autograd  # (being imported: its backward is looked up when Tensor.backward runs)
 from .autograd import grad_mode
 from .autograd import function as _function
 from .autograd.function import AccumulateGrad, RemovableHandle
@@ -133,8 +134,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor w.r.t. the graph leaves and add it into their ``.grad``."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self):
         """Keep ``.grad`` for this non-leaf tensor after backward."""
@@ -502,7 +502,9 @@ class _TensorHookHandle(RemovableHandle):
         hooks[self._output_nr] = [h for h in hooks.get(self._output_nr, []) if h is not self._fn]
 
 
-_ndarray = np.ndarray  # one global lookup in _make, not two: it runs for every tensor an operation makes
+# one global lookup each in _make, not two: it runs for every tensor an operation makes (Tensor has no __new__ of
+# its own: object's makes the bare instance)
+_ndarray, _asarray, _new = np.ndarray, np.asarray, object.__new__
 
 
 def _make(data):
@@ -515,8 +517,8 @@ def _make(data):
     if type(data) is not _ndarray:
         if isinstance(data, _ndarray) and hasattr(data, "as_batched_tensor"):  # inside vmap: values read from
             return data.as_batched_tensor()  # a batched tensor (minitorch/func/vmap.py): the result is batched
-        data = np.asarray(data)
-    t = Tensor.__new__(Tensor)
+        data = _asarray(data)
+    t = _new(Tensor)
     t._data = data
     t._requires_grad = False
     t._grad = None

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from harness import CONV_LAYOUTS, forced_conv_layout
-from minitorch.kernels import (conv as kconv, erf as kerf, masks as kmasks, norm as knorm, pool as kpool,
+from minitorch.kernels import (broadcast as kbroadcast, conv as kconv, erf as kerf, masks as kmasks, norm as knorm, pool as kpool,
                                power as kpower, resample as kresample, segments as ksegments, taps as ktaps)
 
 # sums of float products in another order: float64 to ~1e-10, float32 to ~1e-5 (relative, and absolute for
@@ -462,3 +462,17 @@ def test_tap_sum_plain_matches_torch_grid_sample():
                                              align_corners=False)
     mine = ktaps.tap_sum_plain(x.reshape(2, 3, 20), np.ones((2, 6, 1)), (rows * 5 + cols)[..., None])
     np.testing.assert_array_equal(mine, theirs.numpy()[..., 0])
+
+
+# -- a 0-d array broadcast (expand's forward, sum's VJP) --------------------------------------------------
+@settings(max_examples=40)
+@given(dtype=st.sampled_from([np.float32, np.float64, np.int64, np.bool_]), value=st.integers(-3, 3),
+       ndim=st.integers(0, 2), shape=st.lists(st.integers(0, 4), max_size=4))
+def test_broadcast_fast_is_the_same_view_as_plain_and_torch(dtype, value, ndim, shape):
+    a = np.asarray(np.full((1,) * ndim, value, dtype))  # 0-d (the fast case) or 1-d/2-d of one element
+    shape = tuple(shape) if len(shape) >= ndim else (1,) * ndim
+    fast, plain = kbroadcast.broadcast_fast(a, shape), kbroadcast.broadcast_plain(a, shape)
+    theirs = torch.from_numpy(a).expand(shape).numpy()
+    assert fast.dtype == plain.dtype == theirs.dtype and fast.shape == plain.shape == theirs.shape == shape
+    assert fast.strides == plain.strides and fast.tobytes() == plain.tobytes() == theirs.tobytes()
+    assert np.shares_memory(fast, a) == np.shares_memory(plain, a) and not fast.flags.writeable

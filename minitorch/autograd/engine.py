@@ -71,8 +71,11 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
             for i, (child, nr) in enumerate(node.next_functions):
                 if child is None:
                     continue
-                if grads_in[i] is not None:
-                    _add_to_buffer(buffers, child, nr, _fit_to_input(node, i, grads_in[i]))
+                g = grads_in[i]
+                if g is not None:
+                    if (g._data.shape, g._data.dtype) != node._input_meta[i]:  # (a call only where it has work)
+                        g = _fit_to_input(node, i, g)
+                    _add_to_buffer(buffers, child, nr, g)
                 count = dependencies[child] = dependencies[child] - 1
                 if count == 0 and (reach is None or child in reach):  # (wanted.reaches, inlined: every edge)
                     heapq.heappush(ready, (-child._seq, next(order), child))
@@ -128,7 +131,7 @@ def _vjp(node, grads):
     edges = node.next_functions
     for hook in node._pre_hooks or ():
         grads = list(_hooked(hook, grads, hook(tuple(grads))))
-    if _nothing(grads):  # nothing arrived: nothing to send on
+    if grads[0] is None and _nothing(grads):  # nothing arrived: nothing to send on
         grads_in = [None] * len(edges)
     else:
         if node._out_meta:

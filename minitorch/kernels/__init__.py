@@ -13,8 +13,9 @@ test_kernels_plain_twins.py checks that they agree), only in an order the CPU li
     resample.py  interpolate along one axis           plain: gather + weights, np.add.at
     taps.py      grid_sample's weighted taps          plain: take_along_axis, einsum, np.add.at
     power.py     a ** p for whole p from 3 to 8       plain: NumPy's a ** p
+    broadcast.py a 0-d array expanded (sum's VJP)     plain: np.broadcast_to
 
 The Ops that call them (nn/functional/conv.py, nn/functional/pooling.py, nn/functional/normalization.py,
-nn/functional/interpolate.py, nn/functional/grid.py, ops/arithmetic.py, ops/pointwise/, sparse/ops.py) hold the
-maths and the VJPs. Kernels work on NumPy arrays only and import nothing from minitorch.
+nn/functional/interpolate.py, nn/functional/grid.py, ops/arithmetic.py, ops/pointwise/, ops/shape.py,
+sparse/ops.py) hold the maths and the VJPs. Kernels work on NumPy arrays only and import nothing from minitorch.
 """

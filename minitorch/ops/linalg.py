@@ -21,7 +21,7 @@ from .shape import UnsafeView
 
 # the C type names torch's mm error messages use
 def _check_not_bool(name, *tensors):
-    if any(t.dtype.name == "bool" for t in tensors):
+    if any(t._data.dtype.kind == "b" for t in tensors):
         raise NotImplementedError(f'"{name}" not implemented for \'Bool\'')
 
 
@@ -195,21 +195,23 @@ def mv(input, vec):
     return Mv.apply(input, vec)
 
 
-def _check_mm(a, b):
-    if a.shape[1] != b.shape[0]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
-                           f"{b.shape[0]}x{b.shape[1]})")
+def _check_mm(a_shape, b_shape):
+    (n, k), (k2, m) = a_shape, b_shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
 
 
 def mm(input, mat2):
+    # (the checks read the arrays, not the Size and dtype properties: mm runs three times per linear layer
+    # and step, forward and backward)
     if input.is_sparse or mat2.is_sparse:  # a product with a sparse matrix (minitorch/sparse/)
         return input.mm(mat2) if input.is_sparse else mat2._rmm(input)
-    if input.ndim != 2:
+    if input._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
-    if mat2.ndim != 2:
+    if mat2._data.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    _check_mm(input, mat2)
-    if input.dtype != mat2.dtype:
+    _check_mm(input._data.shape, mat2._data.shape)
+    if input._data.dtype != mat2._data.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {input.dtype.cpp_name} "
                            f"!= {mat2.dtype.cpp_name}")
     _check_not_bool("addmm_impl_cpu_", input)
@@ -235,17 +237,18 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2)."""
     if mat1.is_sparse:  # a sparse matrix times a dense one (minitorch/sparse/)
         return mat1._addmm(input, mat2, beta, alpha, _op=mat1._torch_addmm)
-    if input.dtype != mat2.dtype:
+    if input._data.dtype != mat2._data.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {input.dtype.scalar_name} and "
                            f"{mat2.dtype.scalar_name}")
-    if mat1.dtype != mat2.dtype:
+    if mat1._data.dtype != mat2._data.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {mat1.dtype.scalar_name} and "
                            f"{mat2.dtype.scalar_name}")
     for name, m in (("mat1", mat1), ("mat2", mat2)):
         if m.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
-    _check_mm(mat1, mat2)
-    _check_expandable(input, (mat1.shape[0], mat2.shape[1]))
+    shape1, shape2 = mat1.shape, mat2.shape  # (mat2 may be sparse: its shape is not its array's)
+    _check_mm(shape1, shape2)
+    _check_expandable(input, (shape1[0], shape2[1]))
     return Addmm.apply(input, mat1, mat2, beta, alpha)
 
 

@@ -109,7 +109,7 @@ def _record(cls, ctx, recorded, dual, args, arrays, raw_outputs, results):
     push forward-mode tangents (``dual``)."""
     if recorded is not None:
         _link(ctx, recorded, results, ctx._non_diff and _mapped(ctx._non_diff, raw_outputs, results))
-    _save(ctx, ctx.__dict__.pop("_to_save", ()), args, arrays, raw_outputs, results)
+    _save(ctx, args, arrays, raw_outputs, results)
     if recorded is None:  # forward mode only (dual): the node is in no graph, so a saved output must not lead back
         ctx._saved_outputs = ()  # to it when a JVP runs the VJP's formula with grad mode on
     if cls.is_view:

@@ -173,7 +173,7 @@ def cosh(input, *, out=None):
 
 
 class Tanh(Op):
-    """z = tanh a.   VJP: da = g (1 - z²)."""
+    """z = tanh a.   VJP: da = g (1 - z²)  (one op, TanhBackward below, as in torch)."""
     node_name = "TanhBackward0"
     elementwise = True
 
@@ -186,7 +186,30 @@ class Tanh(Op):
     @staticmethod
     def backward(ctx, g):
         z, = ctx.saved_tensors
+        return TanhBackward.apply(g, z)
+
+
+class TanhBackward(Op):
+    """torch's ``tanh_backward``: Tanh's VJP as one op, y = g (1 - z²) - one pass over the data instead of three
+    ops (and three nodes under create_graph, where torch records this one, TanhBackwardBackward0).
+    JVP: dy = dg (1 - z²) - 2 g z dz.   VJP: dg = tanh_backward(gy, z),  dz = gy (-2 z g)  (torch's formulas)."""
+    node_name = "TanhBackwardBackward0"
+    elementwise = True
+
+    @staticmethod
+    def jvp(ctx, y, t, g, z):
+        return TanhBackward.apply(t[0], z) + t[1] * (-2 * z * g)
+
+    @staticmethod
+    def forward(ctx, g, z):
+        ctx.save_for_backward(g if ctx.needs_input_grad[1] else None, z)
         return g * (1 - z * z)
+
+    @staticmethod
+    def backward(ctx, gy):
+        g, z = ctx.saved_tensors
+        dg, dz = ctx.needs_input_grad
+        return (TanhBackward.apply(gy, z) if dg else None), (gy * (-2 * z * g) if dz else None)
 
 
 def tanh(input, *, out=None):
