@@ -17,6 +17,12 @@ ITEM_ERROR = ("vmap: It looks like you're calling .item() on a Tensor. We don't 
               "somewhere inside PyTorch internals, please file a bug report.")
 CONTROL_FLOW_ERROR = ("vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. We "
                       "don't support that yet, please file an issue at https://github.com/pytorch/pytorch/issues .")
+NO_STORAGE_ERROR = "Cannot access data pointer of Tensor that doesn't have storage"
+MASK_ERROR = ("vmap: We do not support batching operators that can support dynamic shape. Attempting to batch over "
+              "indexing with a boolean mask.")
+DYNAMIC_SHAPE_ERROR = ("vmap: We do not support batching operators that can output dynamic shape. Attempted to vmap "
+                       "over aten::{}. Please file an issue at https://github.com/pytorch/pytorch/issues if you need "
+                       "this feature.")
 REQUIRES_GRAD_ERROR = (
     "You are attempting to call Tensor.requires_grad_() (or perhaps using torch.autograd.functional.* APIs) inside of "
     "a function being transformed by a functorch transform. This is unsupported, please attempt to use the functorch "
@@ -25,6 +31,19 @@ REQUIRES_GRAD_ERROR = (
 
 
 # -- the batched tensor ----------------------------------------------------------------------------------------
+def _refused(name):
+    """ndarray's method ``name``, refused on an array that stands for a batch (an op without a batching rule
+    reading the values: it would see sample 0's only)."""
+    method = getattr(np.ndarray, name)
+
+    def refused(self, *args, **kwargs):
+        if self.batched is not None:
+            raise RuntimeError(_LOOSE_ERROR)
+        return method(self, *args, **kwargs)
+    refused.__name__ = name
+    return refused
+
+
 class _Sample(np.ndarray):
     """Sample 0 of a BatchedTensor's batch, as its ``_data``: one sample's shape and dtype. ``batched`` is the
     tensor it was read from (kept through ``astype`` and same-layout views), so an op that gets it can use the
@@ -72,15 +91,30 @@ class _Sample(np.ndarray):
 
     __int__ = __float__ = __index__ = __bool__ = _python_value  # sample 0's value would be silently wrong
 
+    def nonzero(self):
+        """A boolean mask's positions (indexing ``x[mask]``): each sample has its own count, so no batch shape."""
+        if self.batched is not None:
+            raise RuntimeError(MASK_ERROR)
+        return super().nonzero()
+
     def __array_function__(self, func, types, args, kwargs):
         if func in (np.argmax, np.argmin) and len(args) == 1 and self.batched is not None:
             batch, axis = self.physical(), kwargs.get("axis")
             result = func(batch.reshape(batch.shape[0], -1), axis=1) if axis is None else func(
                 batch, axis=axis + 1 if axis >= 0 else axis, keepdims=kwargs.get("keepdims", False))
             return _sample_of(result, self.batched._level)
+        if func in _REFUSED and self.batched is not None:
+            raise RuntimeError(_REFUSED[func])
         if func not in _SHAPE_ONLY:
             raise RuntimeError(_LOOSE_ERROR)
         return super().__array_function__(func, types, args, kwargs)
+
+
+# NumPy's methods that read or write the values without __array_function__: on sample 0 alone, silently wrong
+# for the others
+for _name in ("item", "tolist", "tobytes", "argsort", "sort", "partition", "argpartition", "searchsorted", "take",
+              "compress", "choose", "put", "fill"):
+    setattr(_Sample, _name, _refused(_name))
 
 
 def _element_strides(a):
@@ -103,6 +137,9 @@ class _Lost:
 _LOST = _Lost()
 _CHECKS = (np.logical_and, np.logical_or, np.maximum, np.minimum)
 _SHAPE_ONLY = {np.shape, np.ndim, np.size, np.result_type, np.may_share_memory, np.shares_memory}
+# NumPy functions that the ops torch refuses under vmap read the values with: torch's error
+_REFUSED = {np.nonzero: DYNAMIC_SHAPE_ERROR.format("nonzero"),
+            np.array_equal: "Batching rule not implemented for aten::equal. We could not generate a fallback."}
 _LOOSE_ERROR = ("vmap: minitorch read the values of a batched tensor in Python for an operation it has no batching "
                 "rule for")
 
@@ -135,6 +172,20 @@ class BatchedTensor(Tensor):
 
     def __repr__(self):
         return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{self._value!r}\n)"
+
+    # as torch: a batched tensor has no memory of its own to hand out (the batch's is not one sample's)
+    def _no_storage(self, *args, **kwargs):
+        raise RuntimeError(NO_STORAGE_ERROR)
+
+    numpy = __array__ = data_ptr = __dlpack__ = _no_storage
+
+    def __format__(self, spec):
+        # torch formats a 0-d tensor as its item(), anything else as object does
+        if self.ndim == 0:
+            raise RuntimeError(ITEM_ERROR)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return str(self)
 
 
 def _batched(value, level):
@@ -224,7 +275,7 @@ class _Interpreter:
 
     def python_value(self, tensor, kind):
         if isinstance(tensor, BatchedTensor):
-            raise RuntimeError(ITEM_ERROR if kind == "number" else CONTROL_FLOW_ERROR)
+            _refuse(tensor, kind)
         if self.previous is not None:
             self.previous.python_value(tensor, kind)
 
@@ -237,6 +288,19 @@ class _Interpreter:
 
 
 _INTERPRETER = _Interpreter()
+
+
+def _refuse(tensor, kind):
+    """torch's error for a batched tensor's value read in Python (``kind``: as minitorch/tensor.py reports it):
+    ``bool`` is control flow, ``tolist`` reads the memory, the numbers are ``item()`` - but where torch checks the
+    number of elements (and for an index, the dtype) first, the tensor's own error comes first: it returns."""
+    if kind == "boolean":
+        raise RuntimeError(CONTROL_FLOW_ERROR)
+    if kind == "list":
+        raise RuntimeError(NO_STORAGE_ERROR)
+    data = tensor._data
+    if kind == "number" or data.size == 1 and (kind != "index" or data.dtype.kind in "iub"):
+        raise RuntimeError(ITEM_ERROR)
 
 
 def _unwrap(a, level):
