@@ -18,6 +18,7 @@ ITEM_ERROR = ("vmap: It looks like you're calling .item() on a Tensor. We don't 
 CONTROL_FLOW_ERROR = ("vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. We "
                       "don't support that yet, please file an issue at https://github.com/pytorch/pytorch/issues .")
 NO_STORAGE_ERROR = "Cannot access data pointer of Tensor that doesn't have storage"
+NO_STORAGE_IMPL_ERROR = "Cannot access storage of BatchedTensorImpl"
 MASK_ERROR = ("vmap: We do not support batching operators that can support dynamic shape. Attempting to batch over "
               "indexing with a boolean mask.")
 DYNAMIC_SHAPE_ERROR = ("vmap: We do not support batching operators that can output dynamic shape. Attempted to vmap "
@@ -75,7 +76,7 @@ class _Sample(np.ndarray):
         if method == "reduce" and ufunc in _CHECKS and kwargs.get("axis") is None and "out" not in kwargs:
             # x.all(), x.any(), x.max() over all elements: Python's checks (finite? in range?), made over
             # every sample of the batch
-            return ufunc.reduce(np.asarray(inputs[0].physical()), **kwargs)
+            return _checked(ufunc.reduce(np.asarray(inputs[0].physical()), **kwargs))
         if method != "__call__" or "out" in kwargs:
             raise RuntimeError(_LOOSE_ERROR)
         level = max(_level_of(a) for a in inputs)
@@ -115,6 +116,27 @@ class _Sample(np.ndarray):
 for _name in ("item", "tolist", "tobytes", "argsort", "sort", "partition", "argpartition", "searchsorted", "take",
               "compress", "choose", "put", "fill"):
     setattr(_Sample, _name, _refused(_name))
+
+
+def _checked(value):
+    """The max or min of a whole batch, for comparisons (a check that every sample's values are in range): as
+    a Python number it is refused, since each sample has its own (``float(x.max())`` as a histogram's range)."""
+    kind = type(value)
+    if kind is np.bool_ or not isinstance(value, np.generic):  # (np.bool_ cannot be subclassed; any/all)
+        return value
+    if kind not in _WHOLE_BATCH:
+        refuse = _refused_number
+        _WHOLE_BATCH[kind] = type("_WholeBatch", (kind,), {"__float__": refuse, "__int__": refuse,
+                                                           "__index__": refuse, "__complex__": refuse,
+                                                           "item": refuse, "tolist": refuse})
+    return _WHOLE_BATCH[kind](value)
+
+
+def _refused_number(self, *args):
+    raise RuntimeError(_LOOSE_ERROR)
+
+
+_WHOLE_BATCH = {}
 
 
 def _element_strides(a):
@@ -178,6 +200,11 @@ class BatchedTensor(Tensor):
         raise RuntimeError(NO_STORAGE_ERROR)
 
     numpy = __array__ = data_ptr = __dlpack__ = _no_storage
+
+    def _not_copyable(self, *args):
+        raise NotImplementedError(NO_STORAGE_IMPL_ERROR)
+
+    __reduce__ = __deepcopy__ = _not_copyable  # copy, deepcopy, pickle
 
     def __format__(self, spec):
         # torch formats a 0-d tensor as its item(), anything else as object does
