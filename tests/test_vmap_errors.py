@@ -130,7 +130,7 @@ def test_plain_reads_unchanged_outside_vmap():
     # the same reads on plain tensors, after vmap ran: as before
     x = minitorch.tensor(X, requires_grad=True)
     assert minitorch.tensor(x).tolist() == X.tolist() and minitorch.tensor([x[0, 0], x[1, 1]]).tolist() == [1.0, 5.0]
-    assert f"{x.sum():.2f}" == "8.50" and float(x[0, 0]) == 1.0 and copy.deepcopy(x).tolist() == X.tolist()
+    assert f"{x.sum():.2f}" == "8.50" and float(x[0, 0].detach()) == 1.0 and copy.deepcopy(x).tolist() == X.tolist()
     assert np.asarray(x.detach()).tolist() == X.tolist() and pickle.loads(pickle.dumps(x)).tolist() == X.tolist()
 
 
@@ -163,3 +163,22 @@ def test_numpy_methods_of_a_sample_refuse():
         assert error is not None and error[0] is RuntimeError, error
     assert minitorch.func.vmap(lambda t: t + minitorch.tensor(np.array([3.0, 1.0, 2.0]).argsort().tolist()))(
         minitorch.from_numpy(X.copy())).tolist() == (X + [1, 2, 0]).tolist()
+
+
+# name -> f(L, one sample): Python functions (not Ops) that read a batched tensor's values with NumPy, done on the
+# whole batch: torch's values
+READ_ON_THE_BATCH = {
+    "any_all": lambda L, t: L.stack([(t > 0).any(), (t > 0).all(), t.any(), (t < 9).all()]),
+    "any_all_dim": lambda L, t: (t.reshape(3, 1) > 0).any(0) + (t.reshape(1, 3) > 0).all(-1, keepdim=True),
+    "any_0d": lambda L, t: t[0].any(),
+    "isposinf_isneginf": lambda L, t: (t / 0).isposinf() | L.isneginf(t / 0),
+    "argmax": lambda L, t: t.argmax() + t.reshape(3, 1).argmin(0),
+}
+
+
+@pytest.mark.parametrize("name", list(READ_ON_THE_BATCH))
+def test_read_on_the_batch_as_torch(name):
+    f = vmapped(READ_ON_THE_BATCH[name])
+    mine, theirs = outcome(lambda: f(minitorch, minitorch.from_numpy(X.copy()))), \
+        outcome(lambda: f(torch, torch.from_numpy(X.copy())))
+    assert mine == theirs

@@ -104,6 +104,14 @@ class _Sample(np.ndarray):
             result = func(batch.reshape(batch.shape[0], -1), axis=1) if axis is None else func(
                 batch, axis=axis + 1 if axis >= 0 else axis, keepdims=kwargs.get("keepdims", False))
             return _sample_of(result, self.batched._level)
+        if func in (np.any, np.all) and len(args) == 1 and self.batched is not None:
+            # any/all over a sample's dims (None: all of them): the same dims of the batch, one past
+            batch, axis = self.physical(), kwargs.get("axis")
+            axes = tuple(range(1, batch.ndim)) if axis is None else tuple(
+                a + 1 if a >= 0 else a for a in (axis if isinstance(axis, tuple) else (axis,)))
+            return _sample_of(func(batch, axis=axes, keepdims=kwargs.get("keepdims", False)), self.batched._level)
+        if func in (np.isposinf, np.isneginf) and self.batched is not None:  # elementwise, as a ufunc
+            return self.__array_ufunc__(func, "__call__", *args, **kwargs)
         if func in _REFUSED and self.batched is not None:
             raise RuntimeError(_REFUSED[func])
         if func not in _SHAPE_ONLY:
