@@ -182,3 +182,10 @@ def test_read_on_the_batch_as_torch(name):
     mine, theirs = outcome(lambda: f(minitorch, minitorch.from_numpy(X.copy()))), \
         outcome(lambda: f(torch, torch.from_numpy(X.copy())))
     assert mine == theirs
+
+
+def test_checks_on_the_whole_batch_still_raise_as_torch():
+    # an op's range check (max/min of the indices) sees every sample: one bad sample raises torch's error
+    weight = np.arange(15.0).reshape(5, 3)
+    same_error(lambda L, w, i: L.func.vmap(lambda i: L.nn.functional.embedding(i, w))(i),
+               weight, np.array([[0, 2], [1, 5], [3, 3]]))

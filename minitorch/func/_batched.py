@@ -129,22 +129,23 @@ for _name in ("item", "tolist", "tobytes", "argsort", "sort", "partition", "argp
 def _checked(value):
     """The max or min of a whole batch, for comparisons (a check that every sample's values are in range): as
     a Python number it is refused, since each sample has its own (``float(x.max())`` as a histogram's range)."""
-    kind = type(value)
-    if kind is np.bool_ or not isinstance(value, np.generic):  # (np.bool_ cannot be subclassed; any/all)
+    if isinstance(value, np.bool_) or not isinstance(value, np.generic):  # (any, all: checks only)
         return value
-    if kind not in _WHOLE_BATCH:
-        refuse = _refused_number
-        _WHOLE_BATCH[kind] = type("_WholeBatch", (kind,), {"__float__": refuse, "__int__": refuse,
-                                                           "__index__": refuse, "__complex__": refuse,
-                                                           "item": refuse, "tolist": refuse})
-    return _WHOLE_BATCH[kind](value)
+    return np.asarray(value).view(_WholeBatch)
 
 
-def _refused_number(self, *args):
-    raise RuntimeError(_LOOSE_ERROR)
+class _WholeBatch(np.ndarray):
+    """A 0-d max or min over a whole batch: compared (NumPy's maths) as the number it is; read as a Python
+    number, refused."""
 
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [a.view(np.ndarray) if isinstance(a, _WholeBatch) else a for a in inputs]
+        return getattr(ufunc, method)(*plain, **kwargs)
 
-_WHOLE_BATCH = {}
+    def _refused(self, *args):
+        raise RuntimeError(_LOOSE_ERROR)
+
+    __float__ = __int__ = __index__ = __complex__ = item = tolist = _refused
 
 
 def _element_strides(a):
