@@ -181,3 +181,15 @@ def test_checks_on_the_whole_batch_still_raise_as_torch():
     weight = np.arange(15.0).reshape(5, 3)
     same_error(lambda L, w, i: L.func.vmap(lambda i: L.nn.functional.embedding(i, w))(i),
                weight, np.array([[0, 2], [1, 5], [3, 3]]))
+
+
+def test_transforms_inside_vmap_read_values_per_sample():
+    # torch refuses these reads under vmap(grad); minitorch's grad inside vmap runs once per sample where its run
+    # on the whole batch fails (minitorch/func/_at_once.py), so they read each sample's own values: torch's
+    # per-sample results, never sample 0's for all
+    fns = (lambda x: x.sum() * x.sum().item(), lambda x: x.sum() if x.sum() > 0 else -2 * x.sum(),
+           lambda x: (x[x > 0] ** 2).sum())
+    for f in fns:
+        mine = minitorch.func.vmap(minitorch.func.grad(f))(minitorch.from_numpy(X.copy()))
+        theirs = torch.stack([torch.func.grad(f)(torch.from_numpy(row.copy())) for row in X])
+        assert mine.tolist() == theirs.tolist()
