@@ -91,7 +91,7 @@ def _infer_dtype(data):
 def _to_nested(data):
     """``data`` as NumPy reads it: a tensor becomes its array, a tensor inside a list its number."""
     if isinstance(data, Tensor):
-        return data._data
+        return data.numpy(force=True)  # (its array; inside vmap a batched tensor refuses, as torch's does)
     if isinstance(data, (list, tuple)):
         return [x.item() if isinstance(x, Tensor) else _to_nested(x) for x in data]
     return data

@@ -17,6 +17,13 @@ ITEM_ERROR = ("vmap: It looks like you're calling .item() on a Tensor. We don't 
               "somewhere inside PyTorch internals, please file a bug report.")
 CONTROL_FLOW_ERROR = ("vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. We "
                       "don't support that yet, please file an issue at https://github.com/pytorch/pytorch/issues .")
+NO_STORAGE_ERROR = "Cannot access data pointer of Tensor that doesn't have storage"
+NO_STORAGE_IMPL_ERROR = "Cannot access storage of BatchedTensorImpl"
+MASK_ERROR = ("vmap: We do not support batching operators that can support dynamic shape. Attempting to batch over "
+              "indexing with a boolean mask.")
+DYNAMIC_SHAPE_ERROR = ("vmap: We do not support batching operators that can output dynamic shape. Attempted to vmap "
+                       "over aten::{}. Please file an issue at https://github.com/pytorch/pytorch/issues if you need "
+                       "this feature.")
 REQUIRES_GRAD_ERROR = (
     "You are attempting to call Tensor.requires_grad_() (or perhaps using torch.autograd.functional.* APIs) inside of "
     "a function being transformed by a functorch transform. This is unsupported, please attempt to use the functorch "
@@ -25,6 +32,19 @@ REQUIRES_GRAD_ERROR = (
 
 
 # -- the batched tensor ----------------------------------------------------------------------------------------
+def _refused(name):
+    """ndarray's method ``name``, refused on an array that stands for a batch (an op without a batching rule
+    reading the values: it would see sample 0's only)."""
+    method = getattr(np.ndarray, name)
+
+    def refused(self, *args, **kwargs):
+        if self.batched is not None:
+            raise RuntimeError(_LOOSE_ERROR)
+        return method(self, *args, **kwargs)
+    refused.__name__ = name
+    return refused
+
+
 class _Sample(np.ndarray):
     """Sample 0 of a BatchedTensor's batch, as its ``_data``: one sample's shape and dtype. ``batched`` is the
     tensor it was read from (kept through ``astype`` and same-layout views), so an op that gets it can use the
@@ -56,7 +76,7 @@ class _Sample(np.ndarray):
         if method == "reduce" and ufunc in _CHECKS and kwargs.get("axis") is None and "out" not in kwargs:
             # x.all(), x.any(), x.max() over all elements: Python's checks (finite? in range?), made over
             # every sample of the batch
-            return ufunc.reduce(np.asarray(inputs[0].physical()), **kwargs)
+            return _checked(ufunc.reduce(np.asarray(inputs[0].physical()), **kwargs))
         if method != "__call__" or "out" in kwargs:
             raise RuntimeError(_LOOSE_ERROR)
         level = max(_level_of(a) for a in inputs)
@@ -72,15 +92,60 @@ class _Sample(np.ndarray):
 
     __int__ = __float__ = __index__ = __bool__ = _python_value  # sample 0's value would be silently wrong
 
+    def nonzero(self):
+        """A boolean mask's positions (indexing ``x[mask]``): each sample has its own count, so no batch shape."""
+        if self.batched is not None:
+            raise RuntimeError(MASK_ERROR)
+        return super().nonzero()
+
     def __array_function__(self, func, types, args, kwargs):
         if func in (np.argmax, np.argmin) and len(args) == 1 and self.batched is not None:
             batch, axis = self.physical(), kwargs.get("axis")
             result = func(batch.reshape(batch.shape[0], -1), axis=1) if axis is None else func(
                 batch, axis=axis + 1 if axis >= 0 else axis, keepdims=kwargs.get("keepdims", False))
             return _sample_of(result, self.batched._level)
+        if func in (np.any, np.all) and len(args) == 1 and self.batched is not None:
+            # any/all over a sample's dims (None: all of them): the same dims of the batch, one past
+            batch, axis = self.physical(), kwargs.get("axis")
+            axes = tuple(range(1, batch.ndim)) if axis is None else tuple(
+                a + 1 if a >= 0 else a for a in (axis if isinstance(axis, tuple) else (axis,)))
+            return _sample_of(func(batch, axis=axes, keepdims=kwargs.get("keepdims", False)), self.batched._level)
+        if func in (np.isposinf, np.isneginf) and self.batched is not None:  # elementwise, as a ufunc
+            return self.__array_ufunc__(func, "__call__", *args, **kwargs)
+        if func in _REFUSED and self.batched is not None:
+            raise RuntimeError(_REFUSED[func])
         if func not in _SHAPE_ONLY:
             raise RuntimeError(_LOOSE_ERROR)
         return super().__array_function__(func, types, args, kwargs)
+
+
+# NumPy's methods that read or write the values without __array_function__: on sample 0 alone, silently wrong
+# for the others
+for _name in ("item", "tolist", "tobytes", "argsort", "sort", "partition", "argpartition", "searchsorted", "take",
+              "compress", "choose", "put", "fill"):
+    setattr(_Sample, _name, _refused(_name))
+
+
+def _checked(value):
+    """The max or min of a whole batch, for comparisons (a check that every sample's values are in range): as
+    a Python number it is refused, since each sample has its own (``float(x.max())`` as a histogram's range)."""
+    if isinstance(value, np.bool_) or not isinstance(value, np.generic):  # (any, all: checks only)
+        return value
+    return np.asarray(value).view(_WholeBatch)
+
+
+class _WholeBatch(np.ndarray):
+    """A 0-d max or min over a whole batch: compared (NumPy's maths) as the number it is; read as a Python
+    number, refused."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [a.view(np.ndarray) if isinstance(a, _WholeBatch) else a for a in inputs]
+        return getattr(ufunc, method)(*plain, **kwargs)
+
+    def _refused(self, *args):
+        raise RuntimeError(_LOOSE_ERROR)
+
+    __float__ = __int__ = __index__ = __complex__ = item = tolist = _refused
 
 
 def _element_strides(a):
@@ -103,6 +168,9 @@ class _Lost:
 _LOST = _Lost()
 _CHECKS = (np.logical_and, np.logical_or, np.maximum, np.minimum)
 _SHAPE_ONLY = {np.shape, np.ndim, np.size, np.result_type, np.may_share_memory, np.shares_memory}
+# NumPy functions that the ops torch refuses under vmap read the values with: torch's error
+_REFUSED = {np.nonzero: DYNAMIC_SHAPE_ERROR.format("nonzero"),
+            np.array_equal: "Batching rule not implemented for aten::equal. We could not generate a fallback."}
 _LOOSE_ERROR = ("vmap: minitorch read the values of a batched tensor in Python for an operation it has no batching "
                 "rule for")
 
@@ -135,6 +203,25 @@ class BatchedTensor(Tensor):
 
     def __repr__(self):
         return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{self._value!r}\n)"
+
+    # as torch: a batched tensor has no memory of its own to hand out (the batch's is not one sample's)
+    def _no_storage(self, *args, **kwargs):
+        raise RuntimeError(NO_STORAGE_ERROR)
+
+    numpy = __array__ = data_ptr = __dlpack__ = _no_storage
+
+    def _not_copyable(self, *args):
+        raise NotImplementedError(NO_STORAGE_IMPL_ERROR)
+
+    __reduce__ = __deepcopy__ = _not_copyable  # copy, deepcopy, pickle
+
+    def __format__(self, spec):
+        # torch formats a 0-d tensor as its item(), anything else as object does
+        if self.ndim == 0:
+            raise RuntimeError(ITEM_ERROR)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return str(self)
 
 
 def _batched(value, level):
@@ -224,7 +311,7 @@ class _Interpreter:
 
     def python_value(self, tensor, kind):
         if isinstance(tensor, BatchedTensor):
-            raise RuntimeError(ITEM_ERROR if kind == "number" else CONTROL_FLOW_ERROR)
+            _refuse(tensor, kind)
         if self.previous is not None:
             self.previous.python_value(tensor, kind)
 
@@ -237,6 +324,19 @@ class _Interpreter:
 
 
 _INTERPRETER = _Interpreter()
+
+
+def _refuse(tensor, kind):
+    """torch's error for a batched tensor's value read in Python (``kind``: as minitorch/tensor.py reports it):
+    ``bool`` is control flow, ``tolist`` reads the memory, the numbers are ``item()`` - but where torch checks the
+    number of elements (and for an index, the dtype) first, the tensor's own error comes first: it returns."""
+    if kind == "boolean":
+        raise RuntimeError(CONTROL_FLOW_ERROR)
+    if kind == "list":
+        raise RuntimeError(NO_STORAGE_ERROR)
+    data = tensor._data
+    if kind == "number" or data.size == 1 and (kind != "index" or data.dtype.kind in "iub"):
+        raise RuntimeError(ITEM_ERROR)
 
 
 def _unwrap(a, level):

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..autograd.op_names import op_name
 from ..tensor import Tensor, _make
-from ._batched import _BatchedKey, _ndim, _pad
+from ._batched import DYNAMIC_SHAPE_ERROR, _BatchedKey, _ndim, _pad
 
 FALLBACK_WARNING = ("There is a performance drop because we have not yet implemented the batching rule for {}. "
                     "Please file us an issue on GitHub so that we can prioritize its implementation.")
@@ -94,6 +94,9 @@ def _rules():
     _register(_dim_rule(2, 3), D.Diagonal)
     _register(_dim_rule(1, extra=1), S.Unsqueeze)
     _register(_full_reduction, R.Sum, R.Mean, R.Prod, R.MaxAll, R.MinAll)
+    _register(_per_sample, SO.MedianAll, SO.NanmedianAll)  # (not their base's dim rule: they have no dim)
+    # ops whose result's shape depends on the values: no batch shape (torch refuses them)
+    _register(_dynamic_shape, SO.Unique, SO.UniqueDim, SO.UniqueConsecutive)
     _register(_trace, D.Trace)
     # views and copies
     _register(_reshape, S._Reshape)
@@ -128,6 +131,15 @@ def _rules():
     _register(_pointwise_loss(4), LS.BinaryCrossEntropyWithLogits)
     global _stack, _matmul_fn
     _stack, _matmul_fn = S.stack, L.matmul
+
+
+def _per_sample(cls, args, batched, size):
+    """No rule of its own: the per-sample ``fallback``."""
+    return None
+
+
+def _dynamic_shape(cls, args, batched, size):
+    raise RuntimeError(DYNAMIC_SHAPE_ERROR.format(cls.aten_name))
 
 
 def _same(cls, args, batched, size):

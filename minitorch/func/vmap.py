@@ -26,7 +26,8 @@ and dtypes sees one sample's. Code that reads the *values* of a batched tensor i
 ``where``'s condition, ``nll_loss``'s target, index tensors, argmax) is caught: the array remembers its
 tensor, NumPy's elementwise maths on it is done on the whole batch, and an op that gets it gets the batch;
 where that cannot be (the array was reshaped or reduced), vmap raises rather than computing on sample 0
-alone. The one way around it is ``np.asarray`` of such an array, which NumPy turns into sample 0.
+alone. Reading the values as Python data (``item``, ``bool``, ``tolist``, ``numpy``...) raises torch's
+errors (docs/func.md). The one way around it is ``np.asarray`` of such an array, which NumPy turns into sample 0.
 
 Autograd: a rule runs minitorch operations on the batched values, so the graph is recorded on them and
 ``backward`` through a vmapped function's output works as for any function. Inside the function, as in
