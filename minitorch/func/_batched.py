@@ -120,6 +120,8 @@ class BatchedTensor(Tensor):
 
     @property
     def _data(self):
+        if self._level >= _INTERPRETER.guarded_from:  # a Jacobian's batched pass (func/_basis.py): shape only
+            return ShapeOnly(self._value._data)
         sample = self._value._data[0, ...].view(_Sample)
         sample.batched = self
         return sample
@@ -135,6 +137,32 @@ class BatchedTensor(Tensor):
 
     def __repr__(self):
         return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{self._value!r}\n)"
+
+
+class ShapeOnly:
+    """A BatchedTensor's ``_data`` during a Jacobian's batched pass (minitorch/func/_basis.py): one sample's shape
+    and dtype (and sample 0's memory layout: ``flags``, ``strides``), which Python code may read; reading the values (NumPy on it, ``np.asarray``, indexing, maths)
+    raises ``NotBatchable``, and the Jacobian is computed by its loop instead."""
+    __slots__ = ("shape", "dtype", "ndim", "size", "itemsize", "flags", "strides")
+
+    def __init__(self, batch):
+        self.shape, self.dtype, self.ndim = batch.shape[1:], batch.dtype, batch.ndim - 1
+        self.size, self.itemsize = int(np.prod(self.shape)), batch.itemsize
+        sample = batch[0, ...]  # (a view, values unread)
+        self.flags, self.strides = sample.flags, sample.strides
+
+    def __getattr__(self, name):
+        raise NotBatchable()
+
+    def _values(self, *args, **kwargs):
+        raise NotBatchable()
+
+    __array__ = __array_ufunc__ = __array_function__ = __getitem__ = __setitem__ = __len__ = __iter__ = _values
+    __bool__ = __int__ = __float__ = __index__ = __complex__ = _values
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _values
+    __neg__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = __lt__ = __le__ = __gt__ = __ge__ = _values
+    __eq__ = __ne__ = _values
+    __hash__ = None
 
 
 def _batched(value, level):
@@ -173,6 +201,7 @@ class _Interpreter:
         self.randomness = []  # each level's (randomness, the generator's NumPy generator below that level)
         self.previous = None
         self.at_once = []
+        self.guarded_from = float("inf")  # BatchedTensors of this level and above: ``_data`` is a ShapeOnly
 
     def op(self, cls, args):
         level = max([_level_of(a) for a in args] or [0])

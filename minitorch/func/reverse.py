@@ -17,7 +17,7 @@ from .. import autograd
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_unflatten, treespec_pprint
-from . import _at_once
+from . import _at_once, _basis
 from ._at_once import at_once, at_once_or_per_sample
 from ._compose import batch_level, batch_size, check_unbatched, per_sample, sample, stack
 from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux, transform_running
@@ -150,19 +150,44 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
             diff_args, output, aux = _call(func, args, kwargs, argnums, has_aux, "vjp(f, *primals)", own)
             outputs, out_spec = _floating(outputs_of(output, "vjp(f, *primals)"))
             inputs, in_spec = tree_flatten(diff_args)
-            blocks = [tree_unflatten(_rows(o, inputs), in_spec) for o in outputs]
+            blocks = [tree_unflatten(b, in_spec) for b in _blocks(outputs, inputs, chunk_size)]
         jacobian = undo(tree_unflatten(blocks, out_spec), own)
         return (jacobian, undo(aux, own)) if has_aux else jacobian
     return wrapper
 
 
-def _rows(output, inputs):
-    """∂output/∂input for each input, shaped ``output.shape + input.shape``: row k is the VJP of ``eₖ``."""
+def _blocks(outputs, inputs, chunk_size):
+    """∂output/∂input for each output and input, shaped ``output.shape + input.shape``. Row k of the Jacobian
+    is the VJP of the basis cotangent eₖ: all rows in one batched backward pass (minitorch/func/_basis.py) where
+    that is known to be right, else one backward pass per row (``chunk_size=1`` asks for that, as in torch)."""
+    if chunk_size != 1:
+        try:
+            rows = _basis.vjp_rows(_grads, outputs, inputs, chunk_size)
+        except Exception:  # (what the batched pass cannot do, or an error the loop raises in its own words)
+            rows = None
+        if rows is not None:
+            return _split_rows(rows, outputs, inputs)
+    rows = [_grads(outputs, inputs, cotangents) for cotangents in _one_hots(outputs)]
+    return _split_rows([_stack([r[i] for r in rows], x) for i, x in enumerate(inputs)], outputs, inputs)
+
+
+def _one_hots(outputs):
+    """The basis cotangents over the elements of ``outputs``, one at a time: for each, one tensor per output."""
+    for j, o in enumerate(outputs):
+        for k in range(o.numel()):
+            yield [one_hot(o, k) if i == j else p.new_zeros(p.shape) for i, p in enumerate(outputs)]
+
+
+def _stack(rows, x):
     from .. import stack
-    n = output.numel()
-    rows = [_grads([output], inputs, [one_hot(output, k)]) for k in range(n)]
-    blocks = []
-    for i, x in enumerate(inputs):
-        shape = tuple(output.shape) + tuple(x.shape)
-        blocks.append(stack([r[i] for r in rows]).reshape(shape) if n else x.new_zeros(shape))
+    return stack(rows) if rows else x.new_zeros((0,) + tuple(x.shape))
+
+
+def _split_rows(rows, outputs, inputs):
+    """For each output, its blocks ``output.shape + input.shape`` out of the rows ``(N,) + input.shape``."""
+    blocks, start = [], 0
+    for o in outputs:
+        n = o.numel()
+        blocks.append([r.narrow(0, start, n).reshape(tuple(o.shape) + tuple(x.shape)) for r, x in zip(rows, inputs)])
+        start += n
     return blocks
