@@ -26,6 +26,7 @@ import numpy as np
 
 from ..tensor import _make
 from ._batched import _INTERPRETER, BatchedTensor, NotBatchable, _batched
+from ._pytree import tree_flatten
 from .vmap import open_level
 
 
@@ -89,11 +90,14 @@ def vjp_rows(grads, outputs, inputs, chunk_size):
     return [_cat([c[i] for c in chunks]) for i in range(len(inputs))]
 
 
-def jvp_columns(jvp_dual, f, inputs, spec, has_aux):
+def jvp_columns(jvp_dual, f, inputs, has_aux):
     """``jvp_dual`` (forward.py's ``_jvp_dual``) with every basis tangent over the elements of ``inputs`` at once:
     ``(output, for each output the columns (N,) + output.shape, aux)``, N the number of input elements."""
     total = sum(x.numel() for x in inputs)
+    if not total:  # no columns: the loop still runs f once, for its output
+        raise NotBatchable()
     directions = basis(inputs, 0, total)
+    spec = tree_flatten(tuple(inputs))[1]
     with batch_of_directions(total) as level:
         output, aux, _, tangents, out_spec = jvp_dual(f, inputs, [_batched(d, level) for d in directions],
                                                       spec, False, has_aux)

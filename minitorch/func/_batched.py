@@ -132,8 +132,15 @@ class BatchedTensor(Tensor):
     def _set_requires_grad(self, value):
         raise RuntimeError(REQUIRES_GRAD_ERROR)
 
-    # as in torch, a batched tensor is not part of a graph (the batch is): autograd inside vmap is func.grad's
-    requires_grad = property(lambda self: False, _set_requires_grad)
+    def _requires_grad_of(self):
+        # as in torch, a batched tensor is not part of a graph (the batch is): autograd inside vmap is func.grad's.
+        # In a Jacobian's batched pass (func/_basis.py) a JVP or VJP that asks would take "no" for "nothing to
+        # differentiate" where its batch is in a graph (forward_ad's transposed VJP): that stops the pass
+        if self._level >= _INTERPRETER.guarded_from and self._value.requires_grad:
+            raise NotBatchable()
+        return False
+
+    requires_grad = property(_requires_grad_of, _set_requires_grad)
 
     def __repr__(self):
         return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{self._value!r}\n)"
@@ -201,6 +208,7 @@ class _Interpreter:
         self.randomness = []  # each level's (randomness, the generator's NumPy generator below that level)
         self.previous = None
         self.at_once = []
+        self.sees_jvps = True  # forward mode's JVPs of an op it runs plainly come back to it (autograd/forward_ad.py)
         self.guarded_from = float("inf")  # BatchedTensors of this level and above: ``_data`` is a ShapeOnly
 
     def op(self, cls, args):
