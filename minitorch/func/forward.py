@@ -2,7 +2,8 @@
 
 * ``jvp(f, primals, tangents)``: ``(f(x), J v)`` in one pass with forward mode (``autograd.forward_ad``): each
   primal becomes a dual tensor carrying its tangent, and every op pushes the tangent along.
-* ``jacfwd(f)(x)``: J, one column ``J eₖ`` per input element k (torch batches the columns with vmap; a loop here).
+* ``jacfwd(f)(x)``: J, whose column k is ``J eₖ``: all columns in one forward-mode pass batched over the basis
+  tangents eₖ, as torch's vmap over the JVP (minitorch/func/_basis.py), or a loop of one JVP per column.
 * ``hessian(f) = jacfwd(jacrev(f))``: forward over reverse, as torch.
 
 Inside ``vmap`` (an argument is a BatchedTensor) each transform runs once per sample: minitorch/func/_compose.py.

@@ -6,7 +6,8 @@ derivative, ``jacfwd(jacrev(f))`` the Hessian (forward mode pushes tangents thro
 
 * ``grad(f)(x)``: ∇f(x) for a scalar f - one backward pass.
 * ``vjp(f, x)``: ``(f(x), u ↦ uᵀJ)`` - the graph is kept, each call of the function is one backward pass.
-* ``jacrev(f)(x)``: J, one row ``eₖᵀJ`` per output element k (torch batches the rows with vmap; a loop here).
+* ``jacrev(f)(x)``: J, whose row k is ``eₖᵀJ``: all rows in one backward pass batched over the basis
+  cotangents eₖ, as torch's vmap over the VJP (minitorch/func/_basis.py), or a loop of one pass per row.
 
 Inside ``vmap`` (an argument is a BatchedTensor) each transform runs once on the whole batch where it can
 (minitorch/func/_at_once.py), else once per sample (minitorch/func/_compose.py).
