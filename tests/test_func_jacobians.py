@@ -217,3 +217,33 @@ def test_errors_and_randomness_as_before():
     same(minitorch.func.jacfwd(lambda x: x * 0 + x.sum(), randomness="same")(x), torch.ones(3, 3, dtype=torch.float64))
     with pytest.raises(RuntimeError, match="int"):
         minitorch.func.jacrev(lambda x: (x > 0).long())(x)
+
+
+def cube(L):
+    class Cube(L.autograd.Function):
+        generate_vmap_rule = True
+
+        @staticmethod
+        def forward(x):
+            return x ** 3
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(inputs[0])
+            ctx.x = inputs[0]
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return g * 3 * x ** 2
+
+        @staticmethod
+        def jvp(ctx, t):
+            return t * 3 * ctx.x ** 2
+    return Cube
+
+
+@pytest.mark.parametrize("mode", ["jacrev", "jacfwd", "hessian"])
+def test_autograd_function(mode):
+    """A user Function (its backward and jvp the user's, written for one direction): the loop, torch's values."""
+    both(lambda L, F, x: getattr(F, mode)(lambda x: (cube(L).apply(x.sin()) * x.sum()).sum(0))(x), *arrays(11, (4,)))

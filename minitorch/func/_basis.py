@@ -50,7 +50,8 @@ def basis(tensors, start, stop):
     """Directions ``start..stop`` of the standard basis over the elements of ``tensors`` (flattened one after
     another): one array per tensor, ``(stop - start,) + shape``, zero but for the one 1 of each direction."""
     total = sum(t.numel() for t in tensors)
-    eye = np.eye(total)[start:stop]
+    eye = np.zeros((stop - start, total))  # (these rows of the identity only: a chunk's memory, not N x N)
+    eye[np.arange(stop - start), np.arange(start, stop)] = 1
     pieces, offset = [], 0
     for t in tensors:
         n = t.numel()
