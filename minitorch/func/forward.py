@@ -205,7 +205,7 @@ def _jacobian(outputs_and_spec, inputs, in_spec, columns):
     """The blocks ``output.shape + x.shape``, nested as the outputs and within that as the inputs, from
     ``columns(j, i, start, n)``: output j's tangents for input i's n elements, shaped ``output.shape + (n,)``."""
     outputs, out_spec = outputs_and_spec
-    blocks, start = [], 0
+    blocks = []
     for j, o in enumerate(outputs):
         row, start = [], 0
         for i, x in enumerate(inputs):

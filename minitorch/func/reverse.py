@@ -168,15 +168,8 @@ def _blocks(outputs, inputs, chunk_size):
             rows = None
         if rows is not None:
             return _split_rows(rows, outputs, inputs)
-    rows = [_grads(outputs, inputs, cotangents) for cotangents in _one_hots(outputs)]
+    rows = [_grads([o], inputs, [one_hot(o, k)]) for o in outputs for k in range(o.numel())]
     return _split_rows([_stack([r[i] for r in rows], x) for i, x in enumerate(inputs)], outputs, inputs)
-
-
-def _one_hots(outputs):
-    """The basis cotangents over the elements of ``outputs``, one at a time: for each, one tensor per output."""
-    for j, o in enumerate(outputs):
-        for k in range(o.numel()):
-            yield [one_hot(o, k) if i == j else p.new_zeros(p.shape) for i, p in enumerate(outputs)]
 
 
 def _stack(rows, x):
