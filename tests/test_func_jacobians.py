@@ -247,3 +247,10 @@ def cube(L):
 def test_autograd_function(mode):
     """A user Function (its backward and jvp the user's, written for one direction): the loop, torch's values."""
     both(lambda L, F, x: getattr(F, mode)(lambda x: (cube(L).apply(x.sin()) * x.sum()).sum(0))(x), *arrays(11, (4,)))
+
+
+@pytest.mark.parametrize("mode", ["jacrev", "jacfwd"])
+def test_closure_over_a_batched_tensor_refused_as_before(mode):
+    xs, y = minitorch.randn(3, 4, dtype=minitorch.float64), minitorch.randn(4, dtype=minitorch.float64)
+    with pytest.raises(NotImplementedError, match="batched by an enclosing vmap"):
+        minitorch.func.vmap(lambda x: getattr(minitorch.func, mode)(lambda y: y * x)(y))(xs)

@@ -100,8 +100,10 @@ def jvp_columns(jvp_dual, f, inputs, has_aux):
     directions = basis(inputs, 0, total)
     spec = tree_flatten(tuple(inputs))[1]
     with batch_of_directions(total) as level:
-        output, aux, _, tangents, out_spec = jvp_dual(f, inputs, [_batched(d, level) for d in directions],
-                                                      spec, False, has_aux)
+        output, aux, outputs, tangents, _ = jvp_dual(f, inputs, [_batched(d, level) for d in directions], spec,
+                                                     False, has_aux)
+        if any(isinstance(o, BatchedTensor) for o in outputs):  # batched by a vmap around, through a closure:
+            raise NotBatchable()  # the loop's jvp refuses it in torch's words
         columns = [unbatched(t, level, total, t) for t in tangents]
     return output, columns, aux
 
