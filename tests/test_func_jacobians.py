@@ -254,3 +254,22 @@ def test_closure_over_a_batched_tensor_refused_as_before(mode):
     xs, y = minitorch.randn(3, 4, dtype=minitorch.float64), minitorch.randn(4, dtype=minitorch.float64)
     with pytest.raises(NotImplementedError, match="batched by an enclosing vmap"):
         minitorch.func.vmap(lambda x: getattr(minitorch.func, mode)(lambda y: y * x)(y))(xs)
+
+
+NAMED = {"one": (lambda x, y: x.tanh() * x.sum(), 0), "two_in": (lambda x, y: x.tanh() * y.sum(), (0, 1)),
+         "two_out": (lambda x, y: (x.sin(), y * x.sum()), (0, 1)), "scalar": (lambda x, y: (x * x).sum(), 0)}
+
+
+@pytest.mark.parametrize("name", NAMED)
+@pytest.mark.parametrize("mode", ["jacrev", "jacfwd"])
+def test_node_names_of_the_blocks(mode, name):
+    """Inputs that require grad from outside: the blocks keep their graph, with torch's node names."""
+    f, argnums = NAMED[name]
+    names = []
+    for L, F in ((minitorch, minitorch.func), (torch, torch.func)):
+        x, y = (L.tensor(a, requires_grad=True) for a in arrays(12, (4,), (2, 3)))
+        flat = getattr(F, mode)(f, argnums=argnums)(x, y)
+        flat = [flat] if isinstance(flat, L.Tensor) else [t for part in flat
+                                                          for t in (part if isinstance(part, tuple) else (part,))]
+        names.append([t.grad_fn.name() if t.grad_fn else None for t in flat])
+    assert names[0] == names[1]

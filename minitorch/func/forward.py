@@ -24,7 +24,7 @@ from .. import random as _random
 from ._pytree import tree_flatten, tree_unflatten
 from ._compose import batch_level, check_unbatched, one_sample_at_a_time, per_sample, rng_watched
 from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux, transform_running
-from .reverse import jacrev
+from .reverse import jacrev, _view
 from . import _basis
 
 JVP = "jvp(f, primals, tangents)"
@@ -209,7 +209,7 @@ def _jacobian(outputs_and_spec, inputs, in_spec, columns):
     for j, o in enumerate(outputs):
         row, start = [], 0
         for i, x in enumerate(inputs):
-            row.append(columns(j, i, start, x.numel()).reshape(tuple(o.shape) + tuple(x.shape)))
+            row.append(_view(columns(j, i, start, x.numel()), tuple(o.shape) + tuple(x.shape)))
             start += x.numel()
         blocks.append(tree_unflatten(row, in_spec))
     return tree_unflatten(blocks, out_spec)

@@ -182,6 +182,15 @@ def _split_rows(rows, outputs, inputs):
     blocks, start = [], 0
     for o in outputs:
         n = o.numel()
-        blocks.append([r.narrow(0, start, n).reshape(tuple(o.shape) + tuple(x.shape)) for r, x in zip(rows, inputs)])
+        blocks.append([_view(r.narrow(0, start, n), tuple(o.shape) + tuple(x.shape)) for r, x in zip(rows, inputs)])
         start += n
     return blocks
+
+
+def _view(t, shape):
+    """``t.view(shape)`` as torch's jacrev and jacfwd take their blocks (ViewBackward0), a reshape where the
+    layout of the batched pass's result does not allow a view."""
+    try:
+        return t.view(shape)
+    except RuntimeError:
+        return t.reshape(shape)
