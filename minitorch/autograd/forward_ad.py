@@ -128,6 +128,8 @@ def _laid_out_like(tangent, primal):
     primal (the same strides, at the same place in a memory block of the same size), otherwise a copy of it in the
     primal's layout and dtype - a block of the primal's block's size, viewed with the primal's strides - so that
     what is true of the primal's memory (contiguous or not, a view's place in its base) is true of the tangent's."""
+    if not isinstance(tangent._data, np.ndarray):  # batched in a Jacobian's pass (func/_basis.py): shape only
+        return tangent
     if _layout(tangent._data) == _layout(primal._data):
         return tangent
     p = primal._data
@@ -280,6 +282,12 @@ def push_tangents(op, ctx, args, results):
     # time being: its own operations push no tangents (torch has one level at a time too), while grad mode
     # still records them, so that backward can go through a JVP (reverse over forward).
     STATE.level, level = None, STATE.level
+    # vmap's interpreter runs the primal op as a plain op (``busy``, its nested ops unwatched): it sees the JVP's
+    # ops again, so that a batched tangent (jacfwd's basis, minitorch/func/_basis.py) goes through a batching rule
+    observer = _function.observer
+    watched = observer is not None and observer.busy and getattr(observer, "sees_jvps", False)
+    if watched:
+        observer.busy = False
     try:
         if op.linear:
             rule = "linear"
@@ -304,6 +312,8 @@ def push_tangents(op, ctx, args, results):
                 "can prioritize its implementation or submit a PR adding the implementation to derivatives.yaml")
     finally:
         STATE.level = level
+        if watched:
+            observer.busy = True
     outs = out if isinstance(out, (tuple, list)) else (out,)
     sent = []
     for r, t in zip(results, outs):
@@ -366,3 +376,7 @@ def _defined(op):
             break
         names.update(vars(klass))
     return names
+
+
+# (imported last: minitorch/autograd/function.py imports this module)
+from . import function as _function  # noqa: E402

@@ -188,6 +188,8 @@ class BatchedTensor(Tensor):
 
     @property
     def _data(self):
+        if self._level >= _INTERPRETER.guarded_from:  # a Jacobian's batched pass (func/_basis.py): shape only
+            return ShapeOnly(self._value._data)
         sample = self._value._data[0, ...].view(_Sample)
         sample.batched = self
         return sample
@@ -198,8 +200,15 @@ class BatchedTensor(Tensor):
     def _set_requires_grad(self, value):
         raise RuntimeError(REQUIRES_GRAD_ERROR)
 
-    # as in torch, a batched tensor is not part of a graph (the batch is): autograd inside vmap is func.grad's
-    requires_grad = property(lambda self: False, _set_requires_grad)
+    def _requires_grad_of(self):
+        # as in torch, a batched tensor is not part of a graph (the batch is): autograd inside vmap is func.grad's.
+        # In a Jacobian's batched pass (func/_basis.py) a JVP or VJP that asks would take "no" for "nothing to
+        # differentiate" where its batch is in a graph (forward_ad's transposed VJP): that stops the pass
+        if self._level >= _INTERPRETER.guarded_from and self._value.requires_grad:
+            raise NotBatchable()
+        return False
+
+    requires_grad = property(_requires_grad_of, _set_requires_grad)
 
     def __repr__(self):
         return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{self._value!r}\n)"
@@ -222,6 +231,32 @@ class BatchedTensor(Tensor):
         if spec:
             raise TypeError("unsupported format string passed to Tensor.__format__")
         return str(self)
+
+
+class ShapeOnly:
+    """A BatchedTensor's ``_data`` during a Jacobian's batched pass (minitorch/func/_basis.py): one sample's shape
+    and dtype (and sample 0's memory layout: ``flags``, ``strides``), which Python code may read; reading the values (NumPy on it, ``np.asarray``, indexing, maths)
+    raises ``NotBatchable``, and the Jacobian is computed by its loop instead."""
+    __slots__ = ("shape", "dtype", "ndim", "size", "itemsize", "flags", "strides")
+
+    def __init__(self, batch):
+        self.shape, self.dtype, self.ndim = batch.shape[1:], batch.dtype, batch.ndim - 1
+        self.size, self.itemsize = int(np.prod(self.shape)), batch.itemsize
+        sample = batch[0, ...]  # (a view, values unread)
+        self.flags, self.strides = sample.flags, sample.strides
+
+    def __getattr__(self, name):
+        raise NotBatchable()
+
+    def _values(self, *args, **kwargs):
+        raise NotBatchable()
+
+    __array__ = __array_ufunc__ = __array_function__ = __getitem__ = __setitem__ = __len__ = __iter__ = _values
+    __bool__ = __int__ = __float__ = __index__ = __complex__ = _values
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _values
+    __neg__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = __lt__ = __le__ = __gt__ = __ge__ = _values
+    __eq__ = __ne__ = _values
+    __hash__ = None
 
 
 def _batched(value, level):
@@ -260,6 +295,8 @@ class _Interpreter:
         self.randomness = []  # each level's (randomness, the generator's NumPy generator below that level)
         self.previous = None
         self.at_once = []
+        self.sees_jvps = True  # forward mode's JVPs of an op it runs plainly come back to it (autograd/forward_ad.py)
+        self.guarded_from = float("inf")  # BatchedTensors of this level and above: ``_data`` is a ShapeOnly
 
     def op(self, cls, args):
         level = max([_level_of(a) for a in args] or [0])

@@ -17,6 +17,7 @@ import contextlib
 from ..autograd import forward_ad
 from ..autograd import function as _function
 from ..tensor import Tensor
+from ._batched import BatchedTensor, _batched
 from ._pytree import tree_flatten, tree_unflatten
 
 
@@ -91,6 +92,9 @@ def undo(tree, own):
 
 
 def _undo(t, own, clean):
+    if isinstance(t, BatchedTensor):  # a tangent of jacfwd's batched pass (func/_basis.py): its batch is in the graph
+        value = _undo(t._value, own, clean)
+        return t if value is t._value else _batched(value, t._level)
     tangent = forward_ad.tangent_of(t)
     plain = t.detach() if t.requires_grad and not _reaches_outside(t, own, clean) else t
     if tangent is None:

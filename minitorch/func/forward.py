@@ -2,7 +2,8 @@
 
 * ``jvp(f, primals, tangents)``: ``(f(x), J v)`` in one pass with forward mode (``autograd.forward_ad``): each
   primal becomes a dual tensor carrying its tangent, and every op pushes the tangent along.
-* ``jacfwd(f)(x)``: J, one column ``J eₖ`` per input element k (torch batches the columns with vmap; a loop here).
+* ``jacfwd(f)(x)``: J, whose column k is ``J eₖ``: all columns in one forward-mode pass batched over the basis
+  tangents eₖ, as torch's vmap over the JVP (minitorch/func/_basis.py), or a loop of one JVP per column.
 * ``hessian(f) = jacfwd(jacrev(f))``: forward over reverse, as torch.
 
 Inside ``vmap`` (an argument is a BatchedTensor) each transform runs once per sample: minitorch/func/_compose.py.
@@ -23,7 +24,8 @@ from .. import random as _random
 from ._pytree import tree_flatten, tree_unflatten
 from ._compose import batch_level, check_unbatched, one_sample_at_a_time, per_sample, rng_watched
 from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux, transform_running
-from .reverse import jacrev
+from .reverse import jacrev, _view
+from . import _basis
 
 JVP = "jvp(f, primals, tangents)"
 
@@ -152,6 +154,15 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
         def f(*diff):
             return func(*replace_args(args, tree_unflatten(diff, in_spec), argnums_), **kwargs)
 
+        if forward_ad.STATE.level is None:  # all columns in one batched forward-mode pass, where it is right
+            try:
+                output, columns, aux = _basis.jvp_columns(_jvp_dual, f, inputs, has_aux)
+            except Exception:  # (what the batched pass cannot do, a draw, an error the loop raises in its words)
+                columns = None
+            if columns is not None:
+                jacobian = _jacobian(tree_flatten(output), inputs, in_spec, lambda j, i, start, n: columns[j].narrow(
+                    0, start, n).movedim(0, -1))
+                return (jacobian, aux) if has_aux else jacobian
         zeros = [x.new_zeros(x.shape) if isinstance(x, Tensor) else x for x in inputs]
         # inside a vmap whose randomness is 'error' or 'different', the vmap watches the draws itself (and its
         # watcher refuses the state being read): no state to compare or replay here
@@ -168,10 +179,8 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
         if first is None:  # no input element: func still runs once, for its output
             first = _column(f, inputs, zeros, has_aux, randomness, state)
         output, _, aux = first
-        outputs, out_spec = tree_flatten(output)
-        blocks = [tree_unflatten([_block(o, x, [c[j] for c in cols]) for x, cols in zip(inputs, columns)], in_spec)
-                  for j, o in enumerate(outputs)]
-        jacobian = tree_unflatten(blocks, out_spec)
+        jacobian = _jacobian(tree_flatten(output), inputs, in_spec,
+                             lambda j, i, start, n: _stack([c[j] for c in columns[i]], output, j))
         return (jacobian, aux) if has_aux else jacobian
     return wrapper
 
@@ -192,13 +201,27 @@ def _same_state(a, b):
     return bool((a == b).all()) if a.shape == b.shape else False
 
 
-def _block(output, x, cols):
-    """∂output/∂x from its columns: ``output.shape + x.shape``."""
+def _jacobian(outputs_and_spec, inputs, in_spec, columns):
+    """The blocks ``output.shape + x.shape``, nested as the outputs and within that as the inputs, from
+    ``columns(j, i, start, n)``: output j's tangents for input i's n elements, shaped ``output.shape + (n,)``."""
+    outputs, out_spec = outputs_and_spec
+    blocks = []
+    for j, o in enumerate(outputs):
+        row, start = [], 0
+        for i, x in enumerate(inputs):
+            row.append(_view(columns(j, i, start, x.numel()), tuple(o.shape) + tuple(x.shape)))
+            start += x.numel()
+        blocks.append(tree_unflatten(row, in_spec))
+    return tree_unflatten(blocks, out_spec)
+
+
+def _stack(cols, output, j):
+    """Output j's columns ``J eₖ`` stacked last: ``output.shape + (n,)``."""
     from .. import stack
-    shape = tuple(output.shape) + tuple(x.shape)
     if not cols:
-        return output.new_zeros(shape)
-    return stack(cols, dim=-1).reshape(shape)
+        o = tree_flatten(output)[0][j]
+        return o.new_zeros(tuple(o.shape) + (0,))
+    return stack(cols, dim=-1)
 
 
 def hessian(func, argnums=0):

@@ -6,7 +6,8 @@ derivative, ``jacfwd(jacrev(f))`` the Hessian (forward mode pushes tangents thro
 
 * ``grad(f)(x)``: ∇f(x) for a scalar f - one backward pass.
 * ``vjp(f, x)``: ``(f(x), u ↦ uᵀJ)`` - the graph is kept, each call of the function is one backward pass.
-* ``jacrev(f)(x)``: J, one row ``eₖᵀJ`` per output element k (torch batches the rows with vmap; a loop here).
+* ``jacrev(f)(x)``: J, whose row k is ``eₖᵀJ``: all rows in one backward pass batched over the basis
+  cotangents eₖ, as torch's vmap over the VJP (minitorch/func/_basis.py), or a loop of one pass per row.
 
 Inside ``vmap`` (an argument is a BatchedTensor) each transform runs once on the whole batch where it can
 (minitorch/func/_at_once.py), else once per sample (minitorch/func/_compose.py).
@@ -17,7 +18,7 @@ from .. import autograd
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_unflatten, treespec_pprint
-from . import _at_once
+from . import _at_once, _basis
 from ._at_once import at_once, at_once_or_per_sample
 from ._compose import batch_level, batch_size, check_unbatched, per_sample, sample, stack
 from ._wrap import slice_argnums, replace_args, differentiable, undo, one_hot, outputs_of, split_aux, transform_running
@@ -150,19 +151,46 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
             diff_args, output, aux = _call(func, args, kwargs, argnums, has_aux, "vjp(f, *primals)", own)
             outputs, out_spec = _floating(outputs_of(output, "vjp(f, *primals)"))
             inputs, in_spec = tree_flatten(diff_args)
-            blocks = [tree_unflatten(_rows(o, inputs), in_spec) for o in outputs]
+            blocks = [tree_unflatten(b, in_spec) for b in _blocks(outputs, inputs, chunk_size)]
         jacobian = undo(tree_unflatten(blocks, out_spec), own)
         return (jacobian, undo(aux, own)) if has_aux else jacobian
     return wrapper
 
 
-def _rows(output, inputs):
-    """∂output/∂input for each input, shaped ``output.shape + input.shape``: row k is the VJP of ``eₖ``."""
+def _blocks(outputs, inputs, chunk_size):
+    """∂output/∂input for each output and input, shaped ``output.shape + input.shape``. Row k of the Jacobian
+    is the VJP of the basis cotangent eₖ: all rows in one batched backward pass (minitorch/func/_basis.py) where
+    that is known to be right, else one backward pass per row (``chunk_size=1`` asks for that, as in torch)."""
+    if chunk_size != 1:
+        try:
+            rows = _basis.vjp_rows(_grads, outputs, inputs, chunk_size)
+        except Exception:  # (what the batched pass cannot do, or an error the loop raises in its own words)
+            rows = None
+        if rows is not None:
+            return _split_rows(rows, outputs, inputs)
+    rows = [_grads([o], inputs, [one_hot(o, k)]) for o in outputs for k in range(o.numel())]
+    return _split_rows([_stack([r[i] for r in rows], x) for i, x in enumerate(inputs)], outputs, inputs)
+
+
+def _stack(rows, x):
     from .. import stack
-    n = output.numel()
-    rows = [_grads([output], inputs, [one_hot(output, k)]) for k in range(n)]
-    blocks = []
-    for i, x in enumerate(inputs):
-        shape = tuple(output.shape) + tuple(x.shape)
-        blocks.append(stack([r[i] for r in rows]).reshape(shape) if n else x.new_zeros(shape))
+    return stack(rows) if rows else x.new_zeros((0,) + tuple(x.shape))
+
+
+def _split_rows(rows, outputs, inputs):
+    """For each output, its blocks ``output.shape + input.shape`` out of the rows ``(N,) + input.shape``."""
+    blocks, start = [], 0
+    for o in outputs:
+        n = o.numel()
+        blocks.append([_view(r.narrow(0, start, n), tuple(o.shape) + tuple(x.shape)) for r, x in zip(rows, inputs)])
+        start += n
     return blocks
+
+
+def _view(t, shape):
+    """``t.view(shape)`` as torch's jacrev and jacfwd take their blocks (ViewBackward0), a reshape where the
+    layout of the batched pass's result does not allow a view."""
+    try:
+        return t.view(shape)
+    except RuntimeError:
+        return t.reshape(shape)
