@@ -165,6 +165,9 @@ READ_ON_THE_BATCH = {
     "any_0d": lambda L, t: t[0].any(),
     "isposinf_isneginf": lambda L, t: (t / 0).isposinf() | L.isneginf(t / 0),
     "argmax": lambda L, t: t.argmax() + t.reshape(3, 1).argmin(0),
+    # argsort and count_nonzero: written with ops (sort, != and sum), so batched by their rules
+    "argsort": lambda L, t: t.argsort() + t.reshape(3, 1).argsort(0, descending=True).reshape(3),
+    "count_nonzero": lambda L, t: L.count_nonzero(t - 2) + L.count_nonzero(t.reshape(1, 3), dim=1),
 }
 
 

@@ -739,8 +739,11 @@ def cumsum(input, dim, *, dtype=None):
 
 
 def count_nonzero(input, dim=None):
+    """The number of nonzero elements over ``dim`` (all by default), int64: ``(input != 0).sum(dim)``, written
+    with the ops (not NumPy's count_nonzero on the array) so that vmap batches it."""
     dims = reduced_dims(dim, input.ndim)
-    return _make(np.asarray(np.count_nonzero(input._data, axis=dims), np.int64))
+    nonzero = input != 0
+    return nonzero.sum() if dims is None else nonzero.sum(dims)
 
 
 # -- nansum, nanmean -------------------------------------------------------------------------------------------

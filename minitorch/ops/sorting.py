@@ -18,6 +18,7 @@ import collections
 import numpy as np
 
 from .. import _dtype
+from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _make, _wrap_dim, _wrap_shape_dim
 from .indexing import IndexPut
 from .op import Op
@@ -95,9 +96,10 @@ def sort(input, dim=-1, descending=False, *, stable=_UNSET):
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
-    """sort's indices (no graph: indices have no gradient)."""
-    dim, a = _wrap_dim(dim, input.ndim), input._data
-    return _make(_order(a.reshape(a.shape or (1,)), dim, bool(descending)).reshape(a.shape).astype(np.int64))
+    """sort's indices, as torch defines argsort (recording nothing: indices have no gradient). Through the
+    op, not its arrays, so that vmap batches it with sort's rule."""
+    with no_grad():
+        return sort(input, dim, descending, stable=stable).indices
 
 
 def msort(input):
