@@ -20,7 +20,7 @@ import sys
 import traceback
 
 # What every run imports anyway; a module that is not installed is skipped by the server
-PRELOAD = ["numpy", "torch", "torch._dynamo", "torch.optim", "torchvision", "minitorch", "examples._engine"]
+PRELOAD = ["numpy", "torch", "torch._dynamo", "torchvision", "minitorch", "examples._engine"]
 
 _server = {}  # "context": the forkserver context, "threads": the thread count it was started with
 

@@ -202,3 +202,18 @@ def test_launcher_runs_a_module_as_python_dash_m_does(tmp_path):
     assert runs[1][0] == 1 and runs[1][1] == "" and "Expecting property name" in runs[1][2]
     with pytest.raises(ValueError, match="started with threads=1"):
         launch("json.tool", [], {}, ROOT, tmp_path / "x", tmp_path / "y", threads=2)
+
+
+def test_a_runs_stderr_is_copied_as_it_comes(tmp_path):
+    # what python -m reference --jobs 1 shows live (progress bars): the child's stderr file, followed to its end
+    import io
+    from reference.compare import _follow
+    from reference.launcher import launch
+    (tmp_path / "bad.json").write_text("{")
+    err = tmp_path / "err"
+    err.write_bytes(b"")
+    process = launch("json.tool", [str(tmp_path / "bad.json")], {}, ROOT, tmp_path / "out", err, threads=1)
+    sink = io.StringIO()
+    _follow(err, sink, process)
+    process.join()
+    assert "Expecting property name" in sink.getvalue() and sink.getvalue() == err.read_text()
