@@ -68,14 +68,19 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
             grads_in = _vjp(node, grads)                                                   # step 3
             if not retain_graph:                                                           # step 5
                 node._release()
-            for i, (child, nr) in enumerate(node.next_functions):
+            i = -1
+            for child, nr in node.next_functions:
+                i += 1
                 if child is None:
                     continue
                 g = grads_in[i]
                 if g is not None:
                     if (g._data.shape, g._data.dtype) != node._input_meta[i]:  # (a call only where it has work)
                         g = _fit_to_input(node, i, g)
-                    _add_to_buffer(buffers, child, nr, g)
+                    if child in buffers or child._out_meta is not None:
+                        _add_to_buffer(buffers, child, nr, g)
+                    else:  # the first gradient for a one-output node (the commonest case, inlined)
+                        buffers[child] = [g]
                 count = dependencies[child] = dependencies[child] - 1
                 if count == 0 and (reach is None or child in reach):  # (wanted.reaches, inlined: every edge)
                     heapq.heappush(ready, (-child._seq, next(order), child))
@@ -84,22 +89,24 @@ def run_backward(outputs, grad_outputs, retain_graph=None, create_graph=False, i
 
 def _discover(roots, with_parents):
     """For every node reachable from ``roots``: how many edges point into it, and (if asked) the nodes
-    they come from. Iterative depth-first search."""
+    they come from. Iterative depth-first search; a node is pushed when it is first counted (a root only
+    once, at the start)."""
     dependencies = {}
     parents = {} if with_parents else None
-    seen = set(roots)
-    stack = list(roots)
+    stack, roots = list(roots), set(roots)
     while stack:
         node = stack.pop()
         for child, _ in node.next_functions:
             if child is None:
                 continue
-            dependencies[child] = dependencies.get(child, 0) + 1
             if with_parents:
                 parents.setdefault(child, []).append(node)
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
+            if child in dependencies:
+                dependencies[child] += 1
+            else:
+                dependencies[child] = 1
+                if child not in roots:
+                    stack.append(child)
     return dependencies, parents
 
 

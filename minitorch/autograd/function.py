@@ -404,6 +404,11 @@ def _link(node, inputs, results, non_diff=()):
             edges.append((t._accumulator(), 0))
     node.next_functions = tuple(edges)
     node._input_meta = tuple(meta)
+    if len(results) == 1 and type(results[0]) is _tensor.Tensor and not non_diff:  # the commonest case: no loop
+        out = results[0]
+        if out._data.dtype.kind == "f":  # integer outputs (argmax indices, ...) never require grad
+            out.grad_fn, out._output_nr, out._requires_grad = node, 0, True
+        return
     if len(results) > 1:
         node._out_meta = [None if r is None else (r._data.shape, r._data.dtype) for r in results]
     nr = 0

@@ -68,18 +68,32 @@ class Op(Function):
         if _function.observer is not None and not _function.observer.busy:  # jit.trace or the profiler
             return _function.observer.op(cls, args)
         ctx = cls._Node()
-        if not cls.promotes:
-            arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-        elif len(args) == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor \
-                and args[0]._data.dtype is args[1]._data.dtype:  # _promote's commonest case, inlined
-            arrays = [args[0]._data, args[1]._data]
+        # The operands: ``arrays`` for forward, ``inputs`` the Tensors among them. One or two Tensors (of one dtype
+        # where the op promotes) are the commonest case by far, and need no comprehension: on Python 3.11 each
+        # comprehension costs a function call, more than the rest of such a line.
+        n = len(args)
+        if n == 1 and type(args[0]) is Tensor:
+            inputs, arrays = args, (args[0]._data,)
+        elif n == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor \
+                and (not cls.promotes or args[0]._data.dtype is args[1]._data.dtype):
+            inputs, arrays = args, (args[0]._data, args[1]._data)
         else:
-            args, arrays = _promote(args, cls.promotes)
+            if cls.promotes:
+                args, arrays = _promote(args, cls.promotes)
+            else:
+                arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+            inputs = None  # (made below only where grad mode needs them)
         recorded = None
         dual = forward_ad.STATE.level is not None and forward_ad.STATE.tangents and forward_ad.has_tangent(args)
         if grad_mode.STATE.enabled:  # known before forward, so that forward saves only what backward will use
-            inputs = [a for a in args if isinstance(a, Tensor)]
-            needs = tuple([a._requires_grad for a in inputs])
+            if inputs is None:
+                inputs = [a for a in args if isinstance(a, Tensor)]
+            if len(inputs) == 1:
+                needs = (inputs[0]._requires_grad,)
+            elif len(inputs) == 2:
+                needs = (inputs[0]._requires_grad, inputs[1]._requires_grad)
+            else:
+                needs = tuple([a._requires_grad for a in inputs])
             if True in needs:
                 ctx.needs_input_grad = needs
                 recorded = inputs
