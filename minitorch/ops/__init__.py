@@ -9,7 +9,7 @@ from . import linalg_cholesky, linalg_ldl, linalg_lu, linalg_solve  # linalg sol
 # the linalg spectral family
 from . import linalg_householder, linalg_matrix, linalg_pinv, linalg_polar, linalg_spectral, lowrank
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
-from .pointwise import activations, blend, clamping, exp_log, floats, remainders, rounding, special, trig
+from .pointwise import activations, bessel, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
 # A method that is also a function, ``t.exp()`` and ``minitorch.exp(t)``, is the same object, except ``where``:
 # ``t.where(condition, y)`` against ``minitorch.where(condition, t, y)``. Only what torch has at top level is here
@@ -135,7 +135,9 @@ FUNCTIONS = {
     # ops/pointwise/special.py
     "lgamma": special.lgamma, "digamma": special.digamma, "polygamma": special.polygamma, "erfinv": special.erfinv,
     "xlogy": special.xlogy, "igamma": special.igamma, "igammac": special.igammac,
-    "i0": special.i0, "mvlgamma": special.mvlgamma,
+    "mvlgamma": special.mvlgamma,
+    # ops/pointwise/bessel.py
+    "i0": bessel.i0,
 }
 # -- linalg solvers and factorizations: ops/linalg_solve.py, linalg_cholesky.py, linalg_lu.py, linalg_ldl.py ---------
 FUNCTIONS.update({

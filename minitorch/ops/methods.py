@@ -12,7 +12,7 @@ from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg
 from . import linalg_cholesky, linalg_lu, linalg_solve
 from . import linalg_householder, linalg_matrix, linalg_pinv, linalg_spectral  # linalg spectral family
 from .inplace import make_inplace
-from .pointwise import activations, blend, clamping, exp_log, floats, remainders, rounding, special, trig
+from .pointwise import activations, bessel, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
 # -- arithmetic: ops/arithmetic.py ---------------------------------------------------------------------------------
 Tensor.add = arithmetic.add
@@ -457,10 +457,12 @@ Tensor.igamma = special.igamma
 Tensor.igammac = special.igammac
 Tensor.igamma_ = make_inplace(special.igamma)
 Tensor.igammac_ = make_inplace(special.igammac)
-Tensor.i0 = special.i0
 Tensor.mvlgamma = special.mvlgamma
-Tensor.i0_ = make_inplace(special.i0)
 Tensor.mvlgamma_ = make_inplace(special.mvlgamma)
+
+# -- Bessel functions: ops/pointwise/bessel.py ----------------------------------------------------------------
+Tensor.i0 = bessel.i0
+Tensor.i0_ = make_inplace(bessel.i0)
 
 # -- linalg spectral family: ops/linalg_spectral.py, linalg_pinv.py, linalg_matrix.py, linalg_householder.py -------
 Tensor.svd = linalg_spectral.torch_svd

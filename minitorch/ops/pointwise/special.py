@@ -1,5 +1,5 @@
-"""Special functions: lgamma, digamma, polygamma, erfinv, xlogy, igamma, igammac, i0, mvlgamma (torch.X,
-Tensor.X; the distributions use them).
+"""Special functions: lgamma, digamma, polygamma, erfinv, xlogy, igamma, igammac, mvlgamma (torch.X,
+Tensor.X; the distributions use them). i0 and the other Bessel functions are in bessel.py.
 
 Forward in NumPy (Python's ``math`` module, vectorised, where it has the function: it is accurate to the last
 bit or two), backward in Tensor operations, so that a log_prob built from them differentiates twice.
@@ -13,7 +13,6 @@ from ..._dtype import get_default_dtype, result_type
 from ...tensor import Tensor
 from ..arithmetic import _out
 from ..op import Op
-from ..where import where
 
 # Bernoulli numbers B2, B4, ..., B20: the coefficients of the asymptotic series of the polygamma functions
 _B2K = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798, -174611 / 330]
@@ -303,58 +302,6 @@ def igamma(input, other, *, out=None):
 def igammac(input, other, *, out=None):
     _igamma_args("igammac", input, other)
     return _out(Igammac.apply(input, other), out)
-
-
-def _bessel_i1(x):
-    """I₁(x) = Σₖ (x/2)^(2k+1) / (k! (k+1)!): its terms are all of one sign, so the sum loses no digits."""
-    x = np.asarray(x, np.float64)
-    with np.errstate(all="ignore"):
-        q = (x / 2) ** 2
-        term = x / 2
-        total = term.copy()
-        k = 0
-        while np.any(np.abs(term) > 1e-17 * np.abs(total)) and k < 2000:
-            term = term * q / ((k + 1) * (k + 2))
-            total = total + term
-            k += 1
-        return total
-
-
-class I0(Op):
-    """z = I₀(a), the modified Bessel function of the first kind of order 0.   VJP: da = g I₁(a)."""
-    node_name = "I0Backward0"
-    elementwise = True
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _in_float64(np.i0, a).reshape(np.shape(a))
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * I1.apply(a)
-
-
-class I1(Op):
-    """z = I₁(a) (torch.special.i1; here for i0's gradient).   VJP: da = g (I₀(a) - z/a), g/2 at a = 0."""
-    node_name = "SpecialI1Backward0"
-    elementwise = True
-
-    @staticmethod
-    def forward(ctx, a):
-        z = _in_float64(_bessel_i1, a).reshape(np.shape(a))
-        ctx.save_for_backward(a, z)
-        return z
-
-    @staticmethod
-    def backward(ctx, g):
-        a, z = ctx.saved_tensors
-        return where(a == 0, g * 0.5, g * (I0.apply(a) - z / a))
-
-
-def i0(input, *, out=None):
-    return _out(I0.apply(input), out)
 
 
 class Mvlgamma(Op):
