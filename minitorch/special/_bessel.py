@@ -305,7 +305,7 @@ class _NoDerivative(Op):
     """z = f(a) elementwise, f being ``function`` (on the floating array torch computes in): no derivative, so the
     output is marked non-differentiable (it does not require grad) and gets no forward-mode tangent."""
     elementwise = True  # (for vmap's batching rule)
-    function = None
+    function = None  # the NumPy function of each subclass
 
     @classmethod
     def forward(cls, ctx, a):
@@ -320,34 +320,119 @@ class _NoDerivative(Op):
         return None
 
 
-def _no_derivative(name, function):
-    """torch.special.``name``, computing ``function``."""
-    # named as torch's aten op (special_bessel_j0), which the profiler and jit.trace show (autograd/op_names.py)
-    stem = "Special" + "".join(word.capitalize() for word in name.split("_"))
-    op = type(stem, (_NoDerivative,), {"function": staticmethod(function), "node_name": stem + "Backward0",
-                                       "__module__": __name__,
-                                       "__doc__": f"z = {name}(a), without a derivative (torch has none)."})
-
-    def special_function(input, *, out=None):
-        tensor_argument(name, input)
-        if input.dtype.np == np.float16:
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Half'")
-        return _out(op.apply(input), out)
-
-    special_function.__name__ = special_function.__qualname__ = name
-    special_function.__doc__ = op.__doc__
-    return special_function
+def _apply(op, name, input, out, argument="input"):
+    tensor_argument(name, input, argument)
+    if input.dtype.np == np.float16:
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Half'")
+    return _out(op.apply(input), out)
 
 
-bessel_j0 = _no_derivative("bessel_j0", _j0)
-bessel_j1 = _no_derivative("bessel_j1", _j1)
-bessel_y0 = _no_derivative("bessel_y0", _y0)
-bessel_y1 = _no_derivative("bessel_y1", _y1)
-modified_bessel_i0 = _no_derivative("modified_bessel_i0", _modified_i0)
-modified_bessel_i1 = _no_derivative("modified_bessel_i1", _modified_i1)
-modified_bessel_k0 = _no_derivative("modified_bessel_k0", _k0)
-modified_bessel_k1 = _no_derivative("modified_bessel_k1", _k1)
-scaled_modified_bessel_k0 = _no_derivative("scaled_modified_bessel_k0", _scaled_k0)
-scaled_modified_bessel_k1 = _no_derivative("scaled_modified_bessel_k1", _scaled_k1)
-spherical_bessel_j0 = _no_derivative("spherical_bessel_j0", _spherical_j0)
-airy_ai = _no_derivative("airy_ai", _airy_ai)
+# Each op is named as torch's aten op (special_bessel_j0), which the profiler and jit.trace show
+# (autograd/op_names.py); its node is never seen, since nothing is recorded.
+class SpecialBesselJ0(_NoDerivative):
+    """z = J₀(a)."""
+    node_name, function = "SpecialBesselJ0Backward0", staticmethod(_j0)
+
+
+class SpecialBesselJ1(_NoDerivative):
+    """z = J₁(a)."""
+    node_name, function = "SpecialBesselJ1Backward0", staticmethod(_j1)
+
+
+class SpecialBesselY0(_NoDerivative):
+    """z = Y₀(a)."""
+    node_name, function = "SpecialBesselY0Backward0", staticmethod(_y0)
+
+
+class SpecialBesselY1(_NoDerivative):
+    """z = Y₁(a)."""
+    node_name, function = "SpecialBesselY1Backward0", staticmethod(_y1)
+
+
+class SpecialModifiedBesselI0(_NoDerivative):
+    """z = I₀(a) (torch.i0's values, without its derivative)."""
+    node_name, function = "SpecialModifiedBesselI0Backward0", staticmethod(_modified_i0)
+
+
+class SpecialModifiedBesselI1(_NoDerivative):
+    """z = I₁(a) (torch.special.i1's values, without its derivative)."""
+    node_name, function = "SpecialModifiedBesselI1Backward0", staticmethod(_modified_i1)
+
+
+class SpecialModifiedBesselK0(_NoDerivative):
+    """z = K₀(a)."""
+    node_name, function = "SpecialModifiedBesselK0Backward0", staticmethod(_k0)
+
+
+class SpecialModifiedBesselK1(_NoDerivative):
+    """z = K₁(a)."""
+    node_name, function = "SpecialModifiedBesselK1Backward0", staticmethod(_k1)
+
+
+class SpecialScaledModifiedBesselK0(_NoDerivative):
+    """z = e^a K₀(a)."""
+    node_name, function = "SpecialScaledModifiedBesselK0Backward0", staticmethod(_scaled_k0)
+
+
+class SpecialScaledModifiedBesselK1(_NoDerivative):
+    """z = e^a K₁(a)."""
+    node_name, function = "SpecialScaledModifiedBesselK1Backward0", staticmethod(_scaled_k1)
+
+
+class SpecialSphericalBesselJ0(_NoDerivative):
+    """z = j₀(a) = sin(a)/a."""
+    node_name, function = "SpecialSphericalBesselJ0Backward0", staticmethod(_spherical_j0)
+
+
+class SpecialAiryAi(_NoDerivative):
+    """z = Ai(a)."""
+    node_name, function = "SpecialAiryAiBackward0", staticmethod(_airy_ai)
+
+
+# torch names the argument ``x`` in four of them
+def bessel_j0(input, *, out=None):
+    return _apply(SpecialBesselJ0, "bessel_j0", input, out)
+
+
+def bessel_j1(input, *, out=None):
+    return _apply(SpecialBesselJ1, "bessel_j1", input, out)
+
+
+def bessel_y0(input, *, out=None):
+    return _apply(SpecialBesselY0, "bessel_y0", input, out)
+
+
+def bessel_y1(input, *, out=None):
+    return _apply(SpecialBesselY1, "bessel_y1", input, out)
+
+
+def modified_bessel_i0(input, *, out=None):
+    return _apply(SpecialModifiedBesselI0, "modified_bessel_i0", input, out)
+
+
+def modified_bessel_i1(input, *, out=None):
+    return _apply(SpecialModifiedBesselI1, "modified_bessel_i1", input, out)
+
+
+def modified_bessel_k0(input, *, out=None):
+    return _apply(SpecialModifiedBesselK0, "modified_bessel_k0", input, out)
+
+
+def modified_bessel_k1(input, *, out=None):
+    return _apply(SpecialModifiedBesselK1, "modified_bessel_k1", input, out)
+
+
+def scaled_modified_bessel_k0(x, *, out=None):
+    return _apply(SpecialScaledModifiedBesselK0, "scaled_modified_bessel_k0", x, out, argument="x")
+
+
+def scaled_modified_bessel_k1(x, *, out=None):
+    return _apply(SpecialScaledModifiedBesselK1, "scaled_modified_bessel_k1", x, out, argument="x")
+
+
+def spherical_bessel_j0(x, *, out=None):
+    return _apply(SpecialSphericalBesselJ0, "spherical_bessel_j0", x, out, argument="x")
+
+
+def airy_ai(x, *, out=None):
+    return _apply(SpecialAiryAi, "airy_ai", x, out, argument="x")

@@ -208,10 +208,11 @@ class I1e(Op):
         return g * where(not_tiny, I0e.apply(safe) - z * (safe.sgn() + safe.reciprocal()), 0.5)
 
 
-def tensor_argument(name, input):
-    """torch's TypeError for a non-tensor ``input`` of torch.special.``name``."""
+def tensor_argument(name, input, argument="input"):
+    """torch's TypeError for a non-tensor ``input`` of torch.special.``name`` (whose first argument is ``argument``)."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"special_{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(f"special_{name}(): argument '{argument}' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
 
 
 def _out_of_graph(name, result, out):
