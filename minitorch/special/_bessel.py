@@ -16,8 +16,8 @@ import numpy as np
 
 from ..ops.arithmetic import _out
 from ..ops.op import Op
-from ..ops.pointwise.bessel import (EXP_I0_NEAR, EXP_I1_OVER_X_NEAR, EXP_SQRT_I0_FAR, EXP_SQRT_I1_FAR, chbevl,
-                                    floating, i0e, i1, i1e, tensor_argument)
+from ..ops.pointwise.bessel import (EXP_I1_OVER_X_NEAR, EXP_SQRT_I1_FAR, chbevl, floating, i0_array, i0e, i1, i1e,
+                                    tensor_argument)
 
 __all__ = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "i0e", "i1", "i1e", "modified_bessel_i0",
            "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
@@ -152,6 +152,7 @@ def _far(x, w, p_tables, q_tables):
 
 
 def _j0(x):
+    """J₀(x), even: 1 - x²/4 below 1e-5, the rational form up to 5, the asymptotic form beyond."""
     x = np.abs(x)
     xx = x * x
     near = (xx - J0_ZEROS_SQUARED[0]) * (xx - J0_ZEROS_SQUARED[1]) * _polynomial(xx, J0_NEAR_NUMERATOR) \
@@ -163,6 +164,7 @@ def _j0(x):
 
 
 def _j1(x):
+    """J₁(x): the rational form up to 5, the asymptotic form beyond."""
     negative = x < 0  # J₁ is odd: J₁(x) = -J₁(-x) (and J₁(-0) = -0)
     x = np.where(negative, -x, x)
     xx = x * x
@@ -177,6 +179,7 @@ def _j1(x):
 
 
 def _y0(x):
+    """Y₀(x): -∞ at 0, NaN below; (2/π) ln(x) J₀(x) plus a rational function up to 5, the asymptotic form beyond."""
     xx = x * x
     near = _rational(xx, Y0_NEAR_NUMERATOR, Y0_NEAR_DENOMINATOR) + TWO_OVER_PI * np.log(x) * _j0(x)
     near = np.where(x == 0, -np.inf, np.where(x < 0, np.nan, near))
@@ -187,6 +190,7 @@ def _y0(x):
 
 
 def _y1(x):
+    """Y₁(x): -∞ at 0, NaN below; up to 5 by its logarithmic and 1/x terms plus x R(x²), the asymptotic form beyond."""
     xx = x * x
     near = x * _rational(xx, Y1_NEAR_NUMERATOR, Y1_NEAR_DENOMINATOR) + TWO_OVER_PI * (_j1(x) * np.log(x) - 1 / x)
     near = np.where(x == 0, -np.inf, np.where(x < 0, np.nan, near))
@@ -195,14 +199,6 @@ def _y1(x):
     xi = x - THREE_PI_OVER_4
     far = (p * np.sin(xi) + q * np.cos(xi)) * SQRT_2_OVER_PI / np.sqrt(x)
     return np.where(x <= 5, near, far)
-
-
-def _modified_i0(x):
-    """torch.i0's series (ops/pointwise/bessel.py), written out again in torch's modified_bessel_i0."""
-    x = np.abs(x)
-    near = np.exp(x) * chbevl(x / 2 - 2, EXP_I0_NEAR)
-    far = np.exp(x) * chbevl(32 / x - 2, EXP_SQRT_I0_FAR) / np.sqrt(x)
-    return np.where(x <= 8, near, far)
 
 
 def _modified_i1(a):
@@ -223,7 +219,7 @@ def _k0_near(x):
     """K₀ on (0, 2]. torch writes ``std::log(0.5 * x)`` with a double 0.5 here: that term is float64 for float32 x."""
     series = chbevl(x * x - 2, K0_PLUS_LOG_I0_NEAR)
     wide = np.float64
-    return (series.astype(wide) - np.log(0.5 * x.astype(wide)) * _modified_i0(x).astype(wide)).astype(x.dtype)
+    return (series.astype(wide) - np.log(0.5 * x.astype(wide)) * i0_array(x).astype(wide)).astype(x.dtype)
 
 
 def _k1_near(x):
@@ -231,21 +227,25 @@ def _k1_near(x):
 
 
 def _k0(x):
+    """K₀(x): the series with ln(x/2) I₀(x) up to 2, e^-x/√x times a Chebyshev series beyond."""
     far = np.exp(-x) * chbevl(8 / x - 2, EXP_SQRT_K0_FAR) / np.sqrt(x)
     return _k_domain(x, np.where(x <= 2, _k0_near(x), far))
 
 
 def _k1(x):
+    """K₁(x): the series with ln(x/2) I₁(x) and 1/x up to 2, e^-x/√x times a Chebyshev series beyond."""
     far = np.exp(-x) * chbevl(8 / x - 2, EXP_SQRT_K1_FAR) / np.sqrt(x)
     return _k_domain(x, np.where(x <= 2, _k1_near(x), far))
 
 
 def _scaled_k0(x):
-    near = (chbevl(x * x - 2, K0_PLUS_LOG_I0_NEAR) - np.log(0.5 * x) * _modified_i0(x)) * np.exp(x)
+    """e^x K₀(x): beyond 2, the series without its exponential."""
+    near = (chbevl(x * x - 2, K0_PLUS_LOG_I0_NEAR) - np.log(0.5 * x) * i0_array(x)) * np.exp(x)
     return _k_domain(x, np.where(x <= 2, near, chbevl(8 / x - 2, EXP_SQRT_K0_FAR) / np.sqrt(x)))
 
 
 def _scaled_k1(x):
+    """e^x K₁(x)."""
     near = _k1_near(x) * np.exp(x)
     return _k_domain(x, np.where(x <= 2, near, chbevl(8 / x - 2, EXP_SQRT_K1_FAR) / np.sqrt(x)))
 
@@ -350,8 +350,9 @@ class SpecialBesselY1(_NoDerivative):
 
 
 class SpecialModifiedBesselI0(_NoDerivative):
-    """z = I₀(a) (torch.i0's values, without its derivative)."""
-    node_name, function = "SpecialModifiedBesselI0Backward0", staticmethod(_modified_i0)
+    """z = I₀(a): torch.i0's values (torch's modified_bessel_i0 is its algorithm written out again), without its
+    derivative."""
+    node_name, function = "SpecialModifiedBesselI0Backward0", staticmethod(i0_array)
 
 
 class SpecialModifiedBesselI1(_NoDerivative):

@@ -155,21 +155,28 @@ class I0(Op):
 
 
 class I1(Op):
-    """z = I₁(a).   VJP: da = g (I₀(a) - z/a), and g/2 where |a| ≤ ε (torch's i1_backward: the limit at 0)."""
+    """z = I₁(a).   VJP: da = g (I₀(a) - z/a), and g/2 where |a| ≤ ε (torch's i1_backward: the limit at 0, where the
+    formula would divide by 0)."""
     node_name = "SpecialI1Backward0"
     elementwise = True
+    kernel = staticmethod(i1_array)
 
     @staticmethod
-    def forward(ctx, a):
-        z = _in_dtype(i1_array, a)
+    def slope(a, z):
+        """dz/da away from 0."""
+        return I0.apply(a) - z * a.reciprocal()
+
+    @classmethod
+    def forward(cls, ctx, a):
+        z = _in_dtype(cls.kernel, a)
         ctx.save_for_backward(a, z)
         return z
 
-    @staticmethod
-    def backward(ctx, g):
+    @classmethod
+    def backward(cls, ctx, g):
         a, z = ctx.saved_tensors
         not_tiny, safe = _not_tiny(a)  # a safe a where it is tiny: where differentiates both branches
-        return g * where(not_tiny, I0.apply(safe) - z * safe.reciprocal(), 0.5)
+        return g * where(not_tiny, cls.slope(safe, z), 0.5)
 
 
 class I0e(Op):
@@ -189,23 +196,15 @@ class I0e(Op):
         return g * (I1e.apply(a) - a.sgn() * z)
 
 
-class I1e(Op):
+class I1e(I1):
     """z = e^-|a| I₁(a).   VJP: da = g (e^-|a| I₀(a) - z (sgn(a) + 1/a)), and g/2 where |a| ≤ ε (torch's
     i1e_backward)."""
     node_name = "SpecialI1EBackward0"
-    elementwise = True
+    kernel = staticmethod(i1e_array)
 
     @staticmethod
-    def forward(ctx, a):
-        z = _in_dtype(i1e_array, a)
-        ctx.save_for_backward(a, z)
-        return z
-
-    @staticmethod
-    def backward(ctx, g):
-        a, z = ctx.saved_tensors
-        not_tiny, safe = _not_tiny(a)
-        return g * where(not_tiny, I0e.apply(safe) - z * (safe.sgn() + safe.reciprocal()), 0.5)
+    def slope(a, z):
+        return I0e.apply(a) - z * (a.sgn() + a.reciprocal())
 
 
 def tensor_argument(name, input, argument="input"):
