@@ -196,3 +196,14 @@ def test_output_mask_is_torchs():
         if lib is minitorch:
             mine = got
     assert mine == got
+
+
+@pytest.mark.parametrize("name", ["mean", "var", "std(unbiased=False)", "var(correction=2)"])
+def test_a_mean_of_nothing_is_nan_without_a_warning(name):
+    """A fully masked-out row divides 0 by 0: NaN, silently, as torch (NumPy would warn)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = REDUCTIONS[name](minitorch, minitorch.tensor(ROWS, requires_grad=True), minitorch.tensor(EMPTY_ROW), 1, False)
+        out.backward(minitorch.ones_like(out))
+    assert np.isnan(out.detach().numpy()[1])
