@@ -167,6 +167,8 @@ def test_dtypes_arguments_and_special_values(expr):
     lambda lib, x: lib.masked.median(x.int(), 1, mask=x > 10),  # an integer median of nothing
     lambda lib, x: lib.masked.var(x, 1, True, correction=1, mask=x > 0),  # both unbiased and correction
     lambda lib, x: lib.masked.norm(x.int(), -float("inf"), 1, mask=x > 0),  # no identity for ints
+    lambda lib, x: lib.masked.norm(x, 2, 1, dtype=lib.float32, mask=x > 0),  # vector_norm will not narrow
+    lambda lib, x: lib.masked.normalize(x, 2, 1, dtype=lib.float32, mask=x > 0),
 ])
 def test_errors(call):
     same_error(call, ROWS)
@@ -207,3 +209,20 @@ def test_a_mean_of_nothing_is_nan_without_a_warning(name):
         out = REDUCTIONS[name](minitorch, minitorch.tensor(ROWS, requires_grad=True), minitorch.tensor(EMPTY_ROW), 1, False)
         out.backward(minitorch.ones_like(out))
     assert np.isnan(out.detach().numpy()[1])
+
+
+@pytest.mark.parametrize("expr", [
+    "lib.masked.sum(x, 1, dtype=lib.float32, mask=m)", "lib.masked.amax(x, 1, dtype=lib.float32, mask=m)",
+    "lib.masked.prod(x, (0, 1), mask=m)", "lib.masked.prod(x, 1, dtype=lib.float32, mask=m)",
+    "lib.masked.mean(x, 1, dtype=lib.float32, mask=m)", "lib.masked.std(x, 1, dtype=lib.float32, mask=m)",
+    "lib.masked.softmax(x, 0, dtype=lib.float32, mask=m)", "lib.masked.cumprod(x, 1, dtype=lib.float32, mask=m)",
+    "lib.masked.norm(x.float(), 2, 1, dtype=lib.float64, mask=m)",
+    "lib.masked.normalize(x.float(), 2, 1, dtype=lib.float64, mask=m)",
+    "lib.masked.logaddexp(x, x * 2, dtype=lib.float32, input_mask=m, other_mask=m)",
+    "lib.masked.median(x, 1, dtype=lib.float32, mask=m | True)", "lib.masked.var(x, [1], mask=m)",
+    "lib.masked.sum(x, [1, 0], mask=m.float())", "lib.masked.normalize(x, 0, 1, mask=m)",
+])
+def test_graphs_with_dtype_and_dim_lists(expr):
+    """dtype= adds torch's casts (``ToCopyBackward0``) where torch's composition has them; dims as lists."""
+    mine, theirs = check(lambda lib, x, m: eval(expr), ROWS, EMPTY_ROW, dtype=np.float32)
+    same_graphs(mine, theirs)
