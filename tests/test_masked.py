@@ -226,3 +226,20 @@ def test_graphs_with_dtype_and_dim_lists(expr):
     """dtype= adds torch's casts (``ToCopyBackward0``) where torch's composition has them; dims as lists."""
     mine, theirs = check(lambda lib, x, m: eval(expr), ROWS, EMPTY_ROW, dtype=np.float32)
     same_graphs(mine, theirs)
+
+
+def test_a_sparse_mask_is_read_as_its_dense_values():
+    """torch.masked makes a sparse mask of a strided input dense (minitorch has sparse COO tensors)."""
+    mask = np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 0.0]])
+    for expr in ["lib.masked.sum(x, 1, mask=lib.from_numpy(mask).to_sparse())",
+                 "lib.masked.amax(x, 0, mask=lib.from_numpy(mask[0]).to_sparse())"]:
+        check_same(lambda lib: eval(expr, {"lib": lib, "x": lib.tensor(ROWS), "mask": mask}))
+
+
+def test_sparse_inputs_are_refused():
+    """torch.masked reduces sparse COO/CSR inputs too; minitorch.masked takes strided ones only, and says so."""
+    x = minitorch.tensor(ROWS).to_sparse()
+    for call in [lambda: minitorch.masked.sum(x, 1, mask=minitorch.tensor(ROWS) > 0), lambda: minitorch.masked.softmax(x, 0),
+                 lambda: minitorch.masked.mean(x)]:
+        with pytest.raises(ValueError, match="minitorch.masked expects strided tensors"):
+            call()

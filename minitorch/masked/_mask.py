@@ -33,7 +33,9 @@ def canonical_dim(dim, ndim):
 
 def input_mask(input, mask):
     """``mask`` broadcast to ``input``'s shape and cast to bool (any dtype is read as "nonzero = keep"); a
-    mask of more dims than the input is refused, as torch refuses it."""
+    mask of more dims than the input is refused, as torch refuses it. A sparse mask is made dense."""
+    if mask.layout is not strided:
+        mask = mask.to_dense()
     if mask.shape != input.shape:
         if mask.ndim > input.ndim:
             raise IndexError("_input_mask expected broadcastable mask (got mask dimensionality higher than of "
@@ -75,7 +77,8 @@ def combine(op_name, input, mask, ord=2):
     """``input`` with its masked-out elements replaced by ``op_name``'s identity (``input`` itself when
     ``mask`` is None)."""
     if input.layout is not strided:
-        raise ValueError(f"minitorch.masked.{op_name} expects a strided tensor (got {input.layout} tensor)")
+        raise ValueError(f"minitorch.masked expects strided tensors (got {input.layout} tensor): sparse inputs, "
+                         f"which torch.masked also takes, are not supported")
     if mask is None:
         return input
     return where(input_mask(input, mask), input, identity(op_name, input, ord))
