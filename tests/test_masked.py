@@ -168,6 +168,10 @@ def test_dtypes_arguments_and_special_values(expr):
     lambda lib, x: lib.masked.var(x, 1, True, correction=1, mask=x > 0),  # both unbiased and correction
     lambda lib, x: lib.masked.norm(x.int(), -float("inf"), 1, mask=x > 0),  # no identity for ints
     lambda lib, x: lib.masked.norm(x, 2, 1, dtype=lib.float32, mask=x > 0),  # vector_norm will not narrow
+    lambda lib, x: lib.masked.amax(x > 0, 1, mask=x > 1),  # bools have no lowest value to fill with
+    lambda lib, x: lib.masked.argmin(x > 0, 1, mask=x > 1),
+    lambda lib, x: lib.masked.cumsum(x > 0, 1, mask=x > 1),  # a bool cumsum in bool: not in torch's kernels
+    lambda lib, x: lib.masked.cumprod(x > 0, 0),
     lambda lib, x: lib.masked.normalize(x, 2, 1, dtype=lib.float32, mask=x > 0),
 ])
 def test_errors(call):

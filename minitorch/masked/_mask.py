@@ -48,7 +48,8 @@ def identity(op_name, input, ord=2):
     """The value that does not change ``op_name``'s reduction (0-d, input's dtype): 0 for sums, 1 for
     products, the lowest value for maxima (-inf for floats, the dtype's min for integers), the highest for
     minima; NaN (float32 for integer inputs) for median, which ignores NaNs; norms start at 0 (inf for
-    ord=-inf, the minimum of the absolute values). None where no identity exists (bool maxima, as torch)."""
+    ord=-inf, the minimum of the absolute values). torch's NotImplementedError where there is none (the
+    maximum of bools)."""
     dtype = input.dtype
     if op_name in ("sum", "cumsum"):
         return tensor(0, dtype=dtype)
@@ -61,7 +62,6 @@ def identity(op_name, input, ord=2):
         if dtype.is_signed or dtype is _dtype.uint8:
             info = np.iinfo(dtype.np)
             return tensor(int(info.max if highest else info.min), dtype=dtype)
-        return None
     if op_name == "norm":
         if ord == -np.inf:
             if not dtype.is_floating_point:

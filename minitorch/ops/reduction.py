@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from .._dtype import get_default_dtype
+from .._dtype import bool_, get_default_dtype
 from ..tensor import Tensor, _make
 from .op import Op
 from .pointwise.clamping import maximum, minimum
@@ -744,6 +744,8 @@ class ReverseCumsum(Op):
 
 
 def cumsum(input, dim, *, dtype=None):
+    if dtype is bool_:  # (a bool input without dtype= is summed in int64)
+        raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
     d = _one_dim(dim, input.ndim)
     return Cumsum.apply(input, d, dtype)
 
