@@ -150,10 +150,9 @@ class Div(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with _silent():  # x / 0 is inf or NaN without a word, as torch (a mean of nothing: 0 / 0)
-            if a.dtype.kind != "f":  # int / int is a float tensor in torch
-                return np.true_divide(a, b, dtype=get_default_dtype().np)
-            return a / b
+        if a.dtype.kind != "f":  # int / int is a float tensor in torch
+            return np.true_divide(a, b, dtype=get_default_dtype().np)
+        return a / b
 
     @staticmethod
     def backward(ctx, g):
