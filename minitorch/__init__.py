@@ -33,6 +33,8 @@ from .sparse import sparse_coo_tensor
 from ._tensor_str import set_printoptions
 from . import nn
 from . import distributions
+# -- torch.masked: reductions and normalizations under a boolean mask (minitorch/masked/)
+from . import masked
 # tools: jit.trace (a dynamic graph recorded as a static one) and the profiler (as torch.profiler)
 from . import jit
 from . import profiler

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from .._dtype import get_default_dtype
+from .._dtype import bool_, get_default_dtype
 from ..tensor import Tensor, _make
 from .op import Op
 from .pointwise.clamping import maximum, minimum
@@ -568,9 +568,11 @@ class VectorNorm(Op):
     node_name = "LinalgVectorNormBackward0"
 
     @staticmethod
-    def forward(ctx, a, p, dims, keepdim):
+    def forward(ctx, a, p, dims, keepdim, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim, ctx.p = a.shape, dims, keepdim, p
-        out = vector_norm_array(a, p, dims, keepdim)
+        # dtype= (a wider float): computed at it inside this one node, as torch records it (no ToCopyBackward0
+        # before it); the gradient is cast back to a's dtype on its way to a
+        out = vector_norm_array(a if dtype is None else a.astype(dtype.np), p, dims, keepdim)
         ctx.save_for_backward(a, out)
         return out
 
@@ -578,7 +580,7 @@ class VectorNorm(Op):
     def backward(ctx, g):
         a, z = ctx.saved_tensors
         restore = lambda t: unsqueeze_reduced(t, ctx.shape, ctx.dims, ctx.keepdim)  # noqa: E731
-        return norm_vjp(restore(g), a, restore(z), ctx.p, ctx.dims)
+        return norm_vjp(restore(g), a.to(z.dtype), restore(z), ctx.p, ctx.dims)
 
 
 def vector_norm_array(a, p, dims, keepdim):
@@ -626,22 +628,28 @@ def norm_vjp(g, a, z, p, dims, split_ties=True):
     return a * abs_a ** (p - 2) * scale
 
 
-def norm_input(input, dtype, fname):
-    """The input of a norm at ``dtype`` (if given), with torch's errors: no narrowing, floating point only."""
-    if dtype is not None:
-        if input.dtype.is_floating_point and dtype.itemsize < input.dtype.itemsize:
-            raise RuntimeError(f"{fname}: the dtype of the input ({input.dtype.scalar_name}) should be "
-                               f"convertible without narrowing to the specified dtype ({dtype.scalar_name})")
-        input = input.to(dtype)
-    if not input.is_floating_point():
+def norm_dtype(input, dtype, fname):
+    """The dtype a norm of ``input`` computes at (``dtype``, if given), with torch's errors: no narrowing,
+    floating point only."""
+    if dtype is None:
+        dtype = input.dtype
+    elif input.dtype.is_floating_point and dtype.itemsize < input.dtype.itemsize:
+        raise RuntimeError(f"{fname}: the dtype of the input ({input.dtype.scalar_name}) should be "
+                           f"convertible without narrowing to the specified dtype ({dtype.scalar_name})")
+    if not dtype.is_floating_point:
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. "
-                           f"Got {input.dtype.scalar_name}")
-    return input
+                           f"Got {dtype.scalar_name}")
+    return dtype
+
+
+def norm_input(input, dtype, fname):
+    """The input of a norm at ``dtype`` (if given), with torch's errors (``norm_dtype``)."""
+    return input.to(norm_dtype(input, dtype, fname))
 
 
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.vector_norm: the ``ord``-norm of ``input`` flattened (or along ``dim``)."""
-    input = norm_input(input, dtype, "linalg.vector_norm")
+    dtype = norm_dtype(input, dtype, "linalg.vector_norm")
     if input.numel() == 0 and (ord < 0 or ord == float("inf")):
         # max |a|, min |a| and Σ|a|^p for p < 0 have no identity, so no value for an empty reduction
         if _all_dims(dim):
@@ -650,7 +658,9 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
         for d in _empty_dims(input, dim):
             raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the dimension {d}because this "
                                f"dimension is empty and the operation does not have an identity")  # sic, as torch
-    return VectorNorm.apply(input, float(ord), reduced_dims(dim, input.ndim), keepdim)
+    if dtype is input.dtype:
+        return VectorNorm.apply(input, float(ord), reduced_dims(dim, input.ndim), keepdim)
+    return VectorNorm.apply(input, float(ord), reduced_dims(dim, input.ndim), keepdim, dtype)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
@@ -734,6 +744,8 @@ class ReverseCumsum(Op):
 
 
 def cumsum(input, dim, *, dtype=None):
+    if dtype is bool_:  # (a bool input without dtype= is summed in int64)
+        raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
     d = _one_dim(dim, input.ndim)
     return Cumsum.apply(input, d, dtype)
 

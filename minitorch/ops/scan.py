@@ -9,6 +9,7 @@ differentiate again (``create_graph=True``).
 """
 import numpy as np
 
+from .._dtype import bool_
 from .indexing import IndexPut, _zeros
 from .op import Op
 from .reduction import ReverseCumsum, _const, _np_dtype, _one_dim, _product_of_others, _return_type
@@ -59,6 +60,8 @@ def _cumprod_backward_with_zeros(g, a, dim):
 
 def cumprod(input, dim, *, dtype=None):
     """The cumulative product along ``dim`` (integers and bools in int64, as torch)."""
+    if dtype is bool_:
+        raise NotImplementedError("\"cumprod_out_cpu\" not implemented for 'Bool'")
     return Cumprod.apply(input, _one_dim(dim, input.ndim), dtype)
 
 
