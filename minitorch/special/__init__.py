@@ -45,6 +45,8 @@ psi = digamma
 
 
 def polygamma(n, input, *, out=None):
+    if not isinstance(n, int):
+        raise TypeError(f"special_polygamma(): argument 'n' (position 1) must be int, not {type(n).__name__}")
     return _out(_special.polygamma(n, input), out)
 
 

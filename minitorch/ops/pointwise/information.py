@@ -8,7 +8,7 @@ from ...tensor import Tensor
 from ..arithmetic import _out
 from ..op import Op
 from ._common import _compute, _float
-from .zeta import _signature_error
+from .zeta import _signature_error, _tensor_or_number
 
 
 class Entr(Op):
@@ -62,6 +62,8 @@ def entr(input, *, out=None):
 
 
 def xlog1py(input, other, *, out=None):
+    if not _tensor_or_number(input) or not _tensor_or_number(other):
+        raise _signature_error("special_xlog1py", input, other)
     if isinstance(input, Tensor):
         op = Xlog1py if isinstance(other, Tensor) else Xlog1pyNumberB
     elif isinstance(other, Tensor):

@@ -14,6 +14,7 @@ from ..._dtype import get_default_dtype
 from ...tensor import Tensor
 from ..arithmetic import _out
 from ..op import Op
+from .zeta import _signature_error, _tensor_or_number
 
 _INT64_LIMIT = 2.0 ** 63
 
@@ -190,11 +191,11 @@ class LegendreP(_Recurrence):
 
 def _polynomial(op, name):
     def polynomial(x, n, *, out=None):
-        if not isinstance(x, Tensor) and not isinstance(n, Tensor):
-            raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(x).__name__}, "
-                            f"{type(n).__name__}), but expected one of:\n * (Tensor x, Tensor n, *, Tensor out = None)\n"
-                            " * (Number x, Tensor n, *, Tensor out = None)\n * (Tensor x, Number n, *, Tensor out = None)\n")
-        with autograd.no_grad():  # torch has no derivative for them: the result is not part of any graph
+        if not _tensor_or_number(x) or not _tensor_or_number(n) or not (isinstance(x, Tensor) or isinstance(n, Tensor)):
+            raise _signature_error(name, x, n, names=("x", "n"))
+        # torch has no derivative for them: the result is in no graph, and carries no forward-mode tangent
+        x, n = (a.detach() if isinstance(a, Tensor) else a for a in (x, n))
+        with autograd.no_grad():
             return _out(op.apply(x, n), out)
     polynomial.__name__ = polynomial.__qualname__ = name[len("special_"):]
     polynomial.__doc__ = f"{name[len('special_'):]}(x, n, *, out=None): {op.__doc__.splitlines()[0]}"

@@ -60,6 +60,7 @@ class Zeta(Op):
     """z = ζ(x, q).   VJP: dq = -g x ζ(x + 1, q); dx is not implemented (as in torch)."""
     node_name = "SpecialZetaBackward0"
     promotes = True
+    forward_ad, aten_name = False, "special_zeta"  # torch has no forward-mode rule: a dual input raises
 
     @staticmethod
     def forward(ctx, x, q):
@@ -84,14 +85,22 @@ class ZetaNumberQ(Zeta):
     node_name = "SpecialZetaBackward2"  # torch's special_zeta.other_scalar
 
 
-def _signature_error(name, input, other):
+def _signature_error(name, input, other, names=("input", "other")):
+    """torch's TypeError for arguments that are not (Tensor, Tensor), (Number, Tensor) or (Tensor, Number)."""
+    a, b = names
     return TypeError(f"{name}() received an invalid combination of arguments - got ({type(input).__name__}, "
-                     f"{type(other).__name__}), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = "
-                     "None)\n * (Number self, Tensor other, *, Tensor out = None)\n * (Tensor input, Number other, *, "
-                     "Tensor out = None)\n")
+                     f"{type(other).__name__}), but expected one of:\n * (Tensor {a}, Tensor {b}, *, Tensor out = None)\n"
+                     f" * (Number {'self' if a == 'input' else a}, Tensor {b}, *, Tensor out = None)\n"
+                     f" * (Tensor {a}, Number {b}, *, Tensor out = None)\n")
+
+
+def _tensor_or_number(value):
+    return isinstance(value, (Tensor, bool, int, float))
 
 
 def zeta(input, other, *, out=None):
+    if not _tensor_or_number(input) or not _tensor_or_number(other):
+        raise _signature_error("special_zeta", input, other)
     if isinstance(input, Tensor):
         op = Zeta if isinstance(other, Tensor) else ZetaNumberQ
     elif isinstance(other, Tensor):
