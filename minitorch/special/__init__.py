@@ -26,9 +26,11 @@ multigammaln = _special.mvlgamma
 gammainc = _special.igamma
 gammaincc = _special.igammac
 sinc = _trig.sinc
+softmax = _softmax.softmax  # torch documents ``dtype`` as keyword-only, and takes it by position too
+log_softmax = _softmax.log_softmax
 
 
-# where the top-level function's signature differs from torch.special's (no ``out=``, or ``dtype`` not keyword-only)
+# where the top-level function's signature differs from torch.special's (no ``out=``)
 def erfinv(input, *, out=None):
     return _out(_special.erfinv(input), out)
 
@@ -57,14 +59,6 @@ def xlogy(input, other, *, out=None):
 def round(input, *, decimals=0, out=None):
     """torch.special.round is round with ``decimals`` even at 0: its node is RoundBackward1."""
     return _out(_rounding.RoundDecimals.apply(input, decimals), out)
-
-
-def softmax(input, dim, *, dtype=None):
-    return _softmax.softmax(input, dim, dtype=dtype)
-
-
-def log_softmax(input, dim, *, dtype=None):
-    return _softmax.log_softmax(input, dim, dtype=dtype)
 
 
 def logsumexp(input, dim, keepdim=False, *, out=None):

@@ -66,7 +66,8 @@ class Zeta(Op):
     def forward(ctx, x, q):
         ctx.save_for_backward(x, q)
         dtype = x.dtype if x.dtype.kind == "f" else get_default_dtype().np
-        return _zeta(x, q).astype(dtype)
+        with np.errstate(over="ignore"):  # float32 rounds a large ζ to inf, silently as torch
+            return _zeta(x, q).astype(dtype)
 
     @staticmethod
     def backward(ctx, g):
