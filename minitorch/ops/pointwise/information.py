@@ -4,11 +4,9 @@ xlog1py is xlogy's twin (ops/pointwise/special.py) with ln(1 + y), accurate for 
 """
 import numpy as np
 
-from ...tensor import Tensor
 from ..arithmetic import _out
 from ..op import Op
-from ._common import _compute, _float
-from .zeta import _signature_error, _tensor_or_number
+from ._common import _compute, _float, _overload
 
 
 class Entr(Op):
@@ -62,12 +60,5 @@ def entr(input, *, out=None):
 
 
 def xlog1py(input, other, *, out=None):
-    if not _tensor_or_number(input) or not _tensor_or_number(other):
-        raise _signature_error("special_xlog1py", input, other)
-    if isinstance(input, Tensor):
-        op = Xlog1py if isinstance(other, Tensor) else Xlog1pyNumberB
-    elif isinstance(other, Tensor):
-        op = Xlog1pyNumberA
-    else:
-        raise _signature_error("special_xlog1py", input, other)
+    op = _overload("special_xlog1py", input, other, (Xlog1py, Xlog1pyNumberA, Xlog1pyNumberB))
     return _out(op.apply(input, other), out)

@@ -14,7 +14,7 @@ from ..._dtype import get_default_dtype
 from ...tensor import Tensor
 from ..arithmetic import _out
 from ..op import Op
-from .zeta import _signature_error, _tensor_or_number
+from ._common import _overload
 
 _INT64_LIMIT = 2.0 ** 63
 
@@ -191,8 +191,7 @@ class LegendreP(_Recurrence):
 
 def _polynomial(op, name):
     def polynomial(x, n, *, out=None):
-        if not _tensor_or_number(x) or not _tensor_or_number(n) or not (isinstance(x, Tensor) or isinstance(n, Tensor)):
-            raise _signature_error(name, x, n, names=("x", "n"))
+        _overload(name, x, n, (op, op, op), names=("x", "n"))  # torch's TypeError for other arguments
         # torch has no derivative for them: the result is in no graph, and carries no forward-mode tangent
         x, n = (a.detach() if isinstance(a, Tensor) else a for a in (x, n))
         with autograd.no_grad():

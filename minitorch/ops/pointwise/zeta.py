@@ -6,9 +6,9 @@ formula. torch differentiates it with respect to q only; with respect to x its b
 import numpy as np
 
 from ..._dtype import get_default_dtype
-from ...tensor import Tensor
 from ..arithmetic import _out
 from ..op import Op
+from ._common import _overload
 
 # (2j)! / B₂ⱼ for j = 1..12: the Euler-Maclaurin corrections are B₂ⱼ/(2j)! x(x+1)...(x+2j-2) w^(-x-2j+1)
 _FACTORIAL_OVER_B = [12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, 7.47242496e10,
@@ -86,26 +86,6 @@ class ZetaNumberQ(Zeta):
     node_name = "SpecialZetaBackward2"  # torch's special_zeta.other_scalar
 
 
-def _signature_error(name, input, other, names=("input", "other")):
-    """torch's TypeError for arguments that are not (Tensor, Tensor), (Number, Tensor) or (Tensor, Number)."""
-    a, b = names
-    return TypeError(f"{name}() received an invalid combination of arguments - got ({type(input).__name__}, "
-                     f"{type(other).__name__}), but expected one of:\n * (Tensor {a}, Tensor {b}, *, Tensor out = None)\n"
-                     f" * (Number {'self' if a == 'input' else a}, Tensor {b}, *, Tensor out = None)\n"
-                     f" * (Tensor {a}, Number {b}, *, Tensor out = None)\n")
-
-
-def _tensor_or_number(value):
-    return isinstance(value, (Tensor, bool, int, float))
-
-
 def zeta(input, other, *, out=None):
-    if not _tensor_or_number(input) or not _tensor_or_number(other):
-        raise _signature_error("special_zeta", input, other)
-    if isinstance(input, Tensor):
-        op = Zeta if isinstance(other, Tensor) else ZetaNumberQ
-    elif isinstance(other, Tensor):
-        op = ZetaNumberX
-    else:
-        raise _signature_error("special_zeta", input, other)
+    op = _overload("special_zeta", input, other, (Zeta, ZetaNumberX, ZetaNumberQ))
     return _out(op.apply(input, other), out)
