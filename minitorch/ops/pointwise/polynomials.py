@@ -28,11 +28,11 @@ def _degree(n):
         return np.where(ok, np.trunc(np.where(ok, n, 0)), -_INT64_LIMIT).astype(np.int64)
 
 
-def _recurrence(q, n, step, start=2):
-    """Runs ``q_k = step(k, q_{k-1}, q_{k-2})`` for k = start, ..., n elementwise (q_{start-2} = 1, q_{start-1} =
-    ``q``), each element stopping at its own ``n`` or once its value is NaN (torch's loop does both)."""
+def _recurrence(q, n, step):
+    """Runs ``q_k = step(k, q_{k-1}, q_{k-2})`` for k = 2, ..., n elementwise (q_0 = 1, q_1 = ``q``), each element
+    stopping at its own ``n`` or once its value is NaN (torch's loop does both)."""
     p, q = np.ones_like(q), q.copy()
-    k = start
+    k = 2
     active = (n >= k) & ~np.isnan(q)
     while active.any():
         r = step(k, q, p)
@@ -56,15 +56,16 @@ class _Chebyshev(Op):
         x, k = np.broadcast_arrays(x, _degree(n))
         with np.errstate(all="ignore"):
             y = x + x - x.dtype.type(1) if cls.shifted else x
-            # torch tests the edges on x itself: x == 1 and x == 0 when shifted, |x| == 1 otherwise
-            plus, minus = (x == 1, x == 0) if cls.shifted else ((np.abs(x) == 1) & (x > 0), (np.abs(x) == 1) & (x < 0))
+            # torch tests the edges on x itself: x == 1 and x == 0 when shifted
+            plus, minus = (x == 1, x == 0) if cls.shifted else (x == 1, x == -1)
             sign = np.where(k % 2 == 0, 1, -1).astype(x.dtype)
             kf = k.astype(x.dtype)
-            theta = np.arccos(y)
-            out = _recurrence(cls.first(y), k, lambda _, q, p: (y + y) * q - p)
+            trig = (k > cls.trig_from) & (np.abs(y) < 1)
+            # the recurrence only where nothing else gives the value (a large n would run long)
+            out = _recurrence(cls.first(y), np.where(trig | plus | minus, 0, k), lambda _, q, p: (y + y) * q - p)
             out = np.where(k == 1, cls.first(y), out)
             out = np.where(k == 0, 1, out)
-            out = np.where((k > cls.trig_from) & (np.abs(y) < 1), cls.trig(theta, kf, y, sign), out)
+            out = np.where(trig, cls.trig(np.arccos(y), kf, y, sign), out)
             out = np.where(minus, sign * cls.at_minus_one(kf), out)
             out = np.where(plus, cls.at_one(kf), out)
             return np.where(k < 0, 0, out).astype(x.dtype)
