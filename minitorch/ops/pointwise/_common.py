@@ -51,6 +51,7 @@ def _overload(name, input, other, ops, names=("input", "other")):
         return ops[1]
     a, b = names
     raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(input).__name__}, "
-                    f"{type(other).__name__}), but expected one of:\n * (Tensor {a}, Tensor {b}, *, Tensor out = None)\n"
+                    f"{type(other).__name__}), but expected one of:\n"
+                    f" * (Tensor {a}, Tensor {b}, *, Tensor out = None)\n"
                     f" * (Number {'self' if a == 'input' else a}, Tensor {b}, *, Tensor out = None)\n"
                     f" * (Tensor {a}, Number {b}, *, Tensor out = None)\n")
