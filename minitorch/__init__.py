@@ -42,7 +42,7 @@ from . import profiler
 from .nn.functional.grid import grid_sampler, grid_sampler_2d, grid_sampler_3d, affine_grid_generator
 # function transforms: grad, vjp, jvp, jacrev, jacfwd, hessian, functional_call (as torch.func)
 from . import func
-# torch.special (minitorch/special/): the Bessel functions
+# -- torch.special: special functions and their other names (special/__init__.py)
 from . import special
 
 half, float, double = float16, float32, float64

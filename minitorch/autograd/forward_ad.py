@@ -298,7 +298,8 @@ def push_tangents(op, ctx, args, results):
                 tangents = [a.new_zeros(a.shape, dtype=results[0].dtype) if t is None and isinstance(a, Tensor)
                             else t for a, t in zip(args, tangents)]
             out = op.jvp(ctx, results[0] if len(results) == 1 else results, tangents, *args)
-        elif (op.promotes or op.elementwise) and len(results) == 1 and _shape_kept(args, results[0]):
+        elif op.forward_ad and (op.promotes or op.elementwise) and len(results) == 1 \
+                and _shape_kept(args, results[0]):
             rule = "elementwise"
             out = _elementwise_jvp(op, ctx, results, tangents, args)
         elif op.forward_ad:

@@ -10,6 +10,8 @@ One module per family, each op class followed by its public function: ``exp_log.
 (maximum, minimum, clamp), ``blend.py`` (lerp, addcmul, addcdiv), ``remainders.py`` (fmod, remainder),
 ``special.py`` (lgamma, digamma, polygamma, erfinv, xlogy), ``bessel.py`` (i0, i0e, i1, i1e), ``floats.py`` (copysign, signbit, nextafter, ldexp, frexp,
 heaviside);
+the torch.special-only ones: ``polynomials.py`` (Chebyshev, Hermite, Laguerre, Legendre), ``normal.py`` (ndtr,
+log_ndtr, ndtri, erfcx), ``information.py`` (entr, xlog1py), ``zeta.py`` (Hurwitz zeta), bound in minitorch/special/;
 ``_common.py`` holds the helpers they share. ``where``, which many VJPs choose with, is a level lower, in
 ops/where.py, so that arithmetic can use it too.
 """

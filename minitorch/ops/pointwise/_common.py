@@ -38,3 +38,20 @@ def _tensor_only(fn_name, value):
     """torch's TypeError for a number where only a Tensor is accepted (``maximum(x, 2)``)."""
     if not isinstance(value, Tensor):
         raise TypeError(f"{fn_name}(): argument 'other' (position 2) must be Tensor, not {type(value).__name__}")
+
+
+def _overload(name, input, other, ops, names=("input", "other")):
+    """Which of ``ops`` = (for Tensor and Tensor, Number and Tensor, Tensor and Number) torch's binary function
+    ``name`` runs (each is a node name of its own in torch: SpecialZetaBackward0, 1, 2), or its TypeError for any
+    other pair of arguments."""
+    number = (bool, int, float)
+    if isinstance(input, Tensor) and isinstance(other, (Tensor, *number)):
+        return ops[0] if isinstance(other, Tensor) else ops[2]
+    if isinstance(input, number) and isinstance(other, Tensor):
+        return ops[1]
+    a, b = names
+    raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(input).__name__}, "
+                    f"{type(other).__name__}), but expected one of:\n"
+                    f" * (Tensor {a}, Tensor {b}, *, Tensor out = None)\n"
+                    f" * (Number {'self' if a == 'input' else a}, Tensor {b}, *, Tensor out = None)\n"
+                    f" * (Tensor {a}, Number {b}, *, Tensor out = None)\n")
