@@ -40,6 +40,8 @@ from . import profiler
 from .nn.functional.grid import grid_sampler, grid_sampler_2d, grid_sampler_3d, affine_grid_generator
 # function transforms: grad, vjp, jvp, jacrev, jacfwd, hessian, functional_call (as torch.func)
 from . import func
+# -- signal windows (minitorch/signal/): torch.signal.windows.hann, kaiser, ...
+from . import signal
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
