@@ -34,8 +34,9 @@ class _Sampler(Op):
 
 def _unit(a, generator):
     """Uniform draws on [0, 1) in a's shape with as many random bits as a's dtype holds, as float64: a
-    transformation of them rounded to a's dtype afterwards rounds once."""
-    return _uniform(generator, a.shape, _dtype.from_numpy_dtype(a.dtype)).astype(np.float64)
+    transformation of them rounded to a's dtype afterwards rounds once. (An integer tensor gets here only empty.)"""
+    dtype = _dtype.from_numpy_dtype(a.dtype) if a.dtype.kind == "f" else _dtype.float64
+    return _uniform(generator, a.shape, dtype).astype(np.float64)
 
 
 def _standard_normal(a, generator):
