@@ -45,7 +45,7 @@ def _evenly_spaced(f, h, d, edge_order):
     else:
         first = _divided(_scaled(_part(f, d, 0, 1), -1.5) + _scaled(_part(f, d, 1, 2), 2)
                          - _scaled(_part(f, d, 2, 3), 0.5), h)
-        last = _divided(_scaled(_part(f, d, -3, -2), 0.5) + _scaled(_part(f, d, -2, -1), -2)
+        last = _divided(_scaled(_part(f, d, -3, -2), 0.5) - _scaled(_part(f, d, -2, -1), 2)
                         + _scaled(_part(f, d, -1, None), 1.5), h)
     return cat([first, _divided(center, 2), last], d)
 
