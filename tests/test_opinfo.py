@@ -29,7 +29,7 @@ evenly spread 200 of them (the census names those ops). Node names are compared 
 
 Out of scope, so absent from minitorch on purpose (the census still counts them as missing): complex dtypes
 (``fft.*``, ``polar``, ``complex``, ``view_as_complex``, ``angle``, ``stft``), sparse layouts, ``torch.masked``,
-``signal.windows``, and the ``torch.special`` functions NumPy cannot compute without SciPy (Bessel functions,
+and the ``torch.special`` functions NumPy cannot compute without SciPy (Bessel functions,
 orthogonal polynomials, zeta).
 
 The census line at the end of the session (tests/conftest.py) says how many ops are present, how many pass
