@@ -109,15 +109,11 @@ def _number(method, name, position, x):
     return float(x)
 
 
-_C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "bool": "bool", "uint8": "unsigned char",
-            "int8": "signed char", "int16": "short int", "int32": "int", "int64": "long int"}  # (as torch's errors)
-
-
 def _check_continuous(self, distribution, c_names):
     """torch's refusal of an integer tensor for a continuous distribution (``c_names``: the type as C++ names it,
     else as torch's ScalarType does)."""
     if not self.dtype.is_floating_point:
-        kind = _C_NAMES[self.dtype.name] if c_names else self.dtype.scalar_name
+        kind = self.dtype.cpp_name if c_names else self.dtype.scalar_name
         raise RuntimeError(f"{distribution} distribution is a continuous probability distribution. dtype must be a "
                            f"floating point but you specified {kind}")
 
@@ -134,7 +130,7 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
     info = np.finfo(self.dtype.np)
     for name, x in (("from", low), ("to", high)):
         if not float(info.min) <= x <= float(info.max):  # (nan too)
-            raise RuntimeError(f"{name} is out of bounds for {_C_NAMES[self.dtype.name]}")
+            raise RuntimeError(f"{name} is out of bounds for {self.dtype.cpp_name}")
     if low > high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
     if high - low > float(info.max):
