@@ -18,6 +18,8 @@ from . import ops as _ops
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full, eye, arange, linspace, logspace,
                        rand, randn, randint, randperm, normal, bernoulli, multinomial, zeros_like, ones_like,
                        empty_like, full_like, rand_like, randn_like, randint_like)
+# -- factories with a layout asked for, and scalar_tensor (creation.py)
+from .creation import scalar_tensor, empty_strided, empty_permuted
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 from . import cuda
 from . import backends
@@ -44,6 +46,8 @@ from .nn.functional.grid import grid_sampler, grid_sampler_2d, grid_sampler_3d, 
 from . import func
 # -- torch.special: special functions and their other names (special/__init__.py)
 from . import special
+# -- signal windows (minitorch/signal/): torch.signal.windows.hann, kaiser, ...
+from . import signal
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

@@ -317,6 +317,83 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     return _finish(np.eye(n, n if m is None else m, dtype=_dt(dtype, "eye")), requires_grad)
 
 
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    """A 0-d tensor holding the number ``s``, in the default dtype unless ``dtype`` says otherwise (whatever the
+    number's type: ``scalar_tensor(1)`` is float32, unlike ``tensor(1)``)."""
+    check_factory_device(device)
+    if isinstance(s, Tensor) and s.ndim == 0:  # (a 0-d tensor is read as its number)
+        s = s.item()
+    if not isinstance(s, numbers.Number):
+        raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")
+    dtype = _dtype.as_dtype(dtype, "scalar_tensor") or _dtype.get_default_dtype()
+    if dtype is _dtype.float16:  # torch fills a single float16 element unchecked: a number out of range is inf
+        with np.errstate(over="ignore"):
+            return _finish(np.array(float(s), np.float16), requires_grad)
+    return _filled((), s, dtype, requires_grad)
+
+
+# -- strided: memory laid out as asked ------------------------------------------------------------------------
+# A minitorch tensor's layout is its NumPy array's strides (``stride()`` reports them in elements), so these are
+# NumPy views of a fresh buffer just large enough: the element at index i is at sum(i_k * stride_k).
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False):
+    """Uninitialised memory of shape ``size`` whose elements lie ``stride`` elements apart along each dim (strides
+    may overlap, as in torch: ``empty_strided((5, 5), (2, 1))`` takes 13 elements of memory)."""
+    check_factory_device(device)
+    return _finish(_strided(_size("empty_strided", (_ints("empty_strided", "size", 1, size),)),
+                            _ints("empty_strided", "stride", 2, stride), _dt(dtype, "empty_strided")), requires_grad)
+
+
+def _ints(name, argument, position, value):
+    """A tuple-of-ints argument of factory ``name`` as a tuple, or torch's TypeError."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be tuple of ints, not "
+                        f"{type(value).__name__}")
+    for pos, s in enumerate(value):
+        if isinstance(s, bool) or _index(s) is None:
+            raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be tuple of ints, but "
+                            f"found element of type {type(s).__name__} at pos {pos}")
+    return tuple(operator.index(s) for s in value)
+
+
+def _strided(shape, strides, np_dtype):
+    """An uninitialised array of ``shape`` with ``strides`` (in elements), on a buffer of the span they reach."""
+    if len(shape) != len(strides):
+        raise RuntimeError(f"dimensionality of sizes ({len(shape)}) must match dimensionality of strides "
+                           f"({len(strides)})")
+    if any(s < 0 for s in strides) and 0 not in shape:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)} and strides={list(strides)}")
+    span = 0 if 0 in shape else 1 + sum((n - 1) * s for n, s in zip(shape, strides))
+    itemsize = np.dtype(np_dtype).itemsize
+    return np.lib.stride_tricks.as_strided(np.empty(span, np_dtype), shape, tuple(s * itemsize for s in strides))
+
+
+def empty_permuted(size, physical_layout, *, dtype=None, device=None, requires_grad=False):
+    """Uninitialised memory of shape ``size`` laid out densely in the order ``physical_layout`` (outermost dim
+    first): ``empty_permuted((2, 3, 4), (0, 2, 1))`` is channels-last-like, strides (12, 1, 3). It is ``empty`` of
+    the permuted shape, permuted back."""
+    check_factory_device(device)
+    size = _ints("empty_permuted", "size", 1, size)
+    order = _ints("empty_permuted", "physical_layout", 2, physical_layout)
+    if len(size) != len(order):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the physical_layout; i.e. "
+                           f"len(size) = {len(size)} is not equal to len(physical_layout) = {len(order)}")
+    for i, d in enumerate(order):
+        if not 0 <= d < len(size):
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and {len(size) - 1}, but got {d} "
+                               f"at index {i}).  NB: negative dims not currently supported; file an issue if you "
+                               f"want it.")
+    if len(set(order)) != len(order):
+        raise RuntimeError("Duplicate dim not allowed")
+    physical = _size("empty_permuted", ([size[d] for d in order],))
+    # the physical shape's contiguous strides, as torch counts them (an empty dim counts as 1, where NumPy would
+    # make every stride of an empty array 0), then each given back to its dim
+    strides, step = [0] * len(size), 1
+    for d, n in zip(reversed(order), reversed(physical)):
+        strides[d] = step
+        step *= max(n, 1)
+    return _finish(_strided(tuple(size), tuple(strides), _dt(dtype, "empty_permuted")), requires_grad)
+
+
 # -- ranges ---------------------------------------------------------------------------------------------
 def _fma(a, b, c, odd=False):
     """``a * b + c`` rounded once, as the fused multiply-add in torch's compiled linspace kernel; NumPy

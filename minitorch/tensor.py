@@ -417,6 +417,10 @@ class Tensor:
         from .creation import empty
         return empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
+    def new_empty_strided(self, size, stride, dtype=None, device=None, requires_grad=False):
+        from .creation import empty_strided
+        return empty_strided(size, stride, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
     # -- Python protocol -----------------------------------------------------------------------------
     def __repr__(self):
         from ._tensor_str import tensor_repr

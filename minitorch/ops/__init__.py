@@ -8,6 +8,7 @@ from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg
 from . import linalg_cholesky, linalg_ldl, linalg_lu, linalg_solve  # linalg solvers and factorizations
 # the linalg spectral family
 from . import linalg_householder, linalg_matrix, linalg_pinv, linalg_polar, linalg_spectral, lowrank
+from . import finite_differences  # torch.gradient
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, bessel, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
@@ -139,6 +140,8 @@ FUNCTIONS = {
     # ops/pointwise/bessel.py
     "i0": bessel.i0,
 }
+# -- torch.gradient: ops/finite_differences.py ------------------------------------------------------------------------
+FUNCTIONS["gradient"] = finite_differences.gradient
 # -- linalg solvers and factorizations: ops/linalg_solve.py, linalg_cholesky.py, linalg_lu.py, linalg_ldl.py ---------
 FUNCTIONS.update({
     "det": linalg_solve.det, "inverse": linalg_solve.inv, "triangular_solve": linalg_solve.triangular_solve,

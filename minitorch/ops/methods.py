@@ -10,6 +10,7 @@ from ..tensor import Tensor
 from . import (arithmetic, compare, convert, diagonal, indexing, inplace, linalg, products, reduction, scan, scatter,
                shape, softmax, sorting, view_copy, where)
 from . import linalg_cholesky, linalg_lu, linalg_solve
+from . import sampling  # the in-place random samplers
 from . import linalg_householder, linalg_matrix, linalg_pinv, linalg_spectral  # linalg spectral family
 from .inplace import make_inplace
 from .pointwise import activations, bessel, blend, clamping, exp_log, floats, remainders, rounding, special, trig
@@ -29,6 +30,7 @@ Tensor.__rsub__ = arithmetic._rsub
 Tensor.__mul__ = Tensor.__rmul__ = arithmetic._mul_operator
 Tensor.__truediv__ = arithmetic._div_operator
 Tensor.__rtruediv__ = arithmetic.rdiv
+Tensor.__rdiv__ = arithmetic.rdiv  # (torch's Python 2 name, kept: OpInfo tests it)
 Tensor.__floordiv__ = arithmetic._floordiv_operator
 Tensor.__rfloordiv__ = arithmetic._rfloordiv_operator
 Tensor.__rpow__ = arithmetic._rpow
@@ -472,3 +474,11 @@ Tensor.matrix_exp = linalg_matrix.matrix_exp
 Tensor.orgqr = linalg_householder.householder_product
 Tensor.geqrf = linalg_householder.geqrf
 Tensor.ormqr = linalg_householder.ormqr
+
+# -- in-place random samplers: ops/sampling.py ---------------------------------------------------------------------
+Tensor.uniform_ = sampling.uniform_
+Tensor.normal_ = sampling.normal_
+Tensor.cauchy_ = sampling.cauchy_
+Tensor.exponential_ = sampling.exponential_
+Tensor.geometric_ = sampling.geometric_
+Tensor.log_normal_ = sampling.log_normal_
