@@ -18,7 +18,7 @@ from ..creation import arange, empty, linspace, ones, tensor
 from ..ops.pointwise.clamping import minimum
 from ..ops.pointwise.exp_log import exp, sqrt
 from ..ops.pointwise.rounding import abs
-from ..ops.pointwise.special import i0
+from ..ops.pointwise.bessel import i0
 from ..ops.pointwise.trig import cos, sin
 
 __all__ = ["bartlett", "blackman", "cosine", "exponential", "gaussian", "general_cosine", "general_hamming",
