@@ -321,8 +321,8 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
     """A 0-d tensor holding the number ``s``, in the default dtype unless ``dtype`` says otherwise (whatever the
     number's type: ``scalar_tensor(1)`` is float32, unlike ``tensor(1)``)."""
     check_factory_device(device)
-    if isinstance(s, Tensor) and s.ndim == 0:  # (a 0-d tensor is read as its number)
-        s = s.item()
+    if isinstance(s, Tensor) and s.ndim == 0 and not s.requires_grad:  # (a 0-d tensor is read as its number; not
+        s = s.item()                                                  # one that requires grad, as torch)
     if not isinstance(s, numbers.Number):
         raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")
     dtype = _dtype.as_dtype(dtype, "scalar_tensor") or _dtype.get_default_dtype()
