@@ -44,6 +44,24 @@ def test_matmul_records_torchs_graph(pair, grads):
     same_graph(lambda lib, a, b: lib.matmul(a, b), *pair, requires_grad=grads)
 
 
+
+@pytest.mark.parametrize("shape", [(1, 2, 1), (3, 2, 1), (3, 2, 4), (1, 2, 4), (2, 1, 2, 1), (2, 3, 1, 4)])
+def test_matmul_folds_where_torch_does(shape):
+    """A 3D+ tensor times a vector or matrix folds into one mm/mv exactly where torch's does: where its leading dims
+    merge without a copy, dims of size 1 aside (whatever their strides), for every permutation of its dims."""
+    import itertools
+    rng = np.random.default_rng(0)
+    base = rng.standard_normal(shape)
+    for perm in itertools.permutations(range(len(shape))):
+        k = base.transpose(perm).shape[-1]
+        for small_shape, big_first in (((k,), True), ((k, 2), True), ((k,), False), ((2, k), False)):
+            small = rng.standard_normal(small_shape)
+            for grads in ((False, True), (True, False)):
+                def fn(lib, big, small):
+                    big = big.permute(*perm)
+                    return lib.matmul(big, small) if big_first else lib.matmul(small, big.mT)
+                same_graph(fn, base, small, requires_grad=grads)
+
 SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
           ((5, 2, 3), (5, 3, 4)), ((2, 3), (5, 3, 4)), ((3,), (5, 3, 4)), ((5, 2, 3), (3,)),
           ((2, 1, 2, 3), (5, 3, 4)), ((5, 2, 3), (1, 3, 4)), ((1, 2, 3), (5, 3, 4)), ((2, 5, 2, 3), (2, 5, 3, 4)),

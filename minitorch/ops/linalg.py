@@ -317,8 +317,10 @@ def _should_fold(t1, t2):
         return False  # the result would need a transposed copy
     if big.numel() == 0:
         return True
-    shape, strides = big.shape, big.stride()
-    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.ndim - 2))
+    # foldable when big.view(-1, big.size(-1)) needs no copy: the leading dims merge into one, dims of size 1
+    # aside (their strides mean nothing; torch's view ignores them too)
+    lead = [(n, s) for n, s in zip(big.shape[:-1], big.stride()[:-1]) if n != 1]
+    return all(s1 == s2 * n2 for (_, s1), (n2, s2) in zip(lead, lead[1:]))
 
 
 def _folded(input, other):
