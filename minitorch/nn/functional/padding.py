@@ -256,3 +256,22 @@ def _copy_within(out, dim, source, target):
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
                            "to a single memory location. Please clone() the tensor before performing the operation.")
     apply_inplace(out, CopySlices.apply, Slice.apply(out, _key(dim, source)), [(dim, target)], None)
+
+
+# -- the remaining OpInfo ops (native lane): torch.constant_pad_nd, F.pad's constant mode as torch's own function
+def constant_pad_nd(input, pad, value=0):
+    """torch.constant_pad_nd: ``F.pad(input, pad, value=value)`` (the same ConstantPadNd node), with the checks
+    and messages of torch's function."""
+    sizes = []
+    for i, p in enumerate(pad):
+        try:
+            sizes.append(operator.index(p))
+        except TypeError:
+            raise TypeError(f"constant_pad_nd(): argument 'pad' (position 2) must be tuple of ints, but found "
+                            f"element of type {type(p).__name__} at pos {i}") from None
+    if len(sizes) % 2:
+        raise RuntimeError(f"Length of pad must be even but instead it equals {len(sizes)}")
+    if len(sizes) > 2 * input.ndim:
+        raise RuntimeError(f"Length of pad should be no more than twice the number of dimensions of the input. Pad "
+                           f"length is {len(sizes)}while the input has {input.ndim}dimensions.")  # (sic: torch's)
+    return ConstantPadNd.apply(input, tuple(sizes), value)
