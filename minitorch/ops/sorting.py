@@ -461,24 +461,34 @@ def _bin_counts(a, edges, weight, how):
     its weight (or 1) to its bin; the last bin includes its right edge. The bin is found by binary search
     (``how='search'``), or, for evenly spaced edges, by division ('divide'), then, for histogram, checked
     against the edges beside it ('divide, then check'): division can put an element at an edge one bin off."""
-    x, n = a.reshape(-1), len(edges)
+    x = a.reshape(-1)
     w = np.ones_like(x) if weight is None else weight.reshape(-1)
+    pos = _bin_index(x, edges, how)
+    inside = pos >= 0
+    hist = np.zeros(len(edges) - 1, a.dtype)
+    np.add.at(hist, pos[inside], w[inside])
+    return hist
+
+
+def _bin_index(x, edges, how):
+    """The bin of each element of the 1-d array ``x`` among ``edges`` (see _bin_counts), -1 for those outside."""
+    n = len(edges)
     with np.errstate(invalid="ignore"):
         inside = (x >= edges[0]) & (x <= edges[-1])
-    x, w = x[inside], w[inside]
+    index = np.full(x.shape, -1, np.int64)
+    x = x[inside]
     if how == "search":
         pos = _binary_search(edges, x, right=True) - 1
     else:
-        pos = ((x - edges[0]) * a.dtype.type(n - 1) / (edges[-1] - edges[0])).astype(np.int64)
+        pos = ((x - edges[0]) * x.dtype.type(n - 1) / (edges[-1] - edges[0])).astype(np.int64)
         if how == "divide, then check":  # torch's upper_bound among edges[pos-1 : pos+2]
             near = pos[:, None] + np.arange(-1, 2)
             usable = (near >= 0) & (near < n)
             below = usable & (edges[np.clip(near, 0, n - 1)] <= x[:, None])
             pos = np.maximum(pos - 1, 0) + below.sum(axis=1) - 1
     pos[pos == n - 1] = n - 2
-    hist = np.zeros(n - 1, a.dtype)
-    np.add.at(hist, pos, w)
-    return hist
+    index[inside] = pos
+    return index
 
 
 def _edges(low, high, bins, dtype):
