@@ -1096,9 +1096,12 @@ def resize_as_(self, the_template):
     non-contiguous self it reads the storage's order, this its elements' order.)"""
     if self.requires_grad:
         raise RuntimeError("cannot resize variables that require grad")
+    shape = tuple(the_template.shape)
+    if shape == tuple(self.shape):  # nothing changes (torch's version counter stays too)
+        return self
     n, flat = the_template.numel(), self._data.reshape(-1)
     if len(flat) < n:
         flat = np.concatenate([flat, np.zeros(n - len(flat), flat.dtype)])
-    self._data = flat[:n].reshape(tuple(the_template.shape))
+    self._data = flat[:n].reshape(shape)
     self._vc[0] += 1
     return self

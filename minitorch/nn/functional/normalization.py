@@ -396,6 +396,7 @@ class NativeGroupNormStats(NativeGroupNorm):
     μ = mean(x),  r = (mean((x - μ)²) + ε)^-½.
     VJP: group_norm's, plus  dx += gμ/K - gr·r³·(x - μ)/K  per row of K elements.
     JVP: group_norm's,  dμ = mean(dx),  dr = -r³·mean((x - μ)·dx)."""
+    node_name = "NativeGroupNormBackward0"
 
     @staticmethod
     def forward(ctx, x, w, b, stats, affine, wshape, eps):
