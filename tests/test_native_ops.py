@@ -36,6 +36,7 @@ def lce_case(draw):
 
 
 @pytest.mark.parametrize("chunk", [None, 1, 2, 4])
+@pytest.mark.filterwarnings("ignore:linear_cross_entropy")  # options ignored, by design: tested below
 @SETTINGS
 @given(lce_case())
 def test_linear_cross_entropy_matches_torch(chunk, case):

@@ -193,6 +193,7 @@ linalg.linalg.matrix_sqrth, linalg.linalg.polar = linalg_polar.matrix_sqrth, lin
 FUNCTIONS["histogramdd"] = histogramdd.histogramdd
 FUNCTIONS["nonzero_static"] = scatter.nonzero_static
 FUNCTIONS["_softmax_backward_data"] = softmax._softmax_backward_data
+FUNCTIONS["resize_as_"] = shape.resize_as_  # (torch.resize_as_(t, template) is t.resize_as_(template))
 
 # torch's top-level in-place functions: ``torch.sin_(t)`` is ``t.sin_()`` (the ones torch has at top level)
 INPLACE_FUNCTIONS = ("abs_", "acos_", "acosh_", "addmv_", "arccosh_", "arcsinh_", "arctanh_", "asin_", "asinh_",
