@@ -251,6 +251,10 @@ def test_histogramdd_return_type_and_errors():
     assert type(h).__name__ == "histogramdd" and type(h.bin_edges) is tuple and tuple(h.hist.shape) == (2, 3)
     same_error(lambda lib, x: lib.histogramdd(x, [1, 1, 1]), x)
     same_error(lambda lib, x: lib.histogramdd(x, [2, 2], range=[0.0, 1.0]), x)
+    same_error(lambda lib, x: lib.histogramdd(x, [2, 0]), x)
+    same_error(lambda lib, x: lib.histogramdd(x, [2, 2], range=[0.0, 1.0, 1.0, 0.0]), x)
+    same_error(lambda lib, x: lib.histogramdd(x, [2, 2], range=[0.0, float("inf"), 0.0, 1.0]), x)
+    same_error(lambda lib, x, e: lib.histogramdd(x, [e, e.float()]), x, np.linspace(0, 1, 3))
     same_error(lambda lib, x, w: lib.histogramdd(x, [2, 2], weight=w), x, x[:, 0].copy()[:2])
     same_error(lambda lib, x: lib.histogramdd(x.requires_grad_(), [2, 2]).hist.sum().backward(), x)
 

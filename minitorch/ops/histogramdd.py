@@ -11,8 +11,8 @@ import collections
 
 import numpy as np
 
-from ..tensor import Tensor, _make
-from .sorting import _NoDerivative, _bin_index, _edges
+from ..tensor import Tensor
+from .sorting import _NoDerivative, _bin_index, _check_weight, _even_edges, _tensor_edges
 
 
 class HistogramDD(_NoDerivative):
@@ -50,38 +50,6 @@ histogramdd_return = type("histogramdd", (collections.namedtuple("histogramdd", 
                           {"__slots__": (), "__repr__": _histogramdd_repr})
 
 
-def _tensor_edges(input, edges, d):
-    """The edges of dim d given as a tensor, checked in torch's words."""
-    if edges.dtype is not input.dtype:
-        raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the same dtype, but got "
-                           f"input with dtype {input.dtype.cpp_name} and bins for dimension {d} with dtype "
-                           f"{edges.dtype.cpp_name}")
-    if edges.ndim != 1:
-        raise RuntimeError(f"torch.histogramdd: bins tensor should have one dimension, but got {edges.ndim} "
-                           f"dimensions in the bins tensor for dimension {d}")
-    if not edges.numel():
-        raise RuntimeError(f"torch.histogramdd: bins tensor should have at least 1 element, but got 0 elements in "
-                           f"the bins tensor for dimension {d}")
-    return edges._data
-
-
-def _even_edges(input, coords, bins, low_high, d):
-    """``bins`` equal bins over ``low_high`` (None: the coordinates' smallest to largest; 0 to 1 for none)."""
-    if bins <= 0:
-        raise RuntimeError(f"torch.histogramdd(): bins must be > 0, but got {bins} for dimension {d}")
-    low, high = (0.0, 1.0) if low_high is None else map(float, low_high)
-    if low_high is None and coords.size:
-        low, high = float(coords.min()), float(coords.max())
-    if not (np.isfinite(low) and np.isfinite(high)):
-        raise RuntimeError(f"torch.histogramdd: dimension {d}'s range [{low:g}, {high:g}] is not finite")
-    if low > high:
-        raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {low:g} max {high:g} for "
-                           f"dimension {d}")
-    if low == high:  # an empty range widened, as NumPy's
-        low, high = low - 0.5, high + 0.5
-    return _edges(low, high, int(bins), input.dtype)
-
-
 def histogramdd(input, bins, *, range=None, weight=None, density=False):
     """(hist, bin_edges) of the points ``input`` (..., D): see the module docstring. ``bins``: an int (for every
     dim), D ints, or D 1-d tensors of edges; ``range``: [min_0, max_0, min_1, max_1, ...]; ``weight``: one per
@@ -102,14 +70,8 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False):
              _even_edges(input, points[:, d], b, None if range is None else range[2 * d:2 * d + 2], d)
              for d, b in enumerate(bins)]
     if weight is not None:
-        if tuple(weight.shape) != tuple(input.shape[:-1]):
-            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided it should have the same shape as the "
-                               f"input tensor excluding its innermost dimension, but got input with shape "
-                               f"{list(input.shape)} and weight with shape {list(weight.shape)}")
-        if weight.dtype is not input.dtype:
-            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and weight tensor "
-                               f"should have the same dtype, but got input({input.dtype.cpp_name}), and "
-                               f"weight({weight.dtype.cpp_name})")
+        _check_weight(input, weight, tuple(weight.shape) == tuple(input.shape[:-1]), list(input.shape),
+                      list(weight.shape))
     hows = ["search" if g else "divide, then check" for g in given]
     op = HistogramDDTensorBins if all(given) else HistogramDD
     hist, *found = op.apply(input, weight, edges, hows, bool(density))
