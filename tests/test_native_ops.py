@@ -293,3 +293,27 @@ def test_softmax_backward_data_matches_torch(shape, dim):
         return lib._softmax_backward_data(g, z, dim, lib.float64)
     check(fn, g, z)
     check_second_order(fn, g, z)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_linear_cross_entropy_chunked_and_inputs_changed_in_place(reduction):
+    """An input changed in place between forward and backward: 'mean' and 'sum' computed their gradients in
+    forward (as torch's op), and backward gives those; 'none' recomputes them from the saved inputs, and
+    both engines refuse."""
+    a, b = uniform_arrays(18, (3, 2), (3, 2))
+    grads = []
+    for lib in (minitorch, torch):
+        x, w = (lib.from_numpy(v.copy()).requires_grad_() for v in (a, b))
+        changed = x * 1  # (a leaf that requires grad cannot change in place)
+        loss = lib.nn.functional.linear_cross_entropy(changed, w, lib.tensor([0, 2, 1]), reduction=reduction,
+                                                      options=lib.nn.LinearCrossEntropyOptions(batch_chunk_size=2))
+        changed.add_(1)
+        if reduction == "none":
+            with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+                loss.sum().backward()
+            continue
+        loss.backward()
+        grads.append((x.grad, w.grad))
+    if reduction != "none":
+        for mine, theirs in zip(*grads):  # (x's gradients, then w's)
+            assert_close(mine, theirs)

@@ -57,56 +57,73 @@ def _chunk_rows(x, w, b, cw, target, ignore_index, start, stop):
     return -rw * log_p[rows, safe], dz
 
 
-class _ChunkedLinearCrossEntropy(Op):
-    """The chunked path (module docstring): forward on arrays chunk by chunk; backward recomputes the chunks'
-    dloss/dz and returns constants (no second derivative, as torch's custom op)."""
+def _chunked_gradients(x, w, b, cw, target, ignore_index, chunk, scale):
+    """(dx, dw, db) as arrays, chunk by chunk, each row's dloss/dz times ``scale`` (a number, or one per row)."""
+    dx, dw = np.zeros_like(x), np.zeros_like(w)
+    db = None if b is None else np.zeros_like(b)
+    for start in range(0, x.shape[0], chunk):
+        _, dz = _chunk_rows(x, w, b, cw, target, ignore_index, start, start + chunk)
+        dz = dz * (scale[start:start + chunk, None] if np.ndim(scale) else scale)
+        dx[start:start + chunk] = dz @ w
+        dw += dz.T @ x[start:start + chunk]
+        if db is not None:
+            db += dz.sum(axis=0)
+    return dx, dw, db
+
+
+class ChunkedLinearCrossEntropy(Op):
+    """The chunked path with reduction 'mean' or 'sum' (module docstring): as torch's op, the gradients are
+    computed in forward, chunk by chunk (the logits of a chunk are needed for the loss anyway), and backward
+    only scales them by the upstream number: constants (no second derivative, as torch's custom op)."""
+    node_name = "GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_defaultBackward"
     forward_ad = False
 
     @staticmethod
     def forward(ctx, x, w, target, b, cw, reduction, ignore_index, chunk):
-        losses, denominator = [], 0.0
-        for start in range(0, x.shape[0], chunk):
-            loss, _ = _chunk_rows(x, w, b, cw, target, ignore_index, start, start + chunk)
-            losses.append(loss)
-        loss = np.concatenate(losses).astype(x.dtype)
-        ctx.arrays, ctx.layout = (x, w, target, b, cw), (reduction, ignore_index, chunk)
-        if reduction == "none":
-            return loss
+        loss = np.concatenate([_chunk_rows(x, w, b, cw, target, ignore_index, start, start + chunk)[0]
+                               for start in range(0, x.shape[0], chunk)])
         if target.dtype.kind == "f":
             denominator = x.shape[0]
         else:
             kept = target != ignore_index
             denominator = kept.sum() if cw is None else cw[np.where(kept, target, 0)][kept].sum()
-        ctx.scale = 1.0 if reduction == "sum" else 1.0 / denominator
-        return np.asarray(loss.sum() * ctx.scale, x.dtype)
+        scale = 1.0 if reduction == "sum" else 1.0 / denominator
+        if any(ctx.needs_input_grad):
+            ctx.grads = _chunked_gradients(x, w, b, cw, target, ignore_index, chunk, scale)
+        return np.asarray(loss.sum() * scale, x.dtype)
 
     @staticmethod
     def backward(ctx, g):
-        x, w, target, b, cw = ctx.arrays
-        reduction, ignore_index, chunk = ctx.layout
-        g = g._data
-        dx, dw = np.zeros_like(x), np.zeros_like(w)
-        db = None if b is None else np.zeros_like(b)
-        for start in range(0, x.shape[0], chunk):
-            _, dz = _chunk_rows(x, w, b, cw, target, ignore_index, start, start + chunk)
-            dz = dz * (g[start:start + chunk, None] if reduction == "none" else g * ctx.scale)
-            dx[start:start + chunk] = dz @ w
-            dw += dz.T @ x[start:start + chunk]
-            if db is not None:
-                db += dz.sum(axis=0)
-        need = ctx.needs_input_grad
-        grads = [_make(dx) if need[0] else None, _make(dw) if need[1] else None, None]
-        if b is not None:
-            grads.append(_make(db) if need[3] else None)
-        return tuple(grads)
+        return _scaled(ctx, ctx.grads, g._data)
 
 
-class ChunkedLinearCrossEntropy(_ChunkedLinearCrossEntropy):
-    node_name = "GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_defaultBackward"
-
-
-class ChunkedLinearCrossEntropyNoReduction(_ChunkedLinearCrossEntropy):
+class ChunkedLinearCrossEntropyNoReduction(Op):
+    """The chunked path with reduction 'none': a loss per row; backward recomputes the chunks' dloss/dz from the
+    saved inputs, each row's scaled by its upstream gradient (constants, as torch's)."""
     node_name = "GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_no_reduction_defaultBackward"
+    forward_ad = False
+
+    @staticmethod
+    def forward(ctx, x, w, target, b, cw, reduction, ignore_index, chunk):
+        ctx.save_for_backward(x, w, target, b)
+        ctx.class_weight, ctx.layout = cw, (ignore_index, chunk)
+        return np.concatenate([_chunk_rows(x, w, b, cw, target, ignore_index, start, start + chunk)[0]
+                               for start in range(0, x.shape[0], chunk)]).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w, target, b = (None if t is None else t._data for t in ctx.saved_tensors)
+        return _scaled(ctx, _chunked_gradients(x, w, b, ctx.class_weight, target, *ctx.layout, g._data), 1)
+
+
+def _scaled(ctx, grads, g):
+    """(dx, dw, None for the target, db where a bias was given) times g, for the inputs that need them."""
+    need = ctx.needs_input_grad
+    dx, dw, db = grads
+    out = [_make(dx * g) if need[0] else None, _make(dw * g) if need[1] else None, None]
+    if db is not None:
+        out.append(_make(db * g) if need[3] else None)
+    return tuple(out)
 
 
 def _check(input, linear_weight, linear_bias):
