@@ -42,6 +42,9 @@ from . import jit
 from . import profiler
 # -- resampling: torch's top-level grid samplers (nn/functional/grid.py)
 from .nn.functional.grid import grid_sampler, grid_sampler_2d, grid_sampler_3d, affine_grid_generator
+# -- the remaining OpInfo ops (native lane): torch's native_* normalizations and constant_pad_nd (nn/functional/)
+from .nn.functional.normalization import native_layer_norm, native_batch_norm, native_group_norm
+from .nn.functional.padding import constant_pad_nd
 # function transforms: grad, vjp, jvp, jacrev, jacfwd, hessian, functional_call (as torch.func)
 from . import func
 # -- torch.special: special functions and their other names (special/__init__.py)

@@ -33,7 +33,9 @@ def pytest_terminal_summary(terminalreporter):
           f"{counts['samples']} samples run")
     write(f"  sample calls (a sample through each variant: function, method, in-place, operator): "
           f"{counts.get('ok', 0)} compared in full, {counts.get('error', 0)} raised in both engines, "
-          f"{counts.get('failed', 0)} differing; all but values compared: "
+          f"{counts.get('failed', 0)} differing"
+          f"{_counted(counts, ('second-order torch bug',)) and '; ' + _counted(counts, ('second-order torch bug',))}"
+          f"; all but values compared: "
           f"{_counted(counts, ('rng', 'uninitialized')) or 'none'}; filtered: "
           f"{_counted(counts, ('complex', 'sparse', 'out=', 'not a tensor', 'memory_format', 'layout')) or 'none'}")
     write(f"  forward mode (dual inputs, tangents compared with torch's forward AD, one variant per sample): "

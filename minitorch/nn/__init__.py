@@ -4,3 +4,5 @@ from .parameter import Parameter
 from .modules import *  # noqa: F401,F403
 from . import functional, init, utils
 from .parallel import DataParallel
+# -- the remaining OpInfo ops (native lane): the options of F.linear_cross_entropy's chunked path
+from .functional.linear_cross_entropy import LinearCrossEntropyOptions

@@ -9,6 +9,7 @@ from . import linalg_cholesky, linalg_ldl, linalg_lu, linalg_solve  # linalg sol
 # the linalg spectral family
 from . import linalg_householder, linalg_matrix, linalg_pinv, linalg_polar, linalg_spectral, lowrank
 from . import finite_differences  # torch.gradient
+from . import histogramdd  # the remaining OpInfo ops (native lane)
 from . import methods  # noqa: F401 (attaches the methods to Tensor)
 from .pointwise import activations, bessel, blend, clamping, exp_log, floats, remainders, rounding, special, trig
 
@@ -186,6 +187,13 @@ linalg.linalg.matrix_power, linalg.linalg.matrix_exp = linalg_matrix.matrix_powe
 linalg.linalg.cond, linalg.linalg.vander = linalg_matrix.cond, linalg_matrix.vander
 linalg.linalg.householder_product = linalg_householder.householder_product
 linalg.linalg.matrix_sqrth, linalg.linalg.polar = linalg_polar.matrix_sqrth, linalg_polar.polar
+
+# -- the remaining OpInfo ops (native lane): ops/histogramdd.py, ops/scatter.py (torch.native_* and constant_pad_nd
+# are in nn/functional/, exported by minitorch/__init__.py)
+FUNCTIONS["histogramdd"] = histogramdd.histogramdd
+FUNCTIONS["nonzero_static"] = scatter.nonzero_static
+FUNCTIONS["_softmax_backward_data"] = softmax._softmax_backward_data
+FUNCTIONS["resize_as_"] = shape.resize_as_  # (torch.resize_as_(t, template) is t.resize_as_(template))
 
 # torch's top-level in-place functions: ``torch.sin_(t)`` is ``t.sin_()`` (the ones torch has at top level)
 INPLACE_FUNCTIONS = ("abs_", "acos_", "acosh_", "addmv_", "arccosh_", "arcsinh_", "arctanh_", "asin_", "asinh_",

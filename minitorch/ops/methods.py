@@ -482,3 +482,7 @@ Tensor.cauchy_ = sampling.cauchy_
 Tensor.exponential_ = sampling.exponential_
 Tensor.geometric_ = sampling.geometric_
 Tensor.log_normal_ = sampling.log_normal_
+
+# -- the remaining OpInfo ops (native lane): ops/scatter.py, ops/shape.py -----------------------------------------
+Tensor.nonzero_static = scatter.nonzero_static
+Tensor.resize_as_ = shape.resize_as_

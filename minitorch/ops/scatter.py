@@ -853,3 +853,14 @@ def nonzero(input, *, as_tuple=False):
 def argwhere(input):
     """``nonzero(input)``: the (n, ndim) positions of input's nonzero values."""
     return nonzero(input)
+
+
+# -- the remaining OpInfo ops (native lane): nonzero with a result of a size fixed in advance
+def nonzero_static(input, *, size, fill_value=-1):
+    """``nonzero(input)`` as exactly ``size`` rows: the first ``size`` positions of nonzero values, then rows of
+    ``fill_value`` if there are fewer (a shape known before the values are: what compilers want)."""
+    found = nonzero(input)._data
+    out = np.full((size, found.shape[1]), fill_value, np.int64)
+    n = min(size, len(found))
+    out[:n] = found[:n]
+    return _make(out)

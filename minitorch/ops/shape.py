@@ -1086,3 +1086,22 @@ def unsqueeze_(self, dim):
 
 def squeeze_(self, dim=None):
     return _become(self, _squeeze(self, dim, (SqueezeInplace, SqueezeDimInplace, SqueezeDimsInplace)))
+
+
+# -- the remaining OpInfo ops (native lane): Tensor.resize_as_
+def resize_as_(self, the_template):
+    """self takes the shape of ``the_template``, in place: its elements in order, the first ``numel`` of them
+    kept (a shorter self is extended by zeros, where torch leaves the new memory uninitialized). Like torch's,
+    refused for a tensor that requires grad. (torch keeps self's storage and makes it contiguous; for a
+    non-contiguous self it reads the storage's order, this its elements' order.)"""
+    if self.requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    shape = tuple(the_template.shape)
+    if shape == tuple(self.shape):  # nothing changes (torch's version counter stays too)
+        return self
+    n, flat = the_template.numel(), self._data.reshape(-1)
+    if len(flat) < n:
+        flat = np.concatenate([flat, np.zeros(n - len(flat), flat.dtype)])
+    self._data = flat[:n].reshape(shape)
+    self._vc[0] += 1
+    return self

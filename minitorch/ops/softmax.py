@@ -104,3 +104,29 @@ class SafeSoftmax(Op):
         return z
 
     backward = Softmax.backward
+
+
+# -- the remaining OpInfo ops (native lane): torch._softmax_backward_data, softmax's VJP as an op of its own
+class SoftmaxBackwardData(Op):
+    """gi = z·(g - Σ g·z) along dim: softmax's VJP for upstream g at output z.
+    VJP (upstream G): dg = z·(G - Σ G·z)  (the same symmetric map);  dz = g·(G - Σ G·z) - G·Σ g·z."""
+    node_name = "SoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, g, z, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(g, z)
+        return z * (g - (g * z).sum(axis=dim, keepdims=True))
+
+    @staticmethod
+    def backward(ctx, gi):
+        g, z = ctx.saved_tensors
+        dim = ctx.dim
+        centred = gi - (gi * z).sum(dim, keepdim=True)
+        return z * centred, g * centred - gi * (g * z).sum(dim, keepdim=True)
+
+
+def _softmax_backward_data(grad_output, output, dim, input_dtype):
+    """torch._softmax_backward_data: softmax's VJP, z·(g - Σ g·z) along ``dim``, for upstream ``grad_output`` at
+    softmax's ``output`` z (``input_dtype``: the dtype softmax's input had; the result has grad_output's)."""
+    return SoftmaxBackwardData.apply(grad_output, output, _wrap_dim(dim, output.ndim))

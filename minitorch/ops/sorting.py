@@ -461,29 +461,85 @@ def _bin_counts(a, edges, weight, how):
     its weight (or 1) to its bin; the last bin includes its right edge. The bin is found by binary search
     (``how='search'``), or, for evenly spaced edges, by division ('divide'), then, for histogram, checked
     against the edges beside it ('divide, then check'): division can put an element at an edge one bin off."""
-    x, n = a.reshape(-1), len(edges)
+    x = a.reshape(-1)
     w = np.ones_like(x) if weight is None else weight.reshape(-1)
+    pos = _bin_index(x, edges, how)
+    inside = pos >= 0
+    hist = np.zeros(len(edges) - 1, a.dtype)
+    np.add.at(hist, pos[inside], w[inside])
+    return hist
+
+
+def _bin_index(x, edges, how):
+    """The bin of each element of the 1-d array ``x`` among ``edges`` (see _bin_counts), -1 for those outside."""
+    n = len(edges)
     with np.errstate(invalid="ignore"):
         inside = (x >= edges[0]) & (x <= edges[-1])
-    x, w = x[inside], w[inside]
+    index = np.full(x.shape, -1, np.int64)
+    x = x[inside]
     if how == "search":
         pos = _binary_search(edges, x, right=True) - 1
     else:
-        pos = ((x - edges[0]) * a.dtype.type(n - 1) / (edges[-1] - edges[0])).astype(np.int64)
+        pos = ((x - edges[0]) * x.dtype.type(n - 1) / (edges[-1] - edges[0])).astype(np.int64)
         if how == "divide, then check":  # torch's upper_bound among edges[pos-1 : pos+2]
             near = pos[:, None] + np.arange(-1, 2)
             usable = (near >= 0) & (near < n)
             below = usable & (edges[np.clip(near, 0, n - 1)] <= x[:, None])
             pos = np.maximum(pos - 1, 0) + below.sum(axis=1) - 1
     pos[pos == n - 1] = n - 2
-    hist = np.zeros(n - 1, a.dtype)
-    np.add.at(hist, pos, w)
-    return hist
+    index[inside] = pos
+    return index
 
 
 def _edges(low, high, bins, dtype):
     from ..creation import linspace
     return linspace(low, high, bins + 1, dtype=dtype)._data
+
+
+def _tensor_edges(input, edges, d):
+    """The edges of dim d (histogramdd; 0 for histogram) given as a tensor, checked in torch's words; as an
+    array."""
+    if edges.dtype is not input.dtype:
+        raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the same dtype, but got "
+                           f"input with dtype {input.dtype.cpp_name} and bins for dimension {d} with dtype "
+                           f"{edges.dtype.cpp_name}")
+    if edges.ndim != 1:
+        raise RuntimeError(f"torch.histogramdd: bins tensor should have one dimension, but got {edges.ndim} "
+                           f"dimensions in the bins tensor for dimension {d}")
+    if not edges.numel():
+        raise RuntimeError(f"torch.histogramdd: bins tensor should have at least 1 element, but got 0 elements in "
+                           f"the bins tensor for dimension {d}")
+    return edges._data
+
+
+def _even_edges(input, coords, bins, low_high, d):
+    """The edges of ``bins`` equal bins of dim d over ``low_high`` (None: the smallest to the largest of the
+    array ``coords``; 0 to 1 when it is empty), checked in torch's words."""
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension {d}")
+    low, high = (0.0, 1.0) if low_high is None else map(float, low_high)
+    if low_high is None and coords.size:
+        low, high = float(coords.min()), float(coords.max())
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise RuntimeError(f"torch.histogramdd: dimension {d}'s range [{low:g}, {high:g}] is not finite")
+    if low > high:
+        raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {low:g} max {high:g} for "
+                           f"dimension {d}")
+    if low == high:  # an empty range widened, as NumPy's
+        low, high = low - 0.5, high + 0.5
+    return _edges(low, high, int(bins), input.dtype)
+
+
+def _check_weight(input, weight, fits, input_shape, weight_shape):
+    """A histogram's weight: one per point (``fits``), of the input's dtype; torch's words otherwise."""
+    if not fits:
+        raise RuntimeError(f"torch.histogramdd: if weight tensor is provided it should have the same shape as the "
+                           f"input tensor excluding its innermost dimension, but got input with shape {input_shape} "
+                           f"and weight with shape {weight_shape}")
+    if weight.dtype is not input.dtype:
+        raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should "
+                           f"have the same dtype, but got input({input.dtype.cpp_name}), and "
+                           f"weight({weight.dtype.cpp_name})")
 
 
 def histc(input, bins=100, min=0, max=0):
@@ -535,40 +591,12 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     if not input.is_floating_point():
         raise NotImplementedError(f"\"histogramdd\" not implemented for '{input.dtype.scalar_name}'")
     if isinstance(bins, Tensor):
+        _tensor_edges(input, bins, 0)
         edges, how = bins, "search"
-        if bins.dtype is not input.dtype:
-            raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the same dtype, but got "
-                               f"input with dtype {input.dtype.cpp_name} and bins for dimension 0 with dtype "
-                               f"{bins.dtype.cpp_name}")
-        if bins.ndim != 1:
-            raise RuntimeError(f"torch.histogramdd: bins tensor should have one dimension, but got {bins.ndim} "
-                               f"dimensions in the bins tensor for dimension 0")
-        if not bins.numel():
-            raise RuntimeError("torch.histogramdd: bins tensor should have at least 1 element, but got 0 elements in "
-                               "the bins tensor for dimension 0")
     else:
-        if bins <= 0:
-            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
-        low, high = (0.0, 1.0) if range is None else map(float, range)  # (an empty input without a range: 0 to 1)
-        if range is None and input.numel():
-            low, high = float(input._data.min()), float(input._data.max())
-        if not (np.isfinite(low) and np.isfinite(high)):
-            raise RuntimeError(f"torch.histogramdd: dimension 0's range [{low:g}, {high:g}] is not finite")
-        if low > high:
-            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {low:g} max {high:g} for "
-                               f"dimension 0")
-        if low == high:  # an empty range widened, as NumPy's
-            low, high = low - 0.5, high + 0.5
-        edges, how = _make(_edges(low, high, int(bins), input.dtype)), "divide, then check"
-    if weight is not None:
-        if weight.numel() != input.numel():  # (torch compares them flattened)
-            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided it should have the same shape as the "
-                               f"input tensor excluding its innermost dimension, but got input with shape "
-                               f"{[input.numel(), 1]} and weight with shape {[weight.numel()]}")
-        if weight.dtype is not input.dtype:
-            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and weight tensor "
-                               f"should have the same dtype, but got input({input.dtype.cpp_name}), and "
-                               f"weight({weight.dtype.cpp_name})")
+        edges, how = _make(_even_edges(input, input._data.reshape(-1), bins, range, 0)), "divide, then check"
+    if weight is not None:  # (torch compares them flattened: the input as points of one coordinate)
+        _check_weight(input, weight, weight.numel() == input.numel(), [input.numel(), 1], [weight.numel()])
     return histogram_return(*Histogram.apply(input, edges, weight, how, bool(density)))
 
 

@@ -37,3 +37,5 @@ from .multihead import multi_head_attention_forward
 # -- resampling: interpolate and the deprecated upsample* (interpolate.py), grid_sample and affine_grid (grid.py)
 from .interpolate import interpolate, upsample, upsample_nearest, upsample_bilinear
 from .grid import grid_sample, affine_grid
+# -- the remaining OpInfo ops (native lane): linear + cross_entropy in one call, and its chunked path
+from .linear_cross_entropy import linear_cross_entropy

@@ -265,6 +265,11 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Split the channels (dim 1) into ``num_groups`` groups and normalise each group of each sample by its own
     mean and variance (over its channels and all spatial dims), then scale and shift per channel."""
+    return _group_norm(NativeGroupNorm, input, num_groups, weight, bias, eps)
+
+
+def _group_norm(op, input, num_groups, weight, bias, eps):
+    """group_norm's checks, in torch's words, then ``op`` (NativeGroupNorm, or NativeGroupNormStats)."""
     if input.dim() < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
     n, c = input.shape[0], input.shape[1]
@@ -278,9 +283,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
                                f"but got {name} of shape {list(t.shape)} and input of shape {list(input.shape)}")
     _same_dtype(input, weight, bias)
     s = int(np.prod(input.shape[2:]))
-    return NativeGroupNorm.apply(input, _absent(input) if weight is None else weight,
-                                 _absent(input) if bias is None else bias, (n, num_groups, c // num_groups * s),
-                                 (n, c, s), (1, c, 1), eps)
+    return op.apply(input, _absent(input) if weight is None else weight, _absent(input) if bias is None else bias,
+                    (n, num_groups, c // num_groups * s), (n, c, s), (1, c, 1), eps)
 
 
 def _verify_spatial_size(size):
@@ -351,3 +355,88 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     if out is not None:
         return div(input, denom, out=out)
     return input / denom
+
+
+# -- the remaining OpInfo ops (native lane): torch's native_* functions, which also return the statistics ---------
+def _row_stats(x, rows, eps):
+    """(mean, 1/√(biased variance + ε)) of each row of the array ``x`` viewed as ``rows`` (m, k), as arrays."""
+    r = x.reshape(rows)
+    mean = r.mean(axis=-1)
+    with np.errstate(all="ignore"):  # a negative ε (allowed) can make the root NaN, as in torch
+        rstd = 1 / np.sqrt(((r - mean[:, None]) ** 2).mean(axis=-1) + eps)
+    return mean.astype(x.dtype), rstd.astype(x.dtype)
+
+
+def native_layer_norm(input, normalized_shape, weight, bias, eps):
+    """torch.native_layer_norm -> (out, mean, rstd): ``layer_norm``'s output (node NativeLayerNormBackward0) and
+    the statistics it normalised with, of shape input.shape[:-len(normalized_shape)] + (1,)·len(normalized_shape).
+    The statistics are constants (torch marks them not differentiable)."""
+    out = layer_norm(input, normalized_shape, weight, bias, eps)
+    k = len(normalized_shape)
+    lead = tuple(input.shape[:input.dim() - k])
+    stats = _row_stats(input._data, (int(np.prod(lead)), -1) if input.numel() else (0, 1), eps)
+    return (out,) + tuple(_make(s.reshape(lead + (1,) * k)) for s in stats)
+
+
+def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    """torch.native_batch_norm -> (out, save_mean, save_invstd): ``batch_norm``'s output (node
+    NativeBatchNormBackward0, running estimates updated in training) and, in training, the batch's per-channel
+    mean and 1/√(biased variance + ε), constants of shape (C,); in evaluation two empty tensors (torch saves none)."""
+    if training and input.dim() >= 2:  # the batch's statistics, before batch_norm moves the running estimates
+        x = np.moveaxis(input._data, 1, 0)
+        stats = _row_stats(x, (x.shape[0], -1), eps)
+    else:
+        stats = (np.zeros(0, input._data.dtype),) * 2
+    out = batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    return (out,) + tuple(_make(s) for s in stats)
+
+
+class NativeGroupNormStats(NativeGroupNorm):
+    """group_norm's y, and the statistics of each row (a sample's group), differentiable as in torch:
+    μ = mean(x),  r = (mean((x - μ)²) + ε)^-½.
+    VJP: group_norm's, plus  dx += gμ/K - gr·r³·(x - μ)/K  per row of K elements.
+    JVP: group_norm's,  dμ = mean(dx),  dr = -r³·mean((x - μ)·dx)."""
+    node_name = "NativeGroupNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, stats, affine, wshape, eps):
+        y = _RowNorm.forward(ctx, x, w, b, stats, affine, wshape, eps)
+        ctx.set_materialize_grads(False)  # None, not zeros, for the outputs no gradient reached
+        mean, rstd = _row_stats(x, (-1, stats[-1]), eps)
+        return y, mean.reshape(stats[:-1]), rstd.reshape(stats[:-1])
+
+    @staticmethod
+    def _rows(x, stats, eps):
+        rows = x.reshape(stats)
+        centred = rows - rows.mean(-1, keepdim=True)
+        return centred, ((centred * centred).mean(-1, keepdim=True) + eps).rsqrt()
+
+    @staticmethod
+    def jvp(ctx, z, t, x, w, b, stats, affine, wshape, eps):
+        dy = _RowNorm.jvp(ctx, z[0], t, x, w, b, stats, affine, wshape, eps)
+        centred, r = NativeGroupNormStats._rows(x, stats, eps)
+        dx = t[0].reshape(stats)
+        return dy, dx.mean(-1), -(r * r * r).squeeze(-1) * (centred * dx).mean(-1)
+
+    @staticmethod
+    def backward(ctx, g, g_mean, g_rstd):
+        x = ctx.saved_tensors[0]
+        dx, dw, db = _RowNorm.backward(ctx, g if g is not None else x.new_zeros(x.shape))
+        if ctx.needs_input_grad[0] and (g_mean is not None or g_rstd is not None):
+            stats, _, _, eps = ctx.layout
+            centred, r = NativeGroupNormStats._rows(x, stats, eps)
+            k = stats[-1]
+            extra = 0
+            if g_mean is not None:
+                extra = g_mean.unsqueeze(-1) / k
+            if g_rstd is not None:
+                extra = extra - g_rstd.unsqueeze(-1) * r * r * r * centred / k
+            dx = dx + extra.expand(centred.shape).reshape(x.shape)
+        return dx, dw, db
+
+
+def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
+    """torch.native_group_norm -> (out, mean, rstd): ``group_norm``'s output and each (sample, group)'s mean and
+    1/√(biased variance + ε), of shape (N, group), all three outputs of one NativeGroupNormBackward0 node, the
+    statistics differentiable too (as in torch; see NativeGroupNormStats)."""
+    return _group_norm(NativeGroupNormStats, input, group, weight, bias, eps)

@@ -53,15 +53,16 @@ def pad(input, pad, mode="constant", value=None):
     return _pad_by_index(input, pad, mode)
 
 
-def _ints(pad):
-    """The pad sizes as a tuple of ints (torch refuses floats, as its argument parser does)."""
+def _ints(pad, refusal=lambda i, p: f"pad(): argument 'pad' failed to unpack the object at pos {i + 1} with error "
+                                   f"\"type must be tuple of ints,but got {type(p).__name__}\""):
+    """The pad sizes as a tuple of ints (torch refuses floats, as its argument parser does, in the words of
+    ``refusal(position, value)``)."""
     sizes = []
     for i, p in enumerate(pad):
         try:
             sizes.append(operator.index(p))
         except TypeError:
-            raise TypeError(f"pad(): argument 'pad' failed to unpack the object at pos {i + 1} with error \"type must "
-                            f"be tuple of ints,but got {type(p).__name__}\"") from None
+            raise TypeError(refusal(i, p)) from None
     return tuple(sizes)
 
 
@@ -256,3 +257,17 @@ def _copy_within(out, dim, source, target):
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
                            "to a single memory location. Please clone() the tensor before performing the operation.")
     apply_inplace(out, CopySlices.apply, Slice.apply(out, _key(dim, source)), [(dim, target)], None)
+
+
+# -- the remaining OpInfo ops (native lane): torch.constant_pad_nd, F.pad's constant mode as torch's own function
+def constant_pad_nd(input, pad, value=0):
+    """torch.constant_pad_nd: ``F.pad(input, pad, value=value)`` (the same ConstantPadNd node), with the checks
+    and messages of torch's function."""
+    sizes = _ints(pad, lambda i, p: f"constant_pad_nd(): argument 'pad' (position 2) must be tuple of ints, but "
+                                    f"found element of type {type(p).__name__} at pos {i}")
+    if len(sizes) % 2:
+        raise RuntimeError(f"Length of pad must be even but instead it equals {len(sizes)}")
+    if len(sizes) > 2 * input.ndim:
+        raise RuntimeError(f"Length of pad should be no more than twice the number of dimensions of the input. Pad "
+                           f"length is {len(sizes)}while the input has {input.ndim}dimensions.")  # (sic: torch's)
+    return ConstantPadNd.apply(input, sizes, value)
