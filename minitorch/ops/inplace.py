@@ -211,11 +211,25 @@ def _retarget_saved_output(result, self):
     node._saved, node._saved_versions = tuple(saved), tuple(versions.items())
 
 
-def copy_into_out(out, result):
-    """torch's ``out=``: the result written into ``out`` (resized if its shape differs)."""
+def copy_into_out(out, result, name=None, composite=False):
+    """torch's ``out=``: the result written into ``out`` (resized if its shape differs).
+
+    An out tensor cannot carry the op's graph: torch refuses ``out=`` when the result would require grad, in words
+    naming the aten function (``name``, or else the one of the result's node). Two kinds of ops pass: those torch
+    does not differentiate (a NotImplemented node; the values are written, here without a graph), and
+    ``composite`` ones, which torch writes in Python-level ops that end in ``out.copy_(result)``, recorded as
+    such (CopyBackwards)."""
     if tuple(out.shape) != tuple(result.shape):
         out._data = np.empty(result._data.shape, out._data.dtype)
-    return apply_inplace(out, lambda _old, r: r, result.detach() if result.requires_grad else result)
+    if composite:
+        return copy_(out, result)
+    if result.requires_grad:
+        op = getattr(result.grad_fn, "_function", None)
+        if op is None or op.node_name != "torch::autograd::NotImplemented":
+            raise RuntimeError(f"{name or forward_ad.aten_name(op)}(): functions with out=... arguments don't "
+                               "support automatic differentiation, but one of the arguments requires grad.")
+        result = result.detach()
+    return apply_inplace(out, lambda _old, r: r, result)
 
 
 # -- the in-place methods ------------------------------------------------------------------------------

@@ -284,7 +284,7 @@ def matmul(input, other, *, out=None):
     ``out=`` writes the product into ``out`` (resized if needed), as torch's.
     """
     if out is not None:
-        return copy_into_out(out, matmul(input, other))
+        return copy_into_out(out, matmul(input, other), "matmul")
     if input.is_sparse or other.is_sparse:  # a product with a sparse matrix (minitorch/sparse/)
         return input.mm(other) if input.is_sparse else other._rmm(input)
     d1, d2 = input.ndim, other.ndim
@@ -627,7 +627,8 @@ def chain_matmul(*matrices, out=None):
         if t.dim() != 2:
             raise RuntimeError(f"Tensor dimension is {t.dim()}, expected 2 instead.")
     result = matrices[0].clone() if len(matrices) == 1 else multi_dot(list(matrices))
-    return result if out is None else copy_into_out(out, result)
+    # torch copies one matrix into out in a recorded copy_; a product is its mm's out=
+    return result if out is None else copy_into_out(out, result, "mm", composite=len(matrices) == 1)
 
 
 # ``minitorch.linalg``, as ``torch.linalg`` (the part of it minitorch has)
