@@ -642,11 +642,6 @@ def norm_dtype(input, dtype, fname):
     return dtype
 
 
-def norm_input(input, dtype, fname):
-    """The input of a norm at ``dtype`` (if given), with torch's errors (``norm_dtype``)."""
-    return input.to(norm_dtype(input, dtype, fname))
-
-
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.vector_norm: the ``ord``-norm of ``input`` flattened (or along ``dim``)."""
     dtype = norm_dtype(input, dtype, "linalg.vector_norm")
