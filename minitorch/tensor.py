@@ -266,6 +266,16 @@ class Tensor:
 
     def stride(self, dim=None):
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        if self._data.size == 0 and not any(strides):
+            # NumPy gives a new empty array all-zero strides; torch the contiguous ones, each the product of the
+            # later sizes counted as at least 1 (empty(2, 0, 3): (3, 3, 1)). An empty slice of a tensor with
+            # elements keeps NumPy's strides, which are torch's. (A view of a new empty tensor, such as its
+            # transpose, gets the contiguous strides of its own shape here; torch's are the permuted ones.)
+            strides, step = [], 1
+            for size in reversed(self._data.shape):
+                strides.append(step)
+                step *= max(size, 1)
+            strides = tuple(reversed(strides))
         return strides if dim is None else strides[_wrap_shape_dim(dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format=None):
