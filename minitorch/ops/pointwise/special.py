@@ -13,7 +13,7 @@ from ..._dtype import get_default_dtype, result_type
 from ...tensor import Tensor
 from ..arithmetic import _out
 from ..op import Op
-from ._common import _overload
+from ._common import apply_overload, number_overloads
 
 # Bernoulli numbers B2, B4, ..., B20: the coefficients of the asymptotic series of the polygamma functions
 _B2K = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798, -174611 / 330]
@@ -195,15 +195,8 @@ class Xlogy(Op):
         return (xlogy(g, b).masked_fill((a == 0) & (b <= 0), 0) if da else None), (g * a / b if db else None)
 
 
-class XlogyNumberA(Xlogy):
-    node_name = "XlogyBackward1"  # torch's xlogy.Scalar_Self: a number first
-
-
-class XlogyNumberB(Xlogy):
-    node_name = "XlogyBackward2"  # torch's xlogy.Scalar_Other: a number second
-
-
-XLOGY_OVERLOADS = (Xlogy, XlogyNumberA, XlogyNumberB)  # (Tensor, Tensor), (number, Tensor), (Tensor, number)
+# (Tensor, Tensor), (number, Tensor), (Tensor, number): torch's xlogy.Tensor, xlogy.Scalar_Self, xlogy.Scalar_Other
+XLOGY_OVERLOADS = (Xlogy, *number_overloads(Xlogy, "XlogyBackward1", "XlogyBackward2"))
 
 
 def _series(a, x):
@@ -358,7 +351,7 @@ def erfinv(input):
 
 
 def xlogy(input, other, *, out=None):
-    return _out(_overload("xlogy", input, other, XLOGY_OVERLOADS).apply(input, other), out)
+    return _out(apply_overload("xlogy", input, other, XLOGY_OVERLOADS), out)
 
 
 def _polygamma_method(self, n):
