@@ -12,7 +12,8 @@ down the graph, exactly as in torch.
 Views need more, because a view and its base are one memory seen twice:
 
 * changing a view in place changes its base: the base's new history is ``CopySlices`` - the old base
-  with the view's region replaced by the op's result;
+  with the view's region replaced by the op's result; as torch's, it takes over the op's node (its edges to
+  the op's other inputs, its VJP run on the view's region), so the op's node is not in the graph itself;
 * after the base's history changed (through a view or directly), each of its views takes its history
   from the new base again: one ``AsStridedBackward0`` node from the view to the base, whatever view ops
   made it (torch does this lazily, on the next ``grad_fn`` access, and names the node after the
