@@ -164,7 +164,9 @@ def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtype.from_numpy_dtype(ndarray.dtype)  # raises for unsupported dtypes
-    return _make(ndarray)
+    t = _make(ndarray)
+    t._data = ndarray  # NumPy's own strides, an empty array's zeros included (_make gives new ones torch's)
+    return t
 
 
 # -- filled ---------------------------------------------------------------------------------------------

@@ -509,6 +509,7 @@ class _TensorHookHandle(RemovableHandle):
 # one global lookup each in _make, not two: it runs for every tensor an operation makes (Tensor has no __new__ of
 # its own: object's makes the bare instance)
 _ndarray, _asarray, _new = np.ndarray, np.asarray, object.__new__
+_as_strided = np.lib.stride_tricks.as_strided
 
 
 def _make(data):
@@ -522,6 +523,8 @@ def _make(data):
         if isinstance(data, _ndarray) and hasattr(data, "as_batched_tensor"):  # inside vmap: values read from
             return data.as_batched_tensor()  # a batched tensor (minitorch/func/vmap.py): the result is batched
         data = _asarray(data)
+    if data.size == 0 and data.ndim and data.base is None and not any(data.strides):  # (a view keeps its own)
+        data = _strided_empty(data)
     t = _new(Tensor)
     t._data = data
     t._requires_grad = False
@@ -535,6 +538,19 @@ def _make(data):
     t._view = None
     t._views = None
     return t
+
+
+def _strided_empty(data):
+    """A new empty array with torch's strides. NumPy gives every new empty array all-zero strides; torch gives a
+    new tensor contiguous ones, each the product of the later sizes counted as at least 1 (``empty(2, 0, 3)``:
+    (3, 3, 1)), which its views then carry (the transpose of ``empty(0, 3)`` has (1, 3), an expand 0s). An empty
+    array may have any strides, and NumPy's views keep them, so they are set here once, where tensors are made.
+    (``from_numpy`` keeps NumPy's zeros, as torch's does.)"""
+    strides, step = [], data.itemsize
+    for size in reversed(data.shape):
+        strides.append(step)
+        step *= max(size, 1)
+    return _as_strided(data, data.shape, tuple(reversed(strides)))
 
 
 def _init(t, data):

@@ -171,9 +171,15 @@ def _primal(t):
 
 # -- the rule Op.apply follows ------------------------------------------------------------------------
 def _snake(node_name):
-    """torch's op name from a node name: ``MultiMarginLossBackward0`` -> ``multi_margin_loss``."""
+    """torch's op name from a node name: ``MultiMarginLossBackward0`` -> ``multi_margin_loss``, ``Deg2RadBackward0``
+    -> ``deg2rad``, ``SpecialXlog1PyBackward0`` -> ``special_xlog1py`` (a digit and what follows stay one word)."""
     base = re.sub(r"Backward\d*$", "", node_name)
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", base).lower()
+    return re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", base).lower()
+
+
+def aten_name(op):
+    """The aten function an Op is: its ``aten_name``, or else its node name in snake case."""
+    return getattr(op, "aten_name", None) or _snake(op.node_name or op.__name__)
 
 
 def has_tangent(args):
@@ -307,7 +313,7 @@ def push_tangents(op, ctx, args, results):
             out = _transposed_vjp_jvp(op, ctx, results, tangents, args)
         else:
             raise NotImplementedError(
-                f"Trying to use forward AD with {getattr(op, 'aten_name', None) or _snake(op.node_name or op.__name__)}"
+                f"Trying to use forward AD with {aten_name(op)}"
                 " that does not support it because it has not been implemented yet.\nPlease file an issue to "
                 "PyTorch at https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml so that we "
                 "can prioritize its implementation or submit a PR adding the implementation to derivatives.yaml")

@@ -519,11 +519,11 @@ def reciprocal(input):
     return Reciprocal.apply(input)
 
 
-def _out(result, out):
-    """Support torch's ``out=`` argument: write the result into ``out`` (no gradient flows through it)."""
+def _out(result, out, name=None):
+    """Support torch's ``out=`` argument: write the result into ``out`` (ops/inplace.py ``copy_into_out``)."""
     if out is None:
         return result
-    return copy_into_out(out, result)
+    return copy_into_out(out, result, name)
 
 
 # The operators skip the keyword handling of add/mul/... (alpha, out): they are the hottest calls of all.

@@ -92,17 +92,18 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 def diag(input, diagonal=0, *, out=None):
     """A vector's diagonal matrix (diag_embed), or a matrix's diagonal (a copy: diagonal_copy)."""
     if input.ndim == 1:
-        return _out(out, diag_embed(input, diagonal))
+        return _out(out, diag_embed(input, diagonal), derivative=False)
     if input.ndim == 2:
         from .view_copy import diagonal_copy
-        return _out(out, diagonal_copy(input, diagonal))
+        return _out(out, diagonal_copy(input, diagonal), derivative=False)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
 
 
-def _out(out, result):
-    """torch's ``out=``: the result written into ``out`` (or the result itself, without one)."""
+def _out(out, result, derivative=True):
+    """torch's ``out=``: the result written into ``out`` (or the result itself, without one). torch's diag(out=)
+    has no derivative (``derivative=False``): it writes the values where other ops refuse an input requiring grad."""
     from .inplace import copy_into_out
-    return result if out is None else copy_into_out(out, result)
+    return result if out is None else copy_into_out(out, result if derivative else result.detach())
 
 
 def diagflat(input, offset=0):

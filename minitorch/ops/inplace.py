@@ -12,7 +12,8 @@ down the graph, exactly as in torch.
 Views need more, because a view and its base are one memory seen twice:
 
 * changing a view in place changes its base: the base's new history is ``CopySlices`` - the old base
-  with the view's region replaced by the op's result;
+  with the view's region replaced by the op's result; as torch's, it takes over the op's node (its edges to
+  the op's other inputs, its VJP run on the view's region), so the op's node is not in the graph itself;
 * after the base's history changed (through a view or directly), each of its views takes its history
   from the new base again: one ``AsStridedBackward0`` node from the view to the base, whatever view ops
   made it (torch does this lazily, on the next ``grad_fn`` access, and names the node after the
@@ -22,7 +23,7 @@ import numpy as np
 
 from ..autograd import forward_ad, grad_mode
 from ..autograd import function as _function
-from ..autograd.function import forward_op_name
+from ..autograd.function import FREED_ERROR, edge_of, forward_op_name
 from ..tensor import Tensor, _make
 from .op import Op, view_ops
 
@@ -75,14 +76,50 @@ def _apply_inplace_on_view(self, fn, args, kwargs):
                            f"inplace operation by an out-of-place one.")
     if base._requires_grad and base.grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF_ERROR)
-    result = fn(_stand_in(self, copy=True), *args, **kwargs)
+    # the op runs on a stand-in leaf for the view's old value, so that its node's edge to it can be found after
+    stand, old_edge = _stand_in(self, copy=True), edge_of(self)
+    history = stand.grad_fn, stand._output_nr, stand._requires_grad
+    stand.grad_fn, stand._output_nr, stand._requires_grad = None, 0, True
+    start = next(_function._sequence)  # the nodes fn makes come after this
+    result = fn(stand, *args, **kwargs)
+    stand.grad_fn, stand._output_nr, stand._requires_grad = history  # as the op's node saved it, for 2nd order
     _store(self, result, None)  # into the view's memory, which is the base's
     # the base, as the graph sees it: its old self with the view's region replaced by the result
     new_base = CopyIntoView.apply(_stand_in(base, copy=False), result, steps)
+    _take_over(new_base.grad_fn, result.grad_fn, stand, old_edge, start)
     _take_history(base, new_base)
     _retarget_saved_output(result, self)
     _refresh_views(base, self)
     return self
+
+
+def _take_over(copy_slices, node, stand, old_edge, start):
+    """As torch's ``CopySlices``: when an in-place op on a view made one node, whose edge to the view's old value
+    (the leaf ``stand``) is its only link to it, CopySlices takes over that node's other edges and runs its
+    backward on the view's region of the gradient itself (torch keeps the op's node inside CopySlices, out of the
+    graph). Otherwise (an op made of several nodes) the op's nodes stay in the graph, a child of CopySlices. Either
+    way their edges to ``stand`` lead to the view's old node again."""
+    acc = stand._acc() if stand._acc is not None else None
+    if node is None or acc is None:
+        return  # nothing recorded, or the op did not use the old value (fill_, zero_)
+    made, stack = [], [node]  # the nodes fn made (created after ``start``)
+    while stack:
+        n = stack.pop()
+        if n is not None and type(n) is not _function.AccumulateGrad and n._seq > start and n not in made:
+            made.append(n)
+            stack.extend(child for child, _ in n.next_functions)
+    k = [i for i, (child, _) in enumerate(node.next_functions) if child is acc]
+    for n in made:  # (the op's node is still reached from a saved output of it, in a second derivative)
+        n.next_functions = tuple(old_edge if child is acc else (child, nr) for child, nr in n.next_functions)
+    if copy_slices is not None and len(made) == 1 and len(k) == 1:
+        k = k[0]
+        node.needs_input_grad = tuple(needs if i != k else old_edge[0] is not None
+                                      for i, needs in enumerate(node.needs_input_grad))
+        edges, meta = list(node.next_functions), list(node._input_meta)
+        del edges[k], meta[k]
+        copy_slices.next_functions = copy_slices.next_functions[:1] + tuple(edges)
+        copy_slices._input_meta = copy_slices._input_meta[:1] + tuple(meta)
+        copy_slices.op_node, copy_slices.op_input = node, k
 
 
 def _stand_in(t, copy):
@@ -171,7 +208,9 @@ class AsStrided(Op):
 
 class CopyIntoView(Op):
     """z = a with the region that the view ops ``steps`` select replaced by v: an in-place change of a
-    view, seen from its base.   VJP: da = g with that region zeroed,  dv = that region of g."""
+    view, seen from its base.   VJP: da = g with that region zeroed,  dv = that region of g.
+    (Or, where v = op(view, ...) and its node was taken over: da = g with that region replaced by the op's
+    VJP for the view, the rest of the op's VJP for its other inputs.)"""
     node_name = "torch::autograd::CopySlices"
 
     @staticmethod
@@ -185,7 +224,16 @@ class CopyIntoView(Op):
     def backward(cls, ctx, g):
         da, dv = ctx.needs_input_grad
         zero = _make(np.zeros((), g._data.dtype))
-        return (cls.apply(g, zero, ctx.steps) if da else None), (_view_of(g, ctx.steps) if dv else None)
+        op_node = getattr(ctx, "op_node", None)
+        if op_node is None:
+            return (cls.apply(g, zero, ctx.steps) if da else None), (_view_of(g, ctx.steps) if dv else None)
+        if ctx._freed:  # torch's CopySlices lets go of the op's node when the graph is freed
+            raise RuntimeError(FREED_ERROR)
+        # it took over the in-place op's node (_take_over): that node's VJP, on the view's region of g, gives the
+        # gradient of the view's old value (back into that region for a) and those of the op's other inputs
+        grads = list(op_node._run_backward((_view_of(g, ctx.steps),)))
+        dview = grads.pop(ctx.op_input)
+        return ((cls.apply(g, zero if dview is None else dview, ctx.steps) if da else None), *grads)
 
 
 def _write(self, result):
@@ -211,11 +259,25 @@ def _retarget_saved_output(result, self):
     node._saved, node._saved_versions = tuple(saved), tuple(versions.items())
 
 
-def copy_into_out(out, result):
-    """torch's ``out=``: the result written into ``out`` (resized if its shape differs)."""
+def copy_into_out(out, result, name=None, composite=False):
+    """torch's ``out=``: the result written into ``out`` (resized if its shape differs).
+
+    An out tensor cannot carry the op's graph: torch refuses ``out=`` when the result would require grad, in words
+    naming the aten function (``name``, or else the one of the result's node). Two kinds of ops pass: those torch
+    does not differentiate (a NotImplemented node; the values are written, here without a graph), and
+    ``composite`` ones, which torch writes in Python-level ops that end in ``out.copy_(result)``, recorded as
+    such (CopyBackwards)."""
     if tuple(out.shape) != tuple(result.shape):
         out._data = np.empty(result._data.shape, out._data.dtype)
-    return apply_inplace(out, lambda _old, r: r, result.detach() if result.requires_grad else result)
+    if composite:
+        return copy_(out, result)
+    if result.requires_grad:
+        op = getattr(result.grad_fn, "_function", None)
+        if op is None or op.node_name != "torch::autograd::NotImplemented":
+            raise RuntimeError(f"{name or forward_ad.aten_name(op)}(): functions with out=... arguments don't "
+                               "support automatic differentiation, but one of the arguments requires grad.")
+        result = result.detach()
+    return apply_inplace(out, lambda _old, r: r, result)
 
 
 # -- the in-place methods ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ..tensor import Tensor, _make, _wrap_dim
 from . import linalg_numpy
 from .inplace import copy_into_out
 from .op import Op
-from .reduction import amax, amin, norm_input, vector_norm
+from .reduction import amax, amin, norm_dtype, vector_norm
 from .shape import UnsafeView
 
 # the C type names torch's mm error messages use
@@ -284,7 +284,7 @@ def matmul(input, other, *, out=None):
     ``out=`` writes the product into ``out`` (resized if needed), as torch's.
     """
     if out is not None:
-        return copy_into_out(out, matmul(input, other))
+        return copy_into_out(out, matmul(input, other), "matmul")
     if input.is_sparse or other.is_sparse:  # a product with a sparse matrix (minitorch/sparse/)
         return input.mm(other) if input.is_sparse else other._rmm(input)
     d1, d2 = input.ndim, other.ndim
@@ -445,12 +445,13 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     if isinstance(ord, str) and ord not in ("fro", "nuc") or not isinstance(ord, str) and abs(ord) not in (
             1, 2, float("inf")):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
-    A = norm_input(A, dtype, "linalg.matrix_norm")
+    # the vector norms cast inside their node (no ToCopyBackward0 in the graph, as torch); svdvals takes A cast
+    dtype = norm_dtype(A, dtype, "linalg.matrix_norm")
     if ord == "fro":
-        return vector_norm(A, 2, (d0, d1), keepdim)
+        return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
     if ord in ("nuc", 2, -2):
         permutation = _backshift(d0, d1, A.ndim)
-        s = svdvals(A.permute(permutation))
+        s = svdvals(A.to(dtype).permute(permutation))
         result = s.sum(-1, keepdim=keepdim) if ord == "nuc" else (amax if ord == 2 else amin)(s, -1, keepdim)
         if keepdim:
             inverse = tuple(int(i) for i in np.argsort(permutation))
@@ -461,7 +462,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         d0, d1 = d1, d0
     if d0 < d1 and not keepdim:
         d1 -= 1  # the sum removed dim d0 first
-    return (amax if ord > 0 else amin)(vector_norm(A, 1, d0, keepdim), d1, keepdim)
+    return (amax if ord > 0 else amin)(vector_norm(A, 1, d0, keepdim, dtype=dtype), d1, keepdim)
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
@@ -629,7 +630,8 @@ def chain_matmul(*matrices, out=None):
         if t.dim() != 2:
             raise RuntimeError(f"Tensor dimension is {t.dim()}, expected 2 instead.")
     result = matrices[0].clone() if len(matrices) == 1 else multi_dot(list(matrices))
-    return result if out is None else copy_into_out(out, result)
+    # torch copies one matrix into out in a recorded copy_; a product is its mm's out=
+    return result if out is None else copy_into_out(out, result, "mm", composite=len(matrices) == 1)
 
 
 # ``minitorch.linalg``, as ``torch.linalg`` (the part of it minitorch has)

@@ -631,20 +631,17 @@ def norm_vjp(g, a, z, p, dims, split_ties=True):
 def norm_dtype(input, dtype, fname):
     """The dtype a norm of ``input`` computes at (``dtype``, if given), with torch's errors: no narrowing,
     floating point only."""
+    if not input.dtype.is_floating_point:  # (even with a floating dtype=)
+        raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. "
+                           f"Got {input.dtype.scalar_name}")
     if dtype is None:
-        dtype = input.dtype
-    elif input.dtype.is_floating_point and dtype.itemsize < input.dtype.itemsize:
+        return input.dtype
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"{fname}: dtype should be floating point or complex, but got {dtype.scalar_name}")
+    if dtype.itemsize < input.dtype.itemsize:
         raise RuntimeError(f"{fname}: the dtype of the input ({input.dtype.scalar_name}) should be "
                            f"convertible without narrowing to the specified dtype ({dtype.scalar_name})")
-    if not dtype.is_floating_point:
-        raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. "
-                           f"Got {dtype.scalar_name}")
     return dtype
-
-
-def norm_input(input, dtype, fname):
-    """The input of a norm at ``dtype`` (if given), with torch's errors (``norm_dtype``)."""
-    return input.to(norm_dtype(input, dtype, fname))
 
 
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):

@@ -10,6 +10,7 @@ from ..ops.arithmetic import _out
 from ..ops.pointwise import activations as _activations
 from ..ops.pointwise import bessel as _bessel
 from ..ops.pointwise import exp_log as _exp_log
+from ..ops.pointwise._common import apply_overload
 from ..ops.pointwise import rounding as _rounding
 from ..ops.pointwise import special as _special
 from ..ops.pointwise import trig as _trig
@@ -54,7 +55,7 @@ def polygamma(n, input, *, out=None):
 
 
 def xlogy(input, other, *, out=None):
-    return _out(_special.xlogy(input, other), out)
+    return _out(apply_overload("special_xlogy", input, other, _special.XLOGY_OVERLOADS), out)  # its errors' name
 
 
 def round(input, *, decimals=0, out=None):

@@ -55,3 +55,34 @@ def _overload(name, input, other, ops, names=("input", "other")):
                     f" * (Tensor {a}, Tensor {b}, *, Tensor out = None)\n"
                     f" * (Number {'self' if a == 'input' else a}, Tensor {b}, *, Tensor out = None)\n"
                     f" * (Tensor {a}, Number {b}, *, Tensor out = None)\n")
+
+
+def apply_overload(name, input, other, ops, names=("input", "other")):
+    """``name(input, other)`` by the one of ``ops`` (from ``number_overloads``) that torch runs (``_overload``)."""
+    op = _overload(name, input, other, ops, names)
+    return op.apply(other, input) if op is ops[1] else op.apply(input, other)  # (tensor, number) always
+
+
+def number_overloads(op, first_name, second_name):
+    """The (number, Tensor) and (Tensor, number) overloads of a binary elementwise Op ``op(a, b)``, with torch's
+    node names for them. torch keeps the number out of the graph (its node has one edge, to the tensor), so
+    each is applied as ``(tensor, number)``: only the tensor is an operand, and forward wraps the number in the
+    tensor's floating dtype and runs ``op``'s forward. Backward runs ``op``'s and keeps the tensor's gradient."""
+    def forward_with(position):
+        def forward(ctx, tensor, number):
+            number = np.asarray(number, _float(tensor).dtype)
+            needs = ctx.needs_input_grad[0]
+            ctx.needs_input_grad = (False, needs) if position == 0 else (needs, False)  # as op's backward reads it
+            return op.forward(ctx, *((number, tensor) if position == 0 else (tensor, number)))
+        return staticmethod(forward)
+
+    def backward_with(position):
+        def backward(ctx, g):
+            return op.backward(ctx, g)[1 - position]
+        return staticmethod(backward)
+
+    return tuple(type(op.__name__ + suffix, (op,), {"node_name": name, "promotes": 1, "__module__": op.__module__,
+                                                     "forward": forward_with(position),
+                                                     "backward": backward_with(position)})
+                 for position, (suffix, name) in enumerate((("NumberFirst", first_name),
+                                                           ("NumberSecond", second_name))))

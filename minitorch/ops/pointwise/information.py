@@ -6,7 +6,7 @@ import numpy as np
 
 from ..arithmetic import _out
 from ..op import Op
-from ._common import _compute, _float, _overload
+from ._common import _compute, _float, apply_overload, number_overloads
 
 
 class Entr(Op):
@@ -47,12 +47,8 @@ class Xlog1py(Op):
                 (g * a / (b + 1) if db else None))
 
 
-class Xlog1pyNumberA(Xlog1py):
-    node_name = "SpecialXlog1PyBackward1"  # torch's special_xlog1py.self_scalar
-
-
-class Xlog1pyNumberB(Xlog1py):
-    node_name = "SpecialXlog1PyBackward2"  # torch's special_xlog1py.other_scalar
+# (Tensor, Tensor), (number, Tensor), (Tensor, number): torch's special_xlog1py, .self_scalar, .other_scalar
+XLOG1PY_OVERLOADS = (Xlog1py, *number_overloads(Xlog1py, "SpecialXlog1PyBackward1", "SpecialXlog1PyBackward2"))
 
 
 def entr(input, *, out=None):
@@ -60,5 +56,4 @@ def entr(input, *, out=None):
 
 
 def xlog1py(input, other, *, out=None):
-    op = _overload("special_xlog1py", input, other, (Xlog1py, Xlog1pyNumberA, Xlog1pyNumberB))
-    return _out(op.apply(input, other), out)
+    return _out(apply_overload("special_xlog1py", input, other, XLOG1PY_OVERLOADS), out)

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..._dtype import get_default_dtype
 from ..arithmetic import AddScalar, MulScalar, _out
+from ..inplace import copy_into_out
 from ..op import Op
 from .activations import erf
 from .special import _erfinv, _in_float64
@@ -85,7 +86,8 @@ def ndtr(input, *, out=None):
     """Φ(x) = (1 + erf(x/√2)) / 2, in operations as torch writes it (its gradient flows through them)."""
     if not input.is_floating_point():
         input = input.to(get_default_dtype())
-    return _out(MulScalar.apply(AddScalar.apply(erf(MulScalar.apply(input, SQRT1_2)), 1), 0.5), out)
+    result = MulScalar.apply(AddScalar.apply(erf(MulScalar.apply(input, SQRT1_2)), 1), 0.5)
+    return result if out is None else copy_into_out(out, result, composite=True)  # torch's ends in a recorded copy_
 
 
 class LogNdtr(Op):

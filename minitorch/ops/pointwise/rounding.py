@@ -137,11 +137,20 @@ class RoundDecimals(Floor):
         return np.round(a, decimals)
 
 
-def round(input, *, decimals=0, out=None):
-    if decimals == 0:
+_NO_DECIMALS = object()  # torch.round has two overloads: without ``decimals`` (RoundBackward0) and with it,
+                        # even decimals=0 (RoundBackward1), so "not passed" must differ from 0
+
+
+def round(input, *, decimals=_NO_DECIMALS, out=None):
+    if decimals is _NO_DECIMALS:
         return _rounding(Round, "round", input, out)
-    if not input.is_floating_point():
-        raise _not_implemented("round_cpu", input)
+    if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool):
+        raise TypeError(f"round() received an invalid combination of arguments - got (Tensor, "
+                        f"decimals={type(decimals).__name__}), but expected one of:\n"
+                        " * (Tensor input, *, Tensor out = None)\n"
+                        " * (Tensor input, *, int decimals, Tensor out = None)\n")
+    if not input.is_floating_point():  # torch's decimals=0 kernel is the vectorised round's
+        raise _not_implemented("round_vml_cpu" if decimals == 0 else "round_cpu", input)
     return _out(RoundDecimals.apply(input, decimals), out)
 
 

@@ -13,6 +13,7 @@ from ..._dtype import get_default_dtype, result_type
 from ...tensor import Tensor
 from ..arithmetic import _out
 from ..op import Op
+from ._common import apply_overload, number_overloads
 
 # Bernoulli numbers B2, B4, ..., B20: the coefficients of the asymptotic series of the polygamma functions
 _B2K = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798, -174611 / 330]
@@ -194,6 +195,10 @@ class Xlogy(Op):
         return (xlogy(g, b).masked_fill((a == 0) & (b <= 0), 0) if da else None), (g * a / b if db else None)
 
 
+# (Tensor, Tensor), (number, Tensor), (Tensor, number): torch's xlogy.Tensor, xlogy.Scalar_Self, xlogy.Scalar_Other
+XLOGY_OVERLOADS = (Xlogy, *number_overloads(Xlogy, "XlogyBackward1", "XlogyBackward2"))
+
+
 def _series(a, x):
     """(P(a, x), ∂P/∂a) by the series P(a, x) = Σₙ tₙ, tₙ = x^(a+n) e^(-x) / Γ(a+n+1), in float64, elementwise
     over broadcast a and x > 0. Each term differentiates to ∂tₙ/∂a = tₙ (ln x - ψ(a+n+1)) (the Gamma
@@ -345,8 +350,8 @@ def erfinv(input):
     return Erfinv.apply(input)
 
 
-def xlogy(input, other):
-    return Xlogy.apply(input, other)
+def xlogy(input, other, *, out=None):
+    return _out(apply_overload("xlogy", input, other, XLOGY_OVERLOADS), out)
 
 
 def _polygamma_method(self, n):

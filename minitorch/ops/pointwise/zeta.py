@@ -8,7 +8,7 @@ import numpy as np
 from ..._dtype import get_default_dtype
 from ..arithmetic import _out
 from ..op import Op
-from ._common import _overload
+from ._common import apply_overload, number_overloads
 
 # (2j)! / B₂ⱼ for j = 1..12: the Euler-Maclaurin corrections are B₂ⱼ/(2j)! x(x+1)...(x+2j-2) w^(-x-2j+1)
 _FACTORIAL_OVER_B = [12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, 7.47242496e10,
@@ -78,14 +78,9 @@ class Zeta(Op):
         return None, (g * -x * zeta(x + 1.0, q) if dq else None)
 
 
-class ZetaNumberX(Zeta):
-    node_name = "SpecialZetaBackward1"  # torch's special_zeta.self_scalar
-
-
-class ZetaNumberQ(Zeta):
-    node_name = "SpecialZetaBackward2"  # torch's special_zeta.other_scalar
+# (Tensor, Tensor), (number, Tensor), (Tensor, number): torch's special_zeta, .self_scalar, .other_scalar
+ZETA_OVERLOADS = (Zeta, *number_overloads(Zeta, "SpecialZetaBackward1", "SpecialZetaBackward2"))
 
 
 def zeta(input, other, *, out=None):
-    op = _overload("special_zeta", input, other, (Zeta, ZetaNumberX, ZetaNumberQ))
-    return _out(op.apply(input, other), out)
+    return _out(apply_overload("special_zeta", input, other, ZETA_OVERLOADS), out)
