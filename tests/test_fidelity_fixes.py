@@ -237,6 +237,7 @@ IN_PLACE_ON_A_VIEW = {
     "copy_": lambda v, w: v.copy_(w),
     "zero_, then add_": lambda v, w: v.zero_().add_(w),
     "setitem": lambda v, w: v.__setitem__(0, w[-1]),
+    "nan_to_num_": lambda v, w: v.mul_(w).nan_to_num_(nan=0.5),
 }
 
 

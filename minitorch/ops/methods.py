@@ -212,6 +212,7 @@ Tensor.trunc = Tensor.fix = rounding.trunc
 Tensor.round = rounding.round
 Tensor.frac = rounding.frac
 Tensor.nan_to_num = rounding.nan_to_num
+Tensor.nan_to_num_ = make_inplace(rounding.nan_to_num)
 Tensor.isnan = rounding.isnan
 Tensor.isinf = rounding.isinf
 Tensor.isfinite = rounding.isfinite
