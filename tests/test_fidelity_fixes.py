@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import minitorch
-from harness import check, check_second_order, same_error, same_graphs
+from harness import check, check_second_order, outcome, same_error, same_graphs
 
 X = np.array([[0.5, 1.5, 2.0], [0.0, 3.0, 0.25]])
 
@@ -281,3 +281,15 @@ def test_in_place_on_a_view_frees_the_op_with_the_graph():
         y.sum().backward()
         y.sum().backward()
     same_error(fn)
+
+
+@pytest.mark.parametrize("name", ["isposinf", "isneginf", "signbit"])
+@pytest.mark.parametrize("out_dtype", ["float32", "int64", "bool"])
+def test_a_predicate_writes_only_into_a_bool_out(name, out_dtype):
+    """isposinf, isneginf and signbit refuse a non-bool ``out=`` with torch's message, and fill a bool one."""
+    def call(lib):
+        out = lib.zeros(3, dtype=getattr(lib, out_dtype))
+        getattr(lib, name)(lib.tensor([1.0, float("inf"), -float("inf")]), out=out)
+        return out
+    outcome_mine, outcome_theirs = [outcome(lambda: call(lib)) for lib in (minitorch, torch)]
+    assert outcome_mine == outcome_theirs

@@ -86,3 +86,10 @@ def number_overloads(op, first_name, second_name):
                                                      "backward": backward_with(position)})
                  for position, (suffix, name) in enumerate((("NumberFirst", first_name),
                                                            ("NumberSecond", second_name))))
+
+
+
+def _check_bool_out(name, out):
+    """``out=`` of a predicate (isposinf, isneginf, signbit): torch writes it only into a bool tensor."""
+    if out is not None and out._data.dtype != np.bool_:
+        raise RuntimeError(f"{name} does not support non-boolean outputs.")

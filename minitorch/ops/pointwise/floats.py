@@ -9,7 +9,7 @@ from ...tensor import Tensor, _make
 from ..arithmetic import _out
 from ..op import Op
 from ..where import where
-from ._common import _compute, _float, _not_implemented, _tensor_only, _zeros
+from ._common import _check_bool_out, _compute, _float, _not_implemented, _tensor_only, _zeros
 
 
 class Copysign(Op):
@@ -57,6 +57,7 @@ def copysign(input, other, *, out=None):
 
 def signbit(input, *, out=None):
     """Whether the sign bit is set (-0.0 and -nan too); no gradient."""
+    _check_bool_out("signbit", out)
     return _out(_make(np.signbit(input._data)), out)
 
 

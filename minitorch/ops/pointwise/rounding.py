@@ -7,7 +7,7 @@ from ...tensor import _make
 from ..arithmetic import _out
 from ..op import Op
 from ..where import where
-from ._common import _not_implemented, _zeros
+from ._common import _check_bool_out, _not_implemented, _zeros
 
 
 def _sign(a):
@@ -208,10 +208,12 @@ def isfinite(input):
 
 
 def isposinf(input, *, out=None):
+    _check_bool_out("isposinf", out)
     return _out(_make(np.isposinf(input._data)), out)
 
 
 def isneginf(input, *, out=None):
+    _check_bool_out("isneginf", out)
     return _out(_make(np.isneginf(input._data)), out)
 
 
