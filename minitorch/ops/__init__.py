@@ -199,9 +199,9 @@ FUNCTIONS["resize_as_"] = shape.resize_as_  # (torch.resize_as_(t, template) is 
 INPLACE_FUNCTIONS = ("abs_", "acos_", "acosh_", "addmv_", "arccosh_", "arcsinh_", "arctanh_", "asin_", "asinh_",
                      "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",
                      "deg2rad_", "detach_", "erfc_", "exp2_", "exp_", "expm1_", "floor_", "frac_", "i0_", "ldexp_",
-                     "log10_", "log1p_", "log2_", "log_", "logit_", "neg_", "negative_", "rad2deg_", "reciprocal_",
-                     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_",
-                     "tanh_", "trunc_", "xlogy_")
+                     "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_",
+                     "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_",
+                     "square_", "tan_", "tanh_", "trunc_", "xlogy_")
 FUNCTIONS.update({name: getattr(Tensor, name) for name in INPLACE_FUNCTIONS})
 # ops/view_copy.py: the *_copy functions, each made from its view op there (one-result ones take out=)
 FUNCTIONS.update(view_copy.COPIES)
