@@ -10,7 +10,7 @@ NaN where there is none (mean, median, var, std).
 """
 from .. import _dtype
 from ..creation import ones
-from ..ops.arithmetic import _silent as _quiet, div, sub
+from ..ops.arithmetic import _silent, div, sub
 from ..ops.pointwise.clamping import maximum
 from ..ops.pointwise.exp_log import sqrt
 from ..ops.reduction import amax as _amax, amin as _amin, argmax as _argmax, argmin as _argmin
@@ -87,7 +87,7 @@ def mean(input, dim=None, *, keepdim=False, dtype=None, mask=None):
                          f"or complex dtype. Got: {dtype}")
     mask = None if mask is None else input_mask(input, mask)
     total = sum(input, dim, keepdim=keepdim, dtype=dtype, mask=mask)
-    with _quiet():  # none masked in: 0 / 0 is NaN, without NumPy's warning (torch is silent)
+    with _silent():  # none masked in: 0 / 0 is NaN, without NumPy's warning (torch is silent)
         return div(total, _count(input, dim, keepdim, mask))
 
 
@@ -134,7 +134,7 @@ def _std_var(input, dim, unbiased, correction, keepdim, dtype, mask, take_sqrt):
     compute_dtype = dtype if dtype.is_floating_point else _dtype.float32
     mask = None if mask is None else input_mask(input, mask)
     count = _count(input, dim, True, mask)
-    with _quiet():  # none masked in: 0 / 0 is NaN, without NumPy's warning (torch is silent)
+    with _silent():  # none masked in: 0 / 0 is NaN, without NumPy's warning (torch is silent)
         sample_mean = div(sum(input, dim, keepdim=True, dtype=dtype, mask=mask), count)
     x = sub(input, sample_mean)
     total = sum(x * x.conj(), dim, keepdim=keepdim, dtype=compute_dtype, mask=mask)
@@ -143,7 +143,7 @@ def _std_var(input, dim, unbiased, correction, keepdim, dtype, mask, take_sqrt):
     if correction != 0:
         count = sub(count.to(compute_dtype), correction)
         count = maximum(count, count.new_zeros([]))
-    with _quiet():
+    with _silent():
         output = div(total, count).to(dtype=dtype)
     return sqrt(output) if take_sqrt else output
 
